@@ -1,0 +1,89 @@
+// The only reader of process.env: the environment is parsed once into a typed, frozen
+// config, and every problem is reported at once.
+import { resolve } from "node:path";
+import { z } from "zod";
+
+export type DatabaseConfig =
+  | { kind: "embedded"; dataDir: string }
+  | { kind: "postgres"; url: string };
+
+export interface OidcConfig {
+  jwksUrl: string;
+  issuer: string;
+  audience: string | undefined;
+}
+
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string | undefined;
+  database: DatabaseConfig;
+  /** HMAC secret for the tokens this service issues; in embedded mode generated once into the data directory. */
+  jwtSecret: string | undefined;
+  tokenTtlSeconds: number;
+  oidc: OidcConfig | undefined;
+  graphiql: boolean;
+  loadDemoData: boolean;
+  defaultLocale: "it" | "en";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const booleanString = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  OIDC_JWKS_URL: z.url().optional(),
+  OIDC_ISSUER: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  GRAPHIQL: booleanString.optional(),
+  DEMO_DATA: booleanString.default(true),
+  DEFAULT_LOCALE: z.enum(["it", "en"]).default("it"),
+});
+
+/**
+ * Parses the environment. `purpose` says what the process is for: a server needs a token
+ * secret, a migration run does not.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, purpose: "server" | "migrate" = "server"): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  if (e.OIDC_JWKS_URL && !e.OIDC_ISSUER) problems.push("OIDC_ISSUER: required when OIDC_JWKS_URL is set");
+  if (!e.OIDC_JWKS_URL && e.OIDC_ISSUER) problems.push("OIDC_JWKS_URL: required when OIDC_ISSUER is set");
+  if (purpose === "server" && e.DATABASE_URL && !e.JWT_SECRET) {
+    problems.push("JWT_SECRET: required with DATABASE_URL (only the embedded mode generates one)");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: Object.freeze(
+      e.DATABASE_URL ? { kind: "postgres" as const, url: e.DATABASE_URL } : { kind: "embedded" as const, dataDir: resolve(e.DATA_DIR) },
+    ),
+    jwtSecret: e.JWT_SECRET,
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    oidc: e.OIDC_JWKS_URL && e.OIDC_ISSUER ? Object.freeze({ jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER, audience: e.OIDC_AUDIENCE }) : undefined,
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== "production",
+    loadDemoData: e.DEMO_DATA,
+    defaultLocale: e.DEFAULT_LOCALE,
+  });
+}
