@@ -1,0 +1,72 @@
+// Typed errors a client should handle. They carry a stable code and parameters; the words
+// are chosen at the edge in the caller's language (src/i18n). Pure: no GraphQL, no Prisma.
+
+/** Codes of bad input: the request is refused and nothing changes. */
+export type InputErrorCode =
+  | "INVALID_INPUT"
+  | "INVALID_EMAIL"
+  | "INVALID_PASSWORD"
+  | "INVALID_TIME"
+  | "INVALID_DATE"
+  | "INVALID_LANGUAGE"
+  | "INVALID_RANGE"
+  | "INVERTED_WINDOW"
+  | "OVERLAPPING_WINDOWS"
+  | "INVERTED_DATES"
+  | "NONEXISTENT_LOCAL_TIME"
+  | "TIMES_REQUIRED"
+  | "DUPLICATE_ENTRY"
+  | "UNKNOWN_SKILL"
+  | "UNKNOWN_MUNICIPALITY"
+  | "UNKNOWN_TRAINING_COURSE"
+  | "UNKNOWN_TERRITORY";
+
+export type ConflictCode = "EMAIL_TAKEN" | "ILLEGAL_TRANSITION" | "ENROLMENT_REQUIREMENTS_MISSING" | "SKILL_CODE_TAKEN";
+
+export type ErrorParams = Record<string, string | number>;
+
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, readonly params: ErrorParams = {}) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The input is malformed or refers to something that does not exist. */
+export class InputError extends AppError {
+  constructor(readonly code: InputErrorCode, readonly field: string[] = [], params: ErrorParams = {}) {
+    super(`${code} at ${field.join(".") || "input"}`, params);
+  }
+}
+
+/** The thing asked for does not exist, or the caller may not know it exists. */
+export class NotFoundError extends AppError {
+  readonly code = "NOT_FOUND";
+  constructor(readonly entity: string, readonly id: string) {
+    super(`${entity} ${id} not found`, { entity, id });
+  }
+}
+
+/** The caller is known but may not act on this object. */
+export class ForbiddenError extends AppError {
+  readonly code = "FORBIDDEN";
+  constructor(reason = "not allowed") {
+    super(reason);
+  }
+}
+
+/** The request is well formed but the current state does not allow it. */
+export class ConflictError extends AppError {
+  constructor(readonly code: ConflictCode, params: ErrorParams = {}, readonly details: string[] = []) {
+    super(`${code}${details.length ? `: ${details.join(", ")}` : ""}`, params);
+  }
+}
+
+/** Login refused: wrong email or password (never says which). */
+export class AuthenticationError extends AppError {
+  readonly code = "INVALID_CREDENTIALS";
+  constructor() {
+    super("invalid credentials");
+  }
+}

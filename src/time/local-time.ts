@@ -1,0 +1,109 @@
+// Wall-clock helpers on luxon for the programme's zone. Pure.
+import { DateTime } from "luxon";
+import { InputError } from "../errors";
+
+export const ZONE = "Europe/Rome";
+const MINUTE = 60_000;
+
+/** "HH:mm" (00:00 to 24:00) to minutes after midnight. */
+export function parseLocalTime(text: string, field: string[] = []): number {
+  const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text);
+  if (!match) throw new InputError("INVALID_TIME", field, { value: text });
+  const minutes = Number(match[1]) * 60 + Number(match[2]);
+  if (minutes > 24 * 60) throw new InputError("INVALID_TIME", field, { value: text });
+  return minutes;
+}
+
+export function formatLocalTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** Validates an ISO calendar date (YYYY-MM-DD) and returns it. */
+export function parseIsoDate(text: string, field: string[] = []): string {
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone: "UTC" }) : null;
+  if (!parsed || !parsed.isValid) throw new InputError("INVALID_DATE", field, { value: text });
+  return text;
+}
+
+/** ISO weekday (1 = Monday) of a calendar date. */
+export function weekdayOf(isoDate: string): number {
+  return DateTime.fromISO(isoDate, { zone: "UTC" }).weekday;
+}
+
+export function addDays(isoDate: string, days: number): string {
+  return DateTime.fromISO(isoDate, { zone: "UTC" }).plus({ days }).toISODate()!;
+}
+
+/** The local calendar date of an instant. */
+export function localDateOf(instant: number, zone = ZONE): string {
+  return DateTime.fromMillis(instant, { zone }).toISODate()!;
+}
+
+/** Whether a wall-clock time exists on a date (it does not inside the spring-forward gap). */
+export function localTimeExists(isoDate: string, minutes: number, zone = ZONE): boolean {
+  if (minutes >= 24 * 60) return true;
+  const [year, month, day] = isoDate.split("-").map(Number) as [number, number, number];
+  const hour = Math.floor(minutes / 60);
+  const minute = minutes % 60;
+  const dt = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
+  return dt.hour === hour && dt.minute === minute && dt.day === day;
+}
+
+export interface Interval {
+  /** Epoch milliseconds, inclusive. */
+  start: number;
+  /** Epoch milliseconds, exclusive. */
+  end: number;
+}
+
+/** Pieces of a local day with one UTC offset each: one piece, or two on a DST change day. */
+function offsetSegments(isoDate: string, zone: string): { start: number; end: number; offsetMinutes: number }[] {
+  const dayStart = DateTime.fromISO(isoDate, { zone }).startOf("day");
+  const dayEnd = dayStart.plus({ days: 1 }).startOf("day");
+  const startMs = dayStart.toMillis();
+  const endMs = dayEnd.toMillis();
+  const first = dayStart.offset;
+  const last = DateTime.fromMillis(endMs - 1, { zone }).offset;
+  if (first === last) return [{ start: startMs, end: endMs, offsetMinutes: first }];
+  // Find the first instant (to the minute) at the new offset.
+  let lo = startMs;
+  let hi = endMs - 1;
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    if (DateTime.fromMillis(mid, { zone }).offset === first) lo = mid;
+    else hi = mid;
+  }
+  const change = Math.ceil(hi / MINUTE) * MINUTE;
+  return [
+    { start: startMs, end: change, offsetMinutes: first },
+    { start: change, end: endMs, offsetMinutes: last },
+  ];
+}
+
+/**
+ * The instants whose wall-clock time on `isoDate` lies in [startMinute, endMinute).
+ * On the spring-forward day the missing hour maps to nothing (a 02:30-04:00 range covers
+ * 03:00-04:00); on the fall-back day the repeated hour maps to both of its instants.
+ */
+export function instantsOfLocalRange(isoDate: string, startMinute: number, endMinute: number, zone = ZONE): Interval[] {
+  const wallMidnight = DateTime.fromISO(isoDate, { zone: "UTC" }).toMillis();
+  const pieces: Interval[] = [];
+  for (const segment of offsetSegments(isoDate, zone)) {
+    const start = Math.max(segment.start, wallMidnight + (startMinute - segment.offsetMinutes) * MINUTE);
+    const end = Math.min(segment.end, wallMidnight + (endMinute - segment.offsetMinutes) * MINUTE);
+    if (start < end) pieces.push({ start, end });
+  }
+  return mergeIntervals(pieces);
+}
+
+/** Sorts and merges touching or overlapping intervals. */
+export function mergeIntervals(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => a.start - b.start || a.end - b.end);
+  const merged: Interval[] = [];
+  for (const interval of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && interval.start <= last.end) last.end = Math.max(last.end, interval.end);
+    else merged.push({ ...interval });
+  }
+  return merged;
+}
