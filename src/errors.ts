@@ -23,10 +23,12 @@ export type InputErrorCode =
 
 export type ConflictCode = "EMAIL_TAKEN" | "ILLEGAL_TRANSITION" | "ENROLMENT_REQUIREMENTS_MISSING" | "SKILL_CODE_TAKEN";
 
+export type ErrorCode = InputErrorCode | ConflictCode | "NOT_FOUND" | "FORBIDDEN" | "INVALID_CREDENTIALS";
+
 export type ErrorParams = Record<string, string | number>;
 
 export abstract class AppError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   constructor(message: string, readonly params: ErrorParams = {}) {
     super(message);
     this.name = new.target.name;

@@ -71,7 +71,7 @@ export async function createMigration(scratch: SqlMigrationAwareDriverAdapterFac
       exitCode: null,
       filters: noFilters,
     });
-    const script = diff.stdout.trim();
+    const script = (diff.stdout ?? "").trim();
     if (script === "" || script === "-- This is an empty migration.") return null;
     const stamp = now.toISOString().replace(/[-:T]/g, "").slice(0, 14);
     const folder = `${stamp}_${name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "")}`;

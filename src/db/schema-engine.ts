@@ -10,15 +10,18 @@ import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapte
 
 export type SchemaEngine = SchemaEngineInstance;
 
+// The WebAssembly global, typed for what is used here (the project compiles without DOM types).
+const wasmRuntime = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: unknown } }> };
+}).WebAssembly;
+
 let loaded: Promise<typeof bindings> | undefined;
 
 function loadBindings(): Promise<typeof bindings> {
   loaded ??= (async () => {
     const require = createRequire(import.meta.url);
     const wasmPath = join(dirname(require.resolve("@prisma/schema-engine-wasm")), "schema_engine_bg.wasm");
-    const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), {
-      "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports,
-    });
+    const { instance } = await wasmRuntime.instantiate(readFileSync(wasmPath), { "./schema_engine_bg.js": bindings });
     (bindings as unknown as { __wbg_set_wasm(exports: unknown): void }).__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
     return bindings;

@@ -1,0 +1,67 @@
+// Builds the HTTP application: express with GraphQL Yoga at /graphql, /health and /ready.
+// It does not listen: main.ts does, and tests drive it on an ephemeral port.
+import { randomUUID } from "node:crypto";
+import express, { type Express } from "express";
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { resolveViewer } from "./auth/viewer";
+import type { TokenService } from "./auth/tokens";
+import type { Database } from "./db/database";
+import type { Context } from "./graphql/context";
+import { schema } from "./graphql/schema";
+import { negotiateLang, type Lang } from "./i18n";
+
+export interface AppOptions {
+  database: Pick<Database, "prisma" | "ping">;
+  tokens: TokenService;
+  graphiql: boolean;
+  defaultLang: Lang;
+  /** The clock, replaceable in tests. */
+  now?: () => Date;
+}
+
+export interface App {
+  express: Express;
+  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+}
+
+export function createApp(options: AppOptions): App {
+  const now = options.now ?? (() => new Date());
+  const yoga = createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    graphiql: options.graphiql ? { title: "Legami" } : false,
+    landingPage: false,
+    // Unexpected errors reach clients as "Unexpected error."; typed errors are part of the schema.
+    maskedErrors: true,
+    context: async ({ request }) => {
+      const viewer = await resolveViewer(options.database.prisma, options.tokens, request.headers.get("authorization"));
+      const userLang: Lang = viewer?.locale === "EN" ? "en" : viewer?.locale === "IT" ? "it" : options.defaultLang;
+      return {
+        prisma: options.database.prisma,
+        tokens: options.tokens,
+        viewer,
+        now,
+        lang: negotiateLang(request.headers.get("accept-language"), userLang),
+        requestId: request.headers.get("x-request-id") ?? randomUUID(),
+      };
+    },
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/health", (_request, response) => {
+    response.json({ status: "ok" });
+  });
+  app.get("/ready", async (_request, response) => {
+    try {
+      await options.database.ping();
+      response.json({ status: "ready", database: "ok" });
+    } catch {
+      response.status(503).json({ status: "not ready", database: "unreachable" });
+    }
+  });
+  app.use(yoga.graphqlEndpoint, (request, response) => {
+    void yoga(request, response);
+  });
+  return { express: app, yoga };
+}

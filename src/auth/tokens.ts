@@ -1,0 +1,69 @@
+// Bearer tokens: HS256 tokens this service issues at login, and, when configured, tokens from
+// an external OpenID Connect provider checked against its JWKS.
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import type { OidcConfig } from "../config";
+
+const ISSUER = "legami";
+const AUDIENCE = "legami";
+
+export type VerifiedToken =
+  | { kind: "local"; userId: string }
+  | { kind: "oidc"; subject: string; email: string | undefined; emailVerified: boolean };
+
+export interface TokenService {
+  issue(userId: string, role: string): Promise<{ token: string; expiresAt: Date }>;
+  /** Returns null for any token that is not valid (bad signature, expired, wrong issuer...). */
+  verify(token: string): Promise<VerifiedToken | null>;
+}
+
+export function createTokenService(options: { secret: string; ttlSeconds: number; oidc?: OidcConfig }): TokenService {
+  const key = new TextEncoder().encode(options.secret);
+  const jwks = options.oidc ? createRemoteJWKSet(new URL(options.oidc.jwksUrl)) : undefined;
+
+  return {
+    async issue(userId, role) {
+      const expiresAt = new Date(Date.now() + options.ttlSeconds * 1000);
+      const token = await new SignJWT({ role })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key);
+      return { token, expiresAt };
+    },
+
+    async verify(token) {
+      let alg: string | undefined;
+      try {
+        alg = decodeProtectedHeader(token).alg;
+      } catch {
+        return null;
+      }
+      try {
+        if (alg === "HS256") {
+          const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
+          return payload.sub ? { kind: "local", userId: payload.sub } : null;
+        }
+        if (jwks && options.oidc) {
+          const { payload } = await jwtVerify(token, jwks, {
+            issuer: options.oidc.issuer,
+            audience: options.oidc.audience,
+            algorithms: ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA"],
+          });
+          return oidcIdentity(payload);
+        }
+      } catch {
+        return null;
+      }
+      return null;
+    },
+  };
+}
+
+function oidcIdentity(payload: JWTPayload): VerifiedToken | null {
+  if (!payload.sub) return null;
+  const email = typeof payload.email === "string" ? payload.email.toLowerCase() : undefined;
+  return { kind: "oidc", subject: payload.sub, email, emailVerified: payload.email_verified === true };
+}

@@ -1,0 +1,12 @@
+// Imports every area's types and builds the schema. Nothing else belongs here.
+import "./scalars";
+import "./enums";
+import "./errors";
+import "./root";
+import "../territory/territory.graphql";
+import "../citizens/citizens.graphql";
+import "../catalogue/catalogue.graphql";
+import { lexicographicSortSchema } from "graphql";
+import { builder } from "./builder";
+
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,74 @@
+// User-facing words in Italian and English. Errors carry codes and parameters; this module
+// turns them into sentences in the caller's language.
+import type { AppError, ErrorCode, ErrorParams } from "../errors";
+
+export type Lang = "it" | "en";
+export const LANGS: readonly Lang[] = ["it", "en"];
+
+type Template = Record<Lang, string>;
+
+const errorTemplates: Record<ErrorCode, Template> = {
+  INVALID_INPUT: { en: "The value of {field} is not valid.", it: "Il valore di {field} non è valido." },
+  INVALID_EMAIL: { en: "The email address is not valid.", it: "L'indirizzo email non è valido." },
+  INVALID_PASSWORD: { en: "The password must be 10 to 200 characters long.", it: "La password deve avere da 10 a 200 caratteri." },
+  INVALID_TIME: { en: "The time {value} is not valid: use HH:mm from 00:00 to 24:00.", it: "L'orario {value} non è valido: usare HH:mm da 00:00 a 24:00." },
+  INVALID_DATE: { en: "The date {value} is not valid: use YYYY-MM-DD.", it: "La data {value} non è valida: usare AAAA-MM-GG." },
+  INVALID_LANGUAGE: { en: "The language code {value} is not an ISO 639 code.", it: "Il codice lingua {value} non è un codice ISO 639." },
+  INVALID_RANGE: { en: "The value of {field} is out of range.", it: "Il valore di {field} è fuori dall'intervallo ammesso." },
+  INVERTED_WINDOW: { en: "The end time must come after the start time.", it: "L'orario di fine deve seguire quello di inizio." },
+  OVERLAPPING_WINDOWS: { en: "Two availability windows on the same day overlap.", it: "Due fasce di disponibilità nello stesso giorno si sovrappongono." },
+  INVERTED_DATES: { en: "The end date must not come before the start date.", it: "La data di fine non può precedere quella di inizio." },
+  NONEXISTENT_LOCAL_TIME: {
+    en: "That time does not exist on {date} in Europe/Rome (clocks move forward from 02:00 to 03:00).",
+    it: "Quell'orario non esiste il {date} in Europe/Rome (gli orologi passano dalle 02:00 alle 03:00).",
+  },
+  TIMES_REQUIRED: { en: "Give both a start and an end time.", it: "Indicare sia l'orario di inizio sia quello di fine." },
+  DUPLICATE_ENTRY: { en: "{field} is listed twice.", it: "{field} compare due volte." },
+  UNKNOWN_SKILL: { en: "Unknown skill: {value}.", it: "Competenza sconosciuta: {value}." },
+  UNKNOWN_MUNICIPALITY: { en: "Unknown municipality: {value}.", it: "Comune sconosciuto: {value}." },
+  UNKNOWN_TRAINING_COURSE: { en: "Unknown training course: {value}.", it: "Corso di formazione sconosciuto: {value}." },
+  UNKNOWN_TERRITORY: { en: "Unknown territory: {value}.", it: "Territorio sconosciuto: {value}." },
+  NOT_FOUND: { en: "{entity} not found.", it: "{entity} non trovato." },
+  FORBIDDEN: { en: "You are not allowed to do this.", it: "Non hai il permesso di farlo." },
+  INVALID_CREDENTIALS: { en: "Wrong email or password.", it: "Email o password errate." },
+  EMAIL_TAKEN: { en: "This email address is already registered.", it: "Questo indirizzo email è già registrato." },
+  SKILL_CODE_TAKEN: { en: "A skill with code {value} already exists.", it: "Esiste già una competenza con codice {value}." },
+  ILLEGAL_TRANSITION: { en: "A citizen cannot go from {from} to {to}.", it: "Un cittadino non può passare da {from} a {to}." },
+  ENROLMENT_REQUIREMENTS_MISSING: {
+    en: "Enrolment needs valid training and insurance; missing: {missing}.",
+    it: "L'iscrizione richiede formazione e assicurazione valide; mancano: {missing}.",
+  },
+};
+
+function fill(template: string, params: ErrorParams): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? key));
+}
+
+export function errorMessage(error: AppError, lang: Lang): string {
+  const template = errorTemplates[error.code];
+  const field = "field" in error && Array.isArray(error.field) ? (error.field as string[]).join(".") : "";
+  return fill(template[lang], { field, ...error.params });
+}
+
+/** Every code has words in both languages: the type of errorTemplates makes it so. */
+export function knownErrorCodes(): ErrorCode[] {
+  return Object.keys(errorTemplates) as ErrorCode[];
+}
+
+/** Picks Italian or English from an Accept-Language header, honouring q-values. */
+export function negotiateLang(acceptLanguage: string | null | undefined, fallback: Lang): Lang {
+  if (!acceptLanguage) return fallback;
+  const ranked = acceptLanguage
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...attributes] = part.trim().split(";");
+      const q = attributes.map((a) => a.trim()).find((a) => a.startsWith("q="));
+      return { primary: tag.toLowerCase().split("-")[0]!, q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((entry) => Number.isFinite(entry.q) && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const entry of ranked) {
+    if (entry.primary === "it" || entry.primary === "en") return entry.primary;
+  }
+  return fallback;
+}

@@ -1,0 +1,58 @@
+// Runs the service: reads the config, opens (and in embedded mode migrates) the database,
+// loads the demo territory into an empty database, and listens.
+import type { AddressInfo } from "node:net";
+import { createApp } from "./app";
+import { loadOrCreateSecret } from "./auth/secret";
+import { createTokenService } from "./auth/tokens";
+import { ConfigError, loadConfig } from "./config";
+import { DataDirectoryLockedError } from "./db/data-dir-lock";
+import { openDatabase } from "./db/database";
+import { loadDemoIfEmpty } from "./demo/seed";
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase(config.database);
+  const secret = config.jwtSecret ?? (config.database.kind === "embedded" ? loadOrCreateSecret(config.database.dataDir) : undefined);
+  if (!secret) throw new ConfigError(["JWT_SECRET: required"]);
+  const tokens = createTokenService({ secret, ttlSeconds: config.tokenTtlSeconds, oidc: config.oidc });
+
+  if (config.loadDemoData) {
+    const demo = await loadDemoIfEmpty(database.prisma);
+    if (demo) {
+      console.log("Loaded the demo territory. Demo accounts (password for all: %s):", demo.password);
+      for (const account of demo.accounts) console.log(`  ${account.role.padEnd(11)} ${account.email}`);
+    }
+  }
+
+  const { express } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale });
+  const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
+    const { port } = server.address() as AddressInfo;
+    const where = config.database.kind === "embedded" ? `embedded PGlite in ${config.database.dataDir}` : "PostgreSQL";
+    console.log(`Legami listening on http://localhost:${port}/graphql (${where})`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    server.close(() => {
+      database.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    server.closeAllConnections();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirectoryLockedError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});
