@@ -333,7 +333,7 @@ builder.queryFields((t) => ({
   citizen: t.field({
     type: CitizenRef,
     description: "One citizen: yourself, or (staff) one of your territory's register.",
-    errors: { types: [NotFoundError] },
+    errors: { types: [NotFoundError], directResult: true },
     args: { id: t.arg.id({ required: true, description: "Identifier." }) },
     resolve: async (_root, { id }, context) => {
       const citizenId = await citizens.assertCitizenVisible(context, String(id));

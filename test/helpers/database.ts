@@ -1,0 +1,41 @@
+// A fresh, migrated database for one test file: an in-memory PGlite by default, or a new
+// database on the PostgreSQL server named by DATABASE_URL (dropped when the file is done).
+import { randomBytes } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { loadConfig } from "../../src/config";
+import { openMemoryDatabase, type Database } from "../../src/db/database";
+import { applyMigrations } from "../../src/db/migrations";
+import { PrismaClient } from "../../src/generated/prisma/client";
+
+export const databaseKind = loadConfig(process.env, "migrate").database.kind;
+
+export async function openTestDatabase(): Promise<Database> {
+  const config = loadConfig(process.env, "migrate").database;
+  if (config.kind === "embedded") return openMemoryDatabase();
+
+  const name = `legami_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: config.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(config.url);
+  url.pathname = `/${name}`;
+  const appliedMigrations = await applyMigrations(new PrismaPg({ connectionString: url.toString() }));
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 5 }) });
+  return {
+    prisma,
+    kind: "postgres",
+    appliedMigrations,
+    ping: async () => {
+      await prisma.$queryRawUnsafe("SELECT 1");
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      const cleanup = new pg.Client({ connectionString: config.url });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// Starts the real HTTP application on an ephemeral port over a fresh database loaded with
+// the demo territory, plus a second territory to test territorial boundaries.
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { createApp } from "../../src/app";
+import { createTokenService, type TokenService } from "../../src/auth/tokens";
+import type { OidcConfig } from "../../src/config";
+import type { Database } from "../../src/db/database";
+import { hashPassword } from "../../src/auth/passwords";
+import { DEMO_PASSWORD, loadDemo } from "../../src/demo/seed";
+import { openTestDatabase } from "./database";
+
+export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+/** The tests' "today": a fixed date, so that records and expiries are predictable. */
+export const TEST_NOW = new Date("2026-11-22T10:00:00+01:00");
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestServer {
+  url: string;
+  database: Database;
+  tokens: TokenService;
+  close(): Promise<void>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; lang?: string }): Promise<GraphQLResponse<T>>;
+  login(email: string, password?: string): Promise<string>;
+  /** The other territory's coordinator and municipality, for boundary tests. */
+  other: { coordinatorEmail: string; municipalityId: string };
+}
+
+export async function startTestServer(options: { oidc?: OidcConfig; demo?: boolean } = {}): Promise<TestServer> {
+  const database = await openTestDatabase();
+  if (options.demo !== false) await loadDemo(database.prisma, { now: TEST_NOW });
+  const otherTerritory = await database.prisma.territory.create({ data: { code: "OTHER", name: "Another district" } });
+  const otherMunicipality = await database.prisma.municipality.create({
+    data: { istatCode: "052001", name: "Abbadia San Salvatore", province: "SI", area: "Amiata Senese", latitude: 42.88, longitude: 11.67, territoryId: otherTerritory.id },
+  });
+  await database.prisma.user.create({
+    data: { email: "coordinator@other.demo", role: "COORDINATOR", displayName: "Other coordinator", territoryId: otherTerritory.id, passwordHash: await hashPassword(DEMO_PASSWORD) },
+  });
+
+  const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 3600, oidc: options.oidc });
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => TEST_NOW });
+  const server: Server = await new Promise((resolve) => {
+    const s = express.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const gql: TestServer["gql"] = async (query, variables, opts = {}) => {
+    const response = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json",
+        "accept-language": opts.lang ?? "en",
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data: any; errors?: GraphQLResponse["errors"] };
+    return { status: response.status, data: body.data, errors: body.errors };
+  };
+
+  const login = async (email: string, password = DEMO_PASSWORD) => {
+    const result = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on Session { token } ... on Error { code } } }`, { e: email, p: password });
+    if (result.data?.login?.__typename !== "Session") throw new Error(`login failed for ${email}: ${JSON.stringify(result)}`);
+    return result.data.login.token as string;
+  };
+
+  return {
+    url,
+    database,
+    tokens,
+    gql,
+    login,
+    other: { coordinatorEmail: "coordinator@other.demo", municipalityId: otherMunicipality.id },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
