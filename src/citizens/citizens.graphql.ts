@@ -358,7 +358,19 @@ builder.queryFields((t) => ({
     totalCount: (_connection, args, context) => context.prisma.citizen.count({ where: citizenWhere(citizens.registerTerritory(context), args.filter) }),
     resolve: (query, _root, { filter }, context) =>
       context.prisma.citizen.findMany({ ...query, where: citizenWhere(citizens.registerTerritory(context), filter) }),
-  }),
+  },
+  {
+    name: "CitizenConnection",
+    description: "A page of the register.",
+    fields: (c) => ({
+      totalCount: c.int({
+        description: "Number of citizens matching the filter, on every page.",
+        extensions: { pothosPrismaTotalCount: true },
+        resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+      }),
+    }),
+  },
+  { name: "CitizenEdge", description: "A citizen in a page of the register." }),
 }));
 
 // --- mutations ------------------------------------------------------------------------------

@@ -58,8 +58,11 @@ export const builder = new SchemaBuilder<{
           }),
   },
   errors: {
-    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
-    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success`, description: "The result of the field when it succeeds." },
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Result`,
+      description: "The result of the field, or one of the typed errors it can end with (then nothing was changed).",
+    },
   },
   prisma: {
     client: (context) => context.prisma,
@@ -71,5 +74,18 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    pageInfoTypeOptions: { description: "Where a page sits in a paginated list (Relay cursor connections)." },
+    hasNextPageFieldOptions: { description: "Whether more items follow this page." },
+    hasPreviousPageFieldOptions: { description: "Whether items come before this page." },
+    startCursorFieldOptions: { description: "Cursor of the first item of the page." },
+    endCursorFieldOptions: { description: "Cursor of the last item of the page: pass it as `after` for the next page." },
+    cursorFieldOptions: { description: "Opaque cursor of this item." },
+    nodeFieldOptions: { description: "The item." },
+    edgesFieldOptions: { description: "The items of this page, with their cursors." },
+    pageInfoFieldOptions: { description: "Where this page sits in the list." },
+    firstArgOptions: { description: "Page size counting forwards from `after`." },
+    afterArgOptions: { description: "Cursor to continue after." },
+    lastArgOptions: { description: "Page size counting backwards from `before`." },
+    beforeArgOptions: { description: "Cursor to continue before." },
   },
 });
