@@ -1,0 +1,90 @@
+// `npm start` on the embedded default, as a user runs it: a real process on a fresh data
+// directory, which it creates, migrates and fills with the demo territory; a second process on
+// the same directory is refused; a restart keeps data and tokens.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..");
+const tsx = join(root, "node_modules", ".bin", "tsx");
+const dataDir = mkdtempSync(join(tmpdir(), "legami-embedded-"));
+const running: ChildProcessWithoutNullStreams[] = [];
+
+/** Starts the service; resolves with its URL once it listens, or rejects with its output if it exits. */
+function startService(env: Record<string, string> = {}): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: "", JWT_SECRET: "", ...env };
+  const child = spawn(tsx, [join(root, "src", "main.ts")], { cwd: root, env: childEnv as NodeJS.ProcessEnv });
+  running.push(child);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)\/graphql/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(Object.assign(new Error(`exited with ${code}`), { code, output })));
+  });
+}
+
+function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+async function login(url: string): Promise<string> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: `mutation { login(email: "admin@legami.demo", password: "legami-demo-2026") { ... on Session { token } } }` }),
+  });
+  return ((await response.json()) as { data: { login: { token: string } } }).data.login.token;
+}
+
+async function registerSize(url: string, token: string): Promise<number> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: "{ citizens(first: 1) { totalCount } municipalities { name } }" }),
+  });
+  const body = (await response.json()) as { data: { citizens: { totalCount: number }; municipalities: unknown[] } };
+  expect(body.data.municipalities).toHaveLength(20);
+  return body.data.citizens.totalCount;
+}
+
+afterAll(() => {
+  for (const child of running) if (child.exitCode === null) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the embedded default", () => {
+  it("creates, migrates and seeds a new data directory, refuses a second process, and restarts with data and tokens kept", async () => {
+    const first = await startService();
+    expect(first.output()).toContain("Loaded the demo territory");
+    expect(first.output()).toContain("admin@legami.demo");
+    expect(existsSync(join(dataDir, "legami.lock"))).toBe(true);
+    const token = await login(first.url);
+    expect(await registerSize(first.url, token)).toBe(60);
+
+    const second = await startService().then(
+      () => null,
+      (error: { code: number; output: string }) => error,
+    );
+    expect(second?.code).toBe(1);
+    expect(second?.output).toMatch(/already in use by process \d+/);
+
+    expect(await stop(first.child)).toBe(0);
+    expect(existsSync(join(dataDir, "legami.lock"))).toBe(false);
+
+    const again = await startService();
+    expect(again.output()).not.toContain("Loaded the demo territory");
+    // The token secret is kept in the data directory: the old token still works.
+    expect(await registerSize(again.url, token)).toBe(60);
+    expect(await stop(again.child)).toBe(0);
+  }, 120_000);
+});
