@@ -7,7 +7,6 @@ import { PrismaClient } from "../generated/prisma/client";
 import { lockDataDirectory } from "./data-dir-lock";
 import { applyMigrations } from "./migrations";
 
-export type Db = PrismaClient;
 export type { PrismaClient };
 
 export interface Database {
@@ -19,38 +18,40 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Wraps a client into a Database; `afterDisconnect` releases what the client ran on. */
+export function databaseHandle(prisma: PrismaClient, kind: Database["kind"], appliedMigrations: string[], afterDisconnect: () => Promise<void> = async () => {}): Database {
+  return {
+    prisma,
+    kind,
+    appliedMigrations,
+    ping: async () => {
+      await prisma.$queryRawUnsafe("SELECT 1");
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await afterDisconnect();
+    },
+  };
+}
+
+/** Migrates a PGlite instance and opens a client on it. */
+async function onPGlite(pglite: PGlite, release: () => void = () => {}): Promise<Database> {
+  await pglite.waitReady;
+  const appliedMigrations = await applyMigrations(new PrismaPGlite(pglite));
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return databaseHandle(prisma, "embedded", appliedMigrations, async () => {
+    await pglite.close();
+    release();
+  });
+}
+
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === "postgres") {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
-    return {
-      prisma,
-      kind: "postgres",
-      appliedMigrations: [],
-      ping: async () => {
-        await prisma.$queryRawUnsafe("SELECT 1");
-      },
-      close: () => prisma.$disconnect(),
-    };
+    return databaseHandle(new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) }), "postgres", []);
   }
   const lock = lockDataDirectory(config.dataDir);
   try {
-    const pglite = config.dataDir === "memory://" ? new PGlite() : new PGlite(`${config.dataDir}/pgdata`);
-    await pglite.waitReady;
-    const appliedMigrations = await applyMigrations(new PrismaPGlite(pglite));
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-    return {
-      prisma,
-      kind: "embedded",
-      appliedMigrations,
-      ping: async () => {
-        await prisma.$queryRawUnsafe("SELECT 1");
-      },
-      close: async () => {
-        await prisma.$disconnect();
-        await pglite.close();
-        lock.release();
-      },
-    };
+    return await onPGlite(new PGlite(`${config.dataDir}/pgdata`), lock.release);
   } catch (error) {
     lock.release();
     throw error;
@@ -58,21 +59,6 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 }
 
 /** An embedded database in memory, migrated: for tests and scratch work. */
-export async function openMemoryDatabase(): Promise<Database> {
-  const pglite = new PGlite();
-  await pglite.waitReady;
-  const appliedMigrations = await applyMigrations(new PrismaPGlite(pglite));
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  return {
-    prisma,
-    kind: "embedded",
-    appliedMigrations,
-    ping: async () => {
-      await prisma.$queryRawUnsafe("SELECT 1");
-    },
-    close: async () => {
-      await prisma.$disconnect();
-      await pglite.close();
-    },
-  };
+export function openMemoryDatabase(): Promise<Database> {
+  return onPGlite(new PGlite());
 }

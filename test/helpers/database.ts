@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { loadConfig } from "../../src/config";
-import { openMemoryDatabase, type Database } from "../../src/db/database";
+import { databaseHandle, openMemoryDatabase, type Database } from "../../src/db/database";
 import { applyMigrations } from "../../src/db/migrations";
 import { PrismaClient } from "../../src/generated/prisma/client";
 
@@ -23,19 +23,10 @@ export async function openTestDatabase(): Promise<Database> {
   url.pathname = `/${name}`;
   const appliedMigrations = await applyMigrations(new PrismaPg({ connectionString: url.toString() }));
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 5 }) });
-  return {
-    prisma,
-    kind: "postgres",
-    appliedMigrations,
-    ping: async () => {
-      await prisma.$queryRawUnsafe("SELECT 1");
-    },
-    close: async () => {
-      await prisma.$disconnect();
-      const cleanup = new pg.Client({ connectionString: config.url });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  return databaseHandle(prisma, "postgres", appliedMigrations, async () => {
+    const cleanup = new pg.Client({ connectionString: config.url });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await cleanup.end();
+  });
 }
