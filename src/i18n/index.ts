@@ -22,6 +22,7 @@ const errorTemplates: Record<ErrorCode, Template> = {
     en: "That time does not exist on {date} in Europe/Rome (clocks move forward from 02:00 to 03:00).",
     it: "Quell'orario non esiste il {date} in Europe/Rome (gli orologi passano dalle 02:00 alle 03:00).",
   },
+  RECURRENCE_EMPTY: { en: "The schedule yields no occurrence.", it: "La programmazione non produce alcuna occorrenza." },
   TIMES_REQUIRED: { en: "Give both a start and an end time.", it: "Indicare sia l'orario di inizio sia quello di fine." },
   DUPLICATE_ENTRY: { en: "{field} is listed twice.", it: "{field} compare due volte." },
   UNKNOWN_SKILL: { en: "Unknown skill: {value}.", it: "Competenza sconosciuta: {value}." },

@@ -1,0 +1,263 @@
+// Eligibility of a citizen for a task occurrence: either eligible (under which pact, with what
+// hour load) or every reason why not. Pure; the matcher and the API both use it.
+//
+// Each rule is one named function that opens with the rule in a line, says why it exists, and
+// returns the reasons it finds (none when the rule holds).
+import { isAvailable, type Availability } from "../time/availability";
+
+export type LanguageLevel = "A1" | "A2" | "B1" | "B2" | "C1" | "C2" | "NATIVE";
+export const LANGUAGE_LEVELS: readonly LanguageLevel[] = ["A1", "A2", "B1", "B2", "C1", "C2", "NATIVE"];
+
+export interface EligibilityCitizen {
+  id: string;
+  status: "APPLICANT" | "ENROLLED" | "SUSPENDED" | "WITHDRAWN";
+  birthDate: string;
+  homeMunicipalityId: string;
+  weeklyHourLimit: number;
+  maxTravelMinutes: number;
+  skills: { skillId: string; level: number }[];
+  languages: { languageCode: string; level: LanguageLevel }[];
+  availability: Availability;
+  trainings: { courseId: string; completedOn: string; expiresOn: string | null }[];
+  criminalRecordChecks: { checkedOn: string; expiresOn: string }[];
+  insurances: { validFrom: string; validTo: string }[];
+}
+
+export interface EligibilityOccurrence {
+  id: string;
+  /** Local date of the start (Europe/Rome). */
+  localDate: string;
+  start: number;
+  end: number;
+  activityKind: string;
+  /** Null for remote tasks. */
+  municipalityId: string | null;
+  requiredSkillId: string;
+  minSkillLevel: number;
+  /** The citizen must speak each of these at least at minLanguageLevel. */
+  requiredLanguages: string[];
+  minLanguageLevel: LanguageLevel;
+  involvesMinors: boolean;
+  requiredCourseIds: string[];
+}
+
+export interface EligibilityPact {
+  id: string;
+  status: string;
+  activityKinds: string[];
+  municipalityIds: string[];
+  startDate: string;
+  endDate: string;
+  budgetMinutes: number;
+  /** Minutes already done or committed under the pact (from the ledger). */
+  usedMinutes: number;
+  requiredCourseIds: string[];
+}
+
+export interface EligibilityRegulation {
+  minimumAge: number;
+  maxWeeklyHours: number;
+  /** Courses required per activity kind. */
+  trainingByActivityKind: Record<string, string[]>;
+  /** Courses required for any activity with minors (safeguarding). */
+  minorsCourseIds: string[];
+  minorsRequireCriminalRecordCheck: boolean;
+  /** Whether the travel there and back counts towards hours. */
+  travelCountsAsHours: boolean;
+}
+
+export interface EligibilityContext {
+  regulation: EligibilityRegulation;
+  /** The citizen's pacts (any status). */
+  pacts: EligibilityPact[];
+  /** Travel minutes between municipalities, undefined when unknown. */
+  travelMinutes(fromId: string, toId: string): number | undefined;
+  /** Minutes the citizen has already committed in the ISO week of the occurrence. */
+  weekCommittedMinutes: number;
+}
+
+export type ReasonCode =
+  | "NOT_ENROLLED"
+  | "UNDER_MINIMUM_AGE"
+  | "MISSING_SKILL"
+  | "SKILL_LEVEL_TOO_LOW"
+  | "MISSING_LANGUAGE"
+  | "NO_ACTIVE_PACT"
+  | "PACT_ACTIVITY_NOT_COVERED"
+  | "PACT_MUNICIPALITY_NOT_COVERED"
+  | "PACT_DATE_NOT_COVERED"
+  | "PACT_BUDGET_EXHAUSTED"
+  | "WEEKLY_LIMIT_EXCEEDED"
+  | "REGULATION_WEEKLY_LIMIT_EXCEEDED"
+  | "TRAINING_MISSING"
+  | "TRAINING_EXPIRED"
+  | "CRIMINAL_RECORD_CHECK_MISSING"
+  | "CRIMINAL_RECORD_CHECK_EXPIRED"
+  | "INSURANCE_NOT_VALID"
+  | "NOT_AVAILABLE"
+  | "TOO_FAR";
+
+export interface Reason {
+  code: ReasonCode;
+  params: Record<string, string | number>;
+}
+
+export type Eligibility =
+  | { eligible: true; pactId: string; loadMinutes: number; travelMinutes: number }
+  | { eligible: false; reasons: Reason[] };
+
+const reason = (code: ReasonCode, params: Record<string, string | number> = {}): Reason => ({ code, params });
+const levelRank = (level: LanguageLevel) => LANGUAGE_LEVELS.indexOf(level);
+
+/** One-way travel from the citizen's home to the task (0 for remote tasks or the same town). */
+export function travelMinutesFor(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): number | undefined {
+  if (occurrence.municipalityId === null) return 0;
+  return context.travelMinutes(citizen.homeMunicipalityId, occurrence.municipalityId);
+}
+
+/** The hours the occurrence costs this citizen: its duration, plus the trip both ways where the regulation counts it. */
+export function loadMinutesFor(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): number {
+  const duration = Math.round((occurrence.end - occurrence.start) / 60_000);
+  const travel = context.regulation.travelCountsAsHours ? 2 * (travelMinutesFor(citizen, occurrence, context) ?? 0) : 0;
+  return duration + travel;
+}
+
+// --- the rules ------------------------------------------------------------------------------
+
+/** Only enrolled citizens act: applicants lack training or insurance, suspended and withdrawn ones are out by decision. */
+export function mustBeEnrolled(citizen: EligibilityCitizen): Reason[] {
+  return citizen.status === "ENROLLED" ? [] : [reason("NOT_ENROLLED", { status: citizen.status })];
+}
+
+/** The regulation sets a minimum age on the date of the activity. */
+export function mustBeOfAge(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+  const [by, bm, bd] = citizen.birthDate.split("-").map(Number) as [number, number, number];
+  const [y, m, d] = occurrence.localDate.split("-").map(Number) as [number, number, number];
+  const age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  return age >= context.regulation.minimumAge ? [] : [reason("UNDER_MINIMUM_AGE", { age, minimumAge: context.regulation.minimumAge })];
+}
+
+/** The task needs its skill at a minimum level: families deserve someone who can do it. */
+export function mustHaveSkill(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence): Reason[] {
+  const skill = citizen.skills.find((s) => s.skillId === occurrence.requiredSkillId);
+  if (!skill) return [reason("MISSING_SKILL", { skillId: occurrence.requiredSkillId })];
+  return skill.level >= occurrence.minSkillLevel ? [] : [reason("SKILL_LEVEL_TOO_LOW", { level: skill.level, minLevel: occurrence.minSkillLevel })];
+}
+
+/** Required languages are what the family can be reached in: each at the minimum level. */
+export function mustSpeakRequiredLanguages(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence): Reason[] {
+  return occurrence.requiredLanguages
+    .filter((code) => !citizen.languages.some((l) => l.languageCode === code && levelRank(l.level) >= levelRank(occurrence.minLanguageLevel)))
+    .map((code) => reason("MISSING_LANGUAGE", { language: code, minLevel: occurrence.minLanguageLevel }));
+}
+
+/**
+ * A citizen acts only under an active pact whose scope covers the kind of activity, the
+ * municipality and the date, whose required training they hold, and whose hour budget still
+ * holds the load. Returns the pact to
+ * use, or the reasons of the pact that came closest.
+ */
+export function mustHaveCoveringPact(
+  citizen: EligibilityCitizen,
+  occurrence: EligibilityOccurrence,
+  context: EligibilityContext,
+  loadMinutes: number,
+): { pactId: string; reasons: [] } | { pactId: null; reasons: Reason[] } {
+  const active = context.pacts.filter((p) => p.status === "ACTIVE");
+  if (active.length === 0) return { pactId: null, reasons: [reason("NO_ACTIVE_PACT")] };
+  let closest: Reason[] | null = null;
+  for (const pact of [...active].sort((a, b) => a.endDate.localeCompare(b.endDate) || a.id.localeCompare(b.id))) {
+    const failures: Reason[] = [];
+    if (!pact.activityKinds.includes(occurrence.activityKind)) failures.push(reason("PACT_ACTIVITY_NOT_COVERED", { pactId: pact.id, activityKind: occurrence.activityKind }));
+    if (occurrence.municipalityId !== null && !pact.municipalityIds.includes(occurrence.municipalityId)) {
+      failures.push(reason("PACT_MUNICIPALITY_NOT_COVERED", { pactId: pact.id, municipalityId: occurrence.municipalityId }));
+    }
+    if (occurrence.localDate < pact.startDate || occurrence.localDate > pact.endDate) failures.push(reason("PACT_DATE_NOT_COVERED", { pactId: pact.id, date: occurrence.localDate }));
+    for (const courseId of pact.requiredCourseIds) {
+      if (!citizen.trainings.some((t) => t.courseId === courseId && t.completedOn <= occurrence.localDate && (t.expiresOn === null || t.expiresOn >= occurrence.localDate))) {
+        failures.push(reason("TRAINING_MISSING", { pactId: pact.id, courseId }));
+      }
+    }
+    if (pact.budgetMinutes - pact.usedMinutes < loadMinutes) {
+      failures.push(reason("PACT_BUDGET_EXHAUSTED", { pactId: pact.id, remainingMinutes: Math.max(0, pact.budgetMinutes - pact.usedMinutes), loadMinutes }));
+    }
+    if (failures.length === 0) return { pactId: pact.id, reasons: [] };
+    if (!closest || failures.length < closest.length) closest = failures;
+  }
+  return { pactId: null, reasons: closest! };
+}
+
+/** The citizen's own weekly limit binds: volunteers give what they said, not more. */
+export function mustRespectOwnWeeklyLimit(citizen: EligibilityCitizen, context: EligibilityContext, loadMinutes: number): Reason[] {
+  const limit = citizen.weeklyHourLimit * 60;
+  return context.weekCommittedMinutes + loadMinutes <= limit ? [] : [reason("WEEKLY_LIMIT_EXCEEDED", { limitMinutes: limit, committedMinutes: context.weekCommittedMinutes, loadMinutes })];
+}
+
+/** The regulation's weekly maximum binds too, whatever the citizen offers: it protects them from burning out. */
+export function mustRespectRegulationWeeklyLimit(context: EligibilityContext, loadMinutes: number): Reason[] {
+  const limit = context.regulation.maxWeeklyHours * 60;
+  return context.weekCommittedMinutes + loadMinutes <= limit ? [] : [reason("REGULATION_WEEKLY_LIMIT_EXCEEDED", { limitMinutes: limit, committedMinutes: context.weekCommittedMinutes, loadMinutes })];
+}
+
+/** Training required by the regulation for the kind, by the task, by the pacts, and for minors, valid on the date. */
+export function mustHaveValidTraining(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+  const required = new Set([
+    ...(context.regulation.trainingByActivityKind[occurrence.activityKind] ?? []),
+    ...occurrence.requiredCourseIds,
+    ...(occurrence.involvesMinors ? context.regulation.minorsCourseIds : []),
+  ]);
+  const reasons: Reason[] = [];
+  for (const courseId of [...required].sort()) {
+    const records = citizen.trainings.filter((t) => t.courseId === courseId && t.completedOn <= occurrence.localDate);
+    if (records.length === 0) reasons.push(reason("TRAINING_MISSING", { courseId }));
+    else if (!records.some((t) => t.expiresOn === null || t.expiresOn >= occurrence.localDate)) reasons.push(reason("TRAINING_EXPIRED", { courseId }));
+  }
+  return reasons;
+}
+
+/** Regular contact with minors needs a valid criminal-record check (Italian law), when the regulation says so. */
+export function mustHaveCriminalRecordCheckForMinors(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+  if (!occurrence.involvesMinors || !context.regulation.minorsRequireCriminalRecordCheck) return [];
+  const checks = citizen.criminalRecordChecks.filter((c) => c.checkedOn <= occurrence.localDate);
+  if (checks.length === 0) return [reason("CRIMINAL_RECORD_CHECK_MISSING")];
+  return checks.some((c) => c.expiresOn >= occurrence.localDate) ? [] : [reason("CRIMINAL_RECORD_CHECK_EXPIRED")];
+}
+
+/** No valid insurance cover on the date, no assignment: the administration insures active citizens. */
+export function mustBeInsured(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence): Reason[] {
+  return citizen.insurances.some((i) => i.validFrom <= occurrence.localDate && occurrence.localDate <= i.validTo) ? [] : [reason("INSURANCE_NOT_VALID", { date: occurrence.localDate })];
+}
+
+/** The citizen must be available over the whole occurrence. */
+export function mustBeAvailable(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence): Reason[] {
+  return isAvailable(citizen.availability, occurrence.start, occurrence.end) ? [] : [reason("NOT_AVAILABLE")];
+}
+
+/** The trip from home must be within the longest the citizen accepts (unknown routes count as too far). */
+export function mustBeWithinTravelLimit(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+  const minutes = travelMinutesFor(citizen, occurrence, context);
+  if (minutes === undefined) return [reason("TOO_FAR", { travelMinutes: -1, maxTravelMinutes: citizen.maxTravelMinutes })];
+  return minutes <= citizen.maxTravelMinutes ? [] : [reason("TOO_FAR", { travelMinutes: minutes, maxTravelMinutes: citizen.maxTravelMinutes })];
+}
+
+/** Every rule, in the order reasons are listed. */
+export function checkEligibility(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Eligibility {
+  const loadMinutes = loadMinutesFor(citizen, occurrence, context);
+  const pact = mustHaveCoveringPact(citizen, occurrence, context, loadMinutes);
+  const reasons = [
+    ...mustBeEnrolled(citizen),
+    ...mustBeOfAge(citizen, occurrence, context),
+    ...mustHaveSkill(citizen, occurrence),
+    ...mustSpeakRequiredLanguages(citizen, occurrence),
+    ...pact.reasons,
+    ...mustRespectOwnWeeklyLimit(citizen, context, loadMinutes),
+    ...mustRespectRegulationWeeklyLimit(context, loadMinutes),
+    ...mustHaveValidTraining(citizen, occurrence, context),
+    ...mustHaveCriminalRecordCheckForMinors(citizen, occurrence, context),
+    ...mustBeInsured(citizen, occurrence),
+    ...mustBeAvailable(citizen, occurrence),
+    ...mustBeWithinTravelLimit(citizen, occurrence, context),
+  ];
+  if (reasons.length > 0 || pact.pactId === null) return { eligible: false, reasons };
+  return { eligible: true, pactId: pact.pactId, loadMinutes, travelMinutes: travelMinutesFor(citizen, occurrence, context) ?? 0 };
+}
