@@ -1,0 +1,24 @@
+// Territorial access for staff, shared by the areas. Objects outside the viewer's territory are
+// reported as not found, so ids cannot be probed.
+import { ForbiddenError, NotFoundError } from "../errors";
+import type { ServiceContext } from "../service-context";
+import type { Viewer } from "./viewer";
+
+export function requireViewer(context: ServiceContext): Viewer {
+  if (!context.viewer) throw new ForbiddenError("authentication required");
+  return context.viewer;
+}
+
+/** Staff only: returns the viewer and the territory they manage (null: every territory, for administrators). */
+export function requireStaff(context: ServiceContext): { viewer: Viewer; territoryId: string | null } {
+  const viewer = requireViewer(context);
+  if (viewer.role === "ADMIN") return { viewer, territoryId: null };
+  if (viewer.role === "COORDINATOR" && viewer.territoryId) return { viewer, territoryId: viewer.territoryId };
+  throw new ForbiddenError();
+}
+
+/** Throws NotFound unless the object exists and lies in the staff member's territory. */
+export function assertInTerritory<T extends { territoryId: string }>(scope: { territoryId: string | null }, entity: string, id: string, row: T | null): T {
+  if (!row || (scope.territoryId !== null && row.territoryId !== scope.territoryId)) throw new NotFoundError(entity, id);
+  return row;
+}

@@ -1,0 +1,212 @@
+// Commitments (planned hours) and the hours ledger: citizens log hours after an occurrence,
+// coordinators confirm or correct them. Lines are only ever appended.
+import { requireStaff, requireViewer } from "../auth/access";
+import { fromDbDate } from "../db/dates";
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
+import type { Prisma } from "../generated/prisma/client";
+import { checkEligibility } from "../eligibility/eligibility.model";
+import { loadEligibilityInputs } from "../eligibility/eligibility.service";
+import { refreshStatuses } from "../families/families.service";
+import type { ServiceContext } from "../service-context";
+import { checkIntRange } from "../citizens/citizens.model";
+import { commitmentHours, sumHours, type CommitmentHours } from "./ledger.model";
+
+type Tx = Prisma.TransactionClient;
+const HOUR = 3_600_000;
+
+async function lockRow(tx: Tx, table: "Citizen" | "TaskOccurrence" | "Commitment", id: string) {
+  // Table names come from the fixed union above, never from input.
+  await tx.$queryRawUnsafe(`SELECT "id" FROM "${table}" WHERE "id" = $1 FOR UPDATE`, id);
+}
+
+/**
+ * Whether the citizen already has an active commitment that overlaps [start, end), counting the
+ * travel between the two places in both directions.
+ */
+async function overlapsExistingCommitment(tx: Tx, citizenId: string, occurrence: { id: string; startsAt: Date; endsAt: Date; municipalityId: string | null }) {
+  const nearby = await tx.commitment.findMany({
+    where: {
+      citizenId,
+      status: "ACTIVE",
+      occurrenceId: { not: occurrence.id },
+      occurrence: { startsAt: { lt: new Date(occurrence.endsAt.getTime() + 12 * HOUR) }, endsAt: { gt: new Date(occurrence.startsAt.getTime() - 12 * HOUR) } },
+    },
+    include: { occurrence: { include: { task: { select: { municipalityId: true } } } } },
+  });
+  for (const other of nearby) {
+    const otherPlace = other.occurrence.task.municipalityId;
+    const travel = async (from: string | null, to: string | null) => {
+      if (!from || !to || from === to) return 0;
+      return (await tx.travelTime.findUnique({ where: { fromId_toId: { fromId: from, toId: to } } }))?.minutes ?? 0;
+    };
+    const toThis = await travel(otherPlace, occurrence.municipalityId);
+    const toOther = await travel(occurrence.municipalityId, otherPlace);
+    const clash = occurrence.startsAt.getTime() < other.occurrence.endsAt.getTime() + toThis * 60_000 && other.occurrence.startsAt.getTime() < occurrence.endsAt.getTime() + toOther * 60_000;
+    if (clash) return true;
+  }
+  return false;
+}
+
+/**
+ * Staff commit a citizen to an occurrence by hand, within every rule: eligibility, headcount,
+ * no overlap with other commitments (travel included). The commitment plans the hours under
+ * the pact eligibility chose.
+ */
+export async function assignCitizen(context: ServiceContext, occurrenceId: string, citizenId: string) {
+  const scope = requireStaff(context);
+  return context.prisma.$transaction(async (tx) => {
+    await lockRow(tx, "TaskOccurrence", occurrenceId);
+    await lockRow(tx, "Citizen", citizenId);
+    const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: true } });
+    if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
+    if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= context.now()) {
+      throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "ASSIGNED" });
+    }
+    const inputs = await loadEligibilityInputs(tx, citizenId, occurrenceId);
+    if (scope.territoryId !== null && inputs.citizenTerritoryId !== scope.territoryId) throw new NotFoundError("Citizen", citizenId);
+    if (await tx.commitment.findFirst({ where: { citizenId, occurrenceId, status: "ACTIVE" } })) throw new ConflictError("ALREADY_COMMITTED");
+    const taken = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
+    if (taken >= occurrence.task.headcount) throw new ConflictError("HEADCOUNT_REACHED");
+    const eligibility = checkEligibility(inputs.citizen, inputs.occurrence, inputs.context);
+    if (!eligibility.eligible) {
+      const codes = eligibility.reasons.map((r) => r.code);
+      throw new ConflictError("NOT_ELIGIBLE", { reasons: codes.join(", ") }, codes);
+    }
+    if (await overlapsExistingCommitment(tx, citizenId, { id: occurrence.id, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, municipalityId: occurrence.task.remote ? null : occurrence.task.municipalityId })) {
+      throw new ConflictError("OVERLAPPING_COMMITMENT");
+    }
+    const commitment = await tx.commitment.create({
+      data: { citizenId, occurrenceId, pactId: eligibility.pactId, plannedMinutes: eligibility.loadMinutes, createdById: scope.viewer.userId, createdAt: context.now() },
+    });
+    await refreshStatuses(tx, occurrenceId);
+    return commitment;
+  });
+}
+
+async function commitmentForViewer(tx: Tx, context: ServiceContext, commitmentId: string) {
+  const viewer = requireViewer(context);
+  await lockRow(tx, "Commitment", commitmentId);
+  const commitment = await tx.commitment.findUnique({ where: { id: commitmentId }, include: { occurrence: { include: { task: true } } } });
+  const visible =
+    commitment &&
+    (viewer.role === "ADMIN" ||
+      (viewer.role === "COORDINATOR" && viewer.territoryId === commitment.occurrence.task.territoryId) ||
+      (viewer.role === "CITIZEN" && viewer.citizenId === commitment.citizenId));
+  if (!visible) throw new NotFoundError("Commitment", commitmentId);
+  return { viewer, commitment };
+}
+
+/** The citizen (or staff) withdraws from a commitment before the occurrence starts; the seat opens again. */
+export async function withdrawCommitment(context: ServiceContext, commitmentId: string) {
+  return context.prisma.$transaction(async (tx) => {
+    const { commitment } = await commitmentForViewer(tx, context, commitmentId);
+    if (commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= context.now()) throw new ConflictError("ILLEGAL_TRANSITION", { from: commitment.status, to: "WITHDRAWN" });
+    const updated = await tx.commitment.update({ where: { id: commitmentId }, data: { status: "WITHDRAWN" } });
+    await refreshStatuses(tx, commitment.occurrenceId);
+    return updated;
+  });
+}
+
+function checkMinutes(minutes: number, field = "minutes") {
+  return checkIntRange(minutes, 0, 12 * 60, [field]);
+}
+
+/** The citizen logs the hours they did, after the occurrence has ended. */
+export async function logHours(context: ServiceContext, commitmentId: string, minutes: number, note?: string | null) {
+  checkMinutes(minutes);
+  if (minutes === 0) throw new InputError("INVALID_RANGE", ["minutes"], { min: 1, max: 720 });
+  return context.prisma.$transaction(async (tx) => {
+    const { viewer, commitment } = await commitmentForViewer(tx, context, commitmentId);
+    if (viewer.role !== "CITIZEN") throw new ForbiddenError();
+    if (commitment.status !== "ACTIVE") throw new ConflictError("ILLEGAL_TRANSITION", { from: commitment.status, to: "LOGGED" });
+    if (commitment.occurrence.endsAt > context.now()) throw new ConflictError("OCCURRENCE_NOT_ENDED");
+    return tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "LOGGED", minutes, note: note?.trim() || null, byUserId: viewer.userId, at: context.now() } });
+  });
+}
+
+function lineFor(commitment: { id: string; citizenId: string; pactId: string; occurrenceId: string; occurrence: { task: { familyId: string } } }) {
+  return { commitmentId: commitment.id, citizenId: commitment.citizenId, pactId: commitment.pactId, occurrenceId: commitment.occurrenceId, familyId: commitment.occurrence.task.familyId };
+}
+
+/** A coordinator confirms the citizen's latest logged hours as they are. */
+export async function confirmHours(context: ServiceContext, commitmentId: string) {
+  requireStaff(context);
+  return context.prisma.$transaction(async (tx) => {
+    const { viewer, commitment } = await commitmentForViewer(tx, context, commitmentId);
+    const lines = await tx.hoursEntry.findMany({ where: { commitmentId }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+    const lastLog = lines.filter((l) => l.kind === "LOGGED").pop();
+    const lastDecision = lines.filter((l) => l.kind !== "LOGGED").pop();
+    if (!lastLog || (lastDecision && lastDecision.at >= lastLog.at)) throw new ConflictError("NOTHING_TO_CONFIRM");
+    const line = await tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "CONFIRMED", minutes: lastLog.minutes, refersToId: lastLog.id, byUserId: viewer.userId, at: context.now() } });
+    await markDone(tx, commitment.occurrenceId);
+    return line;
+  });
+}
+
+/** A coordinator records the hours actually done when they differ from what was logged; a note says why. */
+export async function correctHours(context: ServiceContext, commitmentId: string, minutes: number, note: string) {
+  requireStaff(context);
+  checkMinutes(minutes);
+  if (!note?.trim()) throw new InputError("INVALID_INPUT", ["note"]);
+  return context.prisma.$transaction(async (tx) => {
+    const { viewer, commitment } = await commitmentForViewer(tx, context, commitmentId);
+    if (commitment.occurrence.endsAt > context.now()) throw new ConflictError("OCCURRENCE_NOT_ENDED");
+    const lastLog = await tx.hoursEntry.findFirst({ where: { commitmentId, kind: "LOGGED" }, orderBy: [{ at: "desc" }, { id: "desc" }] });
+    const line = await tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "CORRECTED", minutes, note: note.trim(), refersToId: lastLog?.id ?? null, byUserId: viewer.userId, at: context.now() } });
+    await markDone(tx, commitment.occurrenceId);
+    return line;
+  });
+}
+
+/** An occurrence whose hours have been decided on happened: it is DONE. */
+async function markDone(tx: Tx, occurrenceId: string) {
+  await tx.taskOccurrence.update({ where: { id: occurrenceId }, data: { status: "DONE" } });
+  await refreshStatuses(tx, occurrenceId);
+}
+
+// --- the ledger -----------------------------------------------------------------------------
+
+export interface LedgerFilter {
+  pactId?: string | null;
+  citizenId?: string | null;
+  familyId?: string | null;
+  /** "YYYY-MM", by the local date of the occurrence. */
+  month?: string | null;
+}
+
+export interface LedgerRow extends CommitmentHours {
+  pactId: string;
+  citizenId: string;
+  familyId: string;
+  month: string;
+}
+
+/** Hours planned, pending and done, by pact, citizen, family and month. Staff see their territory; a citizen their own. */
+export async function hoursLedger(context: ServiceContext, filter: LedgerFilter): Promise<{ rows: LedgerRow[]; total: CommitmentHours }> {
+  const viewer = requireViewer(context);
+  if (filter.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.month)) throw new InputError("INVALID_DATE", ["month"], { value: filter.month });
+  const where: Prisma.CommitmentWhereInput = {};
+  if (viewer.role === "CITIZEN") where.citizenId = viewer.citizenId ?? "none";
+  else if (viewer.role === "COORDINATOR") where.occurrence = { task: { territoryId: viewer.territoryId ?? "none" } };
+  else if (viewer.role !== "ADMIN") throw new ForbiddenError();
+  if (filter.pactId) where.pactId = filter.pactId;
+  if (filter.citizenId) where.citizenId = viewer.role === "CITIZEN" && filter.citizenId !== viewer.citizenId ? "none" : filter.citizenId;
+  const commitments = await context.prisma.commitment.findMany({
+    where: filter.familyId ? { AND: [where, { occurrence: { task: { familyId: filter.familyId } } }] } : where,
+    include: { hours: true, occurrence: { select: { localDate: true, task: { select: { familyId: true } } } } },
+  });
+  const groups = new Map<string, { key: Omit<LedgerRow, keyof CommitmentHours>; items: CommitmentHours[] }>();
+  for (const c of commitments) {
+    const month = fromDbDate(c.occurrence.localDate).slice(0, 7);
+    if (filter.month && month !== filter.month) continue;
+    const key = { pactId: c.pactId, citizenId: c.citizenId, familyId: c.occurrence.task.familyId, month };
+    const id = `${key.pactId}|${key.citizenId}|${key.familyId}|${key.month}`;
+    const group = groups.get(id) ?? { key, items: [] };
+    group.items.push(commitmentHours(c, c.hours.map((h) => ({ id: h.id, kind: h.kind, commitmentId: h.commitmentId, minutes: h.minutes, at: h.at.getTime() }))));
+    groups.set(id, group);
+  }
+  const rows = [...groups.values()]
+    .map((g) => ({ ...g.key, ...sumHours(g.items) }))
+    .sort((a, b) => a.month.localeCompare(b.month) || a.pactId.localeCompare(b.pactId) || a.citizenId.localeCompare(b.citizenId) || a.familyId.localeCompare(b.familyId));
+  return { rows, total: sumHours(rows) };
+}
