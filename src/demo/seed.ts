@@ -1,17 +1,22 @@
 // Loads the demo territory into an empty database, in one transaction: municipalities with
 // travel times, catalogues, an administrator, coordinators, a tutor and about 60 citizens
-// with varied skills, languages and availability. Deterministic for a given seed and date.
+// with varied skills, languages and availability; then the regulation, 14 families with plans
+// and a month of tasks, and a pact per enrolled citizen (seed-families.ts). Deterministic for a
+// given seed and date.
 import { DateTime } from "luxon";
 import { hashPassword } from "../auth/passwords";
 import { toDbDate } from "../db/dates";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { ActivityKind, EnrolmentStatus, LanguageLevel, Role } from "../generated/prisma/enums";
 import { travelMatrix } from "../territory/travel.model";
+import { seedFamiliesAndPacts } from "./seed-families";
 import { ZONE } from "../time/local-time";
 import { DEMO_MUNICIPALITIES, DEMO_SKILLS, DEMO_TERRITORY, DEMO_TRAINING_COURSES, FIRST_NAMES, LAST_NAMES, OTHER_LANGUAGES } from "./demo-data";
 
 export const DEMO_PASSWORD = "legami-demo-2026";
 export const DEMO_CITIZEN_COUNT = 60;
+/** Skills the demo families' tasks need: citizens declare them more often, as in the field. */
+const COMMON_NEEDS = ["HOMEWORK_PRIMARY", "CONVERSATION", "PUBLIC_OFFICES", "CV_WRITING", "CHILDCARE", "DRIVING", "DIGITAL_SKILLS"];
 
 export interface DemoSummary {
   password: string;
@@ -116,7 +121,7 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
         );
       }
       await tx.travelTime.createMany({ data: travelMatrix(municipalities) });
-      const skills: { id: string; activityKinds: ActivityKind[] }[] = [];
+      const skills: { id: string; code: string; activityKinds: ActivityKind[] }[] = [];
       for (const s of DEMO_SKILLS) skills.push(await tx.skill.create({ data: s }));
       const courses = [];
       for (const c of DEMO_TRAINING_COURSES) courses.push(await tx.trainingCourse.create({ data: c }));
@@ -145,19 +150,20 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
         let email = `${slug(firstName)}.${slug(lastName)}@example.org`;
         for (let n = 2; usedEmails.has(email); n += 1) email = `${slug(firstName)}.${slug(lastName)}${n}@example.org`;
         usedEmails.add(email);
-        const municipality = random.weighted(DEMO_MUNICIPALITIES, (m) => Math.sqrt(m.population));
+        const municipality = random.weighted(DEMO_MUNICIPALITIES, (m) => m.population ** 0.7);
         const homeMunicipalityId = municipalities.find((m) => m.istatCode === municipality.istatCode)!.id;
         const age = random.int(19, 74);
         const birthDate = today.minus({ years: age, days: random.int(0, 364) }).toISODate()!;
         const status: EnrolmentStatus = i < 6 ? "APPLICANT" : i < 8 ? "SUSPENDED" : "ENROLLED";
         const skillCount = random.int(1, 4);
         const chosen = new Map<string, number>();
-        while (chosen.size < skillCount) chosen.set(random.pick(skills).id, random.int(1, 3));
+        while (chosen.size < skillCount) chosen.set(random.weighted(skills, (s) => (COMMON_NEEDS.includes(s.code) ? 3 : 1)).id, random.int(1, 3));
         const pattern = random.pick(AVAILABILITY_PATTERNS);
         const preferred = [...new Set([...chosen.keys()].flatMap((id) => skills.find((s) => s.id === id)!.activityKinds))].slice(0, 3) as ActivityKind[];
         const completed = today.minus({ months: random.int(1, 18) }).toISODate()!;
+        const checked = today.minus({ months: random.int(1, 8) }).toISODate()!;
         const enrolled = status !== "APPLICANT";
-        const worksWithMinors = enrolled && random.chance(0.55);
+        const worksWithMinors = enrolled && random.chance(0.7);
 
         const user = await tx.user.create({ data: { email, passwordHash, role: "CITIZEN", locale: random.chance(0.15) ? "EN" : "IT", displayName: `${firstName} ${lastName}` } });
         if (i < 3) accounts.push({ role: "CITIZEN", email });
@@ -170,8 +176,8 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
             phone: `+39 3${random.int(10, 99)} ${random.int(100, 999)} ${random.int(1000, 9999)}`,
             birthDate: toDbDate(birthDate),
             homeMunicipalityId,
-            weeklyHourLimit: random.pick([2, 3, 4, 4, 6, 6, 8, 10]),
-            maxTravelMinutes: random.pick([15, 20, 30, 30, 45, 60]),
+            weeklyHourLimit: random.pick([3, 4, 4, 5, 6, 6, 8, 10]),
+            maxTravelMinutes: random.pick([20, 30, 30, 45, 45, 60]),
             preferredActivityKinds: preferred,
             status,
             languages: { create: citizenLanguages(random, firstName) },
@@ -197,7 +203,7 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
                 }
               : undefined,
             criminalRecordChecks: worksWithMinors
-              ? { create: [{ checkedOn: toDbDate(completed), expiresOn: toDbDate(DateTime.fromISO(completed).plus({ months: 12 }).toISODate()!), recordedById: admin.id }] }
+              ? { create: [{ checkedOn: toDbDate(checked), expiresOn: toDbDate(DateTime.fromISO(checked).plus({ months: 12 }).toISODate()!), recordedById: admin.id }] }
               : undefined,
             insuranceCovers: enrolled
               ? { create: [{ policyNumber: `COESO-RCT-${today.year}-${String(i + 1).padStart(4, "0")}`, insurer: "Polizza RCT volontari CoeSo SdS", validFrom: toDbDate(`${today.year}-01-01`), validTo: toDbDate(`${today.year + 1}-12-31`), recordedById: admin.id }] }
@@ -212,6 +218,9 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
           },
         });
       }
+
+      const coordinatorIds = (await tx.user.findMany({ where: { role: "COORDINATOR", territoryId: territory.id }, orderBy: { email: "asc" } })).map((u) => u.id);
+      await seedFamiliesAndPacts(tx, random, { territoryId: territory.id, today, adminId: admin.id, coordinatorIds });
     },
     { timeout: 120_000, maxWait: 10_000 },
   );

@@ -27,6 +27,8 @@ export interface TestServer {
   close(): Promise<void>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; lang?: string }): Promise<GraphQLResponse<T>>;
   login(email: string, password?: string): Promise<string>;
+  /** Moves the service's clock (it starts at TEST_NOW). */
+  setNow(date: Date): void;
   /** The other territory's coordinator and municipality, for boundary tests. */
   other: { coordinatorEmail: string; municipalityId: string };
 }
@@ -43,7 +45,8 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   });
 
   const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 3600, oidc: options.oidc });
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => TEST_NOW });
+  let now = TEST_NOW;
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => now });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -76,6 +79,9 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
     tokens,
     gql,
     login,
+    setNow: (date: Date) => {
+      now = date;
+    },
     other: { coordinatorEmail: "coordinator@other.demo", municipalityId: otherMunicipality.id },
     close: async () => {
       server.closeAllConnections();
