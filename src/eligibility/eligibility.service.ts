@@ -19,7 +19,7 @@ export async function pactUsedMinutes(db: Db, pactIds: string[]): Promise<Map<st
   const commitments = await db.commitment.findMany({ where: { pactId: { in: pactIds } }, include: { hours: true } });
   const used = new Map<string, number>(pactIds.map((id) => [id, 0]));
   for (const c of commitments) {
-    const hours = commitmentHours(c, c.hours.map((h) => ({ id: h.id, kind: h.kind, commitmentId: h.commitmentId, minutes: h.minutes, at: h.at.getTime() })));
+    const hours = commitmentHours(c, c.hours.map((h) => ({ id: h.id, kind: h.kind, commitmentId: h.commitmentId, minutes: h.minutes, seq: h.seq })));
     used.set(c.pactId, (used.get(c.pactId) ?? 0) + hours.usedMinutes);
   }
   return used;

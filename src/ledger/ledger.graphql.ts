@@ -68,7 +68,7 @@ builder.prismaObject("Commitment", {
         return { referenceName: family.referenceName, languages: family.languages, address: c.occurrence.task.address };
       },
     }),
-    hours: t.relation("hours", { description: "Ledger lines, oldest first.", query: { orderBy: [{ at: "asc" }, { id: "asc" }] } }),
+    hours: t.relation("hours", { description: "Ledger lines, oldest first.", query: { orderBy: { seq: "asc" } } }),
   }),
 });
 

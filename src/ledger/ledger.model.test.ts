@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { commitmentHours, sumHours, type LedgerLine } from "./ledger.model";
 
 const c = { id: "c1", status: "ACTIVE" as const, plannedMinutes: 90 };
-const line = (id: string, kind: LedgerLine["kind"], minutes: number, at: number): LedgerLine => ({ id, kind, commitmentId: "c1", minutes, at });
+const line = (id: string, kind: LedgerLine["kind"], minutes: number, seq: number): LedgerLine => ({ id, kind, commitmentId: "c1", minutes, seq });
 
 describe("hours ledger", () => {
   it("counts planned minutes until a decision, then the decided minutes", () => {

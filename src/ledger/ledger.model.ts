@@ -7,7 +7,8 @@ export interface LedgerLine {
   kind: "LOGGED" | "CONFIRMED" | "CORRECTED";
   commitmentId: string;
   minutes: number;
-  at: number;
+  /** Order of writing. */
+  seq: number;
 }
 
 export interface LedgerCommitment {
@@ -25,15 +26,15 @@ export interface CommitmentHours {
   usedMinutes: number;
 }
 
-const byTime = (a: LedgerLine, b: LedgerLine) => a.at - b.at || a.id.localeCompare(b.id);
+const inOrder = (a: LedgerLine, b: LedgerLine) => a.seq - b.seq;
 
 export function commitmentHours(commitment: LedgerCommitment, lines: LedgerLine[]): CommitmentHours {
-  const own = lines.filter((l) => l.commitmentId === commitment.id).sort(byTime);
+  const own = lines.filter((l) => l.commitmentId === commitment.id).sort(inOrder);
   const decisions = own.filter((l) => l.kind !== "LOGGED");
   const lastDecision = decisions[decisions.length - 1];
   const lastLog = own.filter((l) => l.kind === "LOGGED").pop();
   const done = lastDecision?.minutes ?? 0;
-  const pending = lastLog && (!lastDecision || lastLog.at > lastDecision.at) ? lastLog.minutes : 0;
+  const pending = lastLog && (!lastDecision || lastLog.seq > lastDecision.seq) ? lastLog.minutes : 0;
   const active = commitment.status === "ACTIVE";
   const planned = active ? commitment.plannedMinutes : 0;
   return {

@@ -133,10 +133,10 @@ export async function confirmHours(context: ServiceContext, commitmentId: string
   requireStaff(context);
   return context.prisma.$transaction(async (tx) => {
     const { viewer, commitment } = await commitmentForViewer(tx, context, commitmentId);
-    const lines = await tx.hoursEntry.findMany({ where: { commitmentId }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+    const lines = await tx.hoursEntry.findMany({ where: { commitmentId }, orderBy: { seq: "asc" } });
     const lastLog = lines.filter((l) => l.kind === "LOGGED").pop();
     const lastDecision = lines.filter((l) => l.kind !== "LOGGED").pop();
-    if (!lastLog || (lastDecision && lastDecision.at >= lastLog.at)) throw new ConflictError("NOTHING_TO_CONFIRM");
+    if (!lastLog || (lastDecision && lastDecision.seq > lastLog.seq)) throw new ConflictError("NOTHING_TO_CONFIRM");
     const line = await tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "CONFIRMED", minutes: lastLog.minutes, refersToId: lastLog.id, byUserId: viewer.userId, at: context.now() } });
     await markDone(tx, commitment.occurrenceId);
     return line;
@@ -151,7 +151,7 @@ export async function correctHours(context: ServiceContext, commitmentId: string
   return context.prisma.$transaction(async (tx) => {
     const { viewer, commitment } = await commitmentForViewer(tx, context, commitmentId);
     if (commitment.occurrence.endsAt > context.now()) throw new ConflictError("OCCURRENCE_NOT_ENDED");
-    const lastLog = await tx.hoursEntry.findFirst({ where: { commitmentId, kind: "LOGGED" }, orderBy: [{ at: "desc" }, { id: "desc" }] });
+    const lastLog = await tx.hoursEntry.findFirst({ where: { commitmentId, kind: "LOGGED" }, orderBy: { seq: "desc" } });
     const line = await tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "CORRECTED", minutes, note: note.trim(), refersToId: lastLog?.id ?? null, byUserId: viewer.userId, at: context.now() } });
     await markDone(tx, commitment.occurrenceId);
     return line;
@@ -202,7 +202,7 @@ export async function hoursLedger(context: ServiceContext, filter: LedgerFilter)
     const key = { pactId: c.pactId, citizenId: c.citizenId, familyId: c.occurrence.task.familyId, month };
     const id = `${key.pactId}|${key.citizenId}|${key.familyId}|${key.month}`;
     const group = groups.get(id) ?? { key, items: [] };
-    group.items.push(commitmentHours(c, c.hours.map((h) => ({ id: h.id, kind: h.kind, commitmentId: h.commitmentId, minutes: h.minutes, at: h.at.getTime() }))));
+    group.items.push(commitmentHours(c, c.hours.map((h) => ({ id: h.id, kind: h.kind, commitmentId: h.commitmentId, minutes: h.minutes, seq: h.seq }))));
     groups.set(id, group);
   }
   const rows = [...groups.values()]

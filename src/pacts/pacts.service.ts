@@ -119,7 +119,7 @@ export async function renewPact(context: ServiceContext, pactId: string, input: 
     const hourBudgetMinutes = input.hourBudgetHours != null ? Math.round(input.hourBudgetHours * 60) : old.hourBudgetMinutes;
     const citizenIds = old.citizens.map((c) => c.citizenId);
     validatePactContents({ ...old, startDate: input.startDate, endDate: input.endDate, insuranceFrom: fromDbDate(old.insuranceFrom), insuranceTo: fromDbDate(old.insuranceTo), hourBudgetMinutes, citizenIds });
-    await assertNoOverlap(tx, citizenIds, input, pactId);
+    await assertNoOverlap(tx, citizenIds, input);
     const { id: _id, status: _status, signedById: _s, signedAt: _a, createdAt: _c, updatedAt: _u, citizens: _cit, previousPactId: _p, ...contents } = old;
     return tx.collaborationPact.create({
       data: {

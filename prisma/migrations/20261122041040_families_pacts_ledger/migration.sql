@@ -227,6 +227,7 @@ CREATE TABLE "Commitment" (
 -- CreateTable
 CREATE TABLE "HoursEntry" (
     "id" TEXT NOT NULL,
+    "seq" SERIAL NOT NULL,
     "kind" "HoursEntryKind" NOT NULL,
     "commitmentId" TEXT NOT NULL,
     "citizenId" TEXT NOT NULL,
@@ -295,6 +296,9 @@ CREATE INDEX "Commitment_occurrenceId_status_idx" ON "Commitment"("occurrenceId"
 
 -- CreateIndex
 CREATE INDEX "Commitment_pactId_status_idx" ON "Commitment"("pactId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "HoursEntry_seq_key" ON "HoursEntry"("seq");
 
 -- CreateIndex
 CREATE INDEX "HoursEntry_commitmentId_at_idx" ON "HoursEntry"("commitmentId", "at");
