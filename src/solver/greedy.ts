@@ -1,0 +1,45 @@
+// Greedy baseline, the guaranteed fallback: best pair first (pinned pairs before all), taken
+// when it keeps every constraint and adds value net of the fairness penalty. Pure, milliseconds.
+// Exact when a component has a single occurrence (each citizen then has one pair).
+import { fairnessPenalty, type Component } from "./model";
+
+export function greedy(component: Component): boolean[] {
+  const chosen = new Array<boolean>(component.pairs.length).fill(false);
+  const loads = new Array<number>(component.citizenIds.length).fill(0);
+  const seats = new Array<number>(component.occurrenceIds.length).fill(0);
+  const groupsOf = new Map<number, number[][]>();
+  for (const group of component.conflictGroups) for (const i of group) groupsOf.set(i, [...(groupsOf.get(i) ?? []), group]);
+  // Value of a pair on its own: its score less the fairness penalty of its load alone.
+  const alone = component.pairs.map((p) => p.score - fairnessPenalty(p.load, component.fairness));
+  const order = component.pairs.map((_, i) => i).sort((a, b) => Number(component.pairs[b]!.fixed) - Number(component.pairs[a]!.fixed) || alone[b]! - alone[a]! || a - b);
+  for (const i of order) {
+    const p = component.pairs[i]!;
+    if (seats[p.occurrence]! >= component.headcount[p.occurrence]!) continue;
+    if (loads[p.citizen]! + p.load > component.capacity[p.citizen]!) continue;
+    if ((groupsOf.get(i) ?? []).some((group) => group.some((j) => chosen[j]))) continue;
+    const marginal = p.score - (fairnessPenalty(loads[p.citizen]! + p.load, component.fairness) - fairnessPenalty(loads[p.citizen]!, component.fairness));
+    if (!p.fixed && marginal <= 0) continue;
+    chosen[i] = true;
+    loads[p.citizen]! += p.load;
+    seats[p.occurrence]! += 1;
+  }
+  return chosen;
+}
+
+/**
+ * A valid upper bound without solving: each occurrence earns at most its best `headcount`
+ * positive scores (fairness only lowers the objective).
+ */
+export function simpleBound(component: Component): number {
+  const byOccurrence = new Map<number, number[]>();
+  for (const p of component.pairs) byOccurrence.set(p.occurrence, [...(byOccurrence.get(p.occurrence) ?? []), p.score]);
+  let bound = 0;
+  for (const [o, scores] of byOccurrence) {
+    bound += scores
+      .filter((s) => s > 0)
+      .sort((a, b) => b - a)
+      .slice(0, component.headcount[o])
+      .reduce((sum, s) => sum + s, 0);
+  }
+  return bound;
+}

@@ -1,0 +1,89 @@
+// The optimiser: split into components, solve each with the backend that suits its size,
+// check every answer against the constraints, and report objective, proven bound and gap.
+// Deterministic for the same input. No I/O.
+import { greedy, simpleBound } from "./greedy";
+import { solveWithHighs } from "./highs-backend";
+import { solveWithLpSolver } from "./lp-solver-backend";
+import { assignmentsOf, decompose, objectiveOf, violations, type Component } from "./model";
+import { validateProblem, type Backend, type ComponentStats, type MatchingProblem, type MatchingSolution } from "./problem";
+
+/** Components up to this many pairs go to javascript-lp-solver, which finishes them quickly. */
+export const LP_SOLVER_MAX_PAIRS = 120;
+
+export function chooseBackend(component: Component, forced: Backend | "auto"): Backend {
+  if (forced !== "auto") return forced;
+  if (component.occurrenceIds.length === 1) return "greedy";
+  return component.pairs.length <= LP_SOLVER_MAX_PAIRS ? "lp-solver" : "highs";
+}
+
+async function solveComponent(component: Component, backend: Backend, timeLimitSeconds: number, relativeGap: number): Promise<{ chosen: boolean[]; stats: ComponentStats }> {
+  const started = performance.now();
+  const fallback = greedy(component);
+  if (violations(component, fallback).length > 0) {
+    // Only pinned pairs that contradict each other can make the greedy start infeasible.
+    throw new Error(`pinned pairs cannot all be kept: ${violations(component, fallback).join("; ")}`);
+  }
+  let chosen = fallback;
+  let bound = simpleBound(component);
+  let optimal = component.occurrenceIds.length === 1 && backend === "greedy";
+  if (backend === "highs" || backend === "lp-solver") {
+    const result = backend === "highs" ? await solveWithHighs(component, { timeLimitSeconds, relativeGap, start: fallback }) : solveWithLpSolver(component, { timeLimitSeconds });
+    // Whatever a backend returns is checked; an invalid or worse answer keeps the greedy one.
+    if (result.chosen && violations(component, result.chosen).length === 0 && objectiveOf(component, result.chosen) >= objectiveOf(component, fallback)) chosen = result.chosen;
+    bound = Math.min(bound, result.bound);
+    optimal = result.optimal && chosen === result.chosen;
+  }
+  const objective = objectiveOf(component, chosen);
+  if (optimal) bound = objective;
+  bound = Math.max(bound, objective);
+  return {
+    chosen,
+    stats: {
+      citizens: component.citizenIds.length,
+      occurrences: component.occurrenceIds.length,
+      pairs: component.pairs.length,
+      backend,
+      status: optimal || bound - objective <= relativeGap * Math.max(1, Math.abs(bound)) ? "OPTIMAL" : "FEASIBLE",
+      objective,
+      bound,
+      timeMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+export async function solveMatching(problem: MatchingProblem): Promise<MatchingSolution> {
+  validateProblem(problem);
+  const started = performance.now();
+  const timeLimit = problem.options?.timeLimitSeconds ?? 10;
+  const relativeGap = problem.options?.relativeGap ?? 1e-6;
+  const forced = problem.options?.backend ?? "auto";
+  const components = decompose(problem);
+  const totalPairs = components.reduce((sum, c) => sum + c.pairs.length, 0) || 1;
+
+  const results = [];
+  // Large components first, each given time in proportion to its share of the remaining pairs.
+  const order = components.map((_, i) => i).sort((a, b) => components[b]!.pairs.length - components[a]!.pairs.length || a - b);
+  let remainingPairs = totalPairs;
+  for (const i of order) {
+    const component = components[i]!;
+    const elapsed = (performance.now() - started) / 1000;
+    const share = Math.max(0.05, ((timeLimit - elapsed) * component.pairs.length) / remainingPairs);
+    remainingPairs -= component.pairs.length;
+    results[i] = await solveComponent(component, chooseBackend(component, forced), share, relativeGap);
+  }
+
+  const objective = results.reduce((sum, r) => sum + r.stats.objective, 0);
+  const bound = results.reduce((sum, r) => sum + r.stats.bound, 0);
+  const assignments = results.flatMap((r, i) => assignmentsOf(components[i]!, r.chosen));
+  assignments.sort((a, b) => a.occurrence.localeCompare(b.occurrence) || a.citizen.localeCompare(b.citizen));
+  const gap = Math.max(0, (bound - objective) / Math.max(1, Math.abs(bound)));
+  return {
+    status: results.every((r) => r.stats.status === "OPTIMAL") ? "OPTIMAL" : "FEASIBLE",
+    assignments,
+    objective,
+    bound,
+    gap,
+    timeMs: Math.round(performance.now() - started),
+    components: results.map((r) => r.stats),
+  };
+}
