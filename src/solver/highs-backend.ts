@@ -16,8 +16,21 @@ export async function solveWithHighs(component: Component, options: { timeLimitS
   const h = await highs();
   const P = component.pairs.length;
   const C = component.citizenIds.length;
-  const steps = component.fairness;
-  const numCols = P + C * steps.length;
+  // Each citizen's load is split into segments between the fairness thresholds (the last one
+  // ends at the capacity). With growing weights the LP fills the cheap segments first, so one
+  // equality row per citizen models both the capacity and the convex penalty.
+  const segments = component.citizenIds.map((_, c) => {
+    const cap = component.capacity[c]!;
+    const bounds = [0, ...component.fairness.map((step) => step.aboveMinutes).filter((a) => a < cap), cap];
+    const weights = [0, ...component.fairness.filter((step) => step.aboveMinutes < cap).map((_, k, steps) => steps.slice(0, k + 1).reduce((sum, st) => sum + st.weightPerMinute, 0))];
+    return bounds.slice(1).map((upper, k) => ({ width: upper - bounds[k]!, weight: weights[k]! }));
+  });
+  const segmentStart: number[] = [];
+  let numCols = P;
+  for (const list of segments) {
+    segmentStart.push(numCols);
+    numCols += list.length;
+  }
   const colCost = new Float64Array(numCols);
   const colLower = new Float64Array(numCols);
   const colUpper = new Float64Array(numCols);
@@ -28,15 +41,14 @@ export async function solveWithHighs(component: Component, options: { timeLimitS
     colUpper[i] = 1;
     integrality[i] = 1;
   });
-  for (let c = 0; c < C; c += 1) {
-    steps.forEach((step, k) => {
-      const j = P + c * steps.length + k;
-      colCost[j] = -step.weightPerMinute;
-      colUpper[j] = h.infinity;
-    });
-  }
+  segments.forEach((list, c) =>
+    list.forEach((segment, k) => {
+      colCost[segmentStart[c]! + k] = -segment.weight;
+      colUpper[segmentStart[c]! + k] = segment.width;
+    }),
+  );
 
-  // Rows, built in CSR: occurrences, citizens' capacity, conflict groups, fairness steps.
+  // Rows, built in CSR: occurrences' headcount, conflict groups, each citizen's load split into segments.
   const starts: number[] = [0];
   const indices: number[] = [];
   const values: number[] = [];
@@ -48,18 +60,18 @@ export async function solveWithHighs(component: Component, options: { timeLimitS
     pairsOfOccurrence[p.occurrence]!.push(i);
     pairsOfCitizen[p.citizen]!.push(i);
   });
-  const addRow = (cols: number[], coefficients: number[], upper: number) => {
+  const addRow = (cols: number[], coefficients: number[], lower: number, upper: number) => {
     indices.push(...cols);
     values.push(...coefficients);
     starts.push(indices.length);
-    rowLower.push(-h.infinity);
+    rowLower.push(lower);
     rowUpper.push(upper);
   };
-  pairsOfOccurrence.forEach((cols, o) => addRow(cols, cols.map(() => 1), component.headcount[o]!));
-  pairsOfCitizen.forEach((cols, c) => addRow(cols, cols.map((i) => component.pairs[i]!.load), component.capacity[c]!));
-  for (const group of component.conflictGroups) addRow(group, group.map(() => 1), 1);
+  pairsOfOccurrence.forEach((cols, o) => addRow(cols, cols.map(() => 1), -h.infinity, component.headcount[o]!));
+  for (const group of component.conflictGroups) addRow(group, group.map(() => 1), -h.infinity, 1);
   pairsOfCitizen.forEach((cols, c) => {
-    steps.forEach((step, k) => addRow([...cols, P + c * steps.length + k], [...cols.map((i) => component.pairs[i]!.load), -1], step.aboveMinutes));
+    const segmentCols = segments[c]!.map((_, k) => segmentStart[c]! + k);
+    addRow([...cols, ...segmentCols], [...cols.map((i) => component.pairs[i]!.load), ...segmentCols.map(() => -1)], 0, 0);
   });
 
   const model = h.createModel({
@@ -79,10 +91,14 @@ export async function solveWithHighs(component: Component, options: { timeLimitS
     if (options.start) {
       const colValue = new Float64Array(numCols);
       options.start.forEach((on, i) => (colValue[i] = on ? 1 : 0));
-      for (let c = 0; c < C; c += 1) {
-        const load = pairsOfCitizen[c]!.reduce((sum, i) => sum + (options.start![i] ? component.pairs[i]!.load : 0), 0);
-        steps.forEach((step, k) => (colValue[P + c * steps.length + k] = Math.max(0, load - step.aboveMinutes)));
-      }
+      pairsOfCitizen.forEach((cols, c) => {
+        let load = cols.reduce((sum, i) => sum + (options.start![i] ? component.pairs[i]!.load : 0), 0);
+        segments[c]!.forEach((segment, k) => {
+          const used = Math.min(load, segment.width);
+          colValue[segmentStart[c]! + k] = used;
+          load -= used;
+        });
+      });
       model.setSolution({ colValue });
     }
     const { modelStatus } = model.run();

@@ -27,7 +27,8 @@ const key = (citizen: string, occurrence: string) => `${citizen}\u0000${occurren
 /**
  * Splits the problem into connected components of the citizen-occurrence graph. Conflicts and
  * capacities only join pairs of the same citizen, so they never cross components. Forbidden
- * pairs are dropped here. Components come out in a deterministic order.
+ * pairs are dropped here. Components come out in a deterministic order. With
+ * `options.decompose: false` everything is one component.
  */
 export function decompose(problem: MatchingProblem): Component[] {
   const forbidden = new Set((problem.forbidden ?? []).map((r) => key(r.citizen, r.occurrence)));
@@ -58,8 +59,9 @@ export function decompose(problem: MatchingProblem): Component[] {
   }
 
   const byRoot = new Map<string, typeof pairs>();
+  const whole = problem.options?.decompose === false;
   for (const p of pairs) {
-    const root = find(`c:${p.citizen}`);
+    const root = whole ? "all" : find(`c:${p.citizen}`);
     const list = byRoot.get(root) ?? [];
     list.push(p);
     byRoot.set(root, list);

@@ -60,6 +60,8 @@ export interface SolveOptions {
   backend?: Backend | "auto";
   /** Relative gap at which a component counts as solved (default 1e-6). */
   relativeGap?: number;
+  /** Solve the problem whole instead of component by component (for comparisons; default true). */
+  decompose?: boolean;
 }
 
 export type SolveStatus = "OPTIMAL" | "FEASIBLE" | "INFEASIBLE";
