@@ -1,0 +1,59 @@
+// Words for matching explanations, in Italian and English.
+import type { ReasonCode } from "../eligibility/eligibility.model";
+import type { ScoreTerm } from "../matching/compile.model";
+import type { BusyReason, GapExplanation } from "../matching/explain.model";
+import type { Lang } from "./index";
+
+export const TERM_NAMES: Record<ScoreTerm, Record<Lang, string>> = {
+  seatFilled: { en: "seat filled", it: "posto coperto" },
+  priority: { en: "priority", it: "priorità" },
+  skillLevel: { en: "skill level above the minimum", it: "livello di competenza oltre il minimo" },
+  languageFluency: { en: "speaks the family's languages", it: "parla le lingue della famiglia" },
+  continuity: { en: "continuity with earlier dates", it: "continuità con le date precedenti" },
+  shortTravel: { en: "short travel", it: "spostamento breve" },
+  preference: { en: "the citizen's preferred activity", it: "attività preferita dal cittadino" },
+  stability: { en: "kept from the previous proposal", it: "confermato dalla proposta precedente" },
+};
+
+/** "9 lack the skill": how many citizens an occurrence lost to each reason. */
+const COUNTED: Record<ReasonCode, Record<Lang, string>> = {
+  NOT_ENROLLED: { en: "{n} not enrolled", it: "{n} non iscritti all'albo" },
+  UNDER_MINIMUM_AGE: { en: "{n} under the minimum age", it: "{n} sotto l'età minima" },
+  MISSING_SKILL: { en: "{n} lack the skill", it: "{n} senza la competenza" },
+  SKILL_LEVEL_TOO_LOW: { en: "{n} with too low a skill level", it: "{n} con livello di competenza insufficiente" },
+  MISSING_LANGUAGE: { en: "{n} do not speak the language", it: "{n} non parlano la lingua" },
+  NO_ACTIVE_PACT: { en: "{n} have no active pact", it: "{n} senza patto attivo" },
+  PACT_ACTIVITY_NOT_COVERED: { en: "{n} have no pact covering the activity", it: "{n} senza patto che copra l'attività" },
+  PACT_MUNICIPALITY_NOT_COVERED: { en: "{n} have no pact covering the municipality", it: "{n} senza patto che copra il comune" },
+  PACT_DATE_NOT_COVERED: { en: "{n} have no pact covering the date", it: "{n} senza patto che copra la data" },
+  PACT_BUDGET_EXHAUSTED: { en: "{n} have used up their pact's hours", it: "{n} hanno esaurito le ore del patto" },
+  WEEKLY_LIMIT_EXCEEDED: { en: "{n} are at their weekly limit", it: "{n} al proprio limite settimanale" },
+  REGULATION_WEEKLY_LIMIT_EXCEEDED: { en: "{n} are at the regulation's weekly limit", it: "{n} al limite settimanale del regolamento" },
+  TRAINING_MISSING: { en: "{n} lack required training", it: "{n} senza la formazione richiesta" },
+  TRAINING_EXPIRED: { en: "{n} have expired training", it: "{n} con formazione scaduta" },
+  CRIMINAL_RECORD_CHECK_MISSING: { en: "{n} have no criminal-record check", it: "{n} senza certificato del casellario" },
+  CRIMINAL_RECORD_CHECK_EXPIRED: { en: "{n} have an expired criminal-record check", it: "{n} con certificato del casellario scaduto" },
+  INSURANCE_NOT_VALID: { en: "{n} are not insured on the date", it: "{n} senza copertura assicurativa nella data" },
+  NOT_AVAILABLE: { en: "{n} are not available then", it: "{n} non disponibili in quell'orario" },
+  TOO_FAR: { en: "{n} live too far", it: "{n} abitano troppo lontano" },
+};
+
+const BUSY: Record<BusyReason, Record<Lang, string>> = {
+  OVERLAPS_ASSIGNMENT: { en: "busy at the same time with {where}", it: "impegnato nello stesso orario con {where}" },
+  NO_HOURS_LEFT: { en: "no hours left this week after {where}", it: "nessuna ora disponibile questa settimana dopo {where}" },
+  EXCLUDED_BY_COORDINATOR: { en: "excluded by the coordinator", it: "escluso dal coordinatore" },
+  BETTER_USED_ELSEWHERE: { en: "more useful elsewhere ({where})", it: "più utile altrove ({where})" },
+};
+
+/** One sentence for an empty seat: the counts per reason, or where the eligible citizens went. */
+export function gapMessage(gap: GapExplanation, lang: Lang, nameOf: (id: string) => string = (id) => id): string {
+  if (gap.kind === "NO_ELIGIBLE_CITIZEN") {
+    const counts = Object.entries(gap.reasonCounts)
+      .filter(([, n]) => (n ?? 0) > 0)
+      .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
+      .map(([code, n]) => COUNTED[code as ReasonCode][lang].replace("{n}", String(n)));
+    return lang === "it" ? `Nessun cittadino idoneo: ${counts.join("; ")}.` : `No eligible citizen: ${counts.join("; ")}.`;
+  }
+  const parts = gap.eligible.map((e) => `${nameOf(e.citizen)}: ${BUSY[e.reason][lang].replace("{where}", e.assignedTo.map(nameOf).join(", ") || "-")}`);
+  return lang === "it" ? `I cittadini idonei sono impegnati altrove: ${parts.join("; ")}.` : `The eligible citizens are used elsewhere: ${parts.join("; ")}.`;
+}

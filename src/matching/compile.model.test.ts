@@ -1,0 +1,123 @@
+// The compiler and the explanations on a small week: who is eligible, how pairs score by term,
+// which occurrences conflict, and why seats stay empty.
+import { describe, expect, it } from "vitest";
+import type { EligibilityContext } from "../eligibility/eligibility.model";
+import { solveMatching } from "../solver/solve";
+import { compileWeek, pairKey, type CompileInput, type MatchingCitizen, type MatchingOccurrence } from "./compile.model";
+import { explainWeek } from "./explain.model";
+
+const H = 3_600_000;
+const TUESDAY = Date.parse("2026-12-01T15:00:00Z"); // 16:00 in Rome
+
+const citizen = (id: string, overrides: Partial<MatchingCitizen> = {}): MatchingCitizen => ({
+  id,
+  status: "ENROLLED",
+  birthDate: "1980-01-01",
+  homeMunicipalityId: "grosseto",
+  weeklyHourLimit: 4,
+  maxTravelMinutes: 45,
+  skills: [{ skillId: "homework", level: 3 }],
+  languages: [{ languageCode: "it", level: "NATIVE" }],
+  availability: { windows: [{ weekday: 2, startMinute: 9 * 60, endMinute: 22 * 60 }], exceptions: [] },
+  trainings: [{ courseId: "safeguarding", completedOn: "2026-01-01", expiresOn: null }],
+  criminalRecordChecks: [{ checkedOn: "2026-01-01", expiresOn: "2027-01-01" }],
+  insurances: [{ validFrom: "2026-01-01", validTo: "2027-12-31" }],
+  preferredActivityKinds: [],
+  ...overrides,
+});
+
+const occurrence = (id: string, startOffsetHours: number, overrides: Partial<MatchingOccurrence> = {}): MatchingOccurrence => ({
+  id,
+  taskId: `task-${id}`,
+  localDate: "2026-12-01",
+  start: TUESDAY + startOffsetHours * H,
+  end: TUESDAY + (startOffsetHours + 1.5) * H,
+  activityKind: "HOMEWORK_HELP",
+  municipalityId: "grosseto",
+  requiredSkillId: "homework",
+  minSkillLevel: 1,
+  requiredLanguages: [],
+  minLanguageLevel: "B1",
+  involvesMinors: true,
+  requiredCourseIds: [],
+  headcount: 1,
+  priority: 3,
+  preferredLanguages: [],
+  continuity: false,
+  ...overrides,
+});
+
+const travel = (from: string, to: string) => (from === to ? 0 : 40);
+const context = (): EligibilityContext => ({
+  regulation: { minimumAge: 18, maxWeeklyHours: 10, trainingByActivityKind: {}, minorsCourseIds: ["safeguarding"], minorsRequireCriminalRecordCheck: true, travelCountsAsHours: true },
+  pacts: [{ id: "pact", status: "ACTIVE", activityKinds: ["HOMEWORK_HELP"], municipalityIds: ["grosseto", "follonica"], startDate: "2026-01-01", endDate: "2027-12-31", budgetMinutes: 6000, usedMinutes: 0, requiredCourseIds: [] }],
+  travelMinutes: travel,
+  weekCommittedMinutes: 0,
+});
+
+function input(overrides: Partial<CompileInput> = {}): CompileInput {
+  return {
+    citizens: [citizen("anna", { preferredActivityKinds: ["HOMEWORK_HELP"], languages: [{ languageCode: "ar", level: "B2" }] }), citizen("bruno", { skills: [] }), citizen("carla", { status: "APPLICANT" })],
+    occurrences: [occurrence("early", 0, { preferredLanguages: ["ar"], continuity: true }), occurrence("late", 1), occurrence("follonica", 4, { municipalityId: "follonica" })],
+    contextOf: () => context(),
+    previousAssignees: new Map([["task-early", new Set(["anna"])]]),
+    previousProposal: new Set(),
+    pinned: [],
+    excluded: [],
+    ...overrides,
+  };
+}
+
+describe("compiler", () => {
+  it("keeps eligible pairs only, with their load and score by named term", () => {
+    const compiled = compileWeek(input());
+    expect(compiled.problem.pairs.map((p) => pairKey(p.citizen, p.occurrence)).sort()).toEqual(["anna|early", "anna|follonica", "anna|late"]);
+    expect(compiled.breakdown.get("anna|early")).toEqual({ seatFilled: 1000, priority: 60, skillLevel: 30, languageFluency: 10, continuity: 80, shortTravel: 60, preference: 25, stability: 0 });
+    // Follonica is 40 minutes away and the regulation counts travel both ways.
+    expect(compiled.problem.pairs.find((p) => p.occurrence === "follonica")!.loadMinutes).toBe(90 + 80);
+    expect(compiled.problem.citizens).toEqual([{ id: "anna", capacityMinutes: 240 }]);
+    expect(compiled.excludedReasons.get("early")).toEqual({ MISSING_SKILL: 1, NOT_ENROLLED: 1 });
+  });
+
+  it("groups occurrences that overlap for one person, counting the trip between places", () => {
+    const compiled = compileWeek(input());
+    // 16:00-17:30 and 17:00-18:30 overlap; 20:00 in Follonica is 40 minutes after 18:30 in Grosseto: no overlap.
+    expect(compiled.problem.conflicts).toEqual([{ citizen: "anna", occurrences: ["early", "late"] }]);
+    const tight = compileWeek(input({ occurrences: [occurrence("early", 0), occurrence("follonica", 1.9, { municipalityId: "follonica" })] }));
+    expect(tight.problem.conflicts).toEqual([{ citizen: "anna", occurrences: ["early", "follonica"] }]);
+  });
+
+  it("turns pins and exclusions into fixed and forbidden pairs, and reports pins that are not eligible", () => {
+    const compiled = compileWeek(input({ pinned: [{ citizen: "anna", occurrence: "late" }, { citizen: "bruno", occurrence: "late" }], excluded: [{ citizen: "anna", occurrence: "early" }] }));
+    expect(compiled.problem.fixed).toEqual([{ citizen: "anna", occurrence: "late" }]);
+    expect(compiled.problem.forbidden).toEqual([{ citizen: "anna", occurrence: "early" }]);
+    expect(compiled.ineligiblePins).toEqual([{ citizen: "bruno", occurrence: "late", reasons: ["MISSING_SKILL"] }]);
+  });
+
+  it("explains each assignment by term and each empty seat by its cause", async () => {
+    const compiled = compileWeek(input({ occurrences: [...input().occurrences, occurrence("transport", 2, { activityKind: "TRANSPORT", requiredSkillId: "driving" })] }));
+    const solution = await solveMatching(compiled.problem);
+    const { assignments, gaps } = explainWeek(compiled, solution);
+    // Anna can do one of the two overlapping occurrences (continuity makes it the early one); her
+    // 4 hours cannot also hold Follonica (90 minutes plus 80 of travel).
+    expect(assignments.map((a) => a.occurrence).sort()).toEqual(["early"]);
+    expect(gaps.find((g) => g.occurrence === "follonica")).toMatchObject({ kind: "ELIGIBLE_CITIZENS_USED_ELSEWHERE", eligible: [{ citizen: "anna", reason: "NO_HOURS_LEFT", assignedTo: ["early"] }] });
+    expect(assignments.find((a) => a.occurrence === "early")!.terms.continuity).toBe(80);
+    const late = gaps.find((g) => g.occurrence === "late")!;
+    expect(late).toMatchObject({ kind: "ELIGIBLE_CITIZENS_USED_ELSEWHERE", unfilledSeats: 1, eligible: [{ citizen: "anna", reason: "OVERLAPS_ASSIGNMENT", assignedTo: ["early"] }] });
+    const transport = gaps.find((g) => g.occurrence === "transport")!;
+    expect(transport).toMatchObject({ kind: "NO_ELIGIBLE_CITIZEN", unfilledSeats: 1 });
+    expect(transport.reasonCounts).toMatchObject({ MISSING_SKILL: 3, PACT_ACTIVITY_NOT_COVERED: 3 });
+  });
+});
+
+describe("explanations in words", () => {
+  it("says why a seat is empty, in Italian and English", async () => {
+    const { gapMessage } = await import("../i18n/explanations");
+    const gap = { occurrence: "o", unfilledSeats: 1, kind: "NO_ELIGIBLE_CITIZEN" as const, reasonCounts: { MISSING_SKILL: 9, PACT_MUNICIPALITY_NOT_COVERED: 3 }, eligible: [] };
+    expect(gapMessage(gap, "en")).toBe("No eligible citizen: 9 lack the skill; 3 have no pact covering the municipality.");
+    expect(gapMessage(gap, "it")).toBe("Nessun cittadino idoneo: 9 senza la competenza; 3 senza patto che copra il comune.");
+    const busy = { occurrence: "o", unfilledSeats: 1, kind: "ELIGIBLE_CITIZENS_USED_ELSEWHERE" as const, reasonCounts: {}, eligible: [{ citizen: "anna", reason: "OVERLAPS_ASSIGNMENT" as const, assignedTo: ["early"] }] };
+    expect(gapMessage(busy, "en", (id) => (id === "anna" ? "Anna R." : "homework Tue 16:00"))).toBe("The eligible citizens are used elsewhere: Anna R.: busy at the same time with homework Tue 16:00.");
+  });
+});

@@ -1,0 +1,171 @@
+// The compiler: from citizens, occurrences and their eligibility context, the optimisation
+// problem of one territory's week, with the score of every eligible pair broken down into named
+// terms and the reasons of every excluded pair counted per occurrence. Pure.
+//
+// No protected attribute (nationality, religion, ethnicity, health) is an input: the types below
+// carry none, so none can enter a score.
+import { checkEligibility, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type LanguageLevel, type ReasonCode } from "../eligibility/eligibility.model";
+import type { MatchingProblem, ProblemPairRef } from "../solver/problem";
+
+export interface MatchingCitizen extends EligibilityCitizen {
+  preferredActivityKinds: string[];
+}
+
+export interface MatchingOccurrence extends EligibilityOccurrence {
+  taskId: string;
+  headcount: number;
+  /** 1 (low) to 5 (urgent). */
+  priority: number;
+  preferredLanguages: string[];
+  continuity: boolean;
+}
+
+/** Weights of the named soft terms. The seat term dominates: filling a seat beats any mix of the others. */
+export interface ScoreWeights {
+  seatFilled: number;
+  priority: number;
+  skillLevel: number;
+  languageFluency: number;
+  continuity: number;
+  shortTravel: number;
+  preference: number;
+  stability: number;
+}
+
+export const DEFAULT_WEIGHTS: ScoreWeights = {
+  seatFilled: 1000,
+  priority: 20,
+  skillLevel: 15,
+  languageFluency: 10,
+  continuity: 80,
+  shortTravel: 1,
+  preference: 25,
+  stability: 40,
+};
+
+/** Convex fairness penalty: hours beyond 2 h a week cost a little, beyond 4 h more. */
+export const DEFAULT_FAIRNESS = [
+  { aboveMinutes: 120, weightPerMinute: 0.05 },
+  { aboveMinutes: 240, weightPerMinute: 0.15 },
+];
+
+export type ScoreTerm = keyof ScoreWeights;
+
+export interface CompileInput {
+  citizens: MatchingCitizen[];
+  occurrences: MatchingOccurrence[];
+  /** The eligibility context of each citizen (pacts with used budget, week committed minutes, regulation, travel). */
+  contextOf(citizenId: string, occurrence: MatchingOccurrence): EligibilityContext;
+  /** Citizens who covered earlier occurrences of each task (for continuity). */
+  previousAssignees: Map<string, Set<string>>;
+  /** Pairs of the previous proposal, as "citizen|occurrence" (for stability on a re-run). */
+  previousProposal: Set<string>;
+  pinned: ProblemPairRef[];
+  excluded: ProblemPairRef[];
+  weights?: ScoreWeights;
+  fairness?: { aboveMinutes: number; weightPerMinute: number }[];
+}
+
+export interface CompiledWeek {
+  problem: MatchingProblem;
+  /** Score of each eligible pair by term, keyed "citizen|occurrence". */
+  breakdown: Map<string, Record<ScoreTerm, number>>;
+  /** For each occurrence, how many citizens were excluded for each reason. */
+  excludedReasons: Map<string, Partial<Record<ReasonCode, number>>>;
+  /** Pinned pairs that are not eligible, with their reasons (they are dropped, not forced). */
+  ineligiblePins: { citizen: string; occurrence: string; reasons: ReasonCode[] }[];
+}
+
+export const pairKey = (citizen: string, occurrence: string) => `${citizen}|${occurrence}`;
+
+const LEVELS: LanguageLevel[] = ["A1", "A2", "B1", "B2", "C1", "C2", "NATIVE"];
+
+/** The named terms of one eligible pair's score. */
+export function scoreTerms(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: number, input: Pick<CompileInput, "previousAssignees" | "previousProposal">, weights: ScoreWeights): Record<ScoreTerm, number> {
+  const skill = citizen.skills.find((s) => s.skillId === occurrence.requiredSkillId)?.level ?? 0;
+  const fluentPreferred = occurrence.preferredLanguages.filter((code) => citizen.languages.some((l) => l.languageCode === code && LEVELS.indexOf(l.level) >= LEVELS.indexOf("B1"))).length;
+  return {
+    seatFilled: weights.seatFilled,
+    priority: weights.priority * occurrence.priority,
+    skillLevel: weights.skillLevel * Math.max(0, skill - occurrence.minSkillLevel),
+    languageFluency: weights.languageFluency * fluentPreferred,
+    continuity: occurrence.continuity && input.previousAssignees.get(occurrence.taskId)?.has(citizen.id) ? weights.continuity : 0,
+    shortTravel: weights.shortTravel * Math.max(0, 60 - travelMinutes),
+    preference: citizen.preferredActivityKinds.includes(occurrence.activityKind) ? weights.preference : 0,
+    stability: input.previousProposal.has(pairKey(citizen.id, occurrence.id)) ? weights.stability : 0,
+  };
+}
+
+/** Whether two occurrences overlap for one person, counting the trip between them. */
+export function overlapsWithTravel(a: MatchingOccurrence, b: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
+  const trip = (from: string | null, to: string | null) => (from === null || to === null || from === to ? 0 : (travelMinutes(from, to) ?? 0));
+  return a.start < b.end + trip(b.municipalityId, a.municipalityId) * 60_000 && b.start < a.end + trip(a.municipalityId, b.municipalityId) * 60_000;
+}
+
+/** Maximal groups of pairwise-overlapping occurrences (a greedy sweep; every overlapping pair lands in a group). */
+export function conflictGroups(occurrences: MatchingOccurrence[], travelMinutes: (from: string, to: string) => number | undefined): string[][] {
+  const sorted = [...occurrences].sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
+  const groups: MatchingOccurrence[][] = [];
+  for (let i = 0; i < sorted.length; i += 1) {
+    for (let j = i + 1; j < sorted.length; j += 1) {
+      const a = sorted[i]!;
+      const b = sorted[j]!;
+      if (!overlapsWithTravel(a, b, travelMinutes)) continue;
+      // Put the pair in every existing group it fully overlaps, or start a new one.
+      const joined = groups.filter((g) => g.includes(a) && g.every((m) => m === a || overlapsWithTravel(m, b, travelMinutes)));
+      if (joined.length > 0) for (const g of joined) if (!g.includes(b)) g.push(b);
+      if (!groups.some((g) => g.includes(a) && g.includes(b))) groups.push([a, b]);
+    }
+  }
+  return groups.map((g) => g.map((o) => o.id));
+}
+
+export function compileWeek(input: CompileInput): CompiledWeek {
+  const weights = input.weights ?? DEFAULT_WEIGHTS;
+  const excluded = new Set(input.excluded.map((r) => pairKey(r.citizen, r.occurrence)));
+  const pinned = new Set(input.pinned.map((r) => pairKey(r.citizen, r.occurrence)));
+  const problem: MatchingProblem = { citizens: [], occurrences: [], pairs: [], conflicts: [], fixed: [], forbidden: [], fairness: input.fairness ?? DEFAULT_FAIRNESS };
+  const breakdown = new Map<string, Record<ScoreTerm, number>>();
+  const excludedReasons = new Map<string, Partial<Record<ReasonCode, number>>>();
+  const ineligiblePins: CompiledWeek["ineligiblePins"] = [];
+
+  const occurrences = [...input.occurrences].sort((a, b) => a.id.localeCompare(b.id));
+  for (const o of occurrences) {
+    problem.occurrences.push({ id: o.id, headcount: o.headcount, start: new Date(o.start).toISOString(), end: new Date(o.end).toISOString() });
+    excludedReasons.set(o.id, {});
+  }
+  for (const citizen of [...input.citizens].sort((a, b) => a.id.localeCompare(b.id))) {
+    const eligibleHere: MatchingOccurrence[] = [];
+    let capacity = Number.POSITIVE_INFINITY;
+    for (const occurrence of occurrences) {
+      const context = input.contextOf(citizen.id, occurrence);
+      const result = checkEligibility(citizen, occurrence, context);
+      const key = pairKey(citizen.id, occurrence.id);
+      if (!result.eligible) {
+        const counts = excludedReasons.get(occurrence.id)!;
+        for (const code of new Set(result.reasons.map((r) => r.code))) counts[code] = (counts[code] ?? 0) + 1;
+        if (pinned.has(key)) ineligiblePins.push({ citizen: citizen.id, occurrence: occurrence.id, reasons: result.reasons.map((r) => r.code) });
+        continue;
+      }
+      // Weekly hours left: the tighter of the citizen's own and the regulation's limit, and the pact's budget.
+      const pact = context.pacts.find((p) => p.id === result.pactId)!;
+      capacity = Math.min(
+        capacity,
+        citizen.weeklyHourLimit * 60 - context.weekCommittedMinutes,
+        context.regulation.maxWeeklyHours * 60 - context.weekCommittedMinutes,
+        pact.budgetMinutes - pact.usedMinutes,
+      );
+      const terms = scoreTerms(citizen, occurrence, result.travelMinutes, input, weights);
+      breakdown.set(key, terms);
+      problem.pairs.push({ citizen: citizen.id, occurrence: occurrence.id, score: Object.values(terms).reduce((a, b) => a + b, 0), loadMinutes: result.loadMinutes });
+      if (pinned.has(key)) problem.fixed!.push({ citizen: citizen.id, occurrence: occurrence.id });
+      if (excluded.has(key)) problem.forbidden!.push({ citizen: citizen.id, occurrence: occurrence.id });
+      eligibleHere.push(occurrence);
+    }
+    if (eligibleHere.length === 0) continue;
+    problem.citizens.push({ id: citizen.id, capacityMinutes: Math.max(0, capacity) });
+    const travel = (from: string, to: string) => input.contextOf(citizen.id, eligibleHere[0]!).travelMinutes(from, to);
+    for (const group of conflictGroups(eligibleHere, travel)) problem.conflicts!.push({ citizen: citizen.id, occurrences: group });
+  }
+  return { problem, breakdown, excludedReasons, ineligiblePins };
+}
