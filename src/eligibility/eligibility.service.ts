@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { Lang } from "../i18n";
 import { reasonMessage } from "../i18n/reasons";
-import { commitmentHours, sumHours } from "../ledger/ledger.model";
+import { commitmentHours, ledgerLine } from "../ledger/ledger.model";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
 import type { ServiceContext } from "../service-context";
 import { addDays, instantsOfLocalRange, weekdayOf } from "../time/local-time";
@@ -19,7 +19,7 @@ export async function pactUsedMinutes(db: Db, pactIds: string[]): Promise<Map<st
   const commitments = await db.commitment.findMany({ where: { pactId: { in: pactIds } }, include: { hours: true } });
   const used = new Map<string, number>(pactIds.map((id) => [id, 0]));
   for (const c of commitments) {
-    const hours = commitmentHours(c, c.hours.map((h) => ({ id: h.id, kind: h.kind, commitmentId: h.commitmentId, minutes: h.minutes, seq: h.seq })));
+    const hours = commitmentHours(c, c.hours.map(ledgerLine));
     used.set(c.pactId, (used.get(c.pactId) ?? 0) + hours.usedMinutes);
   }
   return used;

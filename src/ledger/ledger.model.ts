@@ -56,3 +56,8 @@ export function sumHours(items: CommitmentHours[]): CommitmentHours {
     { plannedMinutes: 0, pendingMinutes: 0, doneMinutes: 0, usedMinutes: 0 },
   );
 }
+
+/** A stored ledger row as the pure functions read it. */
+export function ledgerLine(row: { id: string; kind: LedgerLine["kind"]; commitmentId: string; minutes: number; seq: number }): LedgerLine {
+  return { id: row.id, kind: row.kind, commitmentId: row.commitmentId, minutes: row.minutes, seq: row.seq };
+}

@@ -9,7 +9,7 @@ import { loadEligibilityInputs } from "../eligibility/eligibility.service";
 import { refreshStatuses } from "../families/families.service";
 import type { ServiceContext } from "../service-context";
 import { checkIntRange } from "../citizens/citizens.model";
-import { commitmentHours, sumHours, type CommitmentHours } from "./ledger.model";
+import { commitmentHours, ledgerLine, sumHours, type CommitmentHours } from "./ledger.model";
 
 type Tx = Prisma.TransactionClient;
 const HOUR = 3_600_000;
@@ -202,7 +202,7 @@ export async function hoursLedger(context: ServiceContext, filter: LedgerFilter)
     const key = { pactId: c.pactId, citizenId: c.citizenId, familyId: c.occurrence.task.familyId, month };
     const id = `${key.pactId}|${key.citizenId}|${key.familyId}|${key.month}`;
     const group = groups.get(id) ?? { key, items: [] };
-    group.items.push(commitmentHours(c, c.hours.map((h) => ({ id: h.id, kind: h.kind, commitmentId: h.commitmentId, minutes: h.minutes, seq: h.seq }))));
+    group.items.push(commitmentHours(c, c.hours.map(ledgerLine)));
     groups.set(id, group);
   }
   const rows = [...groups.values()]
