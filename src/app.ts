@@ -9,6 +9,8 @@ import type { Database } from "./db/database";
 import type { Context } from "./graphql/context";
 import { schema } from "./graphql/schema";
 import { negotiateLang, type Lang } from "./i18n";
+import { inProcessRunner, type JobRunner } from "./jobs/runner";
+import { executeMatchingRun } from "./matching/matching.service";
 
 export interface AppOptions {
   database: Pick<Database, "prisma" | "ping">;
@@ -17,15 +19,19 @@ export interface AppOptions {
   defaultLang: Lang;
   /** The clock, replaceable in tests. */
   now?: () => Date;
+  /** Where jobs go; by default they run in this process. */
+  jobs?: JobRunner;
 }
 
 export interface App {
   express: Express;
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  jobs: JobRunner;
 }
 
 export function createApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
+  const jobs = options.jobs ?? inProcessRunner({ matchingRun: (runId) => executeMatchingRun(options.database.prisma, runId) });
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -41,6 +47,7 @@ export function createApp(options: AppOptions): App {
         tokens: options.tokens,
         viewer,
         now,
+        jobs,
         lang: negotiateLang(request.headers.get("accept-language"), userLang),
         requestId: request.headers.get("x-request-id") ?? randomUUID(),
       };
@@ -63,5 +70,5 @@ export function createApp(options: AppOptions): App {
   app.use(yoga.graphqlEndpoint, (request, response) => {
     void yoga(request, response);
   });
-  return { express: app, yoga };
+  return { express: app, yoga, jobs };
 }

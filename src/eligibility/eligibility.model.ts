@@ -95,7 +95,8 @@ export type ReasonCode =
   | "CRIMINAL_RECORD_CHECK_EXPIRED"
   | "INSURANCE_NOT_VALID"
   | "NOT_AVAILABLE"
-  | "TOO_FAR";
+  | "TOO_FAR"
+  | "BUSY_WITH_COMMITMENT";
 
 export interface Reason {
   code: ReasonCode;

@@ -11,6 +11,7 @@ import "../regulation/regulation.graphql";
 import "../families/families.graphql";
 import "../ledger/ledger.graphql";
 import "../pacts/pacts.graphql";
+import "../matching/matching.graphql";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder";
 

@@ -36,6 +36,7 @@ const COUNTED: Record<ReasonCode, Record<Lang, string>> = {
   INSURANCE_NOT_VALID: { en: "{n} are not insured on the date", it: "{n} senza copertura assicurativa nella data" },
   NOT_AVAILABLE: { en: "{n} are not available then", it: "{n} non disponibili in quell'orario" },
   TOO_FAR: { en: "{n} live too far", it: "{n} abitano troppo lontano" },
+  BUSY_WITH_COMMITMENT: { en: "{n} are already committed then", it: "{n} già impegnati in quell'orario" },
 };
 
 const BUSY: Record<BusyReason, Record<Lang, string>> = {

@@ -21,6 +21,7 @@ const templates: Record<ReasonCode, Record<Lang, string>> = {
   CRIMINAL_RECORD_CHECK_EXPIRED: { en: "criminal-record check expired", it: "certificato del casellario scaduto" },
   INSURANCE_NOT_VALID: { en: "no insurance cover on {date}", it: "nessuna copertura assicurativa il {date}" },
   NOT_AVAILABLE: { en: "not available at that time", it: "non disponibile in quell'orario" },
+  BUSY_WITH_COMMITMENT: { en: "already committed at that time", it: "già impegnato in quell'orario" },
   TOO_FAR: { en: "too far: {travelMinutes} minutes of travel, at most {maxTravelMinutes}", it: "troppo lontano: {travelMinutes} minuti di viaggio, al massimo {maxTravelMinutes}" },
 };
 

@@ -9,6 +9,8 @@ import type { MatchingProblem, ProblemPairRef } from "../solver/problem";
 
 export interface MatchingCitizen extends EligibilityCitizen {
   preferredActivityKinds: string[];
+  /** Commitments already accepted that week: never moved, and nothing may overlap them. */
+  busy?: { start: number; end: number; municipalityId: string | null }[];
 }
 
 export interface MatchingOccurrence extends EligibilityOccurrence {
@@ -139,8 +141,13 @@ export function compileWeek(input: CompileInput): CompiledWeek {
     let capacity = Number.POSITIVE_INFINITY;
     for (const occurrence of occurrences) {
       const context = input.contextOf(citizen.id, occurrence);
-      const result = checkEligibility(citizen, occurrence, context);
+      const checked = checkEligibility(citizen, occurrence, context);
       const key = pairKey(citizen.id, occurrence.id);
+      // Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out.
+      const busy = (citizen.busy ?? []).some((b) => overlapsWithTravel({ ...occurrence }, { ...occurrence, id: "busy", start: b.start, end: b.end, municipalityId: b.municipalityId }, context.travelMinutes));
+      const result: typeof checked = busy
+        ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), { code: "BUSY_WITH_COMMITMENT", params: {} }] }
+        : checked;
       if (!result.eligible) {
         const counts = excludedReasons.get(occurrence.id)!;
         for (const code of new Set(result.reasons.map((r) => r.code))) counts[code] = (counts[code] ?? 0) + 1;

@@ -3,6 +3,8 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../../src/app";
+import { inProcessRunner } from "../../src/jobs/runner";
+import { executeMatchingRun } from "../../src/matching/matching.service";
 import { createTokenService, type TokenService } from "../../src/auth/tokens";
 import type { OidcConfig } from "../../src/config";
 import type { Database } from "../../src/db/database";
@@ -27,6 +29,8 @@ export interface TestServer {
   close(): Promise<void>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; lang?: string }): Promise<GraphQLResponse<T>>;
   login(email: string, password?: string): Promise<string>;
+  /** Resolves when every job handed over so far has finished. */
+  jobsIdle(): Promise<void>;
   /** Moves the service's clock (it starts at TEST_NOW). */
   setNow(date: Date): void;
   /** The other territory's coordinator and municipality, for boundary tests. */
@@ -46,7 +50,8 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
 
   const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 3600, oidc: options.oidc });
   let now = TEST_NOW;
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => now });
+  const jobs = inProcessRunner({ matchingRun: (runId) => executeMatchingRun(database.prisma, runId) });
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => now, jobs });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -79,6 +84,7 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
     tokens,
     gql,
     login,
+    jobsIdle: () => jobs.idle(),
     setNow: (date: Date) => {
       now = date;
     },

@@ -1,0 +1,210 @@
+// The weekly matching for coordinators: start a run, follow it, review the proposal with its
+// explanations, pin or exclude pairs and run again.
+import { requireStaff } from "../auth/access";
+import { fromDbDate, toDbDate } from "../db/dates";
+import { NotFoundError } from "../errors";
+import { builder } from "../graphql/builder";
+import { writeErrors } from "../graphql/errors";
+import { gapMessage, TERM_NAMES } from "../i18n/explanations";
+import type { MatchingSolution } from "../solver/problem";
+import type { ScoreTerm } from "./compile.model";
+import type { AssignmentExplanation, GapExplanation } from "./explain.model";
+import * as matching from "./matching.service";
+
+const MatchingRunStatusEnum = builder.enumType("MatchingRunStatus", {
+  description: "Where a matching run is.",
+  values: { QUEUED: { description: "Waiting for a worker." }, RUNNING: { description: "Being solved." }, DONE: { description: "Proposal ready." }, FAILED: { description: "Failed; see error." } } as const,
+});
+
+const AssignmentOrderEnum = builder.enumType("AssignmentOrder", {
+  description: "How to list a proposal.",
+  values: { BY_TASK: { description: "By task, then date." }, BY_CITIZEN: { description: "By citizen, then date." }, BY_DAY: { description: "By start time." } } as const,
+});
+
+const ScoreTermRef = builder.objectRef<{ term: ScoreTerm; points: number }>("ScoreTermValue").implement({
+  description: "One named term of an assignment's score.",
+  fields: (t) => ({
+    term: t.exposeString("term", { description: "Stable name: seatFilled, priority, skillLevel, languageFluency, continuity, shortTravel, preference, stability." }),
+    name: t.string({ description: "The term in the caller's language.", resolve: (v, _a, context) => TERM_NAMES[v.term][context.lang] }),
+    points: t.exposeFloat("points", { description: "Points it adds." }),
+  }),
+});
+
+interface AssignmentView extends AssignmentExplanation {
+  loadMinutes: number;
+  startsAt: number;
+  taskId: string;
+}
+
+const ProposedAssignmentRef = builder.objectRef<AssignmentView>("ProposedAssignment").implement({
+  description: "A citizen proposed for an occurrence, with the score by named term.",
+  fields: (t) => ({
+    citizen: t.prismaField({ type: "Citizen", description: "The citizen.", resolve: (query, a, _args, context) => context.prisma.citizen.findUniqueOrThrow({ ...query, where: { id: a.citizen } }) }),
+    occurrence: t.prismaField({ type: "TaskOccurrence", description: "The occurrence.", resolve: (query, a, _args, context) => context.prisma.taskOccurrence.findUniqueOrThrow({ ...query, where: { id: a.occurrence } }) }),
+    score: t.exposeFloat("score", { description: "Total score." }),
+    loadMinutes: t.exposeInt("loadMinutes", { description: "Minutes it takes from the citizen (travel included where counted)." }),
+    terms: t.field({ type: [ScoreTermRef], description: "The score by named term.", resolve: (a) => Object.entries(a.terms).map(([term, points]) => ({ term: term as ScoreTerm, points })) }),
+  }),
+});
+
+const ReasonCountRef = builder.objectRef<{ code: string; count: number }>("ReasonCount").implement({
+  description: "How many citizens were excluded for one reason.",
+  fields: (t) => ({ code: t.exposeString("code", { description: "Reason code." }), count: t.exposeInt("count", { description: "Citizens." }) }),
+});
+
+const BusyCitizenRef = builder.objectRef<GapExplanation["eligible"][number]>("EligibleElsewhere").implement({
+  description: "An eligible citizen not proposed for a seat, and why.",
+  fields: (t) => ({
+    citizenId: t.exposeID("citizen", { description: "The citizen." }),
+    reason: t.exposeString("reason", { description: "OVERLAPS_ASSIGNMENT, NO_HOURS_LEFT, EXCLUDED_BY_COORDINATOR or BETTER_USED_ELSEWHERE." }),
+    assignedTo: t.exposeIDList("assignedTo", { description: "Occurrences the citizen is proposed for instead." }),
+  }),
+});
+
+const UnfilledSeatRef = builder.objectRef<GapExplanation & { names: Map<string, string> }>("UnfilledSeats").implement({
+  description: "Seats of an occurrence the proposal leaves empty, and why.",
+  fields: (t) => ({
+    occurrence: t.prismaField({ type: "TaskOccurrence", description: "The occurrence.", resolve: (query, g, _a, context) => context.prisma.taskOccurrence.findUniqueOrThrow({ ...query, where: { id: g.occurrence } }) }),
+    seats: t.exposeInt("unfilledSeats", { description: "Seats left empty." }),
+    kind: t.exposeString("kind", { description: "NO_ELIGIBLE_CITIZEN or ELIGIBLE_CITIZENS_USED_ELSEWHERE." }),
+    message: t.string({ description: "Why, in the caller's language.", resolve: (g, _a, context) => gapMessage(g, context.lang, (id) => g.names.get(id) ?? id) }),
+    reasonCounts: t.field({
+      type: [ReasonCountRef],
+      description: "Citizens excluded per reason (9 lack the skill, 3 have no pact covering the municipality...).",
+      resolve: (g) => Object.entries(g.reasonCounts).map(([code, count]) => ({ code, count: count ?? 0 })).filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+    }),
+    eligibleElsewhere: t.field({ type: [BusyCitizenRef], description: "Eligible citizens and where they are used.", resolve: (g) => g.eligible }),
+  }),
+});
+
+type RunRow = { id: string; solution: unknown; explanation: unknown; problem: unknown; compiled: unknown };
+const solutionOf = (run: RunRow) => run.solution as MatchingSolution | null;
+const explanationOf = (run: RunRow) => run.explanation as { assignments: AssignmentExplanation[]; gaps: GapExplanation[] } | null;
+const problemOf = (run: RunRow) => run.problem as { pairs: { citizen: string; occurrence: string; loadMinutes: number }[]; occurrences: { id: string; headcount: number; start: string }[] };
+
+function loads(run: RunRow): Map<string, number> {
+  const loadOf = new Map(problemOf(run).pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]));
+  const byCitizen = new Map<string, number>();
+  for (const a of solutionOf(run)?.assignments ?? []) byCitizen.set(a.citizen, (byCitizen.get(a.citizen) ?? 0) + (loadOf.get(`${a.citizen}|${a.occurrence}`) ?? 0));
+  return byCitizen;
+}
+
+builder.prismaObject("MatchingRun", {
+  description: "A run of the weekly matching for a territory: its input, progress and proposal.",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Identifier." }),
+    territoryId: t.exposeID("territoryId", { description: "The territory." }),
+    weekStart: t.field({ type: "Date", description: "Monday of the week.", resolve: (r) => fromDbDate(r.weekStart) }),
+    inputVersion: t.exposeString("inputVersion", { description: "Hash of the compiled input: the same input gives the same run." }),
+    status: t.expose("status", { type: MatchingRunStatusEnum, description: "Status." }),
+    phase: t.exposeString("phase", { description: "Phase: queued, solving, done, failed." }),
+    componentsTotal: t.exposeInt("componentsTotal", { description: "Independent parts of the problem." }),
+    componentsSolved: t.exposeInt("componentsSolved", { description: "Parts solved so far." }),
+    error: t.exposeString("error", { nullable: true, description: "Why it failed." }),
+    previousRunId: t.exposeID("previousRunId", { nullable: true, description: "The run this one follows (stability is weighted against it)." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "Started." }),
+    finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true, description: "Finished." }),
+    objective: t.float({ nullable: true, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
+    bound: t.float({ nullable: true, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),
+    gap: t.float({ nullable: true, description: "Relative distance from the bound (0: proven optimal).", resolve: (r) => solutionOf(r)?.gap ?? null }),
+    totalSeats: t.int({ description: "Seats to fill this week.", resolve: (r) => problemOf(r).occurrences.reduce((s, o) => s + o.headcount, 0) }),
+    filledSeats: t.int({ nullable: true, description: "Seats the proposal fills.", resolve: (r) => solutionOf(r)?.assignments.length ?? null }),
+    fillRate: t.float({
+      nullable: true,
+      description: "Filled seats over seats to fill.",
+      resolve: (r) => {
+        const total = problemOf(r).occurrences.reduce((s, o) => s + o.headcount, 0);
+        const solution = solutionOf(r);
+        return solution ? (total === 0 ? 1 : solution.assignments.length / total) : null;
+      },
+    }),
+    totalMinutes: t.int({ nullable: true, description: "Minutes of all proposed assignments.", resolve: (r) => (solutionOf(r) ? [...loads(r).values()].reduce((a, b) => a + b, 0) : null) }),
+    hoursSpreadMinutes: t.int({
+      nullable: true,
+      description: "Fairness: the most minutes any proposed citizen gets minus the fewest.",
+      resolve: (r) => {
+        const values = [...loads(r).values()];
+        return solutionOf(r) && values.length > 0 ? Math.max(...values) - Math.min(...values) : null;
+      },
+    }),
+    assignments: t.field({
+      type: [ProposedAssignmentRef],
+      description: "The proposal, in the order asked.",
+      args: { order: t.arg({ type: AssignmentOrderEnum, required: false, description: "Order (default BY_DAY)." }) },
+      resolve: (r, { order }) => {
+        const problem = problemOf(r);
+        const startOf = new Map(problem.occurrences.map((o) => [o.id, Date.parse(o.start)]));
+        const loadOf = new Map(problem.pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]));
+        const names = new Map((r.compiled as { names: [string, string][] }).names);
+        const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(`${a.citizen}|${a.occurrence}`) ?? 0, startsAt: startOf.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
+        const byDay = (a: AssignmentView, b: AssignmentView) => a.startsAt - b.startsAt || a.citizen.localeCompare(b.citizen);
+        if (order === "BY_TASK") return views.sort((a, b) => a.taskId.localeCompare(b.taskId) || byDay(a, b));
+        if (order === "BY_CITIZEN") return views.sort((a, b) => (names.get(a.citizen) ?? "").localeCompare(names.get(b.citizen) ?? "") || a.citizen.localeCompare(b.citizen) || byDay(a, b));
+        return views.sort(byDay);
+      },
+    }),
+    unfilledSeats: t.field({
+      type: [UnfilledSeatRef],
+      description: "Every seat left empty, with why.",
+      resolve: (r) => {
+        const names = new Map((r.compiled as { names: [string, string][] }).names);
+        return (explanationOf(r)?.gaps ?? []).map((g) => ({ ...g, names }));
+      },
+    }),
+    ineligiblePins: t.stringList({
+      description: "Pinned pairs that are no longer eligible (not kept), as citizenId|occurrenceId: reasons.",
+      resolve: (r) => (r.compiled as { ineligiblePins: { citizen: string; occurrence: string; reasons: string[] }[] }).ineligiblePins.map((p) => `${p.citizen}|${p.occurrence}: ${p.reasons.join(", ")}`),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  matchingRun: t.prismaField({
+    type: "MatchingRun",
+    description: "One matching run of your territory (staff); poll it to follow progress.",
+    authScopes: { staff: true },
+    errors: { types: [NotFoundError], directResult: true },
+    args: { id: t.arg.id({ required: true, description: "Identifier." }) },
+    resolve: async (query, _r, { id }, context) => {
+      const { territoryId } = requireStaff(context);
+      const run = await context.prisma.matchingRun.findUnique({ ...query, where: { id: String(id) } });
+      if (!run || (territoryId !== null && run.territoryId !== territoryId)) throw new NotFoundError("MatchingRun", String(id));
+      return run;
+    },
+  }),
+  matchingRuns: t.prismaField({
+    type: ["MatchingRun"],
+    description: "Runs of a territory's week, newest first (staff).",
+    authScopes: { staff: true },
+    args: { territoryId: t.arg.id({ required: true, description: "The territory." }), weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }) },
+    resolve: (query, _r, { territoryId, weekStart }, context) => {
+      const scope = requireStaff(context);
+      if (scope.territoryId !== null && scope.territoryId !== String(territoryId)) return [];
+      return context.prisma.matchingRun.findMany({ ...query, where: { territoryId: String(territoryId), weekStart: toDbDate(weekStart) }, orderBy: { createdAt: "desc" } });
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startMatchingRun: t.prismaField({
+    type: "MatchingRun",
+    description: "Starts the matching of a territory's week as a job and returns the run at once. The same input returns the same run.",
+    authScopes: { staff: true },
+    errors: { types: writeErrors, directResult: true },
+    args: { territoryId: t.arg.id({ required: true, description: "The territory." }), weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }) },
+    resolve: (_q, _r, { territoryId, weekStart }, context) => matching.startMatchingRun(context, String(territoryId), weekStart),
+  }),
+  decideMatchingPair: t.field({
+    type: "Date",
+    description: "Pins a citizen to an occurrence (PIN), excludes them (EXCLUDE), or clears the decision (null) for later runs of that week. Returns the week.",
+    authScopes: { staff: true },
+    errors: { types: writeErrors, dataField: { description: "Monday of the week the decision applies to." } },
+    args: {
+      occurrenceId: t.arg.id({ required: true, description: "The occurrence." }),
+      citizenId: t.arg.id({ required: true, description: "The citizen." }),
+      decision: t.arg({ type: builder.enumType("MatchingDecisionKind", { description: "A coordinator's decision on a pair.", values: { PIN: { description: "Keep this pair." }, EXCLUDE: { description: "Never propose this pair." } } as const }), required: false, description: "PIN, EXCLUDE, or null to clear." }),
+    },
+    resolve: async (_r, { occurrenceId, citizenId, decision }, context) =>
+      (await matching.decidePair(context, { occurrenceId: String(occurrenceId), citizenId: String(citizenId), kind: decision ?? null })).weekStart,
+  }),
+}));

@@ -1,0 +1,142 @@
+// Loads one territory's week for the compiler in a fixed number of queries, whatever its size.
+import { fromDbDate } from "../db/dates";
+import type { EligibilityContext } from "../eligibility/eligibility.model";
+import { pactUsedMinutes } from "../eligibility/eligibility.service";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
+import { availabilityFromRows } from "../citizens/citizens.repository";
+import { addDays, instantsOfLocalRange } from "../time/local-time";
+import type { CompileInput, MatchingCitizen, MatchingOccurrence } from "./compile.model";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export function weekBounds(weekStart: string): { from: Date; to: Date } {
+  return { from: new Date(instantsOfLocalRange(weekStart, 0, 1440)[0]!.start), to: new Date(instantsOfLocalRange(addDays(weekStart, 7), 0, 1440)[0]!.start) };
+}
+
+export interface LoadedWeek {
+  input: Omit<CompileInput, "previousProposal" | "pinned" | "excluded">;
+  /** Display names, for explanations. */
+  names: Map<string, string>;
+  found: boolean;
+}
+
+export async function loadWeek(db: Db, territoryId: string, weekStart: string): Promise<LoadedWeek> {
+  const { from, to } = weekBounds(weekStart);
+  const regulation = await regulationInForce(db, weekStart);
+  const [occurrenceRows, citizenRows, travelRows] = await Promise.all([
+    db.taskOccurrence.findMany({
+      where: { startsAt: { gte: from, lt: to }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, task: { territoryId, status: { notIn: ["CANCELLED", "DONE"] } } },
+      include: { task: true, commitments: { where: { status: "ACTIVE" }, select: { id: true } } },
+      orderBy: { startsAt: "asc" },
+    }),
+    db.citizen.findMany({
+      where: { homeMunicipality: { territoryId }, status: { not: "WITHDRAWN" } },
+      include: { skills: true, languages: true, availabilityWindows: true, availabilityExceptions: true, trainingRecords: true, criminalRecordChecks: true, insuranceCovers: true, pacts: { include: { pact: true } } },
+    }),
+    db.travelTime.findMany({ where: { from: { territoryId } } }),
+  ]);
+  const citizenIds = citizenRows.map((c) => c.id);
+  const [weekCommitments, used, earlier] = await Promise.all([
+    db.commitment.findMany({
+      where: { citizenId: { in: citizenIds }, status: "ACTIVE", occurrence: { startsAt: { gte: from, lt: to } } },
+      include: { occurrence: { include: { task: { select: { municipalityId: true, remote: true } } } } },
+    }),
+    pactUsedMinutes(db, [...new Set(citizenRows.flatMap((c) => c.pacts.map((p) => p.pactId)))]),
+    db.commitment.findMany({
+      where: { status: "ACTIVE", occurrence: { startsAt: { lt: from }, task: { id: { in: [...new Set(occurrenceRows.filter((o) => o.task.continuity).map((o) => o.taskId))] } } } },
+      select: { citizenId: true, occurrence: { select: { taskId: true } } },
+    }),
+  ]);
+
+  const travel = new Map(travelRows.map((t) => [`${t.fromId}|${t.toId}`, t.minutes]));
+  const travelMinutes = (fromId: string, toId: string) => (fromId === toId ? 0 : travel.get(`${fromId}|${toId}`));
+  const committedMinutes = new Map<string, number>();
+  const busy = new Map<string, NonNullable<MatchingCitizen["busy"]>>();
+  for (const c of weekCommitments) {
+    committedMinutes.set(c.citizenId, (committedMinutes.get(c.citizenId) ?? 0) + c.plannedMinutes);
+    busy.set(c.citizenId, [...(busy.get(c.citizenId) ?? []), { start: c.occurrence.startsAt.getTime(), end: c.occurrence.endsAt.getTime(), municipalityId: c.occurrence.task.remote ? null : c.occurrence.task.municipalityId }]);
+  }
+  const previousAssignees = new Map<string, Set<string>>();
+  for (const c of earlier) previousAssignees.set(c.occurrence.taskId, new Set([...(previousAssignees.get(c.occurrence.taskId) ?? []), c.citizenId]));
+
+  const names = new Map<string, string>();
+  const citizens: MatchingCitizen[] = citizenRows.map((c) => {
+    names.set(c.id, `${c.firstName} ${c.lastName}`);
+    return {
+      id: c.id,
+      status: c.status,
+      birthDate: fromDbDate(c.birthDate),
+      homeMunicipalityId: c.homeMunicipalityId,
+      weeklyHourLimit: c.weeklyHourLimit,
+      maxTravelMinutes: c.maxTravelMinutes,
+      skills: c.skills.map((s) => ({ skillId: s.skillId, level: s.level })),
+      languages: c.languages.map((l) => ({ languageCode: l.languageCode, level: l.level })),
+      availability: availabilityFromRows(c),
+      trainings: c.trainingRecords.map((t) => ({ courseId: t.courseId, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
+      criminalRecordChecks: c.criminalRecordChecks.map((r) => ({ checkedOn: fromDbDate(r.checkedOn), expiresOn: fromDbDate(r.expiresOn) })),
+      insurances: c.insuranceCovers.map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),
+      preferredActivityKinds: c.preferredActivityKinds,
+      busy: busy.get(c.id) ?? [],
+    };
+  });
+  const pactsOf = new Map(
+    citizenRows.map((c) => [
+      c.id,
+      c.pacts.map(({ pact: p }) => ({
+        id: p.id,
+        status: p.status,
+        activityKinds: p.activityKinds,
+        municipalityIds: p.municipalityIds,
+        startDate: fromDbDate(p.startDate),
+        endDate: fromDbDate(p.endDate),
+        budgetMinutes: p.hourBudgetMinutes,
+        usedMinutes: used.get(p.id) ?? 0,
+        requiredCourseIds: p.requiredCourseIds,
+      })),
+    ]),
+  );
+  const occurrences: MatchingOccurrence[] = occurrenceRows
+    .map((o) => {
+      names.set(o.id, o.task.title);
+      return {
+        id: o.id,
+        taskId: o.taskId,
+        localDate: fromDbDate(o.localDate),
+        start: o.startsAt.getTime(),
+        end: o.endsAt.getTime(),
+        activityKind: o.task.activityKind,
+        municipalityId: o.task.remote ? null : o.task.municipalityId,
+        requiredSkillId: o.task.requiredSkillId,
+        minSkillLevel: o.task.minSkillLevel,
+        requiredLanguages: o.task.requiredLanguages,
+        minLanguageLevel: o.task.minLanguageLevel,
+        involvesMinors: o.task.involvesMinors,
+        requiredCourseIds: o.task.requiredCourseIds,
+        // Seats already taken by accepted commitments are not offered again.
+        headcount: Math.max(0, o.task.headcount - o.commitments.length),
+        priority: o.task.priority,
+        preferredLanguages: o.task.preferredLanguages,
+        continuity: o.task.continuity,
+      };
+    })
+    .filter((o) => o.headcount > 0);
+
+  const regulationParams = regulation ? eligibilityRegulation(regulation) : null;
+  const contexts = new Map<string, EligibilityContext>();
+  const contextOf = (citizenId: string): EligibilityContext => {
+    const known = contexts.get(citizenId);
+    if (known) return known;
+    const made = makeContext(citizenId);
+    contexts.set(citizenId, made);
+    return made;
+  };
+  const makeContext = (citizenId: string): EligibilityContext => ({
+    // Without a regulation in force nobody is eligible: an impossible minimum age says so.
+    regulation: regulationParams ?? { minimumAge: 1000, maxWeeklyHours: 0, trainingByActivityKind: {}, minorsCourseIds: [], minorsRequireCriminalRecordCheck: true, travelCountsAsHours: false },
+    pacts: pactsOf.get(citizenId) ?? [],
+    travelMinutes,
+    weekCommittedMinutes: committedMinutes.get(citizenId) ?? 0,
+  });
+  return { input: { citizens, occurrences, contextOf, previousAssignees }, names, found: regulation !== null };
+}

@@ -1,0 +1,125 @@
+// The weekly matching workflow: compile a territory's week, solve it in a job, keep the input
+// and the output so a result can be reproduced, and let coordinators pin or exclude pairs.
+import { createHash } from "node:crypto";
+import { assertInTerritory, requireStaff } from "../auth/access";
+import { fromDbDate, toDbDate } from "../db/dates";
+import { ConflictError, InputError, NotFoundError } from "../errors";
+import type { PrismaClient } from "../generated/prisma/client";
+import type { JobRunner } from "../jobs/runner";
+import type { ServiceContext } from "../service-context";
+import type { MatchingSolution } from "../solver/problem";
+import { solveMatching } from "../solver/solve";
+import { weekdayOf } from "../time/local-time";
+import { compileWeek, pairKey, type CompiledWeek } from "./compile.model";
+import { explainWeek } from "./explain.model";
+import { loadWeek } from "./matching.repository";
+
+export interface StoredCompiled {
+  breakdown: [string, CompiledWeek["breakdown"] extends Map<string, infer V> ? V : never][];
+  excludedReasons: [string, Record<string, number>][];
+  ineligiblePins: CompiledWeek["ineligiblePins"];
+  names: [string, string][];
+}
+
+/** Starts (or returns the identical earlier) run for a territory's week. */
+export async function startMatchingRun(context: ServiceContext & { jobs: JobRunner }, territoryId: string, weekStart: string) {
+  const scope = requireStaff(context);
+  if (weekdayOf(weekStart) !== 1) throw new InputError("INVALID_DATE", ["weekStart"], { value: weekStart });
+  assertInTerritory(scope, "Territory", territoryId, await context.prisma.territory.findUnique({ where: { id: territoryId } }).then((t) => (t ? { territoryId: t.id } : null)));
+
+  const week = await loadWeek(context.prisma, territoryId, weekStart);
+  if (!week.found) throw new ConflictError("NO_REGULATION", { date: weekStart });
+  const [decisions, previous] = await Promise.all([
+    context.prisma.matchingDecision.findMany({ where: { territoryId, weekStart: toDbDate(weekStart) } }),
+    context.prisma.matchingRun.findFirst({ where: { territoryId, weekStart: toDbDate(weekStart), status: "DONE" }, orderBy: { createdAt: "desc" } }),
+  ]);
+  const decided = {
+    pinned: decisions.filter((d) => d.kind === "PIN").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
+    excluded: decisions.filter((d) => d.kind === "EXCLUDE").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
+  };
+  // The input version is the week's data and the coordinator's decisions, before stability
+  // against the previous proposal is weighted in: unchanged data gives the same run.
+  const unweighted = compileWeek({ ...week.input, previousProposal: new Set(), ...decided });
+  const inputVersion = createHash("sha256").update(JSON.stringify(unweighted.problem)).digest("hex").slice(0, 32);
+  const existing = await context.prisma.matchingRun.findUnique({ where: { territoryId_weekStart_inputVersion: { territoryId, weekStart: toDbDate(weekStart), inputVersion } } });
+  if (existing && existing.status !== "FAILED") return existing;
+
+  // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
+  const previousProposal = new Set(((previous?.solution as MatchingSolution | null)?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence)));
+  const compiled = previousProposal.size > 0 ? compileWeek({ ...week.input, previousProposal, ...decided }) : unweighted;
+  const problem = { ...compiled.problem, options: { timeLimitSeconds: 20 } };
+
+  const stored: StoredCompiled = {
+    breakdown: [...compiled.breakdown],
+    excludedReasons: [...compiled.excludedReasons].map(([k, v]) => [k, v as Record<string, number>]),
+    ineligiblePins: compiled.ineligiblePins,
+    names: [...week.names],
+  };
+  const data = { problem: problem as object, compiled: stored as object, status: "QUEUED" as const, phase: "queued", error: null, solution: undefined, explanation: undefined, previousRunId: previous?.id ?? null, createdById: scope.viewer.userId };
+  const run = existing
+    ? await context.prisma.matchingRun.update({ where: { id: existing.id }, data })
+    : await context.prisma.matchingRun.create({ data: { ...data, territoryId, weekStart: toDbDate(weekStart), inputVersion } });
+  // Handed to the job runner only now that the run is committed.
+  await context.jobs.enqueueMatchingRun(run.id);
+  return run;
+}
+
+/** The job: solves a stored run and stores the proposal with its explanations. Idempotent. */
+export async function executeMatchingRun(prisma: PrismaClient, runId: string): Promise<void> {
+  const run = await prisma.matchingRun.findUnique({ where: { id: runId } });
+  if (!run || run.status === "DONE") return;
+  try {
+    await prisma.matchingRun.update({ where: { id: runId }, data: { status: "RUNNING", phase: "solving" } });
+    const problem = run.problem as unknown as Parameters<typeof solveMatching>[0];
+    const solution = await solveMatching(problem);
+    const stored = run.compiled as unknown as StoredCompiled;
+    const compiled: CompiledWeek = {
+      problem,
+      breakdown: new Map(stored.breakdown),
+      excludedReasons: new Map(stored.excludedReasons),
+      ineligiblePins: stored.ineligiblePins,
+    };
+    const explanation = explainWeek(compiled, solution);
+    await prisma.matchingRun.update({
+      where: { id: runId },
+      data: {
+        status: "DONE",
+        phase: "done",
+        componentsTotal: solution.components.length,
+        componentsSolved: solution.components.length,
+        solution: solution as object,
+        explanation: explanation as object,
+        finishedAt: new Date(),
+      },
+    });
+  } catch (error) {
+    await prisma.matchingRun.update({ where: { id: runId }, data: { status: "FAILED", phase: "failed", error: (error as Error).message.slice(0, 2000) } });
+  }
+}
+
+/** A coordinator pins a pair (kept by every later run) or excludes it (never proposed). */
+export async function decidePair(context: ServiceContext, input: { occurrenceId: string; citizenId: string; kind: "PIN" | "EXCLUDE" | null }) {
+  const scope = requireStaff(context);
+  const occurrence = await context.prisma.taskOccurrence.findUnique({ where: { id: input.occurrenceId }, include: { task: { select: { territoryId: true } } } });
+  if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", input.occurrenceId);
+  const citizen = await context.prisma.citizen.findUnique({ where: { id: input.citizenId }, include: { homeMunicipality: { select: { territoryId: true } } } });
+  if (!citizen || citizen.homeMunicipality.territoryId !== occurrence.task.territoryId) throw new NotFoundError("Citizen", input.citizenId);
+  const weekStart = mondayOf(fromDbDate(occurrence.localDate));
+  const where = { weekStart_citizenId_occurrenceId: { weekStart: toDbDate(weekStart), citizenId: input.citizenId, occurrenceId: input.occurrenceId } };
+  if (input.kind === null) {
+    await context.prisma.matchingDecision.deleteMany({ where: { weekStart: toDbDate(weekStart), citizenId: input.citizenId, occurrenceId: input.occurrenceId } });
+    return { weekStart };
+  }
+  await context.prisma.matchingDecision.upsert({
+    where,
+    create: { territoryId: occurrence.task.territoryId, weekStart: toDbDate(weekStart), citizenId: input.citizenId, occurrenceId: input.occurrenceId, kind: input.kind, byUserId: scope.viewer.userId },
+    update: { kind: input.kind, byUserId: scope.viewer.userId, at: context.now() },
+  });
+  return { weekStart };
+}
+
+function mondayOf(isoDate: string): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - (weekdayOf(isoDate) - 1));
+  return d.toISOString().slice(0, 10);
+}

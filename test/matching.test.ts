@@ -1,0 +1,127 @@
+// The weekly matching of the demo territory from GraphQL: run, review, pin, exclude, re-run;
+// every proposed pair checked against the hard constraints.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers/server";
+
+let server: TestServer;
+let coordinator: string;
+let territoryId: string;
+const WEEK = "2026-11-23";
+
+const RUN_FIELDS = `id status phase previousRunId inputVersion objective bound gap fillRate filledSeats totalSeats totalMinutes hoursSpreadMinutes componentsTotal
+  assignments { citizen { id weeklyHourLimit homeMunicipality { id } } occurrence { id startsAt endsAt task { headcount municipality { id } } } score loadMinutes terms { term name points } }
+  unfilledSeats { occurrence { id } seats kind message reasonCounts { code count } eligibleElsewhere { citizenId reason assignedTo } }
+  ineligiblePins`;
+const START = `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id status } ... on Error { errorCode: code } } }`;
+const RUN = `query($id: ID!) { matchingRun(id: $id) { __typename ... on MatchingRun { ${RUN_FIELDS} } } }`;
+const DECIDE = `mutation($o: ID!, $c: ID!, $d: MatchingDecisionKind) { decideMatchingPair(occurrenceId: $o, citizenId: $c, decision: $d) { __typename ... on DecideMatchingPairSuccess { data } ... on Error { errorCode: code } } }`;
+
+async function runWeek(): Promise<any> {
+  const started = await server.gql(START, { t: territoryId, w: WEEK }, { token: coordinator });
+  expect(started.data.startMatchingRun.__typename).toBe("MatchingRun");
+  await server.jobsIdle();
+  const run = await server.gql(RUN, { id: started.data.startMatchingRun.id }, { token: coordinator, lang: "it" });
+  expect(run.errors).toBeUndefined();
+  return run.data.matchingRun;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  coordinator = await server.login("coordinatrice.grosseto@legami.demo");
+  territoryId = (await server.database.prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("weekly matching", () => {
+  let first: any;
+
+  it("matches the demo week: a proven proposal whose every pair keeps every hard constraint", async () => {
+    first = await runWeek();
+    expect(first).toMatchObject({ status: "DONE", phase: "done", previousRunId: null });
+    expect(first.filledSeats).toBeGreaterThan(10);
+    expect(first.fillRate).toBeGreaterThan(0);
+    expect(first.fillRate).toBeLessThanOrEqual(1);
+    expect(first.gap).toBeLessThan(1e-4);
+    expect(first.objective).toBeLessThanOrEqual(first.bound + 1e-6);
+
+    const perOccurrence = new Map<string, number>();
+    const perCitizen = new Map<string, any[]>();
+    for (const a of first.assignments) {
+      // Eligibility, checked by the same rules the API answers with.
+      const check = await server.gql(`query($c: ID!, $o: ID!) { eligibility(citizenId: $c, occurrenceId: $o) { ... on Eligibility { eligible reasons { code } } } }`, { c: a.citizen.id, o: a.occurrence.id }, { token: coordinator });
+      expect(check.data.eligibility, `${a.citizen.id} ${a.occurrence.id}`).toMatchObject({ eligible: true });
+      perOccurrence.set(a.occurrence.id, (perOccurrence.get(a.occurrence.id) ?? 0) + 1);
+      perCitizen.set(a.citizen.id, [...(perCitizen.get(a.citizen.id) ?? []), a]);
+      expect(a.terms.find((t: any) => t.term === "seatFilled")).toEqual({ term: "seatFilled", name: "posto coperto", points: 1000 });
+      expect(a.terms.reduce((s: number, t: any) => s + t.points, 0)).toBeCloseTo(a.score, 6);
+    }
+    // Headcount.
+    for (const a of first.assignments) expect(perOccurrence.get(a.occurrence.id)).toBeLessThanOrEqual(a.occurrence.task.headcount);
+    const travel = await server.database.prisma.travelTime.findMany();
+    const minutes = (from: string | undefined, to: string | undefined) => (!from || !to || from === to ? 0 : travel.find((t) => t.fromId === from && t.toId === to)!.minutes);
+    for (const list of perCitizen.values()) {
+      // Weekly limit.
+      expect(list.reduce((s, a) => s + a.loadMinutes, 0)).toBeLessThanOrEqual(list[0].citizen.weeklyHourLimit * 60);
+      // No two overlapping occurrences, travel between them included.
+      for (const a of list) for (const b of list) {
+        if (a === b) continue;
+        const gap = minutes(a.occurrence.task.municipality?.id, b.occurrence.task.municipality?.id) * 60_000;
+        const overlap = Date.parse(a.occurrence.startsAt) < Date.parse(b.occurrence.endsAt) + gap && Date.parse(b.occurrence.startsAt) < Date.parse(a.occurrence.endsAt) + gap;
+        expect(overlap).toBe(false);
+      }
+    }
+    // Every empty seat says why, in the caller's language.
+    expect(first.unfilledSeats.length).toBeGreaterThan(0);
+    for (const gap of first.unfilledSeats) {
+      expect(gap.message).toMatch(/^(Nessun cittadino idoneo: |I cittadini idonei sono impegnati altrove: )/);
+      if (gap.kind === "NO_ELIGIBLE_CITIZEN") expect(gap.reasonCounts.length).toBeGreaterThan(0);
+      else expect(gap.eligibleElsewhere.length).toBeGreaterThan(0);
+    }
+    expect(first.filledSeats + first.unfilledSeats.reduce((s: number, g: any) => s + g.seats, 0)).toBe(first.totalSeats);
+  });
+
+  it("returns the same run for the same input", async () => {
+    const again = await server.gql(START, { t: territoryId, w: WEEK }, { token: coordinator });
+    expect(again.data.startMatchingRun.id).toBe(first.id);
+  });
+
+  it("keeps a pinned pair and never proposes an excluded one on a re-run, weighting stability", async () => {
+    const kept = first.assignments[0];
+    const excluded = first.assignments[1];
+    expect((await server.gql(DECIDE, { o: excluded.occurrence.id, c: excluded.citizen.id, d: "EXCLUDE" }, { token: coordinator })).data.decideMatchingPair).toEqual({ __typename: "DecideMatchingPairSuccess", data: WEEK });
+    // Pin an eligible citizen left out of a seat, if the week has one.
+    const elsewhere = first.unfilledSeats.find((g: any) => g.kind === "ELIGIBLE_CITIZENS_USED_ELSEWHERE" && g.eligibleElsewhere.some((e: any) => e.reason !== "OVERLAPS_ASSIGNMENT"));
+    const pin = elsewhere ? { occurrence: elsewhere.occurrence.id, citizen: elsewhere.eligibleElsewhere.find((e: any) => e.reason !== "OVERLAPS_ASSIGNMENT").citizenId } : { occurrence: kept.occurrence.id, citizen: kept.citizen.id };
+    await server.gql(DECIDE, { o: pin.occurrence, c: pin.citizen, d: "PIN" }, { token: coordinator });
+
+    const second = await runWeek();
+    expect(second.id).not.toBe(first.id);
+    expect(second.previousRunId).toBe(first.id);
+    const pairs = second.assignments.map((a: any) => `${a.citizen.id}|${a.occurrence.id}`);
+    expect(pairs).toContain(`${pin.citizen}|${pin.occurrence}`);
+    expect(pairs).not.toContain(`${excluded.citizen.id}|${excluded.occurrence.id}`);
+    const stable = second.assignments.filter((a: any) => a.terms.find((t: any) => t.term === "stability").points > 0);
+    expect(stable.length).toBeGreaterThan(0);
+
+    // Clearing the decisions makes the next run free again.
+    await server.gql(DECIDE, { o: excluded.occurrence.id, c: excluded.citizen.id, d: null }, { token: coordinator });
+    await server.gql(DECIDE, { o: pin.occurrence, c: pin.citizen, d: null }, { token: coordinator });
+    const decisions = await server.database.prisma.matchingDecision.count();
+    expect(decisions).toBe(0);
+  });
+
+  it("refuses a week that does not start on Monday, other territories and non-staff", async () => {
+    const tuesday = await server.gql(START, { t: territoryId, w: "2026-11-24" }, { token: coordinator });
+    expect(tuesday.data.startMatchingRun).toEqual({ __typename: "InputError", errorCode: "INVALID_DATE" });
+    const other = await server.login(server.other.coordinatorEmail);
+    const foreign = await server.gql(START, { t: territoryId, w: WEEK }, { token: other });
+    expect(foreign.data.startMatchingRun).toEqual({ __typename: "NotFoundError", errorCode: "NOT_FOUND" });
+    const foreignRun = await server.gql(`query($id: ID!) { matchingRun(id: $id) { __typename } }`, { id: first.id }, { token: other });
+    expect(foreignRun.data.matchingRun.__typename).toBe("NotFoundError");
+    const citizen = await server.login("valentina.lorenzini@example.org");
+    expect((await server.gql(START, { t: territoryId, w: WEEK }, { token: citizen })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+});
