@@ -25,6 +25,11 @@ export interface Config {
   graphiql: boolean;
   loadDemoData: boolean;
   defaultLocale: "it" | "en";
+  /** Redis for the job queues; without it jobs run in the API process. */
+  redisUrl: string | undefined;
+  /** Whether the API process also works on queued jobs (with Redis). */
+  runWorker: boolean;
+  workerConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +55,9 @@ const envSchema = z.object({
   GRAPHIQL: booleanString.optional(),
   DEMO_DATA: booleanString.default(true),
   DEFAULT_LOCALE: z.enum(["it", "en"]).default("it"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  RUN_WORKER: booleanString.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
 });
 
 /**
@@ -85,5 +93,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== "production",
     loadDemoData: e.DEMO_DATA,
     defaultLocale: e.DEFAULT_LOCALE,
+    redisUrl: e.REDIS_URL,
+    runWorker: e.RUN_WORKER,
+    workerConcurrency: e.WORKER_CONCURRENCY,
   });
 }

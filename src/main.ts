@@ -8,6 +8,8 @@ import { ConfigError, loadConfig } from "./config";
 import { DataDirectoryLockedError } from "./db/data-dir-lock";
 import { openDatabase } from "./db/database";
 import { loadDemoIfEmpty } from "./demo/seed";
+import { bullmqRunner, startMatchingWorker } from "./jobs/bullmq";
+import { executeMatchingRun } from "./matching/matching.service";
 
 async function main() {
   const config = loadConfig();
@@ -24,11 +26,15 @@ async function main() {
     }
   }
 
-  const { express } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale });
+  // With Redis, runs go to BullMQ and any worker process may take them; without, they run here.
+  const queue = config.redisUrl ? bullmqRunner(config.redisUrl) : undefined;
+  const worker = config.redisUrl && config.runWorker ? startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId), { concurrency: config.workerConcurrency }) : undefined;
+  const { express } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale, jobs: queue });
   const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
     const { port } = server.address() as AddressInfo;
     const where = config.database.kind === "embedded" ? `embedded PGlite in ${config.database.dataDir}` : "PostgreSQL";
-    console.log(`Legami listening on http://localhost:${port}/graphql (${where})`);
+    const jobs = config.redisUrl ? `jobs on Redis${worker ? ", worker in this process" : ""}` : "jobs in this process";
+    console.log(`Legami listening on http://localhost:${port}/graphql (${where}, ${jobs})`);
   });
 
   let stopping = false;
@@ -37,7 +43,9 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down`);
     server.close(() => {
-      database.close().then(
+      Promise.all([worker?.close(), queue?.close()])
+        .then(() => database.close())
+        .then(
         () => process.exit(0),
         () => process.exit(1),
       );

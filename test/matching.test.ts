@@ -41,6 +41,9 @@ describe("weekly matching", () => {
   it("matches the demo week: a proven proposal whose every pair keeps every hard constraint", async () => {
     first = await runWeek();
     expect(first).toMatchObject({ status: "DONE", phase: "done", previousRunId: null });
+    // The job went through the configured runner: BullMQ when REDIS_URL is set, else in process.
+    expect(server.jobsProcessed[server.queueKind]).toBe(1);
+    expect(server.jobsProcessed[server.queueKind === "redis" ? "in-process" : "redis"]).toBe(0);
     expect(first.filledSeats).toBeGreaterThan(10);
     expect(first.fillRate).toBeGreaterThan(0);
     expect(first.fillRate).toBeLessThanOrEqual(1);

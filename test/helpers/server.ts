@@ -3,7 +3,10 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../../src/app";
+import { randomBytes } from "node:crypto";
+import { bullmqRunner, startMatchingWorker } from "../../src/jobs/bullmq";
 import { inProcessRunner } from "../../src/jobs/runner";
+import { loadConfig } from "../../src/config";
 import { executeMatchingRun } from "../../src/matching/matching.service";
 import { createTokenService, type TokenService } from "../../src/auth/tokens";
 import type { OidcConfig } from "../../src/config";
@@ -31,6 +34,10 @@ export interface TestServer {
   login(email: string, password?: string): Promise<string>;
   /** Resolves when every job handed over so far has finished. */
   jobsIdle(): Promise<void>;
+  /** Where jobs run: BullMQ on Redis when REDIS_URL is set, else in this process. */
+  queueKind: "redis" | "in-process";
+  /** How many jobs each runner has handled. */
+  jobsProcessed: { "in-process": number; redis: number };
   /** Moves the service's clock (it starts at TEST_NOW). */
   setNow(date: Date): void;
   /** The other territory's coordinator and municipality, for boundary tests. */
@@ -50,8 +57,18 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
 
   const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 3600, oidc: options.oidc });
   let now = TEST_NOW;
-  const jobs = inProcessRunner({ matchingRun: (runId) => executeMatchingRun(database.prisma, runId) });
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => now, jobs });
+  // With REDIS_URL set (CI's PostgreSQL run), jobs go through BullMQ on a prefix of this file's own.
+  const redisUrl = loadConfig(process.env, "migrate").redisUrl;
+  const prefix = `legami-test-${randomBytes(4).toString("hex")}`;
+  const processed = { "in-process": 0, redis: 0 };
+  const handler = (kind: keyof typeof processed) => (runId: string) => {
+    processed[kind] += 1;
+    return executeMatchingRun(database.prisma, runId);
+  };
+  const local = inProcessRunner({ matchingRun: handler("in-process") });
+  const queue = redisUrl ? bullmqRunner(redisUrl, prefix) : undefined;
+  const worker = redisUrl ? startMatchingWorker(redisUrl, handler("redis"), { concurrency: 2, prefix }) : undefined;
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => now, jobs: queue ?? local });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -84,7 +101,17 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
     tokens,
     gql,
     login,
-    jobsIdle: () => jobs.idle(),
+    jobsIdle: async () => {
+      await local.idle();
+      // Whatever runs the jobs, the database says when they are finished.
+      for (let i = 0; i < 600; i += 1) {
+        if ((await database.prisma.matchingRun.count({ where: { status: { in: ["QUEUED", "RUNNING"] } } })) === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error("jobs did not finish within 30 s");
+    },
+    queueKind: redisUrl ? "redis" : "in-process",
+    jobsProcessed: processed,
     setNow: (date: Date) => {
       now = date;
     },
@@ -92,6 +119,8 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker?.close();
+      await queue?.close();
       await database.close();
     },
   };

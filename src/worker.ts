@@ -1,0 +1,27 @@
+// A worker process: takes matching runs from the Redis queue. Run as many as needed:
+//   REDIS_URL=redis://... DATABASE_URL=postgresql://... npm run worker
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/database";
+import { startMatchingWorker } from "./jobs/bullmq";
+import { executeMatchingRun } from "./matching/matching.service";
+
+async function main() {
+  const config = loadConfig(process.env, "migrate");
+  if (!config.redisUrl) throw new ConfigError(["REDIS_URL: required for a worker process"]);
+  if (config.database.kind === "embedded") throw new ConfigError(["DATABASE_URL: a worker process needs PostgreSQL (an embedded data directory belongs to one process)"]);
+  const database = await openDatabase(config.database);
+  const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId), { concurrency: config.workerConcurrency });
+  console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
+  const stop = async () => {
+    await worker.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
