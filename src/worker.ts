@@ -6,7 +6,7 @@ import { startMatchingWorker } from "./jobs/bullmq";
 import { executeMatchingRun } from "./matching/matching.service";
 
 async function main() {
-  const config = loadConfig(process.env, "migrate");
+  const config = loadConfig(undefined, "migrate");
   if (!config.redisUrl) throw new ConfigError(["REDIS_URL: required for a worker process"]);
   if (config.database.kind === "embedded") throw new ConfigError(["DATABASE_URL: a worker process needs PostgreSQL (an embedded data directory belongs to one process)"]);
   const database = await openDatabase(config.database);
