@@ -116,6 +116,27 @@ describe("weekly matching", () => {
     expect(decisions).toBe(0);
   });
 
+  it("streams a run's progress over Server-Sent Events until it is done", async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${coordinator}` },
+      body: JSON.stringify({ query: `subscription($id: ID!) { matchingRunProgress(id: $id) { status phase componentsSolved componentsTotal } }`, variables: { id: first.id } }),
+    });
+    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const text = await response.text();
+    const events = text
+      .split("\n")
+      .filter((line) => line.startsWith("data: ") && line.includes("matchingRunProgress"))
+      .map((line) => JSON.parse(line.slice(6)).data.matchingRunProgress);
+    expect(events.at(-1)).toEqual({ status: "DONE", phase: "done", componentsSolved: first.componentsTotal, componentsTotal: first.componentsTotal });
+    const anonymous = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: `subscription($id: ID!) { matchingRunProgress(id: $id) { status } }`, variables: { id: first.id } }),
+    });
+    expect(await anonymous.text()).toContain("UNAUTHENTICATED");
+  });
+
   it("refuses a week that does not start on Monday, other territories and non-staff", async () => {
     const tuesday = await server.gql(START, { t: territoryId, w: "2026-11-24" }, { token: coordinator });
     expect(tuesday.data.startMatchingRun).toEqual({ __typename: "InputError", errorCode: "INVALID_DATE" });

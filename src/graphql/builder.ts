@@ -37,6 +37,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscriptions are authorized when they start, not only per event.
+    authorizeOnSubscribe: true,
     authScopes: (context) => {
       const role = context.viewer?.role;
       return {

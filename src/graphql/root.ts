@@ -11,3 +11,8 @@ builder.mutationType({
   description: "Writes. Each either succeeds whole or changes nothing and returns a typed error.",
   authScopes: { authenticated: true },
 });
+
+builder.subscriptionType({
+  description: "Live updates over Server-Sent Events (GraphQL over SSE). Fields need a signed-in user.",
+  authScopes: { authenticated: true },
+});

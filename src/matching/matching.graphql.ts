@@ -1,6 +1,8 @@
 // The weekly matching for coordinators: start a run, follow it, review the proposal with its
 // explanations, pin or exclude pairs and run again.
 import { requireStaff } from "../auth/access";
+import type { Context } from "../graphql/context";
+import type { MatchingRun as MatchingRunRow } from "../generated/prisma/client";
 import { fromDbDate, toDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
 import { builder } from "../graphql/builder";
@@ -89,7 +91,7 @@ function loads(run: RunRow): Map<string, number> {
   return byCitizen;
 }
 
-builder.prismaObject("MatchingRun", {
+const MatchingRunRef = builder.prismaObject("MatchingRun", {
   description: "A run of the weekly matching for a territory: its input, progress and proposal.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
@@ -208,3 +210,31 @@ builder.mutationFields((t) => ({
       (await matching.decidePair(context, { occurrenceId: String(occurrenceId), citizenId: String(citizenId), kind: decision ?? null })).weekStart,
   }),
 }));
+
+builder.subscriptionFields((t) => ({
+  matchingRunProgress: t.field({
+    type: MatchingRunRef,
+    description: "Follows a run of your territory: an event each time its status, phase or components solved change, until it is done or failed (staff).",
+    authScopes: { staff: true },
+    args: { id: t.arg.id({ required: true, description: "The run." }) },
+    subscribe: (_root, { id }, context) => followRun(context, String(id)),
+    resolve: (run) => run,
+  }),
+}));
+
+/** Polls the run (workers may be other processes), yielding it whenever it has moved. */
+async function* followRun(context: Context, runId: string): AsyncGenerator<MatchingRunRow> {
+  const { territoryId } = requireStaff(context);
+  let last = "";
+  for (let i = 0; i < 24_000; i += 1) {
+    const run = await context.prisma.matchingRun.findUnique({ where: { id: runId } });
+    if (!run || (territoryId !== null && run.territoryId !== territoryId)) throw new NotFoundError("MatchingRun", runId);
+    const state = `${run.status}|${run.phase}|${run.componentsSolved}`;
+    if (state !== last) {
+      last = state;
+      yield run;
+    }
+    if (run.status === "DONE" || run.status === "FAILED") return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -71,7 +71,15 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string): P
   try {
     await prisma.matchingRun.update({ where: { id: runId }, data: { status: "RUNNING", phase: "solving" } });
     const problem = run.problem as unknown as Parameters<typeof solveMatching>[0];
-    const solution = await solveMatching(problem);
+    let lastReport = 0;
+    const solution = await solveMatching(problem, {
+      // Progress is written to the run, at most every quarter of a second, for pollers and subscribers.
+      onProgress: async ({ solved, total }) => {
+        if (solved !== 0 && solved !== total && Date.now() - lastReport < 250) return;
+        lastReport = Date.now();
+        await prisma.matchingRun.update({ where: { id: runId }, data: { componentsSolved: solved, componentsTotal: total } });
+      },
+    });
     const stored = run.compiled as unknown as StoredCompiled;
     const compiled: CompiledWeek = {
       problem,

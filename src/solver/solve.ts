@@ -51,7 +51,12 @@ async function solveComponent(component: Component, backend: Backend, timeLimitS
   };
 }
 
-export async function solveMatching(problem: MatchingProblem): Promise<MatchingSolution> {
+export interface SolveHooks {
+  /** Called after each component is solved (and once before, with solved = 0). */
+  onProgress?: (progress: { solved: number; total: number }) => void | Promise<void>;
+}
+
+export async function solveMatching(problem: MatchingProblem, hooks: SolveHooks = {}): Promise<MatchingSolution> {
   validateProblem(problem);
   const started = performance.now();
   const timeLimit = problem.options?.timeLimitSeconds ?? 10;
@@ -64,12 +69,16 @@ export async function solveMatching(problem: MatchingProblem): Promise<MatchingS
   // Large components first, each given time in proportion to its share of the remaining pairs.
   const order = components.map((_, i) => i).sort((a, b) => components[b]!.pairs.length - components[a]!.pairs.length || a - b);
   let remainingPairs = totalPairs;
+  let solved = 0;
+  await hooks.onProgress?.({ solved, total: components.length });
   for (const i of order) {
     const component = components[i]!;
     const elapsed = (performance.now() - started) / 1000;
     const share = Math.max(0.05, ((timeLimit - elapsed) * component.pairs.length) / remainingPairs);
     remainingPairs -= component.pairs.length;
     results[i] = await solveComponent(component, chooseBackend(component, forced), share, relativeGap);
+    solved += 1;
+    await hooks.onProgress?.({ solved, total: components.length });
   }
 
   const objective = results.reduce((sum, r) => sum + r.stats.objective, 0);
