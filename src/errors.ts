@@ -36,7 +36,8 @@ export type ConflictCode =
   | "ALREADY_COMMITTED"
   | "OCCURRENCE_NOT_ENDED"
   | "NOTHING_TO_CONFIRM"
-  | "NO_REGULATION";
+  | "NO_REGULATION"
+  | "STALE_RUN";
 
 export type ErrorCode = InputErrorCode | ConflictCode | "NOT_FOUND" | "FORBIDDEN" | "INVALID_CREDENTIALS";
 

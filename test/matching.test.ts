@@ -137,6 +137,24 @@ describe("weekly matching", () => {
     expect(await anonymous.text()).toContain("UNAUTHENTICATED");
   });
 
+  it("publishes the newest run as offers with deadlines, once", async () => {
+    const runs = await server.gql(`query($t: ID!, $w: Date!) { matchingRuns(territoryId: $t, weekStart: $w) { id status } }`, { t: territoryId, w: WEEK }, { token: coordinator });
+    const [newest, older] = runs.data.matchingRuns;
+    const PUBLISH = `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on MatchingRun { publishedAt filledSeats offers { citizenId occurrenceId status deadline } assignments { citizen { id } occurrence { id startsAt } } } ... on Error { errorCode: code } } }`;
+    expect((await server.gql(PUBLISH, { id: older.id }, { token: coordinator })).data.publishMatchingRun).toEqual({ __typename: "ConflictError", errorCode: "STALE_RUN" });
+    const published = (await server.gql(PUBLISH, { id: newest.id }, { token: coordinator })).data.publishMatchingRun;
+    expect(published.publishedAt).toBe("2026-11-22T10:00:00.000+01:00");
+    expect(published.offers).toHaveLength(published.filledSeats);
+    const startOf = new Map(published.assignments.map((a: any) => [`${a.citizen.id}|${a.occurrence.id}`, Date.parse(a.occurrence.startsAt)]));
+    for (const offer of published.offers) {
+      const start = startOf.get(`${offer.citizenId}|${offer.occurrenceId}`) as number;
+      expect(offer.status).toBe("OFFERED");
+      // 48 hours from now, but never after the occurrence starts.
+      expect(Date.parse(offer.deadline)).toBe(Math.min(Date.parse("2026-11-24T10:00:00+01:00"), start));
+    }
+    expect((await server.gql(PUBLISH, { id: newest.id }, { token: coordinator })).data.publishMatchingRun).toEqual({ __typename: "ConflictError", errorCode: "ILLEGAL_TRANSITION" });
+  });
+
   it("refuses a week that does not start on Monday, other territories and non-staff", async () => {
     const tuesday = await server.gql(START, { t: territoryId, w: "2026-11-24" }, { token: coordinator });
     expect(tuesday.data.startMatchingRun).toEqual({ __typename: "InputError", errorCode: "INVALID_DATE" });

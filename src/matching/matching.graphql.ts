@@ -105,6 +105,8 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     error: t.exposeString("error", { nullable: true, description: "Why it failed." }),
     previousRunId: t.exposeID("previousRunId", { nullable: true, description: "The run this one follows (stability is weighted against it)." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "Started." }),
+    publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true, description: "When a coordinator published it as offers." }),
+    offers: t.relation("offers", { description: "The offers made when it was published.", query: { orderBy: [{ deadline: "asc" }, { id: "asc" }] } }),
     finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true, description: "Finished." }),
     objective: t.float({ nullable: true, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
     bound: t.float({ nullable: true, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),
@@ -196,6 +198,17 @@ builder.mutationFields((t) => ({
     args: { territoryId: t.arg.id({ required: true, description: "The territory." }), weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }) },
     resolve: (_q, _r, { territoryId, weekStart }, context) => matching.startMatchingRun(context, String(territoryId), weekStart),
   }),
+  publishMatchingRun: t.prismaField({
+    type: "MatchingRun",
+    description: "Publishes the newest finished run of a week: each proposed assignment becomes an offer the citizen answers before a deadline.",
+    authScopes: { staff: true },
+    errors: { types: writeErrors, directResult: true },
+    args: {
+      runId: t.arg.id({ required: true, description: "The run." }),
+      responseHours: t.arg.int({ required: false, description: "Hours citizens have to answer (default 48; never past the occurrence's start)." }),
+    },
+    resolve: (_q, _r, { runId, responseHours }, context) => matching.publishMatchingRun(context, String(runId), responseHours ?? 48),
+  }),
   decideMatchingPair: t.field({
     type: "Date",
     description: "Pins a citizen to an occurrence (PIN), excludes them (EXCLUDE), or clears the decision (null) for later runs of that week. Returns the week.",
@@ -238,3 +251,25 @@ async function* followRun(context: Context, runId: string): AsyncGenerator<Match
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+const OfferStatusEnum = builder.enumType("OfferStatus", {
+  description: "Where an offer is.",
+  values: {
+    OFFERED: { description: "Waiting for the citizen's answer." },
+    ACCEPTED: { description: "Accepted: a commitment." },
+    DECLINED: { description: "Declined." },
+    EXPIRED: { description: "Not answered in time." },
+    WITHDRAWN: { description: "Withdrawn by the coordinator." },
+  } as const,
+});
+
+builder.prismaObject("Offer", {
+  description: "A proposed assignment offered to a citizen.",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Identifier." }),
+    citizenId: t.exposeID("citizenId", { description: "The citizen." }),
+    occurrenceId: t.exposeID("occurrenceId", { description: "The occurrence." }),
+    status: t.expose("status", { type: OfferStatusEnum, description: "Status." }),
+    deadline: t.expose("deadline", { type: "DateTime", description: "Answer before." }),
+  }),
+});

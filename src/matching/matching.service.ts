@@ -131,3 +131,39 @@ function mondayOf(isoDate: string): string {
   d.setUTCDate(d.getUTCDate() - (weekdayOf(isoDate) - 1));
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * Publishes a finished run: every proposed assignment becomes an offer to the citizen, with a
+ * response deadline (never after the occurrence starts). Pairs already committed or already
+ * offered are skipped. Only the newest run of a week can be published, once.
+ */
+export async function publishMatchingRun(context: ServiceContext, runId: string, responseHours = 48) {
+  const scope = requireStaff(context);
+  if (!Number.isInteger(responseHours) || responseHours < 1 || responseHours > 24 * 14) throw new InputError("INVALID_RANGE", ["responseHours"], { min: 1, max: 336 });
+  return context.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "MatchingRun" WHERE "id" = ${runId} FOR UPDATE`;
+    const run = await tx.matchingRun.findUnique({ where: { id: runId } });
+    if (!run || (scope.territoryId !== null && run.territoryId !== scope.territoryId)) throw new NotFoundError("MatchingRun", runId);
+    if (run.status !== "DONE" || run.publishedAt) throw new ConflictError("ILLEGAL_TRANSITION", { from: run.publishedAt ? "PUBLISHED" : run.status, to: "PUBLISHED" });
+    const newest = await tx.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart }, orderBy: { createdAt: "desc" } });
+    if (newest && newest.id !== run.id) throw new ConflictError("STALE_RUN");
+    const assignments = (run.solution as unknown as MatchingSolution).assignments;
+    const occurrences = await tx.taskOccurrence.findMany({ where: { id: { in: assignments.map((a) => a.occurrence) } }, select: { id: true, startsAt: true, status: true } });
+    const [committed, offered] = await Promise.all([
+      tx.commitment.findMany({ where: { status: "ACTIVE", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } }),
+      tx.offer.findMany({ where: { status: "OFFERED", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } }),
+    ]);
+    const taken = new Set([...committed, ...offered].map((x) => pairKey(x.citizenId, x.occurrenceId)));
+    const now = context.now();
+    const data = assignments
+      .filter((a) => !taken.has(pairKey(a.citizen, a.occurrence)))
+      .flatMap((a) => {
+        const occurrence = occurrences.find((o) => o.id === a.occurrence);
+        if (!occurrence || occurrence.status === "CANCELLED" || occurrence.startsAt <= now) return [];
+        const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
+        return [{ runId, citizenId: a.citizen, occurrenceId: a.occurrence, deadline, createdAt: now }];
+      });
+    await tx.offer.createMany({ data });
+    return tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId } });
+  });
+}
