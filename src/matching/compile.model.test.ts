@@ -87,6 +87,23 @@ describe("compiler", () => {
     expect(tight.problem.conflicts).toEqual([{ citizen: "anna", occurrences: ["early", "follonica"] }]);
   });
 
+  it("never proposes anything overlapping an accepted commitment, travel included", () => {
+    // Anna is committed 18:45-19:15 in Follonica: the 17:00-18:30 occurrence in Grosseto leaves 15 minutes for a
+    // 40-minute trip; 20:00 in Follonica itself is fine.
+    const busy = [{ start: TUESDAY + 2.75 * H, end: TUESDAY + 3.25 * H, municipalityId: "follonica" }];
+    const compiled = compileWeek(input({ citizens: [citizen("anna", { busy })] }));
+    expect(compiled.problem.pairs.map((p) => p.occurrence)).toEqual(["early", "follonica"]);
+    expect(compiled.excludedReasons.get("late")).toEqual({ BUSY_WITH_COMMITMENT: 1 });
+  });
+
+  it("gives each citizen the hours left under the tightest of their limit, the regulation's and the pact's budget", () => {
+    const limited = (over: Partial<EligibilityContext>) => compileWeek(input({ citizens: [citizen("anna")], contextOf: () => ({ ...context(), ...over }) })).problem.citizens[0]!.capacityMinutes;
+    expect(limited({})).toBe(240);
+    expect(limited({ weekCommittedMinutes: 60 })).toBe(180);
+    expect(limited({ regulation: { ...context().regulation, maxWeeklyHours: 3 } })).toBe(180);
+    expect(limited({ pacts: [{ ...context().pacts[0]!, usedMinutes: 6000 - 200 }] })).toBe(200);
+  });
+
   it("turns pins and exclusions into fixed and forbidden pairs, and reports pins that are not eligible", () => {
     const compiled = compileWeek(input({ pinned: [{ citizen: "anna", occurrence: "late" }, { citizen: "bruno", occurrence: "late" }], excluded: [{ citizen: "anna", occurrence: "early" }] }));
     expect(compiled.problem.fixed).toEqual([{ citizen: "anna", occurrence: "late" }]);
