@@ -4,12 +4,14 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { startMatchingWorker } from "./jobs/bullmq";
 import { executeMatchingRun } from "./matching/matching.service";
+import { warmUpHighs } from "./solver/highs-backend";
 
 async function main() {
   const config = loadConfig(undefined, "migrate");
   if (!config.redisUrl) throw new ConfigError(["REDIS_URL: required for a worker process"]);
   if (config.database.kind === "embedded") throw new ConfigError(["DATABASE_URL: a worker process needs PostgreSQL (an embedded data directory belongs to one process)"]);
   const database = await openDatabase(config.database);
+  await warmUpHighs();
   const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId), { concurrency: config.workerConcurrency });
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
