@@ -6,7 +6,7 @@ import { toDbDate } from "../db/dates";
 import type { Prisma } from "../generated/prisma/client";
 import type { ActivityKind, PlanArea } from "../generated/prisma/enums";
 import { expandSchedule, type Schedule } from "../time/recurrence";
-import type { seededRandom } from "./seed";
+import type { seededRandom } from "../random";
 
 type Tx = Prisma.TransactionClient;
 type Random = ReturnType<typeof seededRandom>;

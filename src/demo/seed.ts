@@ -10,6 +10,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import type { ActivityKind, EnrolmentStatus, LanguageLevel, Role } from "../generated/prisma/enums";
 import { travelMatrix } from "../territory/travel.model";
 import { seedFamiliesAndPacts } from "./seed-families";
+import { seededRandom } from "../random";
 import { ZONE } from "../time/local-time";
 import { DEMO_MUNICIPALITIES, DEMO_SKILLS, DEMO_TERRITORY, DEMO_TRAINING_COURSES, FIRST_NAMES, LAST_NAMES, OTHER_LANGUAGES } from "./demo-data";
 
@@ -23,34 +24,8 @@ export interface DemoSummary {
   accounts: { role: Role; email: string }[];
 }
 
-/** A small deterministic pseudo-random generator (mulberry32). */
-export function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    weighted: <T>(items: readonly T[], weight: (item: T) => number): T => {
-      const total = items.reduce((sum, item) => sum + weight(item), 0);
-      let r = next() * total;
-      for (const item of items) {
-        r -= weight(item);
-        if (r < 0) return item;
-      }
-      return items[items.length - 1]!;
-    },
-    chance: (p: number) => next() < p,
-  };
-}
-
 type Random = ReturnType<typeof seededRandom>;
+export { seededRandom };
 
 /** Typical weekly patterns of volunteers: after school, mornings of retirees, evenings, weekends. */
 const AVAILABILITY_PATTERNS: { weekday: number; start: number; end: number }[][] = [

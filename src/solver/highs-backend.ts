@@ -120,7 +120,6 @@ export async function solveWithHighs(
     const hasSolution = Number(model.info.get("primal_solution_status")) === 2;
     const chosen = hasSolution ? Array.from(model.getSolution().colValue.subarray(0, P), (v) => v > 0.5) : null;
     const dualBound = Number(model.info.get("mip_dual_bound"));
-    if (process.env.LEGAMI_SOLVER_TRACE) console.error("highs", { nodes: model.info.get("mip_node_count"), iterations: model.info.get("simplex_iteration_count"), time: model.getRunTime() });
     return {
       chosen,
       bound: Number.isFinite(dualBound) ? dualBound : Number.POSITIVE_INFINITY,

@@ -3,7 +3,7 @@
 // occurrences of 1-3 hours with headcount 1-2; eligible pairs where skill, language, distance
 // and availability agree; one conflict group per maximal set of overlapping occurrences per
 // citizen (with travel between the places). Pure and deterministic.
-import { seededRandom } from "../demo/seed";
+import { seededRandom } from "../random";
 import type { MatchingProblem } from "./problem";
 
 export const SIZES = {

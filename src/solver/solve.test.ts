@@ -1,6 +1,6 @@
 // The optimiser against brute force on small random instances, and one test per hard constraint.
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../demo/seed";
+import { seededRandom } from "../random";
 import { decompose, objectiveOf, violations } from "./model";
 import { ProblemError, type MatchingProblem } from "./problem";
 import { solveMatching } from "./solve";
