@@ -3,7 +3,8 @@
 // Exact when a component has a single occurrence (each citizen then has one pair).
 import { fairnessPenalty, type Component } from "./model";
 
-export function greedy(component: Component): boolean[] {
+/** With `prefer`, those pairs are taken first (when they fit): a repair of a partial solution. */
+export function greedy(component: Component, prefer?: boolean[]): boolean[] {
   const chosen = new Array<boolean>(component.pairs.length).fill(false);
   const loads = new Array<number>(component.citizenIds.length).fill(0);
   const seats = new Array<number>(component.occurrenceIds.length).fill(0);
@@ -11,14 +12,15 @@ export function greedy(component: Component): boolean[] {
   for (const group of component.conflictGroups) for (const i of group) groupsOf.set(i, [...(groupsOf.get(i) ?? []), group]);
   // Value of a pair on its own: its score less the fairness penalty of its load alone.
   const alone = component.pairs.map((p) => p.score - fairnessPenalty(p.load, component.fairness));
-  const order = component.pairs.map((_, i) => i).sort((a, b) => Number(component.pairs[b]!.fixed) - Number(component.pairs[a]!.fixed) || alone[b]! - alone[a]! || a - b);
+  const rank = (i: number) => (component.pairs[i]!.fixed ? 2 : prefer?.[i] ? 1 : 0);
+  const order = component.pairs.map((_, i) => i).sort((a, b) => rank(b) - rank(a) || alone[b]! - alone[a]! || a - b);
   for (const i of order) {
     const p = component.pairs[i]!;
     if (seats[p.occurrence]! >= component.headcount[p.occurrence]!) continue;
     if (loads[p.citizen]! + p.load > component.capacity[p.citizen]!) continue;
     if ((groupsOf.get(i) ?? []).some((group) => group.some((j) => chosen[j]))) continue;
     const marginal = p.score - (fairnessPenalty(loads[p.citizen]! + p.load, component.fairness) - fairnessPenalty(loads[p.citizen]!, component.fairness));
-    if (!p.fixed && marginal <= 0) continue;
+    if (!p.fixed && !prefer?.[i] && marginal <= 0) continue;
     chosen[i] = true;
     loads[p.citizen]! += p.load;
     seats[p.occurrence]! += 1;

@@ -21,10 +21,18 @@ export interface BackendResult {
   optimal: boolean;
 }
 
-export async function solveWithHighs(
-  component: Component,
-  options: { timeLimitSeconds: number; relativeGap: number; start?: boolean[]; highsOptions?: Record<string, string | number | boolean> },
-): Promise<BackendResult> {
+export interface HighsRunOptions {
+  timeLimitSeconds: number;
+  relativeGap: number;
+  start?: boolean[];
+  /** Solve the LP relaxation only: `values` then holds the fractional pair values and `bound` the LP optimum. */
+  relax?: boolean;
+  /** Per pair: 1 keeps it, 0 drops it, -1 leaves it free. */
+  fix?: Int8Array;
+  highsOptions?: Record<string, string | number | boolean>;
+}
+
+export async function solveWithHighs(component: Component, options: HighsRunOptions): Promise<BackendResult & { values?: Float64Array }> {
   const h = await highs();
   const P = component.pairs.length;
   const C = component.citizenIds.length;
@@ -49,9 +57,9 @@ export async function solveWithHighs(
   const integrality = new Int32Array(numCols);
   component.pairs.forEach((p, i) => {
     colCost[i] = p.score;
-    colLower[i] = p.fixed ? 1 : 0;
-    colUpper[i] = 1;
-    integrality[i] = 1;
+    colLower[i] = p.fixed || options.fix?.[i] === 1 ? 1 : 0;
+    colUpper[i] = options.fix?.[i] === 0 && !p.fixed ? 0 : 1;
+    integrality[i] = options.relax ? 0 : 1;
   });
   segments.forEach((list, c) =>
     list.forEach((segment, k) => {
@@ -117,6 +125,11 @@ export async function solveWithHighs(
     }
     const { modelStatus } = model.run();
     const status = h.constants.modelStatus;
+    if (options.relax) {
+      const values = model.getSolution().colValue.slice(0, P);
+      const optimal = modelStatus === status.optimal;
+      return { chosen: null, values, bound: optimal ? model.getObjectiveValue() : Number.POSITIVE_INFINITY, optimal };
+    }
     const hasSolution = Number(model.info.get("primal_solution_status")) === 2;
     const chosen = hasSolution ? Array.from(model.getSolution().colValue.subarray(0, P), (v) => v > 0.5) : null;
     const dualBound = Number(model.info.get("mip_dual_bound"));

@@ -51,7 +51,7 @@ export interface MatchingProblem {
   options?: SolveOptions;
 }
 
-export type Backend = "highs" | "lp-solver" | "greedy";
+export type Backend = "highs" | "highs-lp-fix" | "lp-solver" | "greedy";
 
 export interface SolveOptions {
   /** Wall-clock budget for the whole solve, in seconds (default 10). */
