@@ -83,6 +83,7 @@ async function solveByLpFixing(component: Component, timeLimitSeconds: number, r
     else if (x <= 1e-6) fix[i] = 0;
   });
   const start = Array.from(lp.values, (x) => x >= 0.999);
+  // Half a second is kept for building the second model and the repair.
   const left = Math.max(0.5, timeLimitSeconds - (performance.now() - started) / 1000 - 0.5);
   const mip = await solveWithHighs(component, { fix, start, timeLimitSeconds: left, relativeGap });
   return { chosen: greedy(component, mip.chosen ?? start), bound: lp.bound };
@@ -95,6 +96,8 @@ export async function solveMatching(problem: MatchingProblem, hooks: SolveHooks 
   const relativeGap = problem.options?.relativeGap ?? 1e-6;
   const forced = problem.options?.backend ?? "auto";
   const components = decompose(problem);
+  // The budget covers everything: what decomposition and the greedy starts take comes off it.
+  const budget = () => timeLimit - (performance.now() - started) / 1000;
   const totalPairs = components.reduce((sum, c) => sum + c.pairs.length, 0) || 1;
 
   const results = [];
@@ -105,8 +108,7 @@ export async function solveMatching(problem: MatchingProblem, hooks: SolveHooks 
   await hooks.onProgress?.({ solved, total: components.length });
   for (const i of order) {
     const component = components[i]!;
-    const elapsed = (performance.now() - started) / 1000;
-    const share = Math.max(0.05, ((timeLimit - elapsed) * component.pairs.length) / remainingPairs);
+    const share = Math.max(0.05, (budget() * 0.95 * component.pairs.length) / remainingPairs);
     remainingPairs -= component.pairs.length;
     results[i] = await solveComponent(component, chooseBackend(component, forced), share, relativeGap);
     solved += 1;
