@@ -45,7 +45,11 @@ const ProposedAssignmentRef = builder.objectRef<AssignmentView>("ProposedAssignm
     occurrence: t.prismaField({ type: "TaskOccurrence", description: "The occurrence.", resolve: (query, a, _args, context) => context.prisma.taskOccurrence.findUniqueOrThrow({ ...query, where: { id: a.occurrence } }) }),
     score: t.exposeFloat("score", { description: "Total score." }),
     loadMinutes: t.exposeInt("loadMinutes", { description: "Minutes it takes from the citizen (travel included where counted)." }),
-    terms: t.field({ type: [ScoreTermRef], description: "The score by named term.", resolve: (a) => Object.entries(a.terms).map(([term, points]) => ({ term: term as ScoreTerm, points })) }),
+    terms: t.field({
+      type: [ScoreTermRef],
+      description: "The score by named term, always in the same order.",
+      resolve: (a) => (Object.keys(TERM_NAMES) as ScoreTerm[]).map((term) => ({ term, points: a.terms[term] ?? 0 })),
+    }),
   }),
 });
 
