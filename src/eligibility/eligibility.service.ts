@@ -9,8 +9,8 @@ import { commitmentHours, ledgerLine } from "../ledger/ledger.model";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
 import type { ServiceContext } from "../service-context";
 import { addDays, instantsOfLocalRange, weekdayOf } from "../time/local-time";
-import { availabilityFromRows } from "../citizens/citizens.repository";
-import { checkEligibility, type Eligibility, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type Reason } from "./eligibility.model";
+import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "./eligibility.mapping";
+import { checkEligibility, type Eligibility, type EligibilityContext, type Reason } from "./eligibility.model";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -38,52 +38,16 @@ export async function loadEligibilityInputs(db: Db, citizenId: string, occurrenc
   if (!occurrenceRow) throw new NotFoundError("TaskOccurrence", occurrenceId);
   const citizenRow = await db.citizen.findUnique({
     where: { id: citizenId },
-    include: {
-      skills: true,
-      languages: true,
-      availabilityWindows: true,
-      availabilityExceptions: true,
-      trainingRecords: true,
-      criminalRecordChecks: true,
-      insuranceCovers: true,
-      homeMunicipality: { select: { territoryId: true } },
-      pacts: { include: { pact: true } },
-    },
+    include: { ...eligibilityCitizenInclude, homeMunicipality: { select: { territoryId: true } } },
   });
   if (!citizenRow) throw new NotFoundError("Citizen", citizenId);
   const localDate = fromDbDate(occurrenceRow.localDate);
   const regulation = await regulationInForce(db, localDate);
   if (!regulation) throw new ConflictError("NO_REGULATION", { date: localDate });
 
-  const citizen: EligibilityCitizen = {
-    id: citizenRow.id,
-    status: citizenRow.status,
-    birthDate: fromDbDate(citizenRow.birthDate),
-    homeMunicipalityId: citizenRow.homeMunicipalityId,
-    weeklyHourLimit: citizenRow.weeklyHourLimit,
-    maxTravelMinutes: citizenRow.maxTravelMinutes,
-    skills: citizenRow.skills.map((s) => ({ skillId: s.skillId, level: s.level })),
-    languages: citizenRow.languages.map((l) => ({ languageCode: l.languageCode, level: l.level })),
-    availability: availabilityFromRows(citizenRow),
-    trainings: citizenRow.trainingRecords.map((t) => ({ courseId: t.courseId, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
-    criminalRecordChecks: citizenRow.criminalRecordChecks.map((c) => ({ checkedOn: fromDbDate(c.checkedOn), expiresOn: fromDbDate(c.expiresOn) })),
-    insurances: citizenRow.insuranceCovers.map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),
-  };
+  const citizen = toEligibilityCitizen(citizenRow);
   const task = occurrenceRow.task;
-  const occurrence: EligibilityOccurrence = {
-    id: occurrenceRow.id,
-    localDate,
-    start: occurrenceRow.startsAt.getTime(),
-    end: occurrenceRow.endsAt.getTime(),
-    activityKind: task.activityKind,
-    municipalityId: task.remote ? null : task.municipalityId,
-    requiredSkillId: task.requiredSkillId,
-    minSkillLevel: task.minSkillLevel,
-    requiredLanguages: task.requiredLanguages,
-    minLanguageLevel: task.minLanguageLevel,
-    involvesMinors: task.involvesMinors,
-    requiredCourseIds: task.requiredCourseIds,
-  };
+  const occurrence = toEligibilityOccurrence(occurrenceRow);
   const pacts = citizenRow.pacts.map((p) => p.pact);
   const used = await pactUsedMinutes(db, pacts.map((p) => p.id));
   const week = localWeekBounds(localDate);
@@ -96,17 +60,7 @@ export async function loadEligibilityInputs(db: Db, citizenId: string, occurrenc
     : null;
   const context: EligibilityContext = {
     regulation: eligibilityRegulation(regulation),
-    pacts: pacts.map((p) => ({
-      id: p.id,
-      status: p.status,
-      activityKinds: p.activityKinds,
-      municipalityIds: p.municipalityIds,
-      startDate: fromDbDate(p.startDate),
-      endDate: fromDbDate(p.endDate),
-      budgetMinutes: p.hourBudgetMinutes,
-      usedMinutes: used.get(p.id) ?? 0,
-      requiredCourseIds: p.requiredCourseIds,
-    })),
+    pacts: pacts.map((p) => toEligibilityPact(p, used.get(p.id) ?? 0)),
     travelMinutes: (from, to) => (from === to ? 0 : travel && travel.fromId === from && travel.toId === to ? travel.minutes : undefined),
     weekCommittedMinutes: weekCommitments.reduce((sum, c) => sum + c.plannedMinutes, 0),
   };

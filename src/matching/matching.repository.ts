@@ -1,10 +1,9 @@
 // Loads one territory's week for the compiler in a fixed number of queries, whatever its size.
-import { fromDbDate } from "../db/dates";
 import type { EligibilityContext } from "../eligibility/eligibility.model";
 import { pactUsedMinutes } from "../eligibility/eligibility.service";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
-import { availabilityFromRows } from "../citizens/citizens.repository";
+import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "../eligibility/eligibility.mapping";
 import { addDays, instantsOfLocalRange } from "../time/local-time";
 import type { CompileInput, MatchingCitizen, MatchingOccurrence } from "./compile.model";
 
@@ -32,7 +31,7 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
     }),
     db.citizen.findMany({
       where: { homeMunicipality: { territoryId }, status: { not: "WITHDRAWN" } },
-      include: { skills: true, languages: true, availabilityWindows: true, availabilityExceptions: true, trainingRecords: true, criminalRecordChecks: true, insuranceCovers: true, pacts: { include: { pact: true } } },
+      include: eligibilityCitizenInclude,
     }),
     db.travelTime.findMany({ where: { from: { territoryId } } }),
   ]);
@@ -64,18 +63,7 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
   const citizens: MatchingCitizen[] = citizenRows.map((c) => {
     names.set(c.id, `${c.firstName} ${c.lastName}`);
     return {
-      id: c.id,
-      status: c.status,
-      birthDate: fromDbDate(c.birthDate),
-      homeMunicipalityId: c.homeMunicipalityId,
-      weeklyHourLimit: c.weeklyHourLimit,
-      maxTravelMinutes: c.maxTravelMinutes,
-      skills: c.skills.map((s) => ({ skillId: s.skillId, level: s.level })),
-      languages: c.languages.map((l) => ({ languageCode: l.languageCode, level: l.level })),
-      availability: availabilityFromRows(c),
-      trainings: c.trainingRecords.map((t) => ({ courseId: t.courseId, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
-      criminalRecordChecks: c.criminalRecordChecks.map((r) => ({ checkedOn: fromDbDate(r.checkedOn), expiresOn: fromDbDate(r.expiresOn) })),
-      insurances: c.insuranceCovers.map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),
+      ...toEligibilityCitizen(c),
       preferredActivityKinds: c.preferredActivityKinds,
       busy: busy.get(c.id) ?? [],
     };
@@ -83,36 +71,15 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
   const pactsOf = new Map(
     citizenRows.map((c) => [
       c.id,
-      c.pacts.map(({ pact: p }) => ({
-        id: p.id,
-        status: p.status,
-        activityKinds: p.activityKinds,
-        municipalityIds: p.municipalityIds,
-        startDate: fromDbDate(p.startDate),
-        endDate: fromDbDate(p.endDate),
-        budgetMinutes: p.hourBudgetMinutes,
-        usedMinutes: used.get(p.id) ?? 0,
-        requiredCourseIds: p.requiredCourseIds,
-      })),
+      c.pacts.map(({ pact: p }) => toEligibilityPact(p, used.get(p.id) ?? 0)),
     ]),
   );
   const occurrences: MatchingOccurrence[] = occurrenceRows
     .map((o) => {
       names.set(o.id, o.task.title);
       return {
-        id: o.id,
+        ...toEligibilityOccurrence(o),
         taskId: o.taskId,
-        localDate: fromDbDate(o.localDate),
-        start: o.startsAt.getTime(),
-        end: o.endsAt.getTime(),
-        activityKind: o.task.activityKind,
-        municipalityId: o.task.remote ? null : o.task.municipalityId,
-        requiredSkillId: o.task.requiredSkillId,
-        minSkillLevel: o.task.minSkillLevel,
-        requiredLanguages: o.task.requiredLanguages,
-        minLanguageLevel: o.task.minLanguageLevel,
-        involvesMinors: o.task.involvesMinors,
-        requiredCourseIds: o.task.requiredCourseIds,
         // Seats already taken by accepted commitments are not offered again.
         headcount: Math.max(0, o.task.headcount - o.commitments.length),
         priority: o.task.priority,
