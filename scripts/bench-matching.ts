@@ -1,4 +1,5 @@
-// Benchmark of the matching optimiser: `npm run bench:matching [-- --sizes S,M,L,XL --seed 1]`.
+// Benchmark of the matching optimiser:
+//   `npm run bench:matching [-- --sizes S,M,L,XL --seed 1 --methods engine,greedy,highs-whole]`.
 // For each size it runs, each in a fresh process so peak memory is its own: the engine
 // (components, backend by size, 10 s budget), the greedy baseline (best pair first), and HiGHS on
 // the whole undecomposed problem (60 s budget). Time is the solve with the solvers loaded, as in
@@ -60,18 +61,20 @@ if (args[0] === "--one") {
 
 const sizes = (flag("--sizes") ?? "S,M,L,XL").split(",") as SizeName[];
 const seed = Number(flag("--seed") ?? 1);
+const methods = (flag("--methods") ?? Object.keys(METHODS).join(",")).split(",") as Method[];
+for (const method of methods) if (!(method in METHODS)) throw new Error(`unknown method ${method}`);
 const rows: string[] = [];
 const tsx = join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
 for (const size of sizes) {
   if (!(size in SIZES)) throw new Error(`unknown size ${size}`);
   const results: Record<string, any> = {};
-  for (const method of Object.keys(METHODS) as Method[]) {
+  for (const method of methods) {
     const out = execFileSync(tsx, [import.meta.filename, "--one", size, method, String(seed)], { encoding: "utf8", maxBuffer: 1 << 20 });
     results[method] = JSON.parse(out.trim().split("\n").pop()!);
     process.stderr.write(`${size} ${method}: ${results[method].timeMs} ms\n`);
   }
   const best = Math.max(...Object.values(results).map((r) => r.objective));
-  for (const method of Object.keys(METHODS) as Method[]) {
+  for (const method of methods) {
     const r = results[method];
     rows.push(
       `| ${size} (${SIZES[size].citizens} x ${SIZES[size].occurrences}) | ${method} | ${r.pairs} | ${r.components} / ${r.largest} | ${(r.timeMs / 1000).toFixed(2)} | ${(r.coldMs / 1000).toFixed(2)} | ${r.peakMB} | ${r.objective.toFixed(1)} | ${r.bound.toFixed(1)} | ${(r.gap * 100).toFixed(3)} % | ${(((best - r.objective) / best) * 100).toFixed(3)} % | ${r.status} |`,

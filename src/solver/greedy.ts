@@ -8,17 +8,17 @@ export function greedy(component: Component, prefer?: boolean[]): boolean[] {
   const chosen = new Array<boolean>(component.pairs.length).fill(false);
   const loads = new Array<number>(component.citizenIds.length).fill(0);
   const seats = new Array<number>(component.occurrenceIds.length).fill(0);
-  const groupsOf = new Map<number, number[][]>();
-  for (const group of component.conflictGroups) for (const i of group) groupsOf.set(i, [...(groupsOf.get(i) ?? []), group]);
+  const groupsOf: number[][][] = component.pairs.map(() => []);
+  for (const group of component.conflictGroups) for (const i of group) groupsOf[i]!.push(group);
   // Value of a pair on its own: its score less the fairness penalty of its load alone.
   const alone = component.pairs.map((p) => p.score - fairnessPenalty(p.load, component.fairness));
-  const rank = (i: number) => (component.pairs[i]!.fixed ? 2 : prefer?.[i] ? 1 : 0);
-  const order = component.pairs.map((_, i) => i).sort((a, b) => rank(b) - rank(a) || alone[b]! - alone[a]! || a - b);
+  const rank = Int8Array.from(component.pairs, (p, i) => (p.fixed ? 2 : prefer?.[i] ? 1 : 0));
+  const order = Array.from(component.pairs.keys()).sort((a, b) => rank[b]! - rank[a]! || alone[b]! - alone[a]! || a - b);
   for (const i of order) {
     const p = component.pairs[i]!;
     if (seats[p.occurrence]! >= component.headcount[p.occurrence]!) continue;
     if (loads[p.citizen]! + p.load > component.capacity[p.citizen]!) continue;
-    if ((groupsOf.get(i) ?? []).some((group) => group.some((j) => chosen[j]))) continue;
+    if (groupsOf[i]!.some((group) => group.some((j) => chosen[j]))) continue;
     const marginal = p.score - (fairnessPenalty(loads[p.citizen]! + p.load, component.fairness) - fairnessPenalty(loads[p.citizen]!, component.fairness));
     if (!p.fixed && !prefer?.[i] && marginal <= 0) continue;
     chosen[i] = true;
@@ -34,7 +34,11 @@ export function greedy(component: Component, prefer?: boolean[]): boolean[] {
  */
 export function simpleBound(component: Component): number {
   const byOccurrence = new Map<number, number[]>();
-  for (const p of component.pairs) byOccurrence.set(p.occurrence, [...(byOccurrence.get(p.occurrence) ?? []), p.score]);
+  for (const p of component.pairs) {
+    const list = byOccurrence.get(p.occurrence);
+    if (list) list.push(p.score);
+    else byOccurrence.set(p.occurrence, [p.score]);
+  }
   let bound = 0;
   for (const [o, scores] of byOccurrence) {
     bound += scores

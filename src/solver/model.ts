@@ -23,49 +23,57 @@ export interface Component {
 }
 
 const key = (citizen: string, occurrence: string) => `${citizen}\u0000${occurrence}`;
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Splits the problem into connected components of the citizen-occurrence graph. Conflicts and
  * capacities only join pairs of the same citizen, so they never cross components. Forbidden
- * pairs are dropped here. Components come out in a deterministic order. With
- * `options.decompose: false` everything is one component.
+ * pairs are dropped here. Components come out in a deterministic order (ids compared by code
+ * units, never by locale). With `options.decompose: false` everything is one component.
  */
 export function decompose(problem: MatchingProblem): Component[] {
   const forbidden = new Set((problem.forbidden ?? []).map((r) => key(r.citizen, r.occurrence)));
   const fixed = new Set((problem.fixed ?? []).map((r) => key(r.citizen, r.occurrence)));
-  const pairs = problem.pairs.filter((p) => !forbidden.has(key(p.citizen, p.occurrence)) || fixed.has(key(p.citizen, p.occurrence)));
+  const isFixed = (p: { citizen: string; occurrence: string }) => fixed.size > 0 && fixed.has(key(p.citizen, p.occurrence));
+  const pairs = forbidden.size === 0 ? problem.pairs : problem.pairs.filter((p) => !forbidden.has(key(p.citizen, p.occurrence)) || isFixed(p));
 
-  // Union-find over citizens and occurrences.
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
+  // Ids to numbers, in sorted order: citizens 0..C-1, occurrences C..C+O-1.
+  const citizenIds = [...new Set(pairs.map((p) => p.citizen))].sort(byCodeUnits);
+  const occurrenceIds = [...new Set(pairs.map((p) => p.occurrence))].sort(byCodeUnits);
+  const citizenIndex = new Map(citizenIds.map((id, i) => [id, i]));
+  const occurrenceIndex = new Map(occurrenceIds.map((id, i) => [id, i]));
+  const C = citizenIds.length;
+  const pairCitizen = Int32Array.from(pairs, (p) => citizenIndex.get(p.citizen)!);
+  const pairOccurrence = Int32Array.from(pairs, (p) => occurrenceIndex.get(p.occurrence)!);
+
+  // Union-find over citizens and occurrences; a root is its set's smallest node.
+  const parent = Int32Array.from({ length: C + occurrenceIds.length }, (_, i) => i);
+  const find = (x: number): number => {
     let root = x;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    let node = x;
-    while (node !== root) {
-      const next = parent.get(node)!;
-      parent.set(node, root);
-      node = next;
+    while (parent[root] !== root) root = parent[root]!;
+    while (parent[x] !== root) {
+      const next = parent[x]!;
+      parent[x] = root;
+      x = next;
     }
     return root;
   };
-  for (const p of pairs) {
-    const a = `c:${p.citizen}`;
-    const b = `o:${p.occurrence}`;
-    if (!parent.has(a)) parent.set(a, a);
-    if (!parent.has(b)) parent.set(b, b);
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  const whole = problem.options?.decompose === false;
+  for (let i = 0; i < pairs.length; i++) {
+    const a = find(pairCitizen[i]!);
+    const b = find(C + pairOccurrence[i]!);
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  }
+  // Pairs of each component, ordered by citizen then occurrence.
+  const order = Array.from(pairs.keys()).sort((a, b) => pairCitizen[a]! - pairCitizen[b]! || pairOccurrence[a]! - pairOccurrence[b]!);
+  const byRoot = new Map<number, number[]>();
+  for (const i of order) {
+    const root = whole ? 0 : find(pairCitizen[i]!);
+    let list = byRoot.get(root);
+    if (!list) byRoot.set(root, (list = []));
+    list.push(i);
   }
 
-  const byRoot = new Map<string, typeof pairs>();
-  const whole = problem.options?.decompose === false;
-  for (const p of pairs) {
-    const root = whole ? "all" : find(`c:${p.citizen}`);
-    const list = byRoot.get(root) ?? [];
-    list.push(p);
-    byRoot.set(root, list);
-  }
   const capacityOf = new Map(problem.citizens.map((c) => [c.id, c.capacityMinutes]));
   const headcountOf = new Map(problem.occurrences.map((o) => [o.id, o.headcount]));
   const conflictsByCitizen = new Map<string, string[][]>();
@@ -74,31 +82,49 @@ export function decompose(problem: MatchingProblem): Component[] {
     list.push(group.occurrences);
     conflictsByCitizen.set(group.citizen, list);
   }
+  const fairness = [...(problem.fairness ?? [])].sort((a, b) => a.aboveMinutes - b.aboveMinutes);
 
   const components: Component[] = [];
-  for (const root of [...byRoot.keys()].sort()) {
-    const list = byRoot.get(root)!.sort((a, b) => a.citizen.localeCompare(b.citizen) || a.occurrence.localeCompare(b.occurrence));
-    const citizenIds = [...new Set(list.map((p) => p.citizen))].sort();
-    const occurrenceIds = [...new Set(list.map((p) => p.occurrence))].sort();
-    const ci = new Map(citizenIds.map((id, i) => [id, i]));
-    const oi = new Map(occurrenceIds.map((id, i) => [id, i]));
-    const indexed = list.map((p) => ({ citizen: ci.get(p.citizen)!, occurrence: oi.get(p.occurrence)!, score: p.score, load: p.loadMinutes, fixed: fixed.has(key(p.citizen, p.occurrence)) }));
-    const pairIndex = new Map(list.map((p, i) => [key(p.citizen, p.occurrence), i]));
+  for (const root of [...byRoot.keys()].sort((a, b) => a - b)) {
+    const list = byRoot.get(root)!;
+    const localCitizen = new Map<number, number>();
+    const localOccurrence = new Map<number, number>();
+    for (const i of list) if (!localCitizen.has(pairCitizen[i]!)) localCitizen.set(pairCitizen[i]!, localCitizen.size);
+    const occurrencesHere = [...new Set(list.map((i) => pairOccurrence[i]!))].sort((a, b) => a - b);
+    occurrencesHere.forEach((o, k) => localOccurrence.set(o, k));
+    const componentCitizens = [...localCitizen.keys()].map((c) => citizenIds[c]!);
+    const componentOccurrences = occurrencesHere.map((o) => occurrenceIds[o]!);
+    const indexed = list.map((i) => ({
+      citizen: localCitizen.get(pairCitizen[i]!)!,
+      occurrence: localOccurrence.get(pairOccurrence[i]!)!,
+      score: pairs[i]!.score,
+      load: pairs[i]!.loadMinutes,
+      fixed: isFixed(pairs[i]!),
+    }));
+    // A citizen's pairs are contiguous: look them up by occurrence id.
+    const pairOfCitizen = new Map<string, Map<string, number>>();
+    indexed.forEach((p, k) => {
+      const id = componentCitizens[p.citizen]!;
+      let own = pairOfCitizen.get(id);
+      if (!own) pairOfCitizen.set(id, (own = new Map()));
+      own.set(componentOccurrences[p.occurrence]!, k);
+    });
     const conflictGroups: number[][] = [];
-    for (const citizen of citizenIds) {
+    for (const citizen of componentCitizens) {
+      const own = pairOfCitizen.get(citizen)!;
       for (const group of conflictsByCitizen.get(citizen) ?? []) {
-        const members = group.map((o) => pairIndex.get(key(citizen, o))).filter((i): i is number => i !== undefined);
+        const members = group.map((o) => own.get(o)).filter((i): i is number => i !== undefined);
         if (members.length > 1) conflictGroups.push(members.sort((a, b) => a - b));
       }
     }
     components.push({
-      citizenIds,
-      occurrenceIds,
-      capacity: citizenIds.map((id) => capacityOf.get(id) ?? 0),
-      headcount: occurrenceIds.map((id) => headcountOf.get(id) ?? 0),
+      citizenIds: componentCitizens,
+      occurrenceIds: componentOccurrences,
+      capacity: componentCitizens.map((id) => capacityOf.get(id) ?? 0),
+      headcount: componentOccurrences.map((id) => headcountOf.get(id) ?? 0),
       pairs: indexed,
       conflictGroups,
-      fairness: [...(problem.fairness ?? [])].sort((a, b) => a.aboveMinutes - b.aboveMinutes),
+      fairness,
     });
   }
   return components;
