@@ -64,6 +64,9 @@ async function solveComponent(component: Component, backend: Backend, timeLimitS
   };
 }
 
+/** The optimiser's signature: `solveMatching` here, or the same call run on a solver thread. */
+export type Solve = (problem: MatchingProblem, hooks?: SolveHooks) => Promise<MatchingSolution>;
+
 export interface SolveHooks {
   /** Called after each component is solved (and once before, with solved = 0). */
   onProgress?: (progress: { solved: number; total: number }) => void | Promise<void>;
