@@ -11,6 +11,7 @@ import { schema } from "./graphql/schema";
 import { negotiateLang, type Lang } from "./i18n";
 import { inProcessRunner, type JobRunner } from "./jobs/runner";
 import { executeMatchingRun } from "./matching/matching.service";
+import type { Solve } from "./solver/solve";
 
 export interface AppOptions {
   database: Pick<Database, "prisma" | "ping">;
@@ -21,6 +22,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Where jobs go; by default they run in this process. */
   jobs?: JobRunner;
+  /** How jobs run in this process solve (default: on the calling thread; main.ts passes a solver pool). */
+  solve?: Solve;
 }
 
 export interface App {
@@ -31,7 +34,7 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
-  const jobs = options.jobs ?? inProcessRunner({ matchingRun: (runId) => executeMatchingRun(options.database.prisma, runId) });
+  const jobs = options.jobs ?? inProcessRunner({ matchingRun: (runId) => executeMatchingRun(options.database.prisma, runId, options.solve) });
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",

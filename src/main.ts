@@ -9,6 +9,7 @@ import { DataDirectoryLockedError } from "./db/data-dir-lock";
 import { openDatabase } from "./db/database";
 import { loadDemoIfEmpty } from "./demo/seed";
 import { bullmqRunner, startMatchingWorker } from "./jobs/bullmq";
+import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
 
 async function main() {
@@ -27,9 +28,12 @@ async function main() {
   }
 
   // With Redis, runs go to BullMQ and any worker process may take them; without, they run here.
+  // Solves run on solver threads, so a long one never stalls the GraphQL server.
+  const solver = solverPool({ size: config.workerConcurrency });
+  void solver.start();
   const queue = config.redisUrl ? bullmqRunner(config.redisUrl) : undefined;
-  const worker = config.redisUrl && config.runWorker ? startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId), { concurrency: config.workerConcurrency }) : undefined;
-  const { express } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale, jobs: queue });
+  const worker = config.redisUrl && config.runWorker ? startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency }) : undefined;
+  const { express } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale, jobs: queue, solve: solver.solve });
   const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
     const { port } = server.address() as AddressInfo;
     const where = config.database.kind === "embedded" ? `embedded PGlite in ${config.database.dataDir}` : "PostgreSQL";
@@ -44,6 +48,7 @@ async function main() {
     console.log(`${signal}: shutting down`);
     server.close(() => {
       Promise.all([worker?.close(), queue?.close()])
+        .then(() => solver.close())
         .then(() => database.close())
         .then(
         () => process.exit(0),

@@ -4,18 +4,22 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { startMatchingWorker } from "./jobs/bullmq";
 import { executeMatchingRun } from "./matching/matching.service";
-import { warmUpHighs } from "./solver/highs-backend";
+import { solverPool } from "./jobs/solver-pool";
 
 async function main() {
   const config = loadConfig(undefined, "migrate");
   if (!config.redisUrl) throw new ConfigError(["REDIS_URL: required for a worker process"]);
   if (config.database.kind === "embedded") throw new ConfigError(["DATABASE_URL: a worker process needs PostgreSQL (an embedded data directory belongs to one process)"]);
   const database = await openDatabase(config.database);
-  await warmUpHighs();
-  const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId), { concurrency: config.workerConcurrency });
+  // Solves run on solver threads (one per concurrent job): this thread stays free to renew the
+  // jobs' locks on Redis while HiGHS works.
+  const solver = solverPool({ size: config.workerConcurrency });
+  await solver.start();
+  const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency });
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     await worker.close();
+    await solver.close();
     await database.close();
     process.exit(0);
   };

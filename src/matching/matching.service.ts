@@ -8,7 +8,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import type { JobRunner } from "../jobs/runner";
 import type { ServiceContext } from "../service-context";
 import type { MatchingSolution } from "../solver/problem";
-import { solveMatching } from "../solver/solve";
+import { solveMatching, type Solve } from "../solver/solve";
 import { weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
@@ -65,14 +65,14 @@ export async function startMatchingRun(context: ServiceContext & { jobs: JobRunn
 }
 
 /** The job: solves a stored run and stores the proposal with its explanations. Idempotent. */
-export async function executeMatchingRun(prisma: PrismaClient, runId: string): Promise<void> {
+export async function executeMatchingRun(prisma: PrismaClient, runId: string, solve: Solve = solveMatching): Promise<void> {
   const run = await prisma.matchingRun.findUnique({ where: { id: runId } });
   if (!run || run.status === "DONE") return;
   try {
     await prisma.matchingRun.update({ where: { id: runId }, data: { status: "RUNNING", phase: "solving" } });
     const problem = run.problem as unknown as Parameters<typeof solveMatching>[0];
     let lastReport = 0;
-    const solution = await solveMatching(problem, {
+    const solution = await solve(problem, {
       // Progress is written to the run, at most every quarter of a second, for pollers and subscribers.
       onProgress: async ({ solved, total }) => {
         if (solved !== 0 && solved !== total && Date.now() - lastReport < 250) return;

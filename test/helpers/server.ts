@@ -6,6 +6,7 @@ import { createApp } from "../../src/app";
 import { randomBytes } from "node:crypto";
 import { bullmqRunner, startMatchingWorker } from "../../src/jobs/bullmq";
 import { inProcessRunner } from "../../src/jobs/runner";
+import { solverPool } from "../../src/jobs/solver-pool";
 import { loadConfig } from "../../src/config";
 import { executeMatchingRun } from "../../src/matching/matching.service";
 import { createTokenService, type TokenService } from "../../src/auth/tokens";
@@ -63,8 +64,10 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   const processed = { "in-process": 0, redis: 0 };
   const handler = (kind: keyof typeof processed) => (runId: string) => {
     processed[kind] += 1;
-    return executeMatchingRun(database.prisma, runId);
+    return executeMatchingRun(database.prisma, runId, solver.solve);
   };
+  // Solves on a solver thread, as the service does (without compiling HiGHS ahead of time).
+  const solver = solverPool({ optimise: false });
   const local = inProcessRunner({ matchingRun: handler("in-process") });
   const queue = redisUrl ? bullmqRunner(redisUrl, prefix) : undefined;
   const worker = redisUrl ? startMatchingWorker(redisUrl, handler("redis"), { concurrency: 2, prefix }) : undefined;
@@ -121,6 +124,7 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker?.close();
       await queue?.close();
+      await solver.close();
       await database.close();
     },
   };

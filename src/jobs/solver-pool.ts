@@ -1,0 +1,126 @@
+// Solving off the event loop. HiGHS's solve call is synchronous and can take seconds; run on the
+// thread that serves GraphQL (or renews a BullMQ job's lock) it would freeze everything else. A
+// pool of solver threads (one per concurrent job) takes the problems instead; each thread loads
+// and compiles HiGHS once and is reused. Threads do not keep the process alive.
+import { Worker } from "node:worker_threads";
+import { ProblemError, type MatchingSolution } from "../solver/problem";
+import type { SolveHooks } from "../solver/solve";
+import type { Solve } from "../solver/solve";
+import type { FromThread, ToThread } from "./solver-thread";
+
+export interface SolverPool {
+  solve: Solve;
+  /** Starts every thread now and resolves when they are ready (otherwise they start on first use). */
+  start(): Promise<void>;
+  /** Stops the threads; solves still running are rejected. */
+  close(): Promise<void>;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: boolean;
+}
+
+// The thread runs TypeScript like the rest of the service: a small script registers tsx's loader
+// in the thread, then imports the entry point. (Node 20 does not apply `--import tsx` given in a
+// worker's execArgv to the worker's own entry point.)
+const THREAD_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
+  .then(({ register }) => { register(); return import(${JSON.stringify(new URL("./solver-thread.ts", import.meta.url).href)}); });`;
+
+export interface SolverPoolOptions {
+  /** Threads, that is solves at the same time (default 1). */
+  size?: number;
+  /**
+   * Compile HiGHS ahead of time when a thread starts (default true): about 1.5 s of start-up
+   * for a first solve as fast as the later ones (highs-backend.ts). Tests turn it off.
+   */
+  optimise?: boolean;
+}
+
+export function solverPool(options: SolverPoolOptions = {}): SolverPool {
+  const size = Math.max(1, options.size ?? 1);
+  const slots: Slot[] = [];
+  const waiting: ((slot: Slot) => void)[] = [];
+  let nextId = 0;
+  let closed = false;
+  const pending = new Map<number, { resolve: (s: MatchingSolution) => void; reject: (e: Error) => void; hooks?: SolveHooks; progress: Promise<void> }>();
+
+  function start(): Slot {
+    const worker = new Worker(THREAD_BOOTSTRAP, { eval: true, workerData: { optimise: options.optimise ?? true } });
+    worker.unref();
+    let markReady!: () => void;
+    const slot: Slot = { worker, busy: false, ready: new Promise<void>((resolve) => (markReady = resolve)) };
+    worker.on("message", (message: FromThread) => {
+      if (message.kind === "ready") return markReady();
+      const job = pending.get(message.id);
+      if (!job) return;
+      if (message.kind === "progress") {
+        // Progress reports are applied in order, and the result waits for the last of them.
+        job.progress = job.progress.then(() => job.hooks?.onProgress?.({ solved: message.solved, total: message.total })).catch(() => {});
+        return;
+      }
+      pending.delete(message.id);
+      void job.progress.then(() => {
+        if (message.kind === "done") job.resolve(message.solution);
+        else job.reject(message.name === "ProblemError" ? new ProblemError(message.message) : new Error(message.message));
+      });
+    });
+    const fail = (error: Error) => {
+      markReady();
+      for (const [id, job] of pending) {
+        pending.delete(id);
+        job.reject(error);
+      }
+      slots.splice(slots.indexOf(slot), 1);
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`solver thread stopped (exit code ${code})`)));
+    slots.push(slot);
+    return slot;
+  }
+
+  async function acquire(): Promise<Slot> {
+    const slot = slots.find((s) => !s.busy) ?? (slots.length < size ? start() : await new Promise<Slot>((resolve) => waiting.push(resolve)));
+    slot.busy = true;
+    await slot.ready;
+    return slot;
+  }
+
+  /** A slot freed goes straight (still busy) to the next waiting job; a dead one is replaced. */
+  function release(slot: Slot) {
+    const next = waiting.shift();
+    if (!next || closed) {
+      slot.busy = false;
+      return;
+    }
+    if (slots.includes(slot)) return next(slot);
+    const fresh = start();
+    fresh.busy = true;
+    next(fresh);
+  }
+
+  return {
+    async solve(problem, hooks) {
+      if (closed) throw new Error("the solver pool is closed");
+      const slot = await acquire();
+      try {
+        return await new Promise<MatchingSolution>((resolve, reject) => {
+          const id = nextId++;
+          pending.set(id, { resolve, reject, hooks, progress: Promise.resolve() });
+          slot.worker.postMessage({ id, problem } satisfies ToThread);
+        });
+      } finally {
+        release(slot);
+      }
+    },
+    async start() {
+      while (slots.length < size) start();
+      await Promise.all(slots.map((s) => s.ready));
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
