@@ -11,6 +11,7 @@ import { schema } from "./graphql/schema";
 import { negotiateLang, type Lang } from "./i18n";
 import { inProcessRunner, type JobRunner } from "./jobs/runner";
 import { executeMatchingRun } from "./matching/matching.service";
+import { handleEventJob, untilNextLocalHour } from "./offers/offers.jobs";
 import type { Solve } from "./solver/solve";
 
 export interface AppOptions {
@@ -34,7 +35,16 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
-  const jobs = options.jobs ?? inProcessRunner({ matchingRun: (runId) => executeMatchingRun(options.database.prisma, runId, options.solve) });
+  const jobs: JobRunner =
+    options.jobs ??
+    inProcessRunner({
+      matchingRun: (runId) => executeMatchingRun(options.database.prisma, runId, options.solve),
+      event: async (job) => {
+        await handleEventJob({ prisma: options.database.prisma, jobs, now }, job);
+        // In process, the daily scan schedules its next run itself (BullMQ repeats it on Redis).
+        if (job.kind === "daily-scan") await jobs.schedule(job, untilNextLocalHour(now(), 7));
+      },
+    });
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",

@@ -37,7 +37,8 @@ export type ConflictCode =
   | "OCCURRENCE_NOT_ENDED"
   | "NOTHING_TO_CONFIRM"
   | "NO_REGULATION"
-  | "STALE_RUN";
+  | "STALE_RUN"
+  | "OFFER_CLOSED";
 
 export type ErrorCode = InputErrorCode | ConflictCode | "NOT_FOUND" | "FORBIDDEN" | "INVALID_CREDENTIALS";
 

@@ -8,7 +8,8 @@ import { ConfigError, loadConfig } from "./config";
 import { DataDirectoryLockedError } from "./db/data-dir-lock";
 import { openDatabase } from "./db/database";
 import { loadDemoIfEmpty } from "./demo/seed";
-import { bullmqRunner, startMatchingWorker } from "./jobs/bullmq";
+import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
+import { handleEventJob, reconcile, untilNextLocalHour } from "./offers/offers.jobs";
 import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
 
@@ -33,7 +34,13 @@ async function main() {
   void solver.start();
   const queue = config.redisUrl ? bullmqRunner(config.redisUrl) : undefined;
   const worker = config.redisUrl && config.runWorker ? startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency }) : undefined;
-  const { express } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale, jobs: queue, solve: solver.solve });
+  const { express, jobs } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale, jobs: queue, solve: solver.solve });
+  const deps = { prisma: database.prisma, jobs, now: () => new Date() };
+  const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job)) : undefined;
+  // The database is the source of truth: whoever runs the jobs rebuilds them from it on start.
+  if (queue) await queue.scheduleRepeatable({ weeklyDraft: false });
+  else await jobs.schedule({ kind: "daily-scan" }, untilNextLocalHour(new Date(), 7));
+  if (!queue || events) void reconcile(deps).catch((error: unknown) => console.error("reconciliation failed:", error));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
     const { port } = server.address() as AddressInfo;
     const where = config.database.kind === "embedded" ? `embedded PGlite in ${config.database.dataDir}` : "PostgreSQL";
@@ -47,7 +54,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down`);
     server.close(() => {
-      Promise.all([worker?.close(), queue?.close()])
+      Promise.all([worker?.close(), events?.close(), queue?.close()])
         .then(() => solver.close())
         .then(() => database.close())
         .then(

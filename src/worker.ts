@@ -2,7 +2,8 @@
 //   REDIS_URL=redis://... DATABASE_URL=postgresql://... npm run worker
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
-import { startMatchingWorker } from "./jobs/bullmq";
+import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
+import { handleEventJob, reconcile } from "./offers/offers.jobs";
 import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
 
@@ -16,9 +17,17 @@ async function main() {
   const solver = solverPool({ size: config.workerConcurrency });
   await solver.start();
   const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency });
+  const queue = bullmqRunner(config.redisUrl);
+  const deps = { prisma: database.prisma, jobs: queue, now: () => new Date() };
+  const events = startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job));
+  await queue.scheduleRepeatable({ weeklyDraft: false });
+  // The database is the source of truth: overdue offers are processed and missing jobs re-created.
+  await reconcile(deps);
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     await worker.close();
+    await events.close();
+    await queue.close();
     await solver.close();
     await database.close();
     process.exit(0);

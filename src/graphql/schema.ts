@@ -12,6 +12,7 @@ import "../families/families.graphql";
 import "../ledger/ledger.graphql";
 import "../pacts/pacts.graphql";
 import "../matching/matching.graphql";
+import "../offers/offers.graphql";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder";
 

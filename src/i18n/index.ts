@@ -44,6 +44,7 @@ const errorTemplates: Record<ErrorCode, Template> = {
   ALREADY_COMMITTED: { en: "The citizen is already committed to this occurrence.", it: "Il cittadino è già impegnato in questa attività." },
   OCCURRENCE_NOT_ENDED: { en: "Hours can be logged only after the activity has ended.", it: "Le ore si registrano solo dopo la fine dell'attività." },
   NOTHING_TO_CONFIRM: { en: "There are no logged hours waiting for confirmation.", it: "Non ci sono ore registrate da confermare." },
+  OFFER_CLOSED: { en: "This offer is no longer open (answered, expired or withdrawn).", it: "Questa offerta non è più aperta (già risposta, scaduta o ritirata)." },
   STALE_RUN: { en: "A newer run exists for this week: publish that one.", it: "Per questa settimana esiste un'elaborazione più recente: pubblicare quella." },
   NO_REGULATION: { en: "No regulation is in force on {date}.", it: "Nessun regolamento è in vigore il {date}." },
   ENROLMENT_REQUIREMENTS_MISSING: {

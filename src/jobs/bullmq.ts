@@ -1,26 +1,46 @@
-// The production job runner: BullMQ queues on Redis. The run id is the job id, so a run handed
-// over twice is queued once; the handler is idempotent, so a job retried after a crash changes
-// nothing it had already done.
+// The production job runner: BullMQ queues on Redis. A matching run's id is its job id, and an
+// event job's key (runner.ts) is its job id, so anything handed over twice is queued once;
+// handlers are idempotent, so a job retried after a crash changes nothing it had already done.
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import type { JobRunner } from "./runner";
+import { jobKey, type EventJob, type JobRunner } from "./runner";
 
 export const MATCHING_QUEUE = "matching";
+export const EVENTS_QUEUE = "events";
+/** Repeatable jobs: the daily scan at 07:00 and the weekly draft run on Mondays at 08:00, Rome time. */
+export const DAILY_SCAN_PATTERN = "0 7 * * *";
+export const WEEKLY_DRAFT_PATTERN = "0 8 * * 1";
+export const SCHEDULE_ZONE = "Europe/Rome";
 
 function connect(redisUrl: string) {
   // Workers block on Redis: commands must wait for a reconnect rather than fail.
   return new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 }
 
-export function bullmqRunner(redisUrl: string, prefix = "legami"): JobRunner & { close(): Promise<void> } {
+const retry = { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 } as const;
+
+export function bullmqRunner(redisUrl: string, prefix = "legami"): JobRunner & { close(): Promise<void>; scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void> } {
   const connection = connect(redisUrl);
-  const queue = new Queue(MATCHING_QUEUE, { connection, prefix });
+  const matching = new Queue(MATCHING_QUEUE, { connection, prefix });
+  const events = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix });
   return {
     async enqueueMatchingRun(runId) {
-      await queue.add("run", { runId }, { jobId: runId, attempts: 3, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 });
+      await matching.add("run", { runId }, { jobId: runId, ...retry });
+    },
+    async schedule(job, delayMs = 0) {
+      const jobId = jobKey(job);
+      // Replacing: a waiting or delayed job of that key is removed first (one being processed
+      // cannot be, and then the new one is ignored: the running handler reads the same rows).
+      await events.remove(jobId).catch(() => 0);
+      await events.add(job.kind, job, { jobId, delay: Math.max(0, Math.round(delayMs)), ...retry });
+    },
+    async scheduleRepeatable({ weeklyDraft }) {
+      await events.upsertJobScheduler("daily-scan", { pattern: DAILY_SCAN_PATTERN, tz: SCHEDULE_ZONE }, { name: "daily-scan", data: { kind: "daily-scan" } });
+      if (weeklyDraft) await events.upsertJobScheduler("weekly-draft", { pattern: WEEKLY_DRAFT_PATTERN, tz: SCHEDULE_ZONE }, { name: "weekly-draft", data: { kind: "weekly-draft" } });
+      else await events.removeJobScheduler("weekly-draft");
     },
     async close() {
-      await queue.close();
+      await Promise.all([matching.close(), events.close()]);
       connection.disconnect();
     },
   };
@@ -29,6 +49,18 @@ export function bullmqRunner(redisUrl: string, prefix = "legami"): JobRunner & {
 export function startMatchingWorker(redisUrl: string, handler: (runId: string) => Promise<void>, options: { concurrency: number; prefix?: string }) {
   const connection = connect(redisUrl);
   const worker = new Worker<{ runId: string }>(MATCHING_QUEUE, (job) => handler(job.data.runId), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency });
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}
+
+export function startEventsWorker(redisUrl: string, handler: (job: EventJob) => Promise<void>, options: { prefix?: string; concurrency?: number } = {}) {
+  const connection = connect(redisUrl);
+  const worker = new Worker<EventJob>(EVENTS_QUEUE, (job) => handler(job.data), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency ?? 4 });
   return {
     worker,
     async close() {

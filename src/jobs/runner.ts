@@ -1,22 +1,113 @@
-// Where long work runs. The in-process runner is used when no Redis is configured; a BullMQ
-// runner with the same interface is the production path (see the open issue for it). Jobs are
-// handed over only after the transaction that created them has committed, and handlers are
-// idempotent, so running one twice changes nothing.
+// Where long or later work runs. The in-process runner is used when no Redis is configured; the
+// BullMQ runner (bullmq.ts) has the same interface. Jobs are handed over only after the
+// transaction that made them has committed, and handlers are idempotent and check that the job
+// is still due against the database, so running one twice, early or late changes nothing wrong.
+// The database is the source of truth: `reconcile` (offers.jobs.ts) rebuilds every pending job
+// from it when a worker starts.
+
+/** Work that happens at a time: the payload names the row; the handler reads the rest. */
+export type EventJob =
+  /** An offer's answer deadline: expire it if still open, and offer the seat to someone else. */
+  | { kind: "offer-deadline"; offerId: string }
+  /** Remind the citizen that an offer is about to expire. */
+  | { kind: "offer-reminder"; offerId: string }
+  /** Offer an occurrence's free seats to the next best eligible citizens. */
+  | { kind: "fill-seats"; occurrenceId: string }
+  /** Remind the citizen of a commitment, 24 hours before it starts. */
+  | { kind: "commitment-reminder"; commitmentId: string }
+  /** Daily: pact expiry warnings, and anything overdue. */
+  | { kind: "daily-scan" }
+  /** Weekly (when enabled): prepare draft matching runs for next week. */
+  | { kind: "weekly-draft" };
+
+/** One job per key: scheduling a key again replaces its time. (BullMQ ids may not contain ":".) */
+export function jobKey(job: EventJob): string {
+  switch (job.kind) {
+    case "offer-deadline":
+    case "offer-reminder":
+      return `${job.kind}.${job.offerId}`;
+    case "fill-seats":
+      return `${job.kind}.${job.occurrenceId}`;
+    case "commitment-reminder":
+      return `${job.kind}.${job.commitmentId}`;
+    case "daily-scan":
+    case "weekly-draft":
+      return job.kind;
+  }
+}
+
 export interface JobRunner {
   /** Runs (or re-runs) a matching run; resolves when it has been handed over, not when it ends. */
   enqueueMatchingRun(runId: string): Promise<void>;
+  /** Runs an event job after `delayMs` (0: now). A job with the same key is replaced. */
+  schedule(job: EventJob, delayMs?: number): Promise<void>;
 }
 
-export function inProcessRunner(handlers: { matchingRun(runId: string): Promise<void> }): JobRunner & { idle(): Promise<void> } {
+/**
+ * Hands jobs over after a commit without letting a queue failure fail the request: what was
+ * committed stands, and reconciliation (on worker start and daily) re-creates what is missing.
+ */
+export async function afterCommit(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    console.error("could not hand jobs over (reconciliation will):", error);
+  }
+}
+
+export interface JobHandlers {
+  matchingRun(runId: string): Promise<void>;
+  event?(job: EventJob): Promise<void>;
+}
+
+/** Longest delay a Node timer takes; longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function inProcessRunner(handlers: JobHandlers): JobRunner & { idle(): Promise<void>; close(): void; reopen(): void } {
   const pending = new Set<Promise<void>>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let closed = false;
+  const run = (work: () => Promise<void>) => {
+    const job = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch(() => {});
+    pending.add(job);
+    void job.finally(() => pending.delete(job));
+  };
+  const arm = (key: string, job: EventJob, dueAt: number) => {
+    const wait = Math.max(0, dueAt - Date.now());
+    const timer = setTimeout(
+      () => {
+        timers.delete(key);
+        if (closed) return;
+        if (dueAt - Date.now() > 0) return arm(key, job, dueAt);
+        run(() => handlers.event?.(job) ?? Promise.resolve());
+      },
+      Math.min(wait, MAX_TIMER_MS),
+    );
+    // Timers never keep the process alive: on restart, reconciliation re-creates them.
+    timer.unref();
+    timers.set(key, timer);
+  };
   return {
     async enqueueMatchingRun(runId) {
-      const job = new Promise<void>((resolve) => setImmediate(resolve)).then(() => handlers.matchingRun(runId)).catch(() => {});
-      pending.add(job);
-      void job.finally(() => pending.delete(job));
+      run(() => handlers.matchingRun(runId));
+    },
+    async schedule(job, delayMs = 0) {
+      if (closed) return;
+      const key = jobKey(job);
+      clearTimeout(timers.get(key));
+      arm(key, job, Date.now() + delayMs);
     },
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);
+    },
+    close() {
+      closed = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+    /** After close: takes jobs again (the timers dropped by close are not restored: reconcile does that). */
+    reopen() {
+      closed = false;
     },
   };
 }

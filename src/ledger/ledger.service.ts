@@ -9,6 +9,8 @@ import { loadEligibilityInputs } from "../eligibility/eligibility.service";
 import { refreshStatuses } from "../families/families.service";
 import type { ServiceContext } from "../service-context";
 import { checkIntRange } from "../citizens/citizens.model";
+import { afterCommit } from "../jobs/runner";
+import { afterCommitments } from "../offers/offers.jobs";
 import { commitmentHours, ledgerLine, sumHours, type CommitmentHours } from "./ledger.model";
 
 type Tx = Prisma.TransactionClient;
@@ -48,39 +50,51 @@ async function overlapsExistingCommitment(tx: Tx, citizenId: string, occurrence:
 }
 
 /**
- * Staff commit a citizen to an occurrence by hand, within every rule: eligibility, headcount,
- * no overlap with other commitments (travel included). The commitment plans the hours under
- * the pact eligibility chose.
+ * Commits a citizen to an occurrence within every rule the matcher keeps: the occurrence still
+ * ahead and not cancelled, eligibility (skills, languages, pact scope and hour budget, weekly
+ * limits), the headcount, and no overlap with their other commitments (travel included). The
+ * occurrence's row and then the citizen's are locked first, always in that order, so concurrent
+ * commitments to the same seat or by the same citizen are taken one at a time: under any number
+ * of simultaneous accepts an occurrence never gets more commitments than its headcount and a
+ * citizen never two overlapping ones or more hours than allowed.
  */
+export async function commitWithinRules(tx: Tx, input: { occurrenceId: string; citizenId: string; createdById: string; now: Date; territoryId: string | null }) {
+  const { occurrenceId, citizenId } = input;
+  await lockRow(tx, "TaskOccurrence", occurrenceId);
+  await lockRow(tx, "Citizen", citizenId);
+  const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: true } });
+  if (!occurrence || (input.territoryId !== null && occurrence.task.territoryId !== input.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
+  if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= input.now) {
+    throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "ASSIGNED" });
+  }
+  const inputs = await loadEligibilityInputs(tx, citizenId, occurrenceId);
+  if (input.territoryId !== null && inputs.citizenTerritoryId !== input.territoryId) throw new NotFoundError("Citizen", citizenId);
+  if (await tx.commitment.findFirst({ where: { citizenId, occurrenceId, status: "ACTIVE" } })) throw new ConflictError("ALREADY_COMMITTED");
+  const taken = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
+  if (taken >= occurrence.task.headcount) throw new ConflictError("HEADCOUNT_REACHED");
+  const eligibility = checkEligibility(inputs.citizen, inputs.occurrence, inputs.context);
+  if (!eligibility.eligible) {
+    const codes = eligibility.reasons.map((r) => r.code);
+    throw new ConflictError("NOT_ELIGIBLE", { reasons: codes.join(", ") }, codes);
+  }
+  if (await overlapsExistingCommitment(tx, citizenId, { id: occurrence.id, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, municipalityId: occurrence.task.remote ? null : occurrence.task.municipalityId })) {
+    throw new ConflictError("OVERLAPPING_COMMITMENT");
+  }
+  const commitment = await tx.commitment.create({
+    data: { citizenId, occurrenceId, pactId: eligibility.pactId, plannedMinutes: eligibility.loadMinutes, createdById: input.createdById, createdAt: input.now },
+  });
+  await refreshStatuses(tx, occurrenceId);
+  return { commitment, occurrence };
+}
+
+/** Staff commit a citizen to an occurrence by hand, within every rule (commitWithinRules). */
 export async function assignCitizen(context: ServiceContext, occurrenceId: string, citizenId: string) {
   const scope = requireStaff(context);
-  return context.prisma.$transaction(async (tx) => {
-    await lockRow(tx, "TaskOccurrence", occurrenceId);
-    await lockRow(tx, "Citizen", citizenId);
-    const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: true } });
-    if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
-    if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= context.now()) {
-      throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "ASSIGNED" });
-    }
-    const inputs = await loadEligibilityInputs(tx, citizenId, occurrenceId);
-    if (scope.territoryId !== null && inputs.citizenTerritoryId !== scope.territoryId) throw new NotFoundError("Citizen", citizenId);
-    if (await tx.commitment.findFirst({ where: { citizenId, occurrenceId, status: "ACTIVE" } })) throw new ConflictError("ALREADY_COMMITTED");
-    const taken = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
-    if (taken >= occurrence.task.headcount) throw new ConflictError("HEADCOUNT_REACHED");
-    const eligibility = checkEligibility(inputs.citizen, inputs.occurrence, inputs.context);
-    if (!eligibility.eligible) {
-      const codes = eligibility.reasons.map((r) => r.code);
-      throw new ConflictError("NOT_ELIGIBLE", { reasons: codes.join(", ") }, codes);
-    }
-    if (await overlapsExistingCommitment(tx, citizenId, { id: occurrence.id, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, municipalityId: occurrence.task.remote ? null : occurrence.task.municipalityId })) {
-      throw new ConflictError("OVERLAPPING_COMMITMENT");
-    }
-    const commitment = await tx.commitment.create({
-      data: { citizenId, occurrenceId, pactId: eligibility.pactId, plannedMinutes: eligibility.loadMinutes, createdById: scope.viewer.userId, createdAt: context.now() },
-    });
-    await refreshStatuses(tx, occurrenceId);
-    return commitment;
-  });
+  const { commitment } = await context.prisma.$transaction((tx) =>
+    commitWithinRules(tx, { occurrenceId, citizenId, createdById: scope.viewer.userId, now: context.now(), territoryId: scope.territoryId }),
+  );
+  await afterCommitments(context, [commitment.id]);
+  return commitment;
 }
 
 async function commitmentForViewer(tx: Tx, context: ServiceContext, commitmentId: string) {
@@ -101,8 +115,12 @@ export async function withdrawCommitment(context: ServiceContext, commitmentId: 
   return context.prisma.$transaction(async (tx) => {
     const { commitment } = await commitmentForViewer(tx, context, commitmentId);
     if (commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= context.now()) throw new ConflictError("ILLEGAL_TRANSITION", { from: commitment.status, to: "WITHDRAWN" });
-    const updated = await tx.commitment.update({ where: { id: commitmentId }, data: { status: "WITHDRAWN" } });
+    const updated = await tx.commitment.update({ where: { id: commitmentId }, data: { status: "WITHDRAWN", sequence: { increment: 1 } } });
     await refreshStatuses(tx, commitment.occurrenceId);
+    return updated;
+  }).then(async (updated) => {
+    // The freed seat goes to the next best eligible citizen, without a coordinator.
+    await afterCommit(() => context.jobs.schedule({ kind: "fill-seats", occurrenceId: updated.occurrenceId }));
     return updated;
   });
 }

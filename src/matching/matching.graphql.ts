@@ -256,24 +256,6 @@ async function* followRun(context: Context, runId: string): AsyncGenerator<Match
   }
 }
 
-const OfferStatusEnum = builder.enumType("OfferStatus", {
-  description: "Where an offer is.",
-  values: {
-    OFFERED: { description: "Waiting for the citizen's answer." },
-    ACCEPTED: { description: "Accepted: a commitment." },
-    DECLINED: { description: "Declined." },
-    EXPIRED: { description: "Not answered in time." },
-    WITHDRAWN: { description: "Withdrawn by the coordinator." },
-  } as const,
-});
 
-builder.prismaObject("Offer", {
-  description: "A proposed assignment offered to a citizen.",
-  fields: (t) => ({
-    id: t.exposeID("id", { description: "Identifier." }),
-    citizenId: t.exposeID("citizenId", { description: "The citizen." }),
-    occurrenceId: t.exposeID("occurrenceId", { description: "The occurrence." }),
-    status: t.expose("status", { type: OfferStatusEnum, description: "Status." }),
-    deadline: t.expose("deadline", { type: "DateTime", description: "Answer before." }),
-  }),
-});
+
+

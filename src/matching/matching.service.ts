@@ -9,6 +9,8 @@ import type { JobRunner } from "../jobs/runner";
 import type { ServiceContext } from "../service-context";
 import type { MatchingSolution } from "../solver/problem";
 import { solveMatching, type Solve } from "../solver/solve";
+import { notify } from "../notifications/notifications.service";
+import { afterOffers, occurrenceParams } from "../offers/offers.jobs";
 import { weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
@@ -140,7 +142,7 @@ function mondayOf(isoDate: string): string {
 export async function publishMatchingRun(context: ServiceContext, runId: string, responseHours = 48) {
   const scope = requireStaff(context);
   if (!Number.isInteger(responseHours) || responseHours < 1 || responseHours > 24 * 14) throw new InputError("INVALID_RANGE", ["responseHours"], { min: 1, max: 336 });
-  return context.prisma.$transaction(async (tx) => {
+  const { published, offerIds } = await context.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "MatchingRun" WHERE "id" = ${runId} FOR UPDATE`;
     const run = await tx.matchingRun.findUnique({ where: { id: runId } });
     if (!run || (scope.territoryId !== null && run.territoryId !== scope.territoryId)) throw new NotFoundError("MatchingRun", runId);
@@ -148,7 +150,10 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
     const newest = await tx.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart }, orderBy: { createdAt: "desc" } });
     if (newest && newest.id !== run.id) throw new ConflictError("STALE_RUN");
     const assignments = (run.solution as unknown as MatchingSolution).assignments;
-    const occurrences = await tx.taskOccurrence.findMany({ where: { id: { in: assignments.map((a) => a.occurrence) } }, select: { id: true, startsAt: true, status: true } });
+    const occurrences = await tx.taskOccurrence.findMany({
+      where: { id: { in: assignments.map((a) => a.occurrence) } },
+      select: { id: true, startsAt: true, status: true, task: { select: { title: true, remote: true, municipality: { select: { name: true } } } } },
+    });
     const [committed, offered] = await Promise.all([
       tx.commitment.findMany({ where: { status: "ACTIVE", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } }),
       tx.offer.findMany({ where: { status: "OFFERED", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } }),
@@ -163,7 +168,18 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
         const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
         return [{ runId, citizenId: a.citizen, occurrenceId: a.occurrence, deadline, createdAt: now }];
       });
-    await tx.offer.createMany({ data });
-    return tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId } });
+    const offers = await tx.offer.createManyAndReturn({ data, select: { id: true, occurrenceId: true, deadline: true, citizen: { select: { userId: true } } } });
+    await notify(
+      tx,
+      offers.flatMap((o) => {
+        const occurrence = occurrences.find((x) => x.id === o.occurrenceId)!;
+        return o.citizen.userId ? [{ userId: o.citizen.userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: o.deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
+      }),
+    );
+    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId } });
+    return { published, offerIds: offers.map((o) => o.id) };
   });
+  // Deadlines and reminders are scheduled once the offers are committed.
+  await afterOffers(context, offerIds);
+  return published;
 }

@@ -4,8 +4,9 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../../src/app";
 import { randomBytes } from "node:crypto";
-import { bullmqRunner, startMatchingWorker } from "../../src/jobs/bullmq";
-import { inProcessRunner } from "../../src/jobs/runner";
+import { bullmqRunner, startEventsWorker, startMatchingWorker } from "../../src/jobs/bullmq";
+import { inProcessRunner, type EventJob } from "../../src/jobs/runner";
+import { handleEventJob, reconcile, type JobDeps } from "../../src/offers/offers.jobs";
 import { solverPool } from "../../src/jobs/solver-pool";
 import { loadConfig } from "../../src/config";
 import { executeMatchingRun } from "../../src/matching/matching.service";
@@ -40,7 +41,19 @@ export interface TestServer {
   /** How many jobs each runner has handled. */
   jobsProcessed: { "in-process": number; redis: number };
   /** Moves the service's clock (it starts at TEST_NOW). */
-  setNow(date: Date): void;
+  /** Sets the service clock; with `flowing` it then moves on in real time from that point. */
+  setNow(date: Date, options?: { flowing?: boolean }): void;
+  now(): Date;
+  deps: JobDeps;
+  /** Event jobs handled so far (in this process or by this test's BullMQ worker). */
+  eventsProcessed: EventJob[];
+  /** What a worker does on start: rebuild pending jobs from the database. */
+  reconcile(): Promise<void>;
+  /** Stops handling event jobs, as if the worker were killed (in process: pending timers are lost). */
+  stopEventJobs(): Promise<void>;
+  /** Starts again and reconciles, as a restarted worker does. */
+  startEventJobs(): Promise<void>;
+  waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms?: number): Promise<T>;
   /** The other territory's coordinator and municipality, for boundary tests. */
   other: { coordinatorEmail: string; municipalityId: string };
 }
@@ -57,7 +70,10 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   });
 
   const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 3600, oidc: options.oidc });
-  let now = TEST_NOW;
+  // The clock stands still at TEST_NOW unless a test lets it flow from a point (setNow with flowing).
+  let base = TEST_NOW.getTime();
+  let setAt: number | null = null;
+  const clock = () => new Date(setAt === null ? base : base + (Date.now() - setAt));
   // With REDIS_URL set (CI's PostgreSQL run), jobs go through BullMQ on a prefix of this file's own.
   const redisUrl = loadConfig(process.env, "migrate").redisUrl;
   const prefix = `legami-test-${randomBytes(4).toString("hex")}`;
@@ -68,10 +84,22 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   };
   // Solves on a solver thread, as the service does (without compiling HiGHS ahead of time).
   const solver = solverPool({ optimise: false });
-  const local = inProcessRunner({ matchingRun: handler("in-process") });
   const queue = redisUrl ? bullmqRunner(redisUrl, prefix) : undefined;
+  const eventsProcessed: EventJob[] = [];
+  const onEvent = async (job: EventJob) => {
+    try {
+      await handleEventJob(deps, job);
+    } finally {
+      eventsProcessed.push(job);
+    }
+  };
+  const local = inProcessRunner({ matchingRun: handler("in-process"), event: onEvent });
+  const jobs = queue ?? local;
+  const deps = { prisma: database.prisma, jobs, now: clock };
   const worker = redisUrl ? startMatchingWorker(redisUrl, handler("redis"), { concurrency: 2, prefix }) : undefined;
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: () => now, jobs: queue ?? local });
+  // The events worker can be stopped ("killed") and started again by a test.
+  let events = redisUrl ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -115,14 +143,40 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
     },
     queueKind: redisUrl ? "redis" : "in-process",
     jobsProcessed: processed,
-    setNow: (date: Date) => {
-      now = date;
+    setNow: (date: Date, options: { flowing?: boolean } = {}) => {
+      base = date.getTime();
+      setAt = options.flowing ? Date.now() : null;
+    },
+    now: clock,
+    deps,
+    eventsProcessed,
+    reconcile: () => reconcile(deps),
+    stopEventJobs: async () => {
+      if (events) await events.close();
+      events = undefined;
+      local.close();
+    },
+    startEventJobs: async () => {
+      if (redisUrl && !events) events = startEventsWorker(redisUrl, onEvent, { prefix });
+      local.reopen();
+      await reconcile(deps);
+    },
+    waitFor: async <T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> => {
+      const until = Date.now() + ms;
+      for (;;) {
+        const value = await probe();
+        if (value) return value;
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     other: { coordinatorEmail: "coordinator@other.demo", municipalityId: otherMunicipality.id },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker?.close();
+      await events?.close();
+      local.close();
       await queue?.close();
       await solver.close();
       await database.close();

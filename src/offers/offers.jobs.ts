@@ -1,0 +1,242 @@
+// What happens at a time, without anyone asking: offer deadlines and reminders, refilling freed
+// seats, commitment reminders, pact expiry warnings, reconciliation on start. Every handler reads
+// the rows it is about, checks the job is still due, and is idempotent: notifications have keys,
+// state changes are guarded by the current status.
+import { DateTime } from "luxon";
+import { fromDbDate } from "../db/dates";
+import type { PrismaClient } from "../generated/prisma/client";
+import { afterCommit, type EventJob, type JobRunner } from "../jobs/runner";
+import { compileWeek } from "../matching/compile.model";
+import { loadWeek } from "../matching/matching.repository";
+import { coordinatorsOf, notify } from "../notifications/notifications.service";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** A replacement offer waits this long for an answer (never past the occurrence's start). */
+export const REPLACEMENT_RESPONSE_MS = 24 * HOUR;
+/** The citizen is reminded of an open offer this long before its deadline. */
+export const OFFER_REMINDER_BEFORE_MS = 12 * HOUR;
+/** And of a commitment this long before it starts. */
+export const COMMITMENT_REMINDER_BEFORE_MS = 24 * HOUR;
+/** Pacts ending within this many days are flagged. */
+export const PACT_WARNING_DAYS = 30;
+
+export interface JobDeps {
+  prisma: PrismaClient;
+  jobs: JobRunner;
+  now: () => Date;
+}
+
+// --- scheduling, after a transaction has committed -------------------------------------------
+
+/** Deadlines and reminders of offers just made. */
+export async function afterOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[]) {
+  if (offerIds.length > 0) await afterCommit(() => scheduleOffers(deps, offerIds));
+}
+
+async function scheduleOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[]) {
+  const offers = await deps.prisma.offer.findMany({ where: { id: { in: offerIds }, status: "OFFERED" }, select: { id: true, deadline: true } });
+  const now = deps.now().getTime();
+  for (const offer of offers) {
+    await deps.jobs.schedule({ kind: "offer-deadline", offerId: offer.id }, offer.deadline.getTime() - now);
+    const remindAt = offer.deadline.getTime() - OFFER_REMINDER_BEFORE_MS;
+    if (remindAt > now) await deps.jobs.schedule({ kind: "offer-reminder", offerId: offer.id }, remindAt - now);
+  }
+}
+
+/** Reminders of commitments just made. */
+export async function afterCommitments(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, commitmentIds: string[]) {
+  if (commitmentIds.length > 0) await afterCommit(() => scheduleCommitments(deps, commitmentIds));
+}
+
+async function scheduleCommitments(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, commitmentIds: string[]) {
+  const commitments = await deps.prisma.commitment.findMany({ where: { id: { in: commitmentIds }, status: "ACTIVE" }, select: { id: true, occurrence: { select: { startsAt: true } } } });
+  const now = deps.now().getTime();
+  for (const c of commitments) {
+    const remindAt = c.occurrence.startsAt.getTime() - COMMITMENT_REMINDER_BEFORE_MS;
+    if (c.occurrence.startsAt.getTime() > now) await deps.jobs.schedule({ kind: "commitment-reminder", commitmentId: c.id }, Math.max(0, remindAt - now));
+  }
+}
+
+// --- what notifications say about an occurrence ------------------------------------------------
+
+type OccurrenceForText = { startsAt: Date; task: { title: string; remote: boolean; municipality: { name: string } | null } };
+const occurrenceInclude = { task: { select: { title: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } as const;
+
+export function occurrenceParams(occurrence: OccurrenceForText) {
+  return { task: occurrence.task.title, when: occurrence.startsAt.toISOString(), place: occurrence.task.remote ? "remote" : (occurrence.task.municipality?.name ?? "-") };
+}
+
+async function userOfCitizen(deps: JobDeps, citizenId: string) {
+  return (await deps.prisma.citizen.findUnique({ where: { id: citizenId }, select: { userId: true } }))?.userId ?? null;
+}
+
+// --- handlers -----------------------------------------------------------------------------------
+
+/** The deadline passed without an answer: the offer expires, the citizen is told, the seat is offered again. */
+export async function offerDeadline(deps: JobDeps, offerId: string) {
+  const expired = await deps.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${offerId} FOR UPDATE`;
+    const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
+    if (!offer || offer.status !== "OFFERED" || offer.deadline > deps.now()) return null;
+    await tx.offer.update({ where: { id: offerId }, data: { status: "EXPIRED", respondedAt: deps.now() } });
+    if (offer.citizen.userId) await notify(tx, [{ userId: offer.citizen.userId, kind: "OFFER_EXPIRED", params: occurrenceParams(offer.occurrence), key: `offer-expired:${offerId}` }]);
+    return offer;
+  });
+  if (!expired) {
+    // Not due yet (the clock said otherwise when it was scheduled): wait again.
+    const offer = await deps.prisma.offer.findUnique({ where: { id: offerId }, select: { status: true, deadline: true } });
+    if (offer?.status === "OFFERED") await deps.jobs.schedule({ kind: "offer-deadline", offerId }, offer.deadline.getTime() - deps.now().getTime());
+    return;
+  }
+  await fillSeats(deps, expired.occurrenceId);
+}
+
+export async function offerReminder(deps: JobDeps, offerId: string) {
+  await deps.prisma.$transaction(async (tx) => {
+    const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
+    if (!offer || offer.status !== "OFFERED" || offer.deadline <= deps.now() || !offer.citizen.userId) return;
+    await notify(tx, [{ userId: offer.citizen.userId, kind: "OFFER_EXPIRING", params: { ...occurrenceParams(offer.occurrence), deadline: offer.deadline.toISOString() }, key: `offer-expiring:${offerId}` }]);
+  });
+}
+
+export async function commitmentReminder(deps: JobDeps, commitmentId: string) {
+  await deps.prisma.$transaction(async (tx) => {
+    const commitment = await tx.commitment.findUnique({ where: { id: commitmentId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
+    if (!commitment || commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= deps.now() || !commitment.citizen.userId) return;
+    // The key names the start, so a commitment moved to another time is reminded again.
+    await notify(tx, [{ userId: commitment.citizen.userId, kind: "COMMITMENT_REMINDER", params: occurrenceParams(commitment.occurrence), key: `commitment-reminder:${commitmentId}:${commitment.occurrence.startsAt.toISOString()}` }]);
+  });
+}
+
+/**
+ * Offers an occurrence's free seats (headcount less active commitments and open offers) to the
+ * next best eligible citizens, computed from the current state with the matcher's own compiler:
+ * every hard constraint holds (eligibility, availability, overlaps with travel, weekly and pact
+ * hours), citizens already asked for this occurrence are skipped, and the best score goes first.
+ * A seat nobody can take is flagged to the territory's coordinators with the reasons.
+ */
+export async function fillSeats(deps: JobDeps, occurrenceId: string) {
+  const made = await deps.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
+    const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
+    const now = deps.now();
+    if (!occurrence || occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= now) return [];
+    const [headcount, active, open] = await Promise.all([
+      tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } }).then((t) => t.headcount),
+      tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } }),
+      tx.offer.count({ where: { occurrenceId, status: "OFFERED" } }),
+    ]);
+    const free = headcount - active - open;
+    if (free <= 0) return [];
+    const weekStart = DateTime.fromISO(fromDbDate(occurrence.localDate), { zone: "Europe/Rome" }).startOf("week").toISODate()!;
+    const week = await loadWeek(tx, occurrence.task.territoryId, weekStart);
+    const compiled = compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
+    const asked = new Set(
+      [
+        ...(await tx.offer.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
+        ...(await tx.commitment.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
+      ].map((x) => x.citizenId),
+    );
+    const capacity = new Map(compiled.problem.citizens.map((c) => [c.id, c.capacityMinutes]));
+    const candidates = compiled.problem.pairs
+      .filter((p) => p.occurrence === occurrenceId && !asked.has(p.citizen) && p.loadMinutes <= (capacity.get(p.citizen) ?? 0))
+      .sort((a, b) => b.score - a.score || a.citizen.localeCompare(b.citizen))
+      .slice(0, free);
+    const deadline = new Date(Math.min(now.getTime() + REPLACEMENT_RESPONSE_MS, occurrence.startsAt.getTime()));
+    const offers = [];
+    for (const candidate of candidates) {
+      offers.push(await tx.offer.create({ data: { source: "REPLACEMENT", citizenId: candidate.citizen, occurrenceId, deadline, createdAt: now } }));
+    }
+    const users = await tx.citizen.findMany({ where: { id: { in: offers.map((o) => o.citizenId) } }, select: { id: true, userId: true } });
+    await notify(
+      tx,
+      offers.flatMap((o) => {
+        const userId = users.find((u) => u.id === o.citizenId)?.userId;
+        return userId ? [{ userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
+      }),
+    );
+    if (offers.length < free) {
+      const reasonCounts = compiled.excludedReasons.get(occurrenceId) ?? {};
+      const alreadyAsked = compiled.problem.pairs.filter((p) => p.occurrence === occurrenceId && asked.has(p.citizen)).length;
+      const coordinators = await coordinatorsOf(tx, occurrence.task.territoryId);
+      await notify(
+        tx,
+        coordinators.map((userId) => ({
+          userId,
+          kind: "SEAT_UNFILLED" as const,
+          params: { ...occurrenceParams(occurrence), free: free - offers.length, reasonCounts: JSON.stringify(reasonCounts), alreadyAsked },
+          // Once per occurrence and number of seats left, however often the search runs.
+          key: `seat-unfilled:${occurrenceId}:${active}:${free - offers.length}:${userId}`,
+        })),
+      );
+    }
+    return offers.map((o) => o.id);
+  });
+  await afterOffers(deps, made);
+}
+
+/** Daily: warn about pacts ending within 30 days (once per pact and end date), and catch up on anything overdue. */
+export async function dailyScan(deps: JobDeps) {
+  const now = deps.now();
+  const until = new Date(now.getTime() + PACT_WARNING_DAYS * DAY);
+  const pacts = await deps.prisma.collaborationPact.findMany({
+    where: { status: "ACTIVE", endDate: { gte: now, lte: until } },
+    select: { id: true, title: true, endDate: true, territoryId: true, citizens: { select: { citizen: { select: { userId: true } } } } },
+  });
+  await deps.prisma.$transaction(async (tx) => {
+    for (const pact of pacts) {
+      const users = [...pact.citizens.flatMap((c) => (c.citizen.userId ? [c.citizen.userId] : [])), ...(await coordinatorsOf(tx, pact.territoryId))];
+      const end = fromDbDate(pact.endDate);
+      await notify(tx, users.map((userId) => ({ userId, kind: "PACT_EXPIRING" as const, params: { pact: pact.title, end }, key: `pact-expiring:${pact.id}:${end}:${userId}` })));
+    }
+  });
+  await reconcile(deps);
+}
+
+/**
+ * Rebuilds what the queue should hold from the database, which is the source of truth: overdue
+ * offers are expired now (and their seats offered again), open offers get their deadline and
+ * reminder jobs, upcoming commitments their reminders. Run when a worker starts, and daily.
+ */
+export async function reconcile(deps: JobDeps) {
+  const now = deps.now();
+  const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: now } }, select: { id: true } });
+  for (const offer of overdue) await offerDeadline(deps, offer.id);
+  const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { gt: now } }, select: { id: true } });
+  await afterOffers(deps, open.map((o) => o.id));
+  const upcoming = await deps.prisma.commitment.findMany({ where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + 8 * DAY) } } }, select: { id: true } });
+  await afterCommitments(deps, upcoming.map((c) => c.id));
+  // Seats freed (a decline, an expiry, a withdrawal) whose refill may have been lost: searched again.
+  const freed = await deps.prisma.taskOccurrence.findMany({
+    where: { startsAt: { gt: now }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, OR: [{ offers: { some: { status: { in: ["DECLINED", "EXPIRED"] } } } }, { commitments: { some: { status: "WITHDRAWN" } } }] },
+    select: { id: true },
+  });
+  for (const occurrence of freed) await fillSeats(deps, occurrence.id);
+}
+
+/** Milliseconds from `now` to the next `hour`:00 in Rome (for the in-process daily scan). */
+export function untilNextLocalHour(now: Date, hour: number): number {
+  const local = DateTime.fromJSDate(now, { zone: "Europe/Rome" });
+  let next = local.set({ hour, minute: 0, second: 0, millisecond: 0 });
+  if (next <= local) next = next.plus({ days: 1 });
+  return next.toMillis() - now.getTime();
+}
+
+/** Runs one event job. */
+export async function handleEventJob(deps: JobDeps, job: EventJob, weeklyDraft?: (deps: JobDeps) => Promise<void>) {
+  switch (job.kind) {
+    case "offer-deadline":
+      return offerDeadline(deps, job.offerId);
+    case "offer-reminder":
+      return offerReminder(deps, job.offerId);
+    case "fill-seats":
+      return fillSeats(deps, job.occurrenceId);
+    case "commitment-reminder":
+      return commitmentReminder(deps, job.commitmentId);
+    case "daily-scan":
+      return dailyScan(deps);
+    case "weekly-draft":
+      return weeklyDraft?.(deps);
+  }
+}

@@ -1,0 +1,108 @@
+// The citizen's side of offers (list, accept, decline) and the coordinator's cancellation of an
+// occurrence. Services are the transaction boundary; jobs are scheduled after the commit.
+import { requireStaff, requireViewer } from "../auth/access";
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
+import { commitWithinRules } from "../ledger/ledger.service";
+import { notify } from "../notifications/notifications.service";
+import type { ServiceContext } from "../service-context";
+import { afterCommit } from "../jobs/runner";
+import { afterCommitments, occurrenceParams } from "./offers.jobs";
+
+const offerInclude = {
+  occurrence: {
+    include: {
+      task: true,
+    },
+  },
+} as const;
+
+function requireCitizen(context: ServiceContext) {
+  const viewer = requireViewer(context);
+  if (viewer.role !== "CITIZEN" || !viewer.citizenId) throw new ForbiddenError();
+  return { viewer, citizenId: viewer.citizenId };
+}
+
+/** The signed-in citizen's offers: open ones first (by deadline), then the last answered ones. */
+export async function myOffers(context: ServiceContext, options: { openOnly: boolean }) {
+  const { citizenId } = requireCitizen(context);
+  return context.prisma.offer.findMany({
+    where: { citizenId, ...(options.openOnly ? { status: "OFFERED" as const } : {}) },
+    include: offerInclude,
+    orderBy: [{ status: "asc" }, { deadline: "asc" }],
+    take: 200,
+  });
+}
+
+/**
+ * The citizen accepts their own open offer: it becomes a commitment under their pact, within
+ * every rule (ledger.service commitWithinRules). With `wholeSeries`, every open offer they hold
+ * for the same recurring task is accepted too, all or nothing.
+ */
+export async function acceptOffer(context: ServiceContext, offerId: string, wholeSeries = false) {
+  const { viewer, citizenId } = requireCitizen(context);
+  const now = context.now();
+  const result = await context.prisma.$transaction(async (tx) => {
+    const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { select: { taskId: true } } } });
+    if (!offer || offer.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
+    const series = wholeSeries
+      ? await tx.offer.findMany({ where: { citizenId, status: "OFFERED", occurrence: { taskId: offer.occurrence.taskId } }, select: { id: true, occurrenceId: true } })
+      : [{ id: offer.id, occurrenceId: offer.occurrenceId }];
+    if (!series.some((o) => o.id === offer.id)) series.push({ id: offer.id, occurrenceId: offer.occurrenceId });
+    // Occurrences are locked in one order (by id) by every multi-occurrence transaction.
+    series.sort((a, b) => a.occurrenceId.localeCompare(b.occurrenceId));
+    const accepted = [];
+    for (const item of series) {
+      // Lock order everywhere: occurrence, then offer, then citizen.
+      await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${item.occurrenceId} FOR UPDATE`;
+      await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${item.id} FOR UPDATE`;
+      const current = await tx.offer.findUniqueOrThrow({ where: { id: item.id } });
+      if (current.status !== "OFFERED" || current.deadline <= now) throw new ConflictError("OFFER_CLOSED");
+      const { commitment } = await commitWithinRules(tx, { occurrenceId: item.occurrenceId, citizenId, createdById: viewer.userId, now, territoryId: null });
+      accepted.push(await tx.offer.update({ where: { id: item.id }, data: { status: "ACCEPTED", respondedAt: now, commitmentId: commitment.id }, include: offerInclude }));
+    }
+    return accepted;
+  });
+  await afterCommitments(context, result.flatMap((o) => (o.commitmentId ? [o.commitmentId] : [])));
+  return result;
+}
+
+/** The citizen declines their own open offer (reason optional); the seat goes to the next best citizen. */
+export async function declineOffer(context: ServiceContext, offerId: string, reason?: string | null) {
+  const { citizenId } = requireCitizen(context);
+  const text = reason?.trim() || null;
+  if (text && text.length > 500) throw new InputError("INVALID_RANGE", ["reason"], { min: 0, max: 500 });
+  const offer = await context.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${offerId} FOR UPDATE`;
+    const current = await tx.offer.findUnique({ where: { id: offerId } });
+    if (!current || current.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
+    if (current.status !== "OFFERED" || current.deadline <= context.now()) throw new ConflictError("OFFER_CLOSED");
+    return tx.offer.update({ where: { id: offerId }, data: { status: "DECLINED", respondedAt: context.now(), declineReason: text }, include: offerInclude });
+  });
+  await afterCommit(() => context.jobs.schedule({ kind: "fill-seats", occurrenceId: offer.occurrenceId }));
+  return offer;
+}
+
+/**
+ * Staff cancel one occurrence: its active commitments are cancelled (the hours are released),
+ * open offers withdrawn, and the citizens told why.
+ */
+export async function cancelOccurrence(context: ServiceContext, occurrenceId: string, reason: string) {
+  const scope = requireStaff(context);
+  const text = reason.trim();
+  if (text.length < 3 || text.length > 500) throw new InputError("INVALID_RANGE", ["reason"], { min: 3, max: 500 });
+  return context.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
+    const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: { select: { title: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } });
+    if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
+    if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= context.now()) {
+      throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "CANCELLED" });
+    }
+    const affected = await tx.commitment.findMany({ where: { occurrenceId, status: "ACTIVE" }, select: { id: true, citizen: { select: { userId: true } } } });
+    const offered = await tx.offer.findMany({ where: { occurrenceId, status: "OFFERED" }, select: { id: true, citizen: { select: { userId: true } } } });
+    await tx.commitment.updateMany({ where: { id: { in: affected.map((c) => c.id) } }, data: { status: "CANCELLED", sequence: { increment: 1 } } });
+    await tx.offer.updateMany({ where: { id: { in: offered.map((o) => o.id) } }, data: { status: "WITHDRAWN", respondedAt: context.now() } });
+    const users = [...affected, ...offered].flatMap((x) => (x.citizen.userId ? [x.citizen.userId] : []));
+    await notify(tx, [...new Set(users)].map((userId) => ({ userId, kind: "COMMITMENT_CANCELLED" as const, params: { ...occurrenceParams(occurrence), reason: text }, key: `occurrence-cancelled:${occurrenceId}:${userId}` })));
+    return tx.taskOccurrence.update({ where: { id: occurrenceId }, data: { status: "CANCELLED" } });
+  });
+}

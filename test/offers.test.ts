@@ -1,0 +1,175 @@
+// After publishing: citizens accept and decline their own offers, freed seats refill themselves
+// (decline, expiry, withdrawal), coordinators cancel, reminders fire, the inbox speaks Italian
+// and English, and a stopped worker loses nothing. Through GraphQL, on whichever runner and
+// database the suite runs on (in process and PGlite, or BullMQ on Redis and PostgreSQL).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../src/demo/seed";
+import { startTestServer, TEST_NOW, type TestServer } from "./helpers/server";
+
+let server: TestServer;
+let coordinator: string;
+let territoryId: string;
+const WEEK = "2026-11-23";
+const HOUR = 3_600_000;
+
+const START = `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } } }`;
+const PUBLISH = `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on MatchingRun { id offers { id } } ... on Error { code } } }`;
+const MY_OFFERS = `query { myOffers { id status source deadline partOfSeries occurrence { id startsAt activityKind municipality { name } requiredSkill { code } } } }`;
+const ACCEPT = `mutation($id: ID!, $series: Boolean) { acceptOffer(offerId: $id, wholeSeries: $series) { __typename ... on AcceptOfferSuccess { data { id status commitment { id status plannedMinutes } } } ... on Error { code } } }`;
+const DECLINE = `mutation($id: ID!, $r: String) { declineOffer(offerId: $id, reason: $r) { __typename ... on Offer { id status declineReason } ... on Error { code } } }`;
+const WITHDRAW = `mutation($id: ID!) { withdrawCommitment(commitmentId: $id) { __typename ... on Commitment { id status } ... on Error { code } } }`;
+const CANCEL = `mutation($id: ID!, $r: String!) { cancelOccurrence(occurrenceId: $id, reason: $r) { __typename ... on TaskOccurrence { id status } ... on Error { code } } }`;
+const INBOX = `query { myNotifications { id kind title body readAt } }`;
+
+const tokens = new Map<string, string>();
+/** A citizen's token, by citizen id. */
+async function tokenOf(citizenId: string) {
+  if (!tokens.has(citizenId)) {
+    const citizen = await server.database.prisma.citizen.findUniqueOrThrow({ where: { id: citizenId }, include: { user: true } });
+    tokens.set(citizenId, await server.login(citizen.user!.email, DEMO_PASSWORD));
+  }
+  return tokens.get(citizenId)!;
+}
+
+const offersOf = (occurrenceId: string) => server.database.prisma.offer.findMany({ where: { occurrenceId }, orderBy: { createdAt: "asc" } });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  coordinator = await server.login("coordinatrice.grosseto@legami.demo");
+  territoryId = (await server.database.prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
+  const started = await server.gql(START, { t: territoryId, w: WEEK }, { token: coordinator });
+  await server.jobsIdle();
+  const published = await server.gql(PUBLISH, { id: started.data.startMatchingRun.id }, { token: coordinator });
+  expect(published.data.publishMatchingRun.__typename).toBe("MatchingRun");
+  expect(published.data.publishMatchingRun.offers.length).toBeGreaterThan(4);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("offers", () => {
+  it("shows a citizen their own offers, without the family, and tells them in their inbox", async () => {
+    const offer = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED" }, orderBy: { id: "asc" } });
+    const token = await tokenOf(offer.citizenId);
+    const mine = (await server.gql(MY_OFFERS, {}, { token })).data.myOffers;
+    expect(mine.map((o: any) => o.id)).toContain(offer.id);
+    const own = await server.database.prisma.offer.count({ where: { citizenId: offer.citizenId, status: "OFFERED" } });
+    expect(mine).toHaveLength(own);
+    expect(mine[0]).toMatchObject({ status: "OFFERED", source: "RUN" });
+    expect(Object.keys(mine[0].occurrence)).not.toContain("family");
+    const en = (await server.gql(INBOX, {}, { token, lang: "en" })).data.myNotifications;
+    const it_ = (await server.gql(INBOX, {}, { token, lang: "it" })).data.myNotifications;
+    expect(en.filter((n: any) => n.kind === "OFFER_RECEIVED")).toHaveLength(own);
+    expect(en[0].title).toMatch(/^New offer: /);
+    expect(it_[0].title).toMatch(/^Nuova proposta: /);
+    expect(it_[0].body).toMatch(/Rispondi entro il/);
+  });
+
+  it("accepts only the citizen's own open offer, once, as a commitment under their pact", async () => {
+    const offer = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED" }, orderBy: { id: "asc" } });
+    const other = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED", citizenId: { not: offer.citizenId } } });
+    const token = await tokenOf(offer.citizenId);
+    expect((await server.gql(ACCEPT, { id: other.id }, { token })).data.acceptOffer).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    expect((await server.gql(ACCEPT, { id: offer.id }, { token: coordinator })).errors?.[0]?.message).toBeDefined();
+    const accepted = (await server.gql(ACCEPT, { id: offer.id }, { token })).data.acceptOffer;
+    expect(accepted.__typename).toBe("AcceptOfferSuccess");
+    expect(accepted.data[0]).toMatchObject({ id: offer.id, status: "ACCEPTED", commitment: { status: "ACTIVE" } });
+    expect(accepted.data[0].commitment.plannedMinutes).toBeGreaterThan(0);
+    expect((await server.gql(ACCEPT, { id: offer.id }, { token })).data.acceptOffer).toEqual({ __typename: "ConflictError", code: "OFFER_CLOSED" });
+    const commitments = await server.database.prisma.commitment.count({ where: { citizenId: offer.citizenId, occurrenceId: offer.occurrenceId, status: "ACTIVE" } });
+    expect(commitments).toBe(1);
+    const mine = (await server.gql(`query { myCommitments { id status } }`, {}, { token })).data.myCommitments;
+    expect(mine.map((c: any) => c.id)).toContain(accepted.data[0].commitment.id);
+  });
+
+  it("offers a declined seat to the next best eligible citizen, without a coordinator; a seat nobody can take is flagged", async () => {
+    // The run's problem lists every eligible pair: find an offer whose seat has another candidate, and one whose has none.
+    const run = await server.database.prisma.matchingRun.findFirstOrThrow({ where: { publishedAt: { not: null } } });
+    const pairs = (run.problem as { pairs: { citizen: string; occurrence: string }[] }).pairs;
+    const open = await server.database.prisma.offer.findMany({ where: { status: "OFFERED" }, orderBy: { id: "asc" } });
+    const asked = await server.database.prisma.offer.findMany({ select: { citizenId: true, occurrenceId: true } });
+    const others = (o: { citizenId: string; occurrenceId: string }) =>
+      pairs.filter((p) => p.occurrence === o.occurrenceId && p.citizen !== o.citizenId && !asked.some((a) => a.citizenId === p.citizen && a.occurrenceId === o.occurrenceId));
+    const withCandidate = open.find((o) => others(o).length > 0)!;
+    const withNone = open.find((o) => pairs.filter((p) => p.occurrence === o.occurrenceId).length === 1)!;
+    expect(withCandidate).toBeDefined();
+    expect(withNone).toBeDefined();
+
+    const token = await tokenOf(withCandidate.citizenId);
+    const declined = (await server.gql(DECLINE, { id: withCandidate.id, r: "Ho un altro impegno" }, { token })).data.declineOffer;
+    expect(declined).toEqual({ __typename: "Offer", id: withCandidate.id, status: "DECLINED", declineReason: "Ho un altro impegno" });
+    expect((await server.gql(DECLINE, { id: withCandidate.id }, { token })).data.declineOffer).toEqual({ __typename: "ConflictError", code: "OFFER_CLOSED" });
+    const replacement = await server.waitFor("a replacement offer", async () => (await offersOf(withCandidate.occurrenceId)).find((o) => o.source === "REPLACEMENT"));
+    expect(others(withCandidate).map((p) => p.citizen)).toContain(replacement.citizenId);
+    expect(replacement).toMatchObject({ status: "OFFERED", runId: null });
+    expect(replacement.deadline.getTime()).toBeLessThanOrEqual(TEST_NOW.getTime() + 24 * HOUR);
+    const theirs = (await server.gql(MY_OFFERS, {}, { token: await tokenOf(replacement.citizenId) })).data.myOffers;
+    expect(theirs.find((o: any) => o.id === replacement.id)).toMatchObject({ source: "REPLACEMENT", status: "OFFERED" });
+
+    await server.gql(DECLINE, { id: withNone.id }, { token: await tokenOf(withNone.citizenId) });
+    const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
+    const flag = await server.waitFor("the coordinators to be told", () =>
+      server.database.prisma.notification.findFirst({ where: { kind: "SEAT_UNFILLED", userId: coordinatorUser.id, key: { startsWith: `seat-unfilled:${withNone.occurrenceId}:` } } }),
+    );
+    const inbox = (await server.gql(INBOX, {}, { token: coordinator, lang: "en" })).data.myNotifications;
+    expect(inbox.find((n: any) => n.id === flag.id).body).toMatch(/no eligible citizen is available\. (No eligible citizen: .+\.)? ?Already asked: 1\./);
+    expect(await server.database.prisma.offer.count({ where: { occurrenceId: withNone.occurrenceId, source: "REPLACEMENT" } })).toBe(0);
+  });
+
+  it("expires an unanswered offer at its deadline and offers the seat again; a stopped worker loses nothing", async () => {
+    const offer = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED", source: "RUN" }, orderBy: { deadline: "asc" } });
+    // The worker is stopped before the deadline and started again after it.
+    await server.stopEventJobs();
+    server.setNow(new Date(offer.deadline.getTime() + 1000), { flowing: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await server.database.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe("OFFERED");
+    await server.startEventJobs();
+    await server.waitFor("the offer to expire", async () => (await server.database.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status === "EXPIRED");
+    // Reconciling again (a second worker starting) changes nothing and duplicates nothing.
+    await server.reconcile();
+    const notes = await server.database.prisma.notification.count({ where: { key: `offer-expired:${offer.id}` } });
+    expect(notes).toBe(1);
+    const open = await server.database.prisma.offer.groupBy({ by: ["citizenId", "occurrenceId"], where: { status: "OFFERED" }, _count: true });
+    expect(open.every((g) => g._count === 1)).toBe(true);
+    const occurrence = await server.database.prisma.taskOccurrence.findUniqueOrThrow({ where: { id: offer.occurrenceId }, include: { task: true } });
+    const active = await server.database.prisma.commitment.count({ where: { occurrenceId: offer.occurrenceId, status: "ACTIVE" } });
+    const stillOpen = await server.database.prisma.offer.count({ where: { occurrenceId: offer.occurrenceId, status: "OFFERED" } });
+    expect(active + stillOpen).toBeLessThanOrEqual(occurrence.task.headcount);
+    server.setNow(TEST_NOW);
+  });
+
+  it("reminds a citizen a day before a commitment, and refills the seat when they withdraw", async () => {
+    const commitment = await server.database.prisma.commitment.findFirstOrThrow({ where: { status: "ACTIVE", offer: { isNot: null } }, include: { occurrence: true } });
+    const token = await tokenOf(commitment.citizenId);
+    // The clock moves to just before the reminder is due; the reminder job fires on its own.
+    server.setNow(new Date(commitment.occurrence.startsAt.getTime() - 24 * HOUR - 400), { flowing: true });
+    await server.reconcile();
+    const reminder = await server.waitFor("the reminder", () => server.database.prisma.notification.findFirst({ where: { kind: "COMMITMENT_REMINDER", key: { startsWith: `commitment-reminder:${commitment.id}` } } }));
+    const inbox = (await server.gql(INBOX, {}, { token, lang: "it" })).data.myNotifications;
+    expect(inbox.find((n: any) => n.id === reminder.id).title).toMatch(/^Domani: /);
+
+    expect((await server.gql(WITHDRAW, { id: commitment.id }, { token })).data.withdrawCommitment).toEqual({ __typename: "Commitment", id: commitment.id, status: "WITHDRAWN" });
+    await server.waitFor("a fill-seats job", async () => server.eventsProcessed.some((j) => j.kind === "fill-seats" && j.occurrenceId === commitment.occurrenceId));
+    const offers = await offersOf(commitment.occurrenceId);
+    expect(offers.filter((o) => o.status === "OFFERED" && o.citizenId === commitment.citizenId)).toHaveLength(0);
+    server.setNow(TEST_NOW);
+  });
+
+  it("lets a coordinator cancel an occurrence: commitments released, offers withdrawn, citizens told", async () => {
+    const open = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED" }, orderBy: { id: "desc" } });
+    const accepted = (await server.gql(ACCEPT, { id: open.id }, { token: await tokenOf(open.citizenId) })).data.acceptOffer;
+    const commitment = await server.database.prisma.commitment.findUniqueOrThrow({ where: { id: accepted.data[0].commitment.id } });
+    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "x" }, { token: coordinator })).data.cancelOccurrence).toEqual({ __typename: "InputError", code: "INVALID_RANGE" });
+    const other = await server.login("coordinator@other.demo");
+    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "Sciopero dei trasporti" }, { token: other })).data.cancelOccurrence).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    const cancelled = (await server.gql(CANCEL, { id: commitment.occurrenceId, r: "Sciopero dei trasporti" }, { token: coordinator })).data.cancelOccurrence;
+    expect(cancelled).toEqual({ __typename: "TaskOccurrence", id: commitment.occurrenceId, status: "CANCELLED" });
+    expect((await server.database.prisma.commitment.findUniqueOrThrow({ where: { id: commitment.id } })).status).toBe("CANCELLED");
+    expect(await server.database.prisma.offer.count({ where: { occurrenceId: commitment.occurrenceId, status: "OFFERED" } })).toBe(0);
+    const token = await tokenOf(commitment.citizenId);
+    const inbox = (await server.gql(INBOX, {}, { token, lang: "en" })).data.myNotifications;
+    expect(inbox.find((n: any) => n.kind === "COMMITMENT_CANCELLED").body).toMatch(/Reason: Sciopero dei trasporti\./);
+    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "again" }, { token: coordinator })).data.cancelOccurrence).toEqual({ __typename: "ConflictError", code: "ILLEGAL_TRANSITION" });
+  });
+});
