@@ -61,7 +61,8 @@ export async function acceptOffer(context: ServiceContext, offerId: string, whol
       accepted.push(await tx.offer.update({ where: { id: item.id }, data: { status: "ACCEPTED", respondedAt: now, commitmentId: commitment.id }, include: offerInclude }));
     }
     return accepted;
-  });
+    // Under a burst of accepts, transactions queue on the same rows: they may wait their turn.
+  }, { maxWait: 60_000, timeout: 60_000 });
   await afterCommitments(context, result.flatMap((o) => (o.commitmentId ? [o.commitmentId] : [])));
   return result;
 }
