@@ -11,6 +11,7 @@ import { schema } from "./graphql/schema";
 import { negotiateLang, type Lang } from "./i18n";
 import { inProcessRunner, type JobRunner } from "./jobs/runner";
 import { executeMatchingRun } from "./matching/matching.service";
+import { calendarFor } from "./calendar/calendar.service";
 import { handleEventJob, untilNextLocalHour } from "./offers/offers.jobs";
 import type { Solve } from "./solver/solve";
 
@@ -71,6 +72,16 @@ export function createApp(options: AppOptions): App {
   app.disable("x-powered-by");
   app.get("/health", (_request, response) => {
     response.json({ status: "ok" });
+  });
+  // A citizen's commitments as an iCalendar feed; the secret token in the URL is the credential.
+  app.get("/calendar/:file", async (request, response) => {
+    const match = /^([A-Za-z0-9_-]{20,100})\.ics$/.exec(request.params.file);
+    const body = match ? await calendarFor(options.database.prisma, match[1]!, now()) : null;
+    if (!body) {
+      response.status(404).type("text/plain").send("Not found");
+      return;
+    }
+    response.set("cache-control", "private, max-age=300").type("text/calendar; charset=utf-8").send(body);
   });
   app.get("/ready", async (_request, response) => {
     try {

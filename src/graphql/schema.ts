@@ -13,6 +13,7 @@ import "../ledger/ledger.graphql";
 import "../pacts/pacts.graphql";
 import "../matching/matching.graphql";
 import "../offers/offers.graphql";
+import "../calendar/calendar.graphql";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder";
 
