@@ -156,6 +156,19 @@ describe("offers", () => {
     server.setNow(TEST_NOW);
   });
 
+  it("reminds a citizen of an offer about to expire, once", async () => {
+    const offer = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED" }, orderBy: { deadline: "desc" } });
+    server.setNow(new Date(offer.deadline.getTime() - 12 * HOUR - 400), { flowing: true });
+    await server.reconcile();
+    await server.waitFor("the offer reminder", () => server.database.prisma.notification.findFirst({ where: { key: `offer-expiring:${offer.id}` } }));
+    await server.reconcile();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await server.database.prisma.notification.count({ where: { key: `offer-expiring:${offer.id}` } })).toBe(1);
+    const inbox = (await server.gql(INBOX, {}, { token: await tokenOf(offer.citizenId), lang: "it" })).data.myNotifications;
+    expect(inbox.find((n: any) => n.kind === "OFFER_EXPIRING").title).toMatch(/^Proposta in scadenza: /);
+    server.setNow(TEST_NOW);
+  });
+
   it("lets a coordinator cancel an occurrence: commitments released, offers withdrawn, citizens told", async () => {
     const open = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED" }, orderBy: { id: "desc" } });
     const accepted = (await server.gql(ACCEPT, { id: open.id }, { token: await tokenOf(open.citizenId) })).data.acceptOffer;
@@ -171,5 +184,22 @@ describe("offers", () => {
     const inbox = (await server.gql(INBOX, {}, { token, lang: "en" })).data.myNotifications;
     expect(inbox.find((n: any) => n.kind === "COMMITMENT_CANCELLED").body).toMatch(/Reason: Sciopero dei trasporti\./);
     expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "again" }, { token: coordinator })).data.cancelOccurrence).toEqual({ __typename: "ConflictError", code: "ILLEGAL_TRANSITION" });
+  });
+
+  // Last: the clock jumps months ahead, and the scan also expires every offer still open.
+  it("warns citizens and coordinators 30 days before a pact ends, once per pact", async () => {
+    const pact = await server.database.prisma.collaborationPact.findFirstOrThrow({ where: { status: "ACTIVE" }, include: { citizens: { include: { citizen: true } } }, orderBy: { endDate: "asc" } });
+    server.setNow(new Date(pact.endDate.getTime() - 10 * 24 * HOUR));
+    for (let i = 0; i < 2; i++) {
+      const before = server.eventsProcessed.filter((j) => j.kind === "daily-scan").length;
+      await server.deps.jobs.schedule({ kind: "daily-scan" });
+      await server.waitFor("the daily scan", async () => server.eventsProcessed.filter((j) => j.kind === "daily-scan").length > before);
+    }
+    const warnings = await server.database.prisma.notification.findMany({ where: { kind: "PACT_EXPIRING", key: { startsWith: `pact-expiring:${pact.id}:` } } });
+    const citizenUsers = pact.citizens.flatMap((c) => (c.citizen.userId ? [c.citizen.userId] : []));
+    for (const userId of citizenUsers) expect(warnings.filter((w) => w.userId === userId)).toHaveLength(1);
+    const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
+    expect(warnings.filter((w) => w.userId === coordinatorUser.id)).toHaveLength(1);
+    server.setNow(TEST_NOW);
   });
 });
