@@ -12,7 +12,8 @@ import { negotiateLang, type Lang } from "./i18n";
 import { inProcessRunner, type JobRunner } from "./jobs/runner";
 import { executeMatchingRun } from "./matching/matching.service";
 import { calendarFor } from "./calendar/calendar.service";
-import { handleEventJob, untilNextLocalHour } from "./offers/offers.jobs";
+import { handleEventJob } from "./jobs/handlers";
+import { untilNextLocalHour } from "./offers/offers.jobs";
 import type { Solve } from "./solver/solve";
 
 export interface AppOptions {
@@ -44,6 +45,7 @@ export function createApp(options: AppOptions): App {
         await handleEventJob({ prisma: options.database.prisma, jobs, now }, job);
         // In process, the daily scan schedules its next run itself (BullMQ repeats it on Redis).
         if (job.kind === "daily-scan") await jobs.schedule(job, untilNextLocalHour(now(), 7));
+        if (job.kind === "weekly-draft") await jobs.schedule(job, untilNextLocalHour(now(), 8, 1));
       },
     });
   const yoga = createYoga<Record<string, unknown>, Context>({

@@ -30,6 +30,8 @@ export interface Config {
   /** Whether the API process also works on queued jobs (with Redis). */
   runWorker: boolean;
   workerConcurrency: number;
+  /** Prepare a draft matching run for next week every Monday at 08:00 (Rome) for each territory. */
+  weeklyDraft: boolean;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +60,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
   RUN_WORKER: booleanString.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  WEEKLY_DRAFT: booleanString.default(false),
 });
 
 /**
@@ -96,5 +99,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    weeklyDraft: e.WEEKLY_DRAFT,
   });
 }

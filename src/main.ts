@@ -9,7 +9,8 @@ import { DataDirectoryLockedError } from "./db/data-dir-lock";
 import { openDatabase } from "./db/database";
 import { loadDemoIfEmpty } from "./demo/seed";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
-import { handleEventJob, reconcile, untilNextLocalHour } from "./offers/offers.jobs";
+import { handleEventJob } from "./jobs/handlers";
+import { reconcile, untilNextLocalHour } from "./offers/offers.jobs";
 import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
 
@@ -38,8 +39,11 @@ async function main() {
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
   const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job)) : undefined;
   // The database is the source of truth: whoever runs the jobs rebuilds them from it on start.
-  if (queue) await queue.scheduleRepeatable({ weeklyDraft: false });
-  else await jobs.schedule({ kind: "daily-scan" }, untilNextLocalHour(new Date(), 7));
+  if (queue) await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
+  else {
+    await jobs.schedule({ kind: "daily-scan" }, untilNextLocalHour(new Date(), 7));
+    if (config.weeklyDraft) await jobs.schedule({ kind: "weekly-draft" }, untilNextLocalHour(new Date(), 8, 1));
+  }
   if (!queue || events) void reconcile(deps).catch((error: unknown) => console.error("reconciliation failed:", error));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
     const { port } = server.address() as AddressInfo;

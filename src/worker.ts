@@ -3,7 +3,8 @@
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
-import { handleEventJob, reconcile } from "./offers/offers.jobs";
+import { handleEventJob } from "./jobs/handlers";
+import { reconcile } from "./offers/offers.jobs";
 import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
 
@@ -20,7 +21,7 @@ async function main() {
   const queue = bullmqRunner(config.redisUrl);
   const deps = { prisma: database.prisma, jobs: queue, now: () => new Date() };
   const events = startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job));
-  await queue.scheduleRepeatable({ weeklyDraft: false });
+  await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
   await reconcile(deps);
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);

@@ -186,6 +186,18 @@ describe("offers", () => {
     expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "again" }, { token: coordinator })).data.cancelOccurrence).toEqual({ __typename: "ConflictError", code: "ILLEGAL_TRANSITION" });
   });
 
+  it("prepares next week's draft run on the weekly schedule and tells the coordinators", async () => {
+    const before = await server.database.prisma.matchingRun.count({ where: { territoryId, weekStart: new Date("2026-11-23T00:00:00Z") } });
+    await server.deps.jobs.schedule({ kind: "weekly-draft" });
+    const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
+    await server.waitFor("the draft notification", () => server.database.prisma.notification.findFirst({ where: { kind: "DRAFT_RUN_READY", userId: coordinatorUser.id } }));
+    await server.jobsIdle();
+    // The week's data changed since the first run (offers answered, seats refilled): a new run.
+    expect(await server.database.prisma.matchingRun.count({ where: { territoryId, weekStart: new Date("2026-11-23T00:00:00Z"), status: "DONE" } })).toBe(before + 1);
+    const inbox = (await server.gql(INBOX, {}, { token: coordinator, lang: "it" })).data.myNotifications;
+    expect(inbox.find((n: any) => n.kind === "DRAFT_RUN_READY").title).toMatch(/^Bozza di abbinamento per la settimana del 23 nov/);
+  });
+
   // Last: the clock jumps months ahead, and the scan also expires every offer still open.
   it("warns citizens and coordinators 30 days before a pact ends, once per pact", async () => {
     const pact = await server.database.prisma.collaborationPact.findFirstOrThrow({ where: { status: "ACTIVE" }, include: { citizens: { include: { citizen: true } } }, orderBy: { endDate: "asc" } });

@@ -4,13 +4,13 @@ import { ForbiddenError, NotFoundError } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { Viewer } from "./viewer";
 
-export function requireViewer(context: ServiceContext): Viewer {
+export function requireViewer(context: Pick<ServiceContext, "viewer">): Viewer {
   if (!context.viewer) throw new ForbiddenError("authentication required");
   return context.viewer;
 }
 
 /** Staff only: returns the viewer and the territory they manage (null: every territory, for administrators). */
-export function requireStaff(context: ServiceContext): { viewer: Viewer; territoryId: string | null } {
+export function requireStaff(context: Pick<ServiceContext, "viewer">): { viewer: Viewer; territoryId: string | null } {
   const viewer = requireViewer(context);
   if (viewer.role === "ADMIN") return { viewer, territoryId: null };
   if (viewer.role === "COORDINATOR" && viewer.territoryId) return { viewer, territoryId: viewer.territoryId };

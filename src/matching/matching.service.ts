@@ -1,6 +1,7 @@
 // The weekly matching workflow: compile a territory's week, solve it in a job, keep the input
 // and the output so a result can be reproduced, and let coordinators pin or exclude pairs.
 import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
 import { assertInTerritory, requireStaff } from "../auth/access";
 import { fromDbDate, toDbDate } from "../db/dates";
 import { ConflictError, InputError, NotFoundError } from "../errors";
@@ -24,7 +25,7 @@ export interface StoredCompiled {
 }
 
 /** Starts (or returns the identical earlier) run for a territory's week. */
-export async function startMatchingRun(context: ServiceContext & { jobs: JobRunner }, territoryId: string, weekStart: string) {
+export async function startMatchingRun(context: Pick<ServiceContext, "prisma" | "viewer" | "now" | "jobs">, territoryId: string, weekStart: string) {
   const scope = requireStaff(context);
   if (weekdayOf(weekStart) !== 1) throw new InputError("INVALID_DATE", ["weekStart"], { value: weekStart });
   assertInTerritory(scope, "Territory", territoryId, await context.prisma.territory.findUnique({ where: { id: territoryId } }).then((t) => (t ? { territoryId: t.id } : null)));
@@ -182,4 +183,31 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
   // Deadlines and reminders are scheduled once the offers are committed.
   await afterOffers(context, offerIds);
   return published;
+}
+
+/**
+ * The weekly schedule (Mondays 08:00, Rome, when WEEKLY_DRAFT is on): for every territory with a
+ * coordinator, a draft run for next week is started in that coordinator's name, and the
+ * territory's coordinators are told it is ready for review. Idempotent: a week whose input has
+ * not changed gets the same run, and the notification is keyed by territory and week.
+ */
+export async function prepareDraftRuns(deps: Pick<ServiceContext, "prisma" | "jobs" | "now">) {
+  const nextMonday = DateTime.fromJSDate(deps.now(), { zone: "Europe/Rome" }).startOf("week").plus({ weeks: 1 }).toISODate()!;
+  const territories = await deps.prisma.territory.findMany({ select: { id: true } });
+  for (const territory of territories) {
+    const coordinators = await deps.prisma.user.findMany({ where: { role: "COORDINATOR", territoryId: territory.id }, orderBy: { createdAt: "asc" } });
+    const owner = coordinators[0];
+    if (!owner) continue;
+    const viewer = { userId: owner.id, role: owner.role, territoryId: territory.id, citizenId: null, locale: owner.locale };
+    try {
+      await startMatchingRun({ ...deps, viewer }, territory.id, nextMonday);
+    } catch (error) {
+      // A territory without a regulation for that week has nothing to match.
+      if (error instanceof ConflictError) continue;
+      throw error;
+    }
+    await deps.prisma.$transaction((tx) =>
+      notify(tx, coordinators.map((c) => ({ userId: c.id, kind: "DRAFT_RUN_READY" as const, params: { week: nextMonday }, key: `draft-run:${territory.id}:${nextMonday}:${c.id}` }))),
+    );
+  }
 }

@@ -5,7 +5,7 @@
 import { DateTime } from "luxon";
 import { fromDbDate } from "../db/dates";
 import type { PrismaClient } from "../generated/prisma/client";
-import { afterCommit, type EventJob, type JobRunner } from "../jobs/runner";
+import { afterCommit, type JobRunner } from "../jobs/runner";
 import { compileWeek } from "../matching/compile.model";
 import { loadWeek } from "../matching/matching.repository";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
@@ -215,28 +215,14 @@ export async function reconcile(deps: JobDeps) {
   for (const occurrence of freed) await fillSeats(deps, occurrence.id);
 }
 
-/** Milliseconds from `now` to the next `hour`:00 in Rome (for the in-process daily scan). */
-export function untilNextLocalHour(now: Date, hour: number): number {
+/**
+ * Milliseconds from `now` to the next `hour`:00 in Rome, on any day or on the given ISO weekday
+ * (1 = Monday): the in-process runner's daily scan and weekly draft. Wall-clock time, so the
+ * hour stays 08:00 across daylight-saving changes.
+ */
+export function untilNextLocalHour(now: Date, hour: number, weekday?: number): number {
   const local = DateTime.fromJSDate(now, { zone: "Europe/Rome" });
   let next = local.set({ hour, minute: 0, second: 0, millisecond: 0 });
-  if (next <= local) next = next.plus({ days: 1 });
+  while (next <= local || (weekday !== undefined && next.weekday !== weekday)) next = next.plus({ days: 1 }).set({ hour, minute: 0, second: 0, millisecond: 0 });
   return next.toMillis() - now.getTime();
-}
-
-/** Runs one event job. */
-export async function handleEventJob(deps: JobDeps, job: EventJob, weeklyDraft?: (deps: JobDeps) => Promise<void>) {
-  switch (job.kind) {
-    case "offer-deadline":
-      return offerDeadline(deps, job.offerId);
-    case "offer-reminder":
-      return offerReminder(deps, job.offerId);
-    case "fill-seats":
-      return fillSeats(deps, job.occurrenceId);
-    case "commitment-reminder":
-      return commitmentReminder(deps, job.commitmentId);
-    case "daily-scan":
-      return dailyScan(deps);
-    case "weekly-draft":
-      return weeklyDraft?.(deps);
-  }
 }
