@@ -66,6 +66,7 @@ export function createApp(options: AppOptions): App {
         jobs,
         lang: negotiateLang(request.headers.get("accept-language"), userLang),
         requestId: request.headers.get("x-request-id") ?? randomUUID(),
+        signal: request.signal,
       };
     },
   });

@@ -88,7 +88,7 @@ describe("calendar feed", () => {
     const second = (await server.gql(CREATE, {}, { token })).data.createCalendarFeed.path;
     expect((await readFeed(path)).status).toBe(404);
     expect((await readFeed(second)).status).toBe(200);
-    expect((await server.gql(`mutation { revokeCalendarFeeds }`, {}, { token })).data.revokeCalendarFeeds).toBe(1);
+    expect((await server.gql(`mutation { revokeCalendarFeeds { ... on RevokeCalendarFeedsSuccess { data } } }`, {}, { token })).data.revokeCalendarFeeds).toEqual({ data: 1 });
     expect((await readFeed(second)).status).toBe(404);
     expect((await readFeed("/calendar/not-a-token-but-long-enough-0123456789.ics")).status).toBe(404);
     const coordinator = await server.login("coordinatrice.grosseto@legami.demo");

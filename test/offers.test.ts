@@ -31,6 +31,30 @@ async function tokenOf(citizenId: string) {
   return tokens.get(citizenId)!;
 }
 
+/** Opens the notificationAdded subscription (SSE); `first` is the first notification it sends. */
+function followInbox(token: string) {
+  const controller = new AbortController();
+  const first = (async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}`, "accept-language": "en" },
+      body: JSON.stringify({ query: `subscription { notificationAdded { kind title body } }` }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the stream ended");
+      buffer += decoder.decode(value, { stream: true });
+      const line = buffer.split("\n").find((l) => l.startsWith("data: ") && l.includes("notificationAdded"));
+      if (line) return JSON.parse(line.slice(6)).data.notificationAdded;
+    }
+  })();
+  return { first, stop: () => controller.abort() };
+}
+
 const offersOf = (occurrenceId: string) => server.database.prisma.offer.findMany({ where: { occurrenceId }, orderBy: { createdAt: "asc" } });
 
 beforeAll(async () => {
@@ -81,6 +105,40 @@ describe("offers", () => {
     expect(commitments).toBe(1);
     const mine = (await server.gql(`query { myCommitments { id status } }`, {}, { token })).data.myCommitments;
     expect(mine.map((c: any) => c.id)).toContain(accepted.data[0].commitment.id);
+  });
+
+  it("accepts a whole series of a recurring task at once, all or nothing", async () => {
+    const prisma = server.database.prisma;
+    // Two more dates of one continuity task for one eligible citizen, offered directly.
+    const run = await prisma.matchingRun.findFirstOrThrow({ where: { publishedAt: { not: null } } });
+    const pairs = (run.problem as { pairs: { citizen: string; occurrence: string }[] }).pairs;
+    const occurrences = await prisma.taskOccurrence.findMany({ where: { id: { in: pairs.map((p) => p.occurrence) }, task: { continuity: true } }, include: { task: true } });
+    const later = async (taskId: string, after: Date) => prisma.taskOccurrence.findMany({ where: { taskId, startsAt: { gt: after } }, orderBy: { startsAt: "asc" }, take: 2 });
+    let chosen: { citizen: string; occurrenceIds: string[] } | undefined;
+    for (const pair of pairs) {
+      const occurrence = occurrences.find((o) => o.id === pair.occurrence);
+      if (!occurrence || (await prisma.offer.count({ where: { citizenId: pair.citizen, occurrence: { taskId: occurrence.taskId } } })) > 0) continue;
+      const next = await later(occurrence.taskId, occurrence.startsAt);
+      chosen = { citizen: pair.citizen, occurrenceIds: [occurrence.id, ...next.map((o) => o.id)] };
+      break;
+    }
+    expect(chosen).toBeDefined();
+    const deadline = new Date(TEST_NOW.getTime() + 24 * HOUR);
+    const made = await Promise.all(chosen!.occurrenceIds.map((occurrenceId) => prisma.offer.create({ data: { runId: run.id, citizenId: chosen!.citizen, occurrenceId, deadline, createdAt: TEST_NOW } })));
+    const token = await tokenOf(chosen!.citizen);
+    const mine = (await server.gql(MY_OFFERS, {}, { token })).data.myOffers.filter((o: any) => made.some((m) => m.id === o.id));
+    expect(mine.every((o: any) => o.partOfSeries)).toBe(true);
+    const answer = (await server.gql(ACCEPT, { id: made[0]!.id, series: true }, { token })).data.acceptOffer;
+    const statuses = await prisma.offer.findMany({ where: { id: { in: made.map((m) => m.id) } } });
+    if (answer.__typename === "AcceptOfferSuccess") {
+      expect(answer.data.map((o: any) => o.id).sort()).toEqual(made.map((m) => m.id).sort());
+      expect(statuses.every((o) => o.status === "ACCEPTED" && o.commitmentId)).toBe(true);
+    } else {
+      // One date breaks a rule: the typed error says which rule, and no date was accepted.
+      expect(["NOT_ELIGIBLE", "OVERLAPPING_COMMITMENT", "HEADCOUNT_REACHED"]).toContain(answer.code);
+      expect(statuses.every((o) => o.status === "OFFERED")).toBe(true);
+      expect(await prisma.commitment.count({ where: { citizenId: chosen!.citizen, occurrenceId: { in: chosen!.occurrenceIds } } })).toBe(0);
+    }
   });
 
   it("offers a declined seat to the next best eligible citizen, without a coordinator; a seat nobody can take is flagged", async () => {
@@ -176,7 +234,12 @@ describe("offers", () => {
     expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "x" }, { token: coordinator })).data.cancelOccurrence).toEqual({ __typename: "InputError", code: "INVALID_RANGE" });
     const other = await server.login("coordinator@other.demo");
     expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "Sciopero dei trasporti" }, { token: other })).data.cancelOccurrence).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    // The citizen follows their inbox live while the coordinator cancels.
+    const live = followInbox(await tokenOf(commitment.citizenId));
+    await new Promise((resolve) => setTimeout(resolve, 700));
     const cancelled = (await server.gql(CANCEL, { id: commitment.occurrenceId, r: "Sciopero dei trasporti" }, { token: coordinator })).data.cancelOccurrence;
+    expect(await live.first).toMatchObject({ kind: "COMMITMENT_CANCELLED", title: expect.stringMatching(/^Cancelled: /) });
+    live.stop();
     expect(cancelled).toEqual({ __typename: "TaskOccurrence", id: commitment.occurrenceId, status: "CANCELLED" });
     expect((await server.database.prisma.commitment.findUniqueOrThrow({ where: { id: commitment.id } })).status).toBe("CANCELLED");
     expect(await server.database.prisma.offer.count({ where: { occurrenceId: commitment.occurrenceId, status: "OFFERED" } })).toBe(0);

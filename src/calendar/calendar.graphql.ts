@@ -21,6 +21,7 @@ builder.mutationFields((t) => ({
   }),
   revokeCalendarFeeds: t.int({
     description: "Stops every calendar feed link of the signed-in citizen; returns how many were live.",
+    errors: { types: writeErrors, dataField: { description: "How many links were live." } },
     authScopes: { citizen: true },
     resolve: (_r, _a, context) => calendar.revokeCalendarFeeds(context),
   }),

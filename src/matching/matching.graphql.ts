@@ -243,7 +243,7 @@ builder.subscriptionFields((t) => ({
 async function* followRun(context: Context, runId: string): AsyncGenerator<MatchingRunRow> {
   const { territoryId } = requireStaff(context);
   let last = "";
-  for (let i = 0; i < 24_000; i += 1) {
+  for (let i = 0; i < 24_000 && !context.signal?.aborted; i += 1) {
     const run = await context.prisma.matchingRun.findUnique({ where: { id: runId } });
     if (!run || (territoryId !== null && run.territoryId !== territoryId)) throw new NotFoundError("MatchingRun", runId);
     const state = `${run.status}|${run.phase}|${run.componentsSolved}`;

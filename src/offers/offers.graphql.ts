@@ -147,6 +147,7 @@ builder.mutationFields((t) => ({
   }),
   markNotificationsRead: t.int({
     description: "Marks some of your notifications read; returns how many changed.",
+    errors: { types: writeErrors, dataField: { description: "How many notifications changed." } },
     args: { ids: t.arg.idList({ required: true, description: "The notifications." }) },
     resolve: (_r, { ids }, context) => notifications.markNotificationsRead(context, ids.map(String)),
   }),
@@ -164,9 +165,11 @@ builder.subscriptionFields((t) => ({
 /** Polls the inbox (notifications are written by any process), yielding what is new. */
 async function* followInbox(context: Context) {
   const viewer = requireViewer(context);
-  let since = context.now();
-  const seen = new Set<string>();
-  for (let i = 0; i < 24_000; i += 1) {
+  // Times compared are the database's own (createdAt), never this process's clock.
+  const latest = await context.prisma.notification.findFirst({ where: { userId: viewer.userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true, createdAt: true } });
+  let since = latest?.createdAt ?? new Date(0);
+  const seen = new Set<string>(latest ? [latest.id] : []);
+  for (let i = 0; i < 24_000 && !context.signal?.aborted; i += 1) {
     const fresh = await context.prisma.notification.findMany({ where: { userId: viewer.userId, createdAt: { gte: since } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     for (const n of fresh) {
       if (seen.has(n.id)) continue;

@@ -30,17 +30,19 @@ export interface JobDeps {
 // --- scheduling, after a transaction has committed -------------------------------------------
 
 /** Deadlines and reminders of offers just made. */
-export async function afterOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[]) {
-  if (offerIds.length > 0) await afterCommit(() => scheduleOffers(deps, offerIds));
+export async function afterOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[], options: { lateReminders?: boolean } = {}) {
+  if (offerIds.length > 0) await afterCommit(() => scheduleOffers(deps, offerIds, options.lateReminders ?? false));
 }
 
-async function scheduleOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[]) {
+async function scheduleOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[], lateReminders: boolean) {
   const offers = await deps.prisma.offer.findMany({ where: { id: { in: offerIds }, status: "OFFERED" }, select: { id: true, deadline: true } });
   const now = deps.now().getTime();
   for (const offer of offers) {
     await deps.jobs.schedule({ kind: "offer-deadline", offerId: offer.id }, offer.deadline.getTime() - now);
+    // A new offer due within the reminder's lead gets no reminder; on reconciliation, a reminder
+    // whose time passed while no worker ran is sent late rather than never.
     const remindAt = offer.deadline.getTime() - OFFER_REMINDER_BEFORE_MS;
-    if (remindAt > now) await deps.jobs.schedule({ kind: "offer-reminder", offerId: offer.id }, remindAt - now);
+    if (remindAt > now || (lateReminders && offer.deadline.getTime() > now)) await deps.jobs.schedule({ kind: "offer-reminder", offerId: offer.id }, Math.max(0, remindAt - now));
   }
 }
 
@@ -204,7 +206,7 @@ export async function reconcile(deps: JobDeps) {
   const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: now } }, select: { id: true } });
   for (const offer of overdue) await offerDeadline(deps, offer.id);
   const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { gt: now } }, select: { id: true } });
-  await afterOffers(deps, open.map((o) => o.id));
+  await afterOffers(deps, open.map((o) => o.id), { lateReminders: true });
   const upcoming = await deps.prisma.commitment.findMany({ where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + 8 * DAY) } } }, select: { id: true } });
   await afterCommitments(deps, upcoming.map((c) => c.id));
   // Seats freed (a decline, an expiry, a withdrawal) whose refill may have been lost: searched again.
