@@ -32,6 +32,8 @@ export interface Config {
   workerConcurrency: number;
   /** Prepare a draft matching run for next week every Monday at 08:00 (Rome) for each territory. */
   weeklyDraft: boolean;
+  /** Prefix of the BullMQ keys in Redis: deployments (or tests) sharing a Redis keep apart. */
+  queuePrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +63,7 @@ const envSchema = z.object({
   RUN_WORKER: booleanString.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   WEEKLY_DRAFT: booleanString.default(false),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only").default("legami"),
 });
 
 /**
@@ -100,5 +103,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorker: e.RUN_WORKER,
     workerConcurrency: e.WORKER_CONCURRENCY,
     weeklyDraft: e.WEEKLY_DRAFT,
+    queuePrefix: e.QUEUE_PREFIX,
   });
 }

@@ -33,18 +33,18 @@ async function main() {
   // Solves run on solver threads, so a long one never stalls the GraphQL server.
   const solver = solverPool({ size: config.workerConcurrency });
   void solver.start();
-  const queue = config.redisUrl ? bullmqRunner(config.redisUrl) : undefined;
-  const worker = config.redisUrl && config.runWorker ? startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency }) : undefined;
+  const queue = config.redisUrl ? bullmqRunner(config.redisUrl, config.queuePrefix) : undefined;
+  const worker = config.redisUrl && config.runWorker ? startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency, prefix: config.queuePrefix }) : undefined;
   const { express, jobs } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale, jobs: queue, solve: solver.solve });
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
-  const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job)) : undefined;
+  const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job), { prefix: config.queuePrefix }) : undefined;
   // The database is the source of truth: whoever runs the jobs rebuilds them from it on start.
   if (queue) await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   else {
     await jobs.schedule({ kind: "daily-scan" }, untilNextLocalHour(new Date(), 7));
     if (config.weeklyDraft) await jobs.schedule({ kind: "weekly-draft" }, untilNextLocalHour(new Date(), 8, 1));
   }
-  if (!queue || events) void reconcile(deps).catch((error: unknown) => console.error("reconciliation failed:", error));
+  if (!queue || events) void reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed:", error));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
     const { port } = server.address() as AddressInfo;
     const where = config.database.kind === "embedded" ? `embedded PGlite in ${config.database.dataDir}` : "PostgreSQL";

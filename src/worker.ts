@@ -17,13 +17,13 @@ async function main() {
   // jobs' locks on Redis while HiGHS works.
   const solver = solverPool({ size: config.workerConcurrency });
   await solver.start();
-  const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency });
-  const queue = bullmqRunner(config.redisUrl);
+  const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency, prefix: config.queuePrefix });
+  const queue = bullmqRunner(config.redisUrl, config.queuePrefix);
   const deps = { prisma: database.prisma, jobs: queue, now: () => new Date() };
-  const events = startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job));
+  const events = startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job), { prefix: config.queuePrefix });
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
-  await reconcile(deps);
+  await reconcile(deps, { atStart: true });
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     await worker.close();

@@ -201,8 +201,14 @@ export async function dailyScan(deps: JobDeps) {
  * offers are expired now (and their seats offered again), open offers get their deadline and
  * reminder jobs, upcoming commitments their reminders. Run when a worker starts, and daily.
  */
-export async function reconcile(deps: JobDeps) {
+export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = {}) {
   const now = deps.now();
+  if (options.atStart) {
+    // Matching runs handed over but never finished (Redis lost, or the process stopped mid-run)
+    // are handed over again: a run's job id is the run's, so one still queued is not duplicated.
+    const unfinished = await deps.prisma.matchingRun.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
+    for (const run of unfinished) await afterCommit(() => deps.jobs.enqueueMatchingRun(run.id));
+  }
   const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: now } }, select: { id: true } });
   for (const offer of overdue) await offerDeadline(deps, offer.id);
   const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { gt: now } }, select: { id: true } });

@@ -10,7 +10,7 @@ import { PrismaClient } from "../../src/generated/prisma/client";
 
 export const databaseKind = loadConfig(process.env, "migrate").database.kind;
 
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(): Promise<Database & { url?: string }> {
   const config = loadConfig(process.env, "migrate").database;
   if (config.kind === "embedded") return openMemoryDatabase();
 
@@ -23,10 +23,11 @@ export async function openTestDatabase(): Promise<Database> {
   url.pathname = `/${name}`;
   const appliedMigrations = await applyMigrations(new PrismaPg({ connectionString: url.toString() }));
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 5 }) });
-  return databaseHandle(prisma, "postgres", appliedMigrations, async () => {
+  const handle = databaseHandle(prisma, "postgres", appliedMigrations, async () => {
     const cleanup = new pg.Client({ connectionString: config.url });
     await cleanup.connect();
     await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await cleanup.end();
   });
+  return Object.assign(handle, { url: url.toString() });
 }

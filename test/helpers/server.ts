@@ -54,12 +54,15 @@ export interface TestServer {
   stopEventJobs(): Promise<void>;
   /** Starts again and reconciles, as a restarted worker does. */
   startEventJobs(): Promise<void>;
+  queuePrefix: string;
+  /** The test database's URL (PostgreSQL only). */
+  databaseUrl: string | undefined;
   waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms?: number): Promise<T>;
   /** The other territory's coordinator and municipality, for boundary tests. */
   other: { coordinatorEmail: string; municipalityId: string };
 }
 
-export async function startTestServer(options: { oidc?: OidcConfig; demo?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean } = {}): Promise<TestServer> {
   const database = await openTestDatabase();
   if (options.demo !== false) await loadDemo(database.prisma, { now: TEST_NOW });
   const otherTerritory = await database.prisma.territory.create({ data: { code: "OTHER", name: "Another district" } });
@@ -97,9 +100,11 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   const local = inProcessRunner({ matchingRun: handler("in-process"), event: onEvent });
   const jobs = queue ?? local;
   const deps = { prisma: database.prisma, jobs, now: clock };
-  const worker = redisUrl ? startMatchingWorker(redisUrl, handler("redis"), { concurrency: 2, prefix }) : undefined;
+  // With redisWorkers: false, jobs are only queued: a test runs the workers as processes of their own.
+  const workersHere = options.redisWorkers !== false;
+  const worker = redisUrl && workersHere ? startMatchingWorker(redisUrl, handler("redis"), { concurrency: 2, prefix }) : undefined;
   // The events worker can be stopped ("killed") and started again by a test.
-  let events = redisUrl ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
+  let events = redisUrl && workersHere ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
   const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
@@ -143,6 +148,8 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
       throw new Error("jobs did not finish within 30 s");
     },
     queueKind: redisUrl ? "redis" : "in-process",
+    queuePrefix: prefix,
+    databaseUrl: database.url,
     jobsProcessed: processed,
     setNow: (date: Date, options: { flowing?: boolean } = {}) => {
       base = date.getTime();
