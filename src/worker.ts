@@ -23,7 +23,7 @@ async function main() {
   const events = startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job), { prefix: config.queuePrefix });
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
-  await reconcile(deps, { atStart: true });
+  await reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     await worker.close();

@@ -1,6 +1,6 @@
 // A worker is a process of its own (`npm run worker`): killed with SIGKILL while deadlines fall
-// due and while a run's job is lost from Redis, then started again, it loses no offer, expires
-// each one once, duplicates no offer or commitment, and finishes the lost run. Needs PostgreSQL
+// due and while a run's job is lost from Redis, then two started at once, they lose no offer,
+// expire each one once, duplicate no offer or commitment, and finish the lost run. Needs PostgreSQL
 // and Redis (a worker process cannot share an embedded database): CI's second run.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -88,8 +88,15 @@ describe.runIf(runnable)("worker processes", () => {
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(await prisma.offer.count({ where: { id: { in: due }, status: "OFFERED" } })).toBe(3);
 
-    // A new worker reconciles from the database and takes the queued jobs: both paths meet.
-    await startWorker();
+    // Two new workers start at once: each reconciles from the database and takes queued jobs,
+    // so every path meets every other.
+    await Promise.all([startWorker(), startWorker()]);
+    // They keep the repeatable jobs on Rome's wall clock.
+    const schedulerConnection = new Redis(config.redisUrl!, { maxRetriesPerRequest: null });
+    const events = new Queue("events", { connection: schedulerConnection, prefix: server.queuePrefix });
+    expect(await events.getJobScheduler("daily-scan")).toMatchObject({ pattern: "0 7 * * *", tz: "Europe/Rome" });
+    await events.close();
+    schedulerConnection.disconnect();
     await server.waitFor("the offers to expire", async () => (await prisma.offer.count({ where: { id: { in: due }, status: "EXPIRED" } })) === 3, 60_000);
     await server.waitFor("the lost run to finish", async () => (await prisma.matchingRun.findUniqueOrThrow({ where: { id: second.id } })).status === "DONE", 60_000);
     await new Promise((resolve) => setTimeout(resolve, 2_000));

@@ -155,10 +155,9 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
       where: { id: { in: assignments.map((a) => a.occurrence) } },
       select: { id: true, startsAt: true, status: true, task: { select: { title: true, remote: true, municipality: { select: { name: true } } } } },
     });
-    const [committed, offered] = await Promise.all([
-      tx.commitment.findMany({ where: { status: "ACTIVE", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } }),
-      tx.offer.findMany({ where: { status: "OFFERED", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } }),
-    ]);
+    // One query at a time on a transaction's connection.
+    const committed = await tx.commitment.findMany({ where: { status: "ACTIVE", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } });
+    const offered = await tx.offer.findMany({ where: { status: "OFFERED", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } });
     const taken = new Set([...committed, ...offered].map((x) => pairKey(x.citizenId, x.occurrenceId)));
     const now = context.now();
     const data = assignments

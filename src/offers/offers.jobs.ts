@@ -119,21 +119,25 @@ export async function commitmentReminder(deps: JobDeps, commitmentId: string) {
  * A seat nobody can take is flagged to the territory's coordinators with the reasons.
  */
 export async function fillSeats(deps: JobDeps, occurrenceId: string) {
+  // The week is read and ranked before the lock is taken (it takes a while on a large territory):
+  // an offer is only an offer, and accepting it checks every rule again under the locks.
+  const before = await deps.prisma.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
+  if (!before || before.status === "CANCELLED" || before.status === "DONE" || before.startsAt <= deps.now()) return;
+  const weekStart = DateTime.fromISO(fromDbDate(before.localDate), { zone: "Europe/Rome" }).startOf("week").toISODate()!;
+  const week = await loadWeek(deps.prisma, before.task.territoryId, weekStart);
+  const compiled = compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
+
   const made = await deps.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
     const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
     const now = deps.now();
     if (!occurrence || occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= now) return [];
-    const [headcount, active, open] = await Promise.all([
-      tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } }).then((t) => t.headcount),
-      tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } }),
-      tx.offer.count({ where: { occurrenceId, status: "OFFERED" } }),
-    ]);
+    // One query at a time on a transaction's connection.
+    const headcount = (await tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } })).headcount;
+    const active = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
+    const open = await tx.offer.count({ where: { occurrenceId, status: "OFFERED" } });
     const free = headcount - active - open;
     if (free <= 0) return [];
-    const weekStart = DateTime.fromISO(fromDbDate(occurrence.localDate), { zone: "Europe/Rome" }).startOf("week").toISODate()!;
-    const week = await loadWeek(tx, occurrence.task.territoryId, weekStart);
-    const compiled = compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
     const asked = new Set(
       [
         ...(await tx.offer.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
@@ -174,7 +178,8 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
       );
     }
     return offers.map((o) => o.id);
-  });
+    // Several workers may search the same seat at once: they wait for each other's lock.
+  }, { maxWait: 30_000, timeout: 30_000 });
   await afterOffers(deps, made);
 }
 
@@ -210,7 +215,7 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
     for (const run of unfinished) await afterCommit(() => deps.jobs.enqueueMatchingRun(run.id));
   }
   const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: now } }, select: { id: true } });
-  for (const offer of overdue) await offerDeadline(deps, offer.id);
+  for (const offer of overdue) await tolerant(`offer ${offer.id}`, () => offerDeadline(deps, offer.id));
   const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { gt: now } }, select: { id: true } });
   await afterOffers(deps, open.map((o) => o.id), { lateReminders: true });
   const upcoming = await deps.prisma.commitment.findMany({ where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + 8 * DAY) } } }, select: { id: true } });
@@ -220,7 +225,16 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
     where: { startsAt: { gt: now }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, OR: [{ offers: { some: { status: { in: ["DECLINED", "EXPIRED"] } } } }, { commitments: { some: { status: "WITHDRAWN" } } }] },
     select: { id: true },
   });
-  for (const occurrence of freed) await fillSeats(deps, occurrence.id);
+  for (const occurrence of freed) await tolerant(`occurrence ${occurrence.id}`, () => fillSeats(deps, occurrence.id));
+}
+
+/** One item of a reconciliation failing does not stop the others (its job, or the next pass, retries it). */
+async function tolerant(what: string, work: () => Promise<void>) {
+  try {
+    await work();
+  } catch (error) {
+    console.error(`reconciliation: ${what}:`, error);
+  }
 }
 
 /**
