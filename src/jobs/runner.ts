@@ -68,7 +68,10 @@ export function inProcessRunner(handlers: JobHandlers): JobRunner & { idle(): Pr
   const timers = new Map<string, NodeJS.Timeout>();
   let closed = false;
   const run = (work: () => Promise<void>) => {
-    const job = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch(() => {});
+    // A failed job is logged; the database still says what is left, and reconciliation retries.
+    const job = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch((error: unknown) => console.error("job failed:", error));
     pending.add(job);
     void job.finally(() => pending.delete(job));
   };

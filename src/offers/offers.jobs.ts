@@ -203,8 +203,9 @@ export async function dailyScan(deps: JobDeps) {
 
 /**
  * Rebuilds what the queue should hold from the database, which is the source of truth: overdue
- * offers are expired now (and their seats offered again), open offers get their deadline and
- * reminder jobs, upcoming commitments their reminders. Run when a worker starts, and daily.
+ * offers get their deadline job now (expiry, then the seat offered again), open offers their
+ * deadline and reminder jobs, upcoming commitments their reminders, freed seats a new search.
+ * Run when a worker starts, and daily.
  */
 export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = {}) {
   const now = deps.now();
@@ -215,7 +216,9 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
     for (const run of unfinished) await afterCommit(() => deps.jobs.enqueueMatchingRun(run.id));
   }
   const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: now } }, select: { id: true } });
-  for (const offer of overdue) await tolerant(`offer ${offer.id}`, () => offerDeadline(deps, offer.id));
+  // Handed over as jobs (deduplicated by key), not run here: reconciliation stays quick, and
+  // several workers starting at once share the work.
+  for (const offer of overdue) await afterCommit(() => deps.jobs.schedule({ kind: "offer-deadline", offerId: offer.id }));
   const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { gt: now } }, select: { id: true } });
   await afterOffers(deps, open.map((o) => o.id), { lateReminders: true });
   const upcoming = await deps.prisma.commitment.findMany({ where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + 8 * DAY) } } }, select: { id: true } });
@@ -225,16 +228,7 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
     where: { startsAt: { gt: now }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, OR: [{ offers: { some: { status: { in: ["DECLINED", "EXPIRED"] } } } }, { commitments: { some: { status: "WITHDRAWN" } } }] },
     select: { id: true },
   });
-  for (const occurrence of freed) await tolerant(`occurrence ${occurrence.id}`, () => fillSeats(deps, occurrence.id));
-}
-
-/** One item of a reconciliation failing does not stop the others (its job, or the next pass, retries it). */
-async function tolerant(what: string, work: () => Promise<void>) {
-  try {
-    await work();
-  } catch (error) {
-    console.error(`reconciliation: ${what}:`, error);
-  }
+  for (const occurrence of freed) await afterCommit(() => deps.jobs.schedule({ kind: "fill-seats", occurrenceId: occurrence.id }));
 }
 
 /**

@@ -190,3 +190,51 @@ export async function solveWithHighs(component: Component, options: HighsRunOpti
     model.dispose();
   }
 }
+
+export interface RawMip {
+  objective: number[];
+  lower: number[];
+  upper: number[];
+  rows: { vars: number[]; coefs?: number[]; lower?: number; upper?: number }[];
+  timeLimitSeconds: number;
+  relativeGap: number;
+}
+
+/** A 0-1 program given as sparse rows (binary-program.ts checks what comes back). */
+export async function solveRawMip(mip: RawMip): Promise<{ values: Float64Array | null; bound: number; optimal: boolean }> {
+  const h = await highs();
+  const numCols = mip.objective.length;
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const row of mip.rows) {
+    indices.push(...row.vars);
+    values.push(...row.vars.map((_, k) => row.coefs?.[k] ?? 1));
+    starts.push(indices.length);
+  }
+  const model = h.createModel({
+    numCols,
+    numRows: mip.rows.length,
+    sense: h.constants.objectiveSense.maximize,
+    colCost: Float64Array.from(mip.objective),
+    colLower: Float64Array.from(mip.lower),
+    colUpper: Float64Array.from(mip.upper),
+    rowLower: Float64Array.from(mip.rows, (r) => r.lower ?? -h.infinity),
+    rowUpper: Float64Array.from(mip.rows, (r) => r.upper ?? h.infinity),
+    integrality: new Int32Array(numCols).fill(1),
+    matrix: { format: "csr", numRows: mip.rows.length, numCols, starts, indices, values },
+  });
+  try {
+    model.options.set({ output_flag: false, time_limit: Math.max(0.05, mip.timeLimitSeconds), mip_rel_gap: mip.relativeGap, random_seed: 0 });
+    const { modelStatus } = model.run();
+    const hasSolution = Number(model.info.get("primal_solution_status")) === 2;
+    const dualBound = Number(model.info.get("mip_dual_bound"));
+    return {
+      values: hasSolution ? model.getSolution().colValue.slice(0, numCols) : null,
+      bound: Number.isFinite(dualBound) ? dualBound : Number.POSITIVE_INFINITY,
+      optimal: modelStatus === h.constants.modelStatus.optimal,
+    };
+  } finally {
+    model.dispose();
+  }
+}

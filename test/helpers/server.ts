@@ -108,6 +108,8 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
+    // Idle connections outlive the client's keep-alive, so a reused socket is never closed under it.
+    s.keepAliveTimeout = 65_000;
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

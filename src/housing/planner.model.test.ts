@@ -1,0 +1,164 @@
+// The shared-housing planner on a house of four households over a month that crosses the spring
+// daylight-saving change: every hard rule checked independently on the plan, rota fairness
+// within one (pro rata for a household moving in), pins kept or explained, stability on a
+// re-plan, and the fairness bound held over three consecutive months.
+import { describe, expect, it } from "vitest";
+import { availableIntervals } from "../time/availability";
+import { planHouse, type Activity, type Household, type Plan, type PlannerInput } from "./planner.model";
+
+const every = (weekdays: number[], startMinute: number, endMinute: number) => weekdays.map((weekday) => ({ weekday, startMinute, endMinute }));
+const WEEKDAYS = [1, 2, 3, 4, 5];
+const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
+
+const households: Household[] = [
+  { id: "h1", busy: { windows: every(WEEKDAYS, 8 * 60, 17 * 60), exceptions: [] } }, // office hours
+  { id: "h2", busy: { windows: every(WEEKDAYS, 8 * 60, 13 * 60), exceptions: [] } }, // school hours
+  { id: "h3", busy: { windows: every(WEEKDAYS, 6 * 60, 14 * 60), exceptions: [{ kind: "UNAVAILABLE", fromDate: "2027-03-20", toDate: "2027-03-21" }] } }, // early shifts, a weekend away
+  { id: "h4", moveIn: "2027-03-29", busy: { windows: [], exceptions: [] } }, // moves in half-way
+];
+
+const activities: Activity[] = [
+  { id: "meeting", spaceId: "living", durationMinutes: 90, attendance: "ALL", frequency: { kind: "WEEKLY", everyWeeks: 2 }, preferred: { weekdays: [7], startMinute: 17 * 60, endMinute: 20 * 60 } },
+  { id: "meal", spaceId: "kitchen", durationMinutes: 120, attendance: "ROTA", householdsPerTurn: 2, frequency: { kind: "TIMES", times: 8 }, preferred: { startMinute: 19 * 60, endMinute: 21 * 60 }, minSpacingHours: 48 },
+  { id: "cleaning", spaceId: null, durationMinutes: 60, attendance: "ROTA", householdsPerTurn: 1, frequency: { kind: "WEEKLY", everyWeeks: 1 }, minSpacingHours: 72 },
+  { id: "italian", spaceId: "living", durationMinutes: 60, attendance: ["h1", "h2"], frequency: { kind: "WEEKLY", everyWeeks: 1 }, preferred: { weekdays: [2, 4], startMinute: 18 * 60, endMinute: 20 * 60 } },
+];
+
+function house(from: string, to: string, extra: Partial<PlannerInput> = {}): PlannerInput {
+  return {
+    from,
+    to,
+    slotMinutes: 60,
+    quietHours: { startMinute: 22 * 60, endMinute: 7 * 60 },
+    spaces: [
+      { id: "kitchen", opening: every(ALL_DAYS, 7 * 60, 22 * 60) },
+      { id: "living", opening: every(ALL_DAYS, 9 * 60, 22 * 60) },
+    ],
+    households,
+    activities,
+    ...extra,
+  };
+}
+
+const local = (instant: number) => {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Rome", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date(instant));
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return { date: `${get("year")}-${get("month")}-${get("day")}`, minute: Number(get("hour")) * 60 + Number(get("minute")), weekday: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1 };
+};
+
+/** Every hard rule, checked on the plan without the planner's code. */
+function checkHardRules(input: PlannerInput, plan: Plan) {
+  const present = (h: Household, date: string) => (!h.moveIn || h.moveIn <= date) && (!h.moveOut || date < h.moveOut);
+  const busy = (h: Household, start: number, end: number) => availableIntervals(h.busy, start, end).some((i) => i.start < end && i.end > start);
+  const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+  const attendees = (o: Plan["occurrences"][number]) => {
+    const activity = input.activities.find((a) => a.id === o.activityId)!;
+    if (activity.attendance === "ROTA") return o.duty;
+    if (activity.attendance === "ALL") return input.households.filter((h) => present(h, local(o.start).date)).map((h) => h.id);
+    return activity.attendance;
+  };
+  for (const o of plan.occurrences) {
+    const activity = input.activities.find((a) => a.id === o.activityId)!;
+    const { date, minute, weekday } = local(o.start);
+    const endMinute = minute + activity.durationMinutes;
+    expect(date >= input.from && date < input.to).toBe(true);
+    expect(o.end - o.start).toBe(activity.durationMinutes * 60_000);
+    if (activity.spaceId) {
+      const space = input.spaces.find((s) => s.id === activity.spaceId)!;
+      expect(space.opening.some((w) => w.weekday === weekday && w.startMinute <= minute && endMinute <= w.endMinute), `${o.activityId} at ${date} ${minute} in opening hours`).toBe(true);
+    }
+    expect(minute >= 7 * 60 && endMinute <= 22 * 60, `${o.activityId} outside quiet hours`).toBe(true);
+    for (const id of attendees(o)) {
+      const h = input.households.find((x) => x.id === id)!;
+      expect(present(h, date) && !busy(h, o.start, o.end), `${id} free for ${o.activityId} on ${date}`).toBe(true);
+    }
+    if (activity.attendance === "ROTA") expect(o.duty).toHaveLength(activity.householdsPerTurn ?? 1);
+  }
+  for (const a of plan.occurrences) {
+    for (const b of plan.occurrences) {
+      if (a === b || !overlap(a, b)) continue;
+      if (a.spaceId) expect(a.spaceId, "a space holds one activity at a time").not.toBe(b.spaceId);
+      const shared = attendees(a).filter((h) => attendees(b).includes(h));
+      expect(shared, `${a.activityId} and ${b.activityId} share households at the same time`).toEqual([]);
+    }
+  }
+  for (const activity of input.activities) {
+    const starts = plan.occurrences.filter((o) => o.activityId === activity.id).map((o) => o.start).sort((x, y) => x - y);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual((activity.minSpacingHours ?? 0) * 3_600_000);
+  }
+}
+
+describe("shared-housing planner", () => {
+  const input = house("2027-03-15", "2027-04-12");
+  let plan: Plan;
+
+  it("places every occurrence of a month within every hard rule, across the DST change", async () => {
+    plan = await planHouse(input);
+    expect(plan.unplaced).toEqual([]);
+    expect(plan.occurrences.filter((o) => o.activityId === "meeting")).toHaveLength(2);
+    expect(plan.occurrences.filter((o) => o.activityId === "meal")).toHaveLength(8);
+    expect(plan.occurrences.filter((o) => o.activityId === "cleaning")).toHaveLength(4);
+    checkHardRules(input, plan);
+    // Meals keep their preferred local evening on both sides of 28 March.
+    const meals = plan.occurrences.filter((o) => o.activityId === "meal").map((o) => local(o.start));
+    expect(meals.some((m) => m.date < "2027-03-28") && meals.some((m) => m.date > "2027-03-28")).toBe(true);
+    for (const m of meals) expect(m.minute >= 19 * 60 && m.minute + 120 <= 21 * 60).toBe(true);
+  });
+
+  it("shares rota duties within one of each household's fair share, pro rata to presence", () => {
+    for (const b of plan.rotaBalance) expect(Math.abs(b.duties - b.share), `${b.activityId} ${b.householdId}`).toBeLessThan(1);
+    const mealShares = plan.rotaBalance.filter((b) => b.activityId === "meal");
+    expect(mealShares.find((b) => b.householdId === "h4")!.share).toBeLessThan(mealShares.find((b) => b.householdId === "h1")!.share);
+    // Never the same household twice in a row where it can be avoided: cleaning (one household a
+    // turn, three or four free) never repeats; a meal (two a turn) repeats only when fewer than
+    // four households are free across two consecutive meals.
+    expect(plan.repeatedDuties.cleaning).toBe(0);
+    const meals = plan.occurrences.filter((o) => o.activityId === "meal");
+    const freeAt = (o: (typeof meals)[number]) => {
+      const { date, minute } = local(o.start);
+      return input.households.filter((h) => (!h.moveIn || h.moveIn <= date) && !h.busy.windows.some((w) => w.weekday === local(o.start).weekday && w.startMinute < minute + 120 && minute < w.endMinute) && !h.busy.exceptions.some((x) => x.fromDate <= date && date <= x.toDate)).map((h) => h.id);
+    };
+    const unavoidable = meals.slice(1).filter((o, i) => new Set([...freeAt(meals[i]!), ...freeAt(o)]).size < 4).length;
+    expect(plan.repeatedDuties.meal).toBeLessThanOrEqual(unavoidable);
+  });
+
+  it("keeps a pinned occurrence, explains a pin that breaks a rule, and changes nothing else on a re-plan", async () => {
+    const quiet = Date.parse("2027-03-16T22:30:00+01:00"); // a Tuesday, in quiet hours
+    const replanned = await planHouse({ ...input, previous: plan.occurrences.map((o) => ({ activityId: o.activityId, start: o.start })), pinned: [{ activityId: "italian", start: quiet }] });
+    expect(replanned.pinViolations).toEqual([{ activityId: "italian", start: quiet, reasons: expect.arrayContaining(["QUIET_HOURS", "OUTSIDE_OPENING_HOURS"]) }]);
+    // Stability: the same starts as the published plan.
+    expect(replanned.occurrences.map((o) => `${o.activityId}@${o.start}`).sort()).toEqual(plan.occurrences.map((o) => `${o.activityId}@${o.start}`).sort());
+    // A valid pin is kept where the tutor put it.
+    const validPin = plan.occurrences.find((o) => o.activityId === "italian")!;
+    const pinned = await planHouse({ ...input, pinned: [{ activityId: "italian", start: validPin.start }] });
+    expect(pinned.occurrences.find((o) => o.start === validPin.start && o.activityId === "italian")?.pinned).toBe(true);
+    checkHardRules(input, pinned);
+  });
+
+  it("says why an occurrence cannot be placed", async () => {
+    const impossible: Activity = { id: "late", spaceId: "living", durationMinutes: 60, attendance: "ALL", frequency: { kind: "TIMES", times: 1 }, preferred: null };
+    // Everyone busy all day every day: nothing fits.
+    const busyHouse = house("2027-03-15", "2027-03-22", {
+      activities: [impossible],
+      households: households.map((h) => ({ ...h, busy: { windows: every(ALL_DAYS, 0, 1440), exceptions: [] } })),
+    });
+    const result = await planHouse(busyHouse);
+    expect(result.occurrences).toEqual([]);
+    expect(result.unplaced).toHaveLength(1);
+    expect(result.unplaced[0]!.reasonCounts.ATTENDEE_BUSY).toBeGreaterThan(0);
+    expect(result.unplaced[0]!.clashing).toBe(0);
+  });
+
+  it("holds the fairness bound over three consecutive months, counting earlier duties", async () => {
+    const months = [["2027-03-01", "2027-03-29"], ["2027-03-29", "2027-04-26"], ["2027-04-26", "2027-05-24"]] as const;
+    let history: NonNullable<PlannerInput["rotaHistory"]> = {};
+    for (const [from, to] of months) {
+      const month = house(from, to, { rotaHistory: history });
+      const result = await planHouse(month);
+      checkHardRules(month, result);
+      for (const b of result.rotaBalance) expect(Math.abs(b.duties - b.share), `${from} ${b.activityId} ${b.householdId}`).toBeLessThan(1);
+      history = {};
+      for (const b of result.rotaBalance) (history[b.activityId] ??= {})[b.householdId] = { duties: b.duties, share: b.share };
+    }
+  });
+});

@@ -1,0 +1,430 @@
+// The shared-housing planner: from a house's spaces, households and activities, the dated
+// occurrences of a period and the rotas. Pure: no database, no GraphQL.
+//
+// Two stages, each a 0-1 program solved through the solver interface (binary-program.ts):
+//   1. Times (time-indexed): every occurrence of every activity gets at most one start among its
+//      candidate starts (every slot of its window that passes the hard rules below); a space holds
+//      one activity at a time, a household is in one activity at a time, occurrences of the same
+//      activity keep their minimum spacing. Placing an occurrence dominates the objective;
+//      preferred windows and stability against the previous plan are soft.
+//   2. Rotas: each placed occurrence of a rota activity gets its duty households among those
+//      present and free then. Each household's duties stay within one of its fair share (the
+//      occurrences times its presence, pro rata to move-in and move-out, counting earlier periods),
+//      and nobody takes the same duty twice in a row where it can be avoided. Both are soft with
+//      heavy weights, so a plan always comes out and any excess is reported.
+//
+// Simplification, on purpose: rota activities are not planned at the same time as one another or
+// as activities every household attends, so a duty household is never needed in two places.
+import { localRangesOn, type Availability, type WeeklyWindow } from "../time/availability";
+import { addDays, weekdayOf } from "../time/local-time";
+import { localStart } from "../time/recurrence";
+import { solveBinaryProgram, type BinaryRow } from "../solver/binary-program";
+
+export interface Space {
+  id: string;
+  /** Weekly opening hours (local time); an activity fits entirely inside one window. */
+  opening: WeeklyWindow[];
+}
+
+export interface Household {
+  id: string;
+  /** ISO dates: present from moveIn (inclusive) to moveOut (exclusive); open-ended when absent. */
+  moveIn?: string | null;
+  moveOut?: string | null;
+  /**
+   * When the household is busy (work shifts, school hours, courses): weekly windows, plus dated
+   * exceptions: UNAVAILABLE adds busy time (away for a weekend), AVAILABLE frees time the weekly
+   * windows would take (a day off).
+   */
+  busy: Availability;
+}
+
+export type Frequency = { kind: "WEEKLY"; everyWeeks: number } | { kind: "TIMES"; times: number };
+
+export interface Activity {
+  id: string;
+  /** Null for an activity outside the common spaces. */
+  spaceId: string | null;
+  durationMinutes: number;
+  /** ALL: every household present must attend; ROTA: the duty households; or the ids that must attend. */
+  attendance: "ALL" | "ROTA" | string[];
+  /** Households on duty per occurrence (ROTA only). */
+  householdsPerTurn?: number;
+  frequency: Frequency;
+  /** Preferred weekdays and local time window (soft). */
+  preferred?: { weekdays?: number[]; startMinute: number; endMinute: number } | null;
+  /** Minimum hours between two occurrences' starts. */
+  minSpacingHours?: number;
+}
+
+export interface PlannerInput {
+  /** ISO dates: the period is [from, to). */
+  from: string;
+  to: string;
+  slotMinutes?: number;
+  /** Daily quiet hours in local minutes; may wrap midnight (22:00-07:00 is 1320-420). */
+  quietHours: { startMinute: number; endMinute: number };
+  spaces: Space[];
+  households: Household[];
+  activities: Activity[];
+  /** Occurrences the tutor pinned (an instant each): kept where they are if the rules allow. */
+  pinned?: { activityId: string; start: number }[];
+  /** Starts of the last published plan, for stability. */
+  previous?: { activityId: string; start: number }[];
+  /** Duties and fair shares of earlier periods, per rota activity and household. */
+  rotaHistory?: Record<string, Record<string, { duties: number; share: number }>>;
+  timeLimitSeconds?: number;
+}
+
+/** The hard rules a start can break, one named check each (see `candidateReasons`). */
+export type PlacementReason = "OUTSIDE_PERIOD" | "OUTSIDE_OPENING_HOURS" | "QUIET_HOURS" | "ATTENDEE_ABSENT" | "ATTENDEE_BUSY" | "TOO_FEW_FREE_FOR_ROTA";
+
+export interface PlannedOccurrence {
+  activityId: string;
+  /** Which occurrence of the activity in the period (0, 1, ...). */
+  index: number;
+  start: number;
+  end: number;
+  spaceId: string | null;
+  /** Duty households (ROTA activities). */
+  duty: string[];
+  pinned: boolean;
+}
+
+export interface Unplaced {
+  activityId: string;
+  index: number;
+  windowFrom: string;
+  windowTo: string;
+  /** How many candidate starts each rule removed. */
+  reasonCounts: Partial<Record<PlacementReason, number>>;
+  /** Starts that passed every rule but clashed with other occurrences (space, attendees, spacing). */
+  clashing: number;
+}
+
+export interface RotaBalance {
+  activityId: string;
+  householdId: string;
+  /** Duties including earlier periods. */
+  duties: number;
+  /** Fair share including earlier periods. */
+  share: number;
+}
+
+export interface Plan {
+  occurrences: PlannedOccurrence[];
+  unplaced: Unplaced[];
+  /** Pinned starts that break a hard rule, with the rules (they are not kept). */
+  pinViolations: { activityId: string; start: number; reasons: PlacementReason[] }[];
+  rotaBalance: RotaBalance[];
+  /** Per rota activity: times a household is on the same duty twice in a row. */
+  repeatedDuties: Record<string, number>;
+  optimal: boolean;
+}
+
+const MINUTE = 60_000;
+const DAY_MINUTES = 1440;
+const PLACE = 1000;
+const PREFERRED = 20;
+const STABLE = 10;
+const ROTA_ROOM = 5;
+
+interface Instance {
+  activity: Activity;
+  index: number;
+  from: string;
+  to: string;
+}
+
+/** The occurrences an activity needs in the period, each with the window it must fall in. */
+export function instancesOf(activity: Activity, from: string, to: string): Instance[] {
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+  const instances: Instance[] = [];
+  if (activity.frequency.kind === "WEEKLY") {
+    const step = 7 * Math.max(1, activity.frequency.everyWeeks);
+    // Windows follow calendar weeks: the first runs from `from` to the end of its week.
+    const firstMonday = addDays(from, 1 - weekdayOf(from));
+    for (let start = firstMonday, index = 0; start < to; start = addDays(start, step), index++) {
+      const windowFrom = start < from ? from : start;
+      const end = addDays(start, step);
+      instances.push({ activity, index, from: windowFrom, to: end > to ? to : end });
+    }
+  } else {
+    const times = Math.max(0, activity.frequency.times);
+    for (let index = 0; index < times; index++) {
+      const a = Math.floor((index * days) / times);
+      const b = Math.floor(((index + 1) * days) / times);
+      if (b > a) instances.push({ activity, index, from: addDays(from, a), to: addDays(from, b) });
+    }
+  }
+  return instances;
+}
+
+function present(household: Household, date: string): boolean {
+  return (!household.moveIn || household.moveIn <= date) && (!household.moveOut || date < household.moveOut);
+}
+
+const busyCache = new WeakMap<Household, Map<string, [number, number][]>>();
+
+/** The household's busy local minutes on a date (the availability module, read the other way round). */
+function busyRangesOn(household: Household, date: string): [number, number][] {
+  let cache = busyCache.get(household);
+  if (!cache) busyCache.set(household, (cache = new Map()));
+  let ranges = cache.get(date);
+  if (!ranges) {
+    const swapped = household.busy.exceptions.map((x) => ({ ...x, kind: x.kind === "UNAVAILABLE" ? ("AVAILABLE" as const) : ("UNAVAILABLE" as const) }));
+    ranges = localRangesOn({ windows: household.busy.windows, exceptions: swapped }, date);
+    cache.set(date, ranges);
+  }
+  return ranges;
+}
+
+/** Whether the household is busy at some moment of [startMinute, endMinute) on a date (wall-clock time). */
+function busyAt(household: Household, date: string, startMinute: number, endMinute: number): boolean {
+  return busyRangesOn(household, date).some(([a, b]) => a < endMinute && startMinute < b);
+}
+
+function inQuietHours(quiet: PlannerInput["quietHours"], startMinute: number, endMinute: number): boolean {
+  const overlaps = (a: number, b: number) => startMinute < b && a < endMinute;
+  return quiet.startMinute <= quiet.endMinute ? overlaps(quiet.startMinute, quiet.endMinute) : overlaps(quiet.startMinute, DAY_MINUTES) || overlaps(0, quiet.endMinute);
+}
+
+/** Households that must attend an activity on a date (ROTA: none fixed yet). */
+function requiredOn(activity: Activity, households: Household[], date: string): Household[] {
+  if (activity.attendance === "ROTA") return [];
+  const ids = activity.attendance === "ALL" ? null : new Set(activity.attendance);
+  return households.filter((h) => (ids ? ids.has(h.id) : present(h, date)));
+}
+
+/**
+ * Every hard rule for one start (a local date and minute), named: inside the period, inside the
+ * space's opening hours, outside quiet hours, every required household present and free, and for
+ * a rota enough households free to take the duty. Returns the rules broken (empty: it fits).
+ */
+export function candidateReasons(input: PlannerInput, activity: Activity, date: string, minute: number): PlacementReason[] {
+  const reasons: PlacementReason[] = [];
+  const end = minute + activity.durationMinutes;
+  if (date < input.from || date >= input.to || end > DAY_MINUTES) reasons.push("OUTSIDE_PERIOD");
+  const space = input.spaces.find((s) => s.id === activity.spaceId);
+  if (space && !space.opening.some((w) => w.weekday === weekdayOf(date) && w.startMinute <= minute && end <= w.endMinute)) reasons.push("OUTSIDE_OPENING_HOURS");
+  if (inQuietHours(input.quietHours, minute, end)) reasons.push("QUIET_HOURS");
+  const required = requiredOn(activity, input.households, date);
+  if (Array.isArray(activity.attendance) && required.some((h) => !present(h, date))) reasons.push("ATTENDEE_ABSENT");
+  if (required.some((h) => present(h, date) && busyAt(h, date, minute, end))) reasons.push("ATTENDEE_BUSY");
+  if (activity.attendance === "ROTA") {
+    const free = freeHouseholds(input, date, minute, activity.durationMinutes);
+    if (free < (activity.householdsPerTurn ?? 1)) reasons.push("TOO_FEW_FREE_FOR_ROTA");
+  }
+  return reasons;
+}
+
+function freeHouseholds(input: PlannerInput, date: string, minute: number, duration: number): number {
+  return input.households.filter((h) => present(h, date) && !busyAt(h, date, minute, minute + duration)).length;
+}
+
+interface Candidate {
+  instance: number;
+  date: string;
+  minute: number;
+  start: number;
+  end: number;
+}
+
+export async function planHouse(input: PlannerInput): Promise<Plan> {
+  const slot = input.slotMinutes ?? 30;
+  const instances = input.activities.flatMap((a) => instancesOf(a, input.from, input.to));
+  const candidates: Candidate[] = [];
+  const rejected = instances.map(() => ({} as Partial<Record<PlacementReason, number>>));
+  const pinnedLeft = [...(input.pinned ?? [])];
+  const pinViolations: Plan["pinViolations"] = [];
+  const fixed = new Map<number, 0 | 1>();
+
+  instances.forEach((instance, i) => {
+    const activity = instance.activity;
+    // A pin inside this instance's window fixes it there, if it keeps the rules.
+    const pinIndex = pinnedLeft.findIndex((p) => p.activityId === activity.id && dateOf(p.start) >= instance.from && dateOf(p.start) < instance.to);
+    const pin = pinIndex >= 0 ? pinnedLeft.splice(pinIndex, 1)[0] : undefined;
+    for (let date = instance.from; date < instance.to; date = addDays(date, 1)) {
+      for (let minute = 0; minute + activity.durationMinutes <= DAY_MINUTES; minute += slot) {
+        const reasons = candidateReasons(input, activity, date, minute);
+        if (reasons.length > 0) {
+          for (const r of reasons) rejected[i]![r] = (rejected[i]![r] ?? 0) + 1;
+          continue;
+        }
+        const start = localStart(date, minute);
+        candidates.push({ instance: i, date, minute, start, end: start + activity.durationMinutes * MINUTE });
+      }
+    }
+    if (pin) {
+      const at = candidates.findIndex((c) => c.instance === i && c.start === pin.start);
+      if (at >= 0) fixed.set(at, 1);
+      else pinViolations.push({ activityId: activity.id, start: pin.start, reasons: explainStart(input, activity, pin.start) });
+    }
+  });
+  for (const pin of pinnedLeft) {
+    const activity = input.activities.find((a) => a.id === pin.activityId);
+    pinViolations.push({ activityId: pin.activityId, start: pin.start, reasons: activity ? explainStart(input, activity, pin.start) : ["OUTSIDE_PERIOD"] });
+  }
+
+  // --- stage 1: times --------------------------------------------------------------------------
+  const periodStart = localStart(input.from, 0);
+  const slotOf = (instant: number) => Math.floor((instant - periodStart) / (slot * MINUTE));
+  const previous = new Set((input.previous ?? []).map((p) => `${p.activityId}|${p.start}`));
+  const objective = candidates.map((c, k) => {
+    const activity = instances[c.instance]!.activity;
+    const preferred = activity.preferred;
+    const inPreferred = preferred && (!preferred.weekdays || preferred.weekdays.includes(weekdayOf(c.date))) && preferred.startMinute <= c.minute && c.minute + activity.durationMinutes <= preferred.endMinute;
+    // A tiny preference for earlier starts makes ties deterministic and plans readable.
+    // A rota is easier to share fairly at times when more households are free.
+    const roomForRota = activity.attendance === "ROTA" ? ROTA_ROOM * (freeHouseholds(input, c.date, c.minute, activity.durationMinutes) - (activity.householdsPerTurn ?? 1)) : 0;
+    return PLACE + (inPreferred ? PREFERRED : 0) + (previous.has(`${activity.id}|${c.start}`) ? STABLE : 0) + roomForRota - k * 1e-7;
+  });
+  const rows: BinaryRow[] = [];
+  const byInstance = new Map<number, number[]>();
+  candidates.forEach((c, k) => byInstance.set(c.instance, [...(byInstance.get(c.instance) ?? []), k]));
+  // oneStartPerOccurrence: an occurrence happens at most once.
+  for (const vars of byInstance.values()) rows.push({ vars, upper: 1 });
+  // Resources busy per slot: spaces, households required, and the rota/ALL exclusivity.
+  const usage = new Map<string, number[]>();
+  const use = (resource: string, c: Candidate, k: number) => {
+    for (let s = slotOf(c.start); s < slotOf(c.end - 1) + 1; s++) {
+      const key = `${resource}|${s}`;
+      const list = usage.get(key);
+      if (list) list.push(k);
+      else usage.set(key, [k]);
+    }
+  };
+  candidates.forEach((c, k) => {
+    const activity = instances[c.instance]!.activity;
+    // spaceNotDoubleBooked
+    if (activity.spaceId) use(`space:${activity.spaceId}`, c, k);
+    // householdInOnePlace
+    for (const h of requiredOn(activity, input.households, c.date)) use(`household:${h.id}`, c, k);
+    // dutiesNeverClash: rotas and all-house activities never overlap (see the header).
+    if (activity.attendance === "ROTA" || activity.attendance === "ALL") use("house", c, k);
+  });
+  for (const vars of usage.values()) if (vars.length > 1) rows.push({ vars, upper: 1 });
+  // minimumSpacing: two occurrences of an activity start at least minSpacingHours apart.
+  for (const activity of input.activities) {
+    const spacing = (activity.minSpacingHours ?? 0) * 60 * MINUTE;
+    if (spacing <= 0) continue;
+    const own = candidates.map((c, k) => ({ c, k })).filter(({ c }) => instances[c.instance]!.activity === activity).sort((a, b) => a.c.start - b.c.start);
+    // Every set of starts within one spacing of each other is a clique: at most one of it.
+    for (let a = 0; a < own.length; a++) {
+      const window = [own[a]!.k];
+      for (let b = a + 1; b < own.length && own[b]!.c.start - own[a]!.c.start < spacing; b++) window.push(own[b]!.k);
+      if (window.length > 1 && new Set(window.map((k) => candidates[k]!.instance)).size > 1) rows.push({ vars: window, upper: 1 });
+    }
+  }
+  const times = await solveBinaryProgram({ objective, rows, fixed, timeLimitSeconds: input.timeLimitSeconds ?? 10 });
+  if (!times.values) throw new Error("the planner found no plan (pinned occurrences contradict each other)");
+  const chosen = candidates.filter((_, k) => times.values![k]);
+  const placedInstances = new Set(chosen.map((c) => c.instance));
+  const unplaced: Unplaced[] = instances.flatMap((instance, i) =>
+    placedInstances.has(i) ? [] : [{ activityId: instance.activity.id, index: instance.index, windowFrom: instance.from, windowTo: instance.to, reasonCounts: rejected[i]!, clashing: byInstance.get(i)?.length ?? 0 }],
+  );
+
+  // --- stage 2: rotas --------------------------------------------------------------------------
+  const occurrences: PlannedOccurrence[] = chosen
+    .map((c) => ({ activityId: instances[c.instance]!.activity.id, index: instances[c.instance]!.index, start: c.start, end: c.end, spaceId: instances[c.instance]!.activity.spaceId, duty: [] as string[], pinned: [...fixed.keys()].some((k) => candidates[k] === c) }))
+    .sort((a, b) => a.start - b.start || a.activityId.localeCompare(b.activityId));
+  const { balance, repeated, optimal } = await assignRotas(input, occurrences);
+  return { occurrences, unplaced, pinViolations, rotaBalance: balance, repeatedDuties: repeated, optimal: times.optimal && optimal };
+}
+
+function dateOf(instant: number): string {
+  return new Date(instant).toLocaleDateString("sv-SE", { timeZone: "Europe/Rome" });
+}
+
+function minuteOf(instant: number): number {
+  const [h, m] = new Date(instant).toLocaleTimeString("en-GB", { timeZone: "Europe/Rome", hour12: false }).split(":").map(Number) as [number, number];
+  return (h % 24) * 60 + m;
+}
+
+/** The rules a start breaks, for a pin or a move the tutor asks for. */
+export function explainStart(input: PlannerInput, activity: Activity, start: number): PlacementReason[] {
+  if (localStart(dateOf(start), minuteOf(start)) !== start) return ["OUTSIDE_PERIOD"];
+  return candidateReasons(input, activity, dateOf(start), minuteOf(start));
+}
+
+/** Days a household is present in the period: its weight in the fair shares. */
+function presenceDays(household: Household, from: string, to: string): number {
+  let days = 0;
+  for (let d = from; d < to; d = addDays(d, 1)) if (present(household, d)) days++;
+  return days;
+}
+
+async function assignRotas(input: PlannerInput, occurrences: PlannedOccurrence[]) {
+  const balance: RotaBalance[] = [];
+  const repeated: Record<string, number> = {};
+  let optimal = true;
+  for (const activity of input.activities.filter((a) => a.attendance === "ROTA")) {
+    const own = occurrences.filter((o) => o.activityId === activity.id);
+    const perTurn = activity.householdsPerTurn ?? 1;
+    const history = input.rotaHistory?.[activity.id] ?? {};
+    // Fair share of each household in this period: the duties pro rata to presence.
+    const weights = input.households.map((h) => presenceDays(h, input.from, input.to));
+    const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
+    const duties = own.length * perTurn;
+    const share = input.households.map((h, i) => (history[h.id]?.share ?? 0) + (duties * weights[i]!) / totalWeight);
+    const before = input.households.map((h) => history[h.id]?.duties ?? 0);
+
+    // Variables: y(o, h) for the households free at o, then slack binaries.
+    const vars: { o: number; h: number }[] = [];
+    own.forEach((o, oi) =>
+      input.households.forEach((h, hi) => {
+        const date = dateOf(o.start);
+        const minute = minuteOf(o.start);
+        if (present(h, date) && !busyAt(h, date, minute, minute + (o.end - o.start) / MINUTE)) vars.push({ o: oi, h: hi });
+      }),
+    );
+    const objective: number[] = vars.map(() => 0);
+    const rows: BinaryRow[] = [];
+    const addSlack = (weight: number) => {
+      objective.push(-weight);
+      return objective.length - 1;
+    };
+    // dutyFilled: each occurrence gets its households on duty (a missing one costs a lot).
+    own.forEach((_, oi) => {
+      const here = vars.map((v, k) => ({ v, k })).filter(({ v }) => v.o === oi).map(({ k }) => k);
+      const missing = Array.from({ length: perTurn }, () => addSlack(10_000));
+      rows.push({ vars: [...here, ...missing], lower: perTurn, upper: perTurn });
+    });
+    // fairShare: duties so far plus these within one of the share (over by one or two costs, beyond much more).
+    input.households.forEach((_, hi) => {
+      const mine = vars.map((v, k) => ({ v, k })).filter(({ v }) => v.h === hi).map(({ k }) => k);
+      const upper = Math.ceil(share[hi]! - 1e-9) - before[hi]!;
+      const lower = Math.floor(share[hi]! + 1e-9) - before[hi]!;
+      // As many slack units as there are duties, so a plan always exists; each beyond the first costs ten times more.
+      const room = own.length * perTurn + 1;
+      const over = Array.from({ length: room }, (_, j) => addSlack(j === 0 ? 300 : 3000));
+      const under = Array.from({ length: room }, (_, j) => addSlack(j === 0 ? 300 : 3000));
+      rows.push({ vars: [...mine, ...over], coefs: [...mine.map(() => 1), ...over.map(() => -1)], upper });
+      rows.push({ vars: [...mine, ...under], coefs: [...mine.map(() => 1), ...under.map(() => 1)], lower });
+    });
+    // notTwiceInARow: the same household on two consecutive occurrences costs something.
+    const repeats: number[] = [];
+    for (let oi = 0; oi + 1 < own.length; oi++) {
+      input.households.forEach((_, hi) => {
+        const a = vars.findIndex((v) => v.o === oi && v.h === hi);
+        const b = vars.findIndex((v) => v.o === oi + 1 && v.h === hi);
+        if (a < 0 || b < 0) return;
+        const z = addSlack(50);
+        repeats.push(z);
+        rows.push({ vars: [a, b, z], coefs: [1, 1, -1], upper: 1 });
+      });
+    }
+    const result = await solveBinaryProgram({ objective, rows, timeLimitSeconds: input.timeLimitSeconds ?? 10 });
+    if (!result.values) throw new Error(`no rota for ${activity.id}`);
+    optimal &&= result.optimal;
+    vars.forEach((v, k) => {
+      if (result.values![k]) own[v.o]!.duty.push(input.households[v.h]!.id);
+    });
+    for (const o of own) o.duty.sort();
+    repeated[activity.id] = repeats.filter((z) => result.values![z]).length;
+    input.households.forEach((h, hi) => {
+      balance.push({ activityId: activity.id, householdId: h.id, duties: before[hi]! + own.filter((o) => o.duty.includes(h.id)).length, share: share[hi]! });
+    });
+  }
+  return { balance, repeated, optimal };
+}
