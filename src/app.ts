@@ -13,7 +13,7 @@ import { inProcessRunner, type JobRunner } from "./jobs/runner";
 import { executeMatchingRun } from "./matching/matching.service";
 import { calendarFor } from "./calendar/calendar.service";
 import { handleEventJob } from "./jobs/handlers";
-import { untilNextLocalHour } from "./offers/offers.jobs";
+import { untilNextLocalHour } from "./time/local-time";
 import type { Solve } from "./solver/solve";
 
 export interface AppOptions {

@@ -10,7 +10,8 @@ import { openDatabase } from "./db/database";
 import { loadDemoIfEmpty } from "./demo/seed";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
-import { reconcile, untilNextLocalHour } from "./offers/offers.jobs";
+import { untilNextLocalHour } from "./time/local-time";
+import { reconcile } from "./offers/offers.jobs";
 import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
 

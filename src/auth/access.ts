@@ -9,6 +9,13 @@ export function requireViewer(context: Pick<ServiceContext, "viewer">): Viewer {
   return context.viewer;
 }
 
+/** A signed-in citizen only: returns the viewer and their citizen record's id. */
+export function requireCitizen(context: Pick<ServiceContext, "viewer">): { viewer: Viewer; citizenId: string } {
+  const viewer = requireViewer(context);
+  if (viewer.role !== "CITIZEN" || !viewer.citizenId) throw new ForbiddenError();
+  return { viewer, citizenId: viewer.citizenId };
+}
+
 /** Staff only: returns the viewer and the territory they manage (null: every territory, for administrators). */
 export function requireStaff(context: Pick<ServiceContext, "viewer">): { viewer: Viewer; territoryId: string | null } {
   const viewer = requireViewer(context);

@@ -1,8 +1,7 @@
 // Citizens' iCalendar subscriptions: a secret token in the URL (only its hash is stored), one
 // live feed per citizen (a new one revokes the old), revocable at any time.
 import { createHash, randomBytes } from "node:crypto";
-import { ForbiddenError } from "../errors";
-import { requireViewer } from "../auth/access";
+import { requireCitizen } from "../auth/access";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { ServiceContext } from "../service-context";
 import { calendarFeed, type CalendarEntry } from "./ical.model";
@@ -11,15 +10,9 @@ const hashOf = (token: string) => createHash("sha256").update(token).digest("hex
 /** Past commitments stay in the feed this long. */
 const HISTORY_MS = 90 * 24 * 3_600_000;
 
-function requireCitizen(context: ServiceContext) {
-  const viewer = requireViewer(context);
-  if (viewer.role !== "CITIZEN" || !viewer.citizenId) throw new ForbiddenError();
-  return viewer.citizenId;
-}
-
 /** Makes a new feed URL for the signed-in citizen; any earlier one stops working. */
 export async function createCalendarFeed(context: ServiceContext) {
-  const citizenId = requireCitizen(context);
+  const { citizenId } = requireCitizen(context);
   const token = randomBytes(32).toString("base64url");
   await context.prisma.$transaction(async (tx) => {
     await tx.calendarFeed.updateMany({ where: { citizenId, revokedAt: null }, data: { revokedAt: context.now() } });
@@ -30,7 +23,7 @@ export async function createCalendarFeed(context: ServiceContext) {
 
 /** Stops every feed URL of the signed-in citizen; returns how many were live. */
 export async function revokeCalendarFeeds(context: ServiceContext) {
-  const citizenId = requireCitizen(context);
+  const { citizenId } = requireCitizen(context);
   const { count } = await context.prisma.calendarFeed.updateMany({ where: { citizenId, revokedAt: null }, data: { revokedAt: context.now() } });
   return count;
 }

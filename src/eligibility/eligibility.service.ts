@@ -8,7 +8,7 @@ import { reasonMessage } from "../i18n/reasons";
 import { commitmentHours, ledgerLine } from "../ledger/ledger.model";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
 import type { ServiceContext } from "../service-context";
-import { addDays, instantsOfLocalRange, weekdayOf } from "../time/local-time";
+import { addDays, instantsOfLocalRange, mondayOf } from "../time/local-time";
 import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "./eligibility.mapping";
 import { checkEligibility, type Eligibility, type EligibilityContext, type Reason } from "./eligibility.model";
 
@@ -27,7 +27,7 @@ export async function pactUsedMinutes(db: Db, pactIds: string[]): Promise<Map<st
 
 /** The ISO week (Monday to Sunday, local) around a date, as instants. */
 export function localWeekBounds(localDate: string): { start: Date; end: Date } {
-  const monday = addDays(localDate, 1 - weekdayOf(localDate));
+  const monday = mondayOf(localDate);
   const start = instantsOfLocalRange(monday, 0, 24 * 60)[0]!.start;
   const nextMonday = instantsOfLocalRange(addDays(monday, 7), 0, 24 * 60)[0]!.start;
   return { start: new Date(start), end: new Date(nextMonday) };

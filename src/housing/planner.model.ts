@@ -16,7 +16,7 @@
 // Simplification, on purpose: rota activities are not planned at the same time as one another or
 // as activities every household attends, so a duty household is never needed in two places.
 import { localRangesOn, type Availability, type WeeklyWindow } from "../time/availability";
-import { addDays, weekdayOf } from "../time/local-time";
+import { addDays, localDateOf as dateOf, localMinuteOf as minuteOf, mondayOf, weekdayOf } from "../time/local-time";
 import { localStart } from "../time/recurrence";
 import { solveBinaryProgram, type BinaryRow } from "../solver/binary-program";
 
@@ -143,7 +143,7 @@ export function instancesOf(activity: Activity, from: string, to: string): Insta
   if (activity.frequency.kind === "WEEKLY") {
     const step = 7 * Math.max(1, activity.frequency.everyWeeks);
     // Windows follow calendar weeks: the first runs from `from` to the end of its week.
-    const firstMonday = addDays(from, 1 - weekdayOf(from));
+    const firstMonday = mondayOf(from);
     for (let start = firstMonday, index = 0; start < to; start = addDays(start, step), index++) {
       const windowFrom = start < from ? from : start;
       const end = addDays(start, step);
@@ -281,7 +281,11 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
   });
   const rows: BinaryRow[] = [];
   const byInstance = new Map<number, number[]>();
-  candidates.forEach((c, k) => byInstance.set(c.instance, [...(byInstance.get(c.instance) ?? []), k]));
+  candidates.forEach((c, k) => {
+    const list = byInstance.get(c.instance);
+    if (list) list.push(k);
+    else byInstance.set(c.instance, [k]);
+  });
   // oneStartPerOccurrence: an occurrence happens at most once.
   for (const vars of byInstance.values()) rows.push({ vars, upper: 1 });
   // Resources busy per slot: spaces, households required, and the rota/ALL exclusivity.
@@ -330,15 +334,6 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
     .sort((a, b) => a.start - b.start || a.activityId.localeCompare(b.activityId));
   const { balance, repeated, optimal } = await assignRotas(input, occurrences);
   return { occurrences, unplaced, pinViolations, rotaBalance: balance, repeatedDuties: repeated, optimal: times.optimal && optimal };
-}
-
-function dateOf(instant: number): string {
-  return new Date(instant).toLocaleDateString("sv-SE", { timeZone: "Europe/Rome" });
-}
-
-function minuteOf(instant: number): number {
-  const [h, m] = new Date(instant).toLocaleTimeString("en-GB", { timeZone: "Europe/Rome", hour12: false }).split(":").map(Number) as [number, number];
-  return (h % 24) * 60 + m;
 }
 
 /** The rules a start breaks, for a pin or a move the tutor asks for. */

@@ -1,18 +1,16 @@
 // The weekly matching workflow: compile a territory's week, solve it in a job, keep the input
 // and the output so a result can be reproduced, and let coordinators pin or exclude pairs.
 import { createHash } from "node:crypto";
-import { DateTime } from "luxon";
 import { assertInTerritory, requireStaff } from "../auth/access";
 import { fromDbDate, toDbDate } from "../db/dates";
 import { ConflictError, InputError, NotFoundError } from "../errors";
 import type { PrismaClient } from "../generated/prisma/client";
-import type { JobRunner } from "../jobs/runner";
 import type { ServiceContext } from "../service-context";
 import type { MatchingSolution } from "../solver/problem";
 import { solveMatching, type Solve } from "../solver/solve";
 import { notify } from "../notifications/notifications.service";
 import { afterOffers, occurrenceParams } from "../offers/offers.jobs";
-import { weekdayOf } from "../time/local-time";
+import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { loadWeek } from "./matching.repository";
@@ -129,12 +127,6 @@ export async function decidePair(context: ServiceContext, input: { occurrenceId:
   return { weekStart };
 }
 
-function mondayOf(isoDate: string): string {
-  const d = new Date(`${isoDate}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - (weekdayOf(isoDate) - 1));
-  return d.toISOString().slice(0, 10);
-}
-
 /**
  * Publishes a finished run: every proposed assignment becomes an offer to the citizen, with a
  * response deadline (never after the occurrence starts). Pairs already committed or already
@@ -191,7 +183,7 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
  * not changed gets the same run, and the notification is keyed by territory and week.
  */
 export async function prepareDraftRuns(deps: Pick<ServiceContext, "prisma" | "jobs" | "now">) {
-  const nextMonday = DateTime.fromJSDate(deps.now(), { zone: "Europe/Rome" }).startOf("week").plus({ weeks: 1 }).toISODate()!;
+  const nextMonday = addDays(mondayOf(localDateOf(deps.now().getTime())), 7);
   const territories = await deps.prisma.territory.findMany({ select: { id: true } });
   for (const territory of territories) {
     const coordinators = await deps.prisma.user.findMany({ where: { role: "COORDINATOR", territoryId: territory.id }, orderBy: { createdAt: "asc" } });

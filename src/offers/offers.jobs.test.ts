@@ -1,6 +1,6 @@
 // The in-process schedule's clock: wall-clock hours in Rome, across daylight-saving changes.
 import { describe, expect, it } from "vitest";
-import { untilNextLocalHour } from "./offers.jobs";
+import { untilNextLocalHour } from "../time/local-time";
 
 const at = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
 

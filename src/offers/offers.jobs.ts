@@ -2,7 +2,7 @@
 // seats, commitment reminders, pact expiry warnings, reconciliation on start. Every handler reads
 // the rows it is about, checks the job is still due, and is idempotent: notifications have keys,
 // state changes are guarded by the current status.
-import { DateTime } from "luxon";
+import { mondayOf } from "../time/local-time";
 import { fromDbDate } from "../db/dates";
 import type { PrismaClient } from "../generated/prisma/client";
 import { afterCommit, type JobRunner } from "../jobs/runner";
@@ -69,10 +69,6 @@ export function occurrenceParams(occurrence: OccurrenceForText) {
   return { task: occurrence.task.title, when: occurrence.startsAt.toISOString(), place: occurrence.task.remote ? "remote" : (occurrence.task.municipality?.name ?? "-") };
 }
 
-async function userOfCitizen(deps: JobDeps, citizenId: string) {
-  return (await deps.prisma.citizen.findUnique({ where: { id: citizenId }, select: { userId: true } }))?.userId ?? null;
-}
-
 // --- handlers -----------------------------------------------------------------------------------
 
 /** The deadline passed without an answer: the offer expires, the citizen is told, the seat is offered again. */
@@ -123,7 +119,7 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
   // an offer is only an offer, and accepting it checks every rule again under the locks.
   const before = await deps.prisma.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
   if (!before || before.status === "CANCELLED" || before.status === "DONE" || before.startsAt <= deps.now()) return;
-  const weekStart = DateTime.fromISO(fromDbDate(before.localDate), { zone: "Europe/Rome" }).startOf("week").toISODate()!;
+  const weekStart = mondayOf(fromDbDate(before.localDate));
   const week = await loadWeek(deps.prisma, before.task.territoryId, weekStart);
   const compiled = compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
 
@@ -229,16 +225,4 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
     select: { id: true },
   });
   for (const occurrence of freed) await afterCommit(() => deps.jobs.schedule({ kind: "fill-seats", occurrenceId: occurrence.id }));
-}
-
-/**
- * Milliseconds from `now` to the next `hour`:00 in Rome, on any day or on the given ISO weekday
- * (1 = Monday): the in-process runner's daily scan and weekly draft. Wall-clock time, so the
- * hour stays 08:00 across daylight-saving changes.
- */
-export function untilNextLocalHour(now: Date, hour: number, weekday?: number): number {
-  const local = DateTime.fromJSDate(now, { zone: "Europe/Rome" });
-  let next = local.set({ hour, minute: 0, second: 0, millisecond: 0 });
-  while (next <= local || (weekday !== undefined && next.weekday !== weekday)) next = next.plus({ days: 1 }).set({ hour, minute: 0, second: 0, millisecond: 0 });
-  return next.toMillis() - now.getTime();
 }

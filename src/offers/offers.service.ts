@@ -1,7 +1,7 @@
 // The citizen's side of offers (list, accept, decline) and the coordinator's cancellation of an
 // occurrence. Services are the transaction boundary; jobs are scheduled after the commit.
-import { requireStaff, requireViewer } from "../auth/access";
-import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
+import { requireCitizen, requireStaff } from "../auth/access";
+import { ConflictError, InputError, NotFoundError } from "../errors";
 import { commitWithinRules } from "../ledger/ledger.service";
 import { notify } from "../notifications/notifications.service";
 import type { ServiceContext } from "../service-context";
@@ -15,12 +15,6 @@ const offerInclude = {
     },
   },
 } as const;
-
-function requireCitizen(context: ServiceContext) {
-  const viewer = requireViewer(context);
-  if (viewer.role !== "CITIZEN" || !viewer.citizenId) throw new ForbiddenError();
-  return { viewer, citizenId: viewer.citizenId };
-}
 
 /** The signed-in citizen's offers: open ones first (by deadline), then the last answered ones. */
 export async function myOffers(context: ServiceContext, options: { openOnly: boolean }) {

@@ -55,7 +55,6 @@ export interface HighsRunOptions {
 export async function solveWithHighs(component: Component, options: HighsRunOptions): Promise<BackendResult & { values?: Float64Array; seatPrices?: Float64Array }> {
   const h = await highs();
   const P = component.pairs.length;
-  const C = component.citizenIds.length;
   // Each citizen's load is split into segments between the fairness thresholds (the last one
   // ends at the capacity). The first segment costs nothing and needs no column: one row per
   // citizen says load - (penalised segments) <= free minutes. With growing weights the LP fills

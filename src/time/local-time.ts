@@ -34,9 +34,31 @@ export function addDays(isoDate: string, days: number): string {
   return DateTime.fromISO(isoDate, { zone: "UTC" }).plus({ days }).toISODate()!;
 }
 
+/** Monday of the ISO week a date falls in. */
+export function mondayOf(isoDate: string): string {
+  return addDays(isoDate, 1 - weekdayOf(isoDate));
+}
+
 /** The local calendar date of an instant. */
 export function localDateOf(instant: number, zone = ZONE): string {
   return DateTime.fromMillis(instant, { zone }).toISODate()!;
+}
+
+/** The local wall-clock minute of the day (0-1439) of an instant. */
+export function localMinuteOf(instant: number, zone = ZONE): number {
+  const local = DateTime.fromMillis(instant, { zone });
+  return local.hour * 60 + local.minute;
+}
+
+/**
+ * Milliseconds from `now` to the next `hour`:00 local time, on any day or on the given ISO
+ * weekday (1 = Monday): wall-clock time, so the hour stays the same across daylight saving.
+ */
+export function untilNextLocalHour(now: Date, hour: number, weekday?: number, zone = ZONE): number {
+  const local = DateTime.fromJSDate(now, { zone });
+  let next = local.set({ hour, minute: 0, second: 0, millisecond: 0 });
+  while (next <= local || (weekday !== undefined && next.weekday !== weekday)) next = next.plus({ days: 1 }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  return next.toMillis() - now.getTime();
 }
 
 /** Whether a wall-clock time exists on a date (it does not inside the spring-forward gap). */

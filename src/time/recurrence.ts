@@ -7,7 +7,7 @@
 // cancelled dates are removed, as EXDATE does.
 import { DateTime } from "luxon";
 import { InputError } from "../errors";
-import { addDays, weekdayOf, ZONE } from "./local-time";
+import { addDays, mondayOf, weekdayOf, ZONE } from "./local-time";
 
 export type Schedule =
   | { kind: "ONE_OFF"; date: string; startMinute: number; durationMinutes: number }
@@ -57,7 +57,6 @@ function occurrenceAt(isoDate: string, startMinute: number, durationMinutes: num
 
 /** Mondays are the start of ISO weeks; the number of whole weeks between the weeks of two dates. */
 function weeksBetween(fromDate: string, toDate: string): number {
-  const mondayOf = (d: string) => addDays(d, 1 - weekdayOf(d));
   return Math.round((Date.parse(mondayOf(toDate)) - Date.parse(mondayOf(fromDate))) / (7 * 86_400_000));
 }
 
