@@ -3,8 +3,8 @@
 // within one (pro rata for a household moving in), pins kept or explained, stability on a
 // re-plan, and the fairness bound held over three consecutive months.
 import { describe, expect, it } from "vitest";
-import { availableIntervals } from "../time/availability";
-import { planHouse, type Activity, type Household, type Plan, type PlannerInput } from "./planner.model";
+import { checkHardRules, local } from "../../test/helpers/housing-rules";
+import { explainMove, planHouse, type Activity, type Household, type Plan, type PlannerInput } from "./planner.model";
 
 const every = (weekdays: number[], startMinute: number, endMinute: number) => weekdays.map((weekday) => ({ weekday, startMinute, endMinute }));
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -38,54 +38,6 @@ function house(from: string, to: string, extra: Partial<PlannerInput> = {}): Pla
     activities,
     ...extra,
   };
-}
-
-const local = (instant: number) => {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Rome", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date(instant));
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return { date: `${get("year")}-${get("month")}-${get("day")}`, minute: Number(get("hour")) * 60 + Number(get("minute")), weekday: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1 };
-};
-
-/** Every hard rule, checked on the plan without the planner's code. */
-function checkHardRules(input: PlannerInput, plan: Plan) {
-  const present = (h: Household, date: string) => (!h.moveIn || h.moveIn <= date) && (!h.moveOut || date < h.moveOut);
-  const busy = (h: Household, start: number, end: number) => availableIntervals(h.busy, start, end).some((i) => i.start < end && i.end > start);
-  const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-  const attendees = (o: Plan["occurrences"][number]) => {
-    const activity = input.activities.find((a) => a.id === o.activityId)!;
-    if (activity.attendance === "ROTA") return o.duty;
-    if (activity.attendance === "ALL") return input.households.filter((h) => present(h, local(o.start).date)).map((h) => h.id);
-    return activity.attendance;
-  };
-  for (const o of plan.occurrences) {
-    const activity = input.activities.find((a) => a.id === o.activityId)!;
-    const { date, minute, weekday } = local(o.start);
-    const endMinute = minute + activity.durationMinutes;
-    expect(date >= input.from && date < input.to).toBe(true);
-    expect(o.end - o.start).toBe(activity.durationMinutes * 60_000);
-    if (activity.spaceId) {
-      const space = input.spaces.find((s) => s.id === activity.spaceId)!;
-      expect(space.opening.some((w) => w.weekday === weekday && w.startMinute <= minute && endMinute <= w.endMinute), `${o.activityId} at ${date} ${minute} in opening hours`).toBe(true);
-    }
-    expect(minute >= 7 * 60 && endMinute <= 22 * 60, `${o.activityId} outside quiet hours`).toBe(true);
-    for (const id of attendees(o)) {
-      const h = input.households.find((x) => x.id === id)!;
-      expect(present(h, date) && !busy(h, o.start, o.end), `${id} free for ${o.activityId} on ${date}`).toBe(true);
-    }
-    if (activity.attendance === "ROTA") expect(o.duty).toHaveLength(activity.householdsPerTurn ?? 1);
-  }
-  for (const a of plan.occurrences) {
-    for (const b of plan.occurrences) {
-      if (a === b || !overlap(a, b)) continue;
-      if (a.spaceId) expect(a.spaceId, "a space holds one activity at a time").not.toBe(b.spaceId);
-      const shared = attendees(a).filter((h) => attendees(b).includes(h));
-      expect(shared, `${a.activityId} and ${b.activityId} share households at the same time`).toEqual([]);
-    }
-  }
-  for (const activity of input.activities) {
-    const starts = plan.occurrences.filter((o) => o.activityId === activity.id).map((o) => o.start).sort((x, y) => x - y);
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual((activity.minSpacingHours ?? 0) * 3_600_000);
-  }
 }
 
 describe("shared-housing planner", () => {
@@ -135,6 +87,46 @@ describe("shared-housing planner", () => {
     checkHardRules(input, pinned);
   });
 
+  it("checks a move against the same rules and the plan's other occurrences", () => {
+    const scheduled = plan.occurrences.map((o, i) => ({ ...o, id: String(i) }));
+    const find = (activityId: string, n = 0) => scheduled.filter((o) => o.activityId === activityId)[n]!;
+    const italian = find("italian");
+    const meeting = find("meeting");
+    const meal = find("meal");
+    const cleaning = find("cleaning");
+    // Where it already is: allowed.
+    expect(explainMove(input, scheduled, italian, italian.start)).toEqual([]);
+    // Onto the house meeting: same room, same households.
+    expect(explainMove(input, scheduled, italian, meeting.start)).toEqual(expect.arrayContaining(["SPACE_DOUBLE_BOOKED", "HOUSEHOLD_DOUBLE_BOOKED"]));
+    // A cleaning turn onto a shared meal: two rotas at once.
+    expect(explainMove(input, scheduled, cleaning, meal.start)).toContain("DUTIES_CLASH");
+    // A meal one day after another meal: closer than its 48 hours.
+    expect(explainMove(input, scheduled, find("meal", 1), meal.start + 24 * 3_600_000)).toContain("TOO_CLOSE_TO_SAME_ACTIVITY");
+    // A meal moved to a weekday morning: its duty households are at work or school.
+    const monday = Date.parse("2027-03-22T09:00:00+01:00");
+    expect(explainMove(input, scheduled, meal, monday)).toContain("ATTENDEE_BUSY");
+  });
+
+  it("moves rota turns to times a short household is free rather than leave it under its share", async () => {
+    // h3 works every evening but Sunday; meals prefer weekday evenings. Turns only at preferred
+    // times would leave h3 with none of its two; fairness wins over the preference.
+    const evenings = house("2027-03-01", "2027-03-22", {
+      households: [
+        { id: "h1", busy: { windows: [], exceptions: [] } },
+        { id: "h2", busy: { windows: [], exceptions: [] } },
+        { id: "h3", busy: { windows: every([1, 2, 3, 4, 5, 6], 16 * 60, 23 * 60), exceptions: [] } },
+      ],
+      activities: [{ id: "meal", spaceId: "kitchen", durationMinutes: 120, attendance: "ROTA", householdsPerTurn: 1, frequency: { kind: "TIMES", times: 6 }, preferred: { weekdays: WEEKDAYS, startMinute: 19 * 60, endMinute: 21 * 60 } }],
+    });
+    const result = await planHouse(evenings);
+    checkHardRules(evenings, result);
+    for (const b of result.rotaBalance) expect(Math.abs(b.duties - b.share), b.householdId).toBeLessThan(1);
+    expect(result.rotaBalance.find((b) => b.householdId === "h3")!.duties).toBe(2);
+    // The rest keep their preferred weekday evenings.
+    const preferred = result.occurrences.filter((o) => WEEKDAYS.includes(local(o.start).weekday) && local(o.start).minute >= 19 * 60);
+    expect(preferred.length).toBeGreaterThanOrEqual(4);
+  });
+
   it("says why an occurrence cannot be placed", async () => {
     const impossible: Activity = { id: "late", spaceId: "living", durationMinutes: 60, attendance: "ALL", frequency: { kind: "TIMES", times: 1 }, preferred: null };
     // Everyone busy all day every day: nothing fits.
@@ -152,13 +144,18 @@ describe("shared-housing planner", () => {
   it("holds the fairness bound over three consecutive months, counting earlier duties", async () => {
     const months = [["2027-03-01", "2027-03-29"], ["2027-03-29", "2027-04-26"], ["2027-04-26", "2027-05-24"]] as const;
     let history: NonNullable<PlannerInput["rotaHistory"]> = {};
+    let lastDuty: NonNullable<PlannerInput["lastDuty"]> = {};
     for (const [from, to] of months) {
-      const month = house(from, to, { rotaHistory: history });
+      const month = house(from, to, { rotaHistory: history, lastDuty });
       const result = await planHouse(month);
       checkHardRules(month, result);
       for (const b of result.rotaBalance) expect(Math.abs(b.duties - b.share), `${from} ${b.activityId} ${b.householdId}`).toBeLessThan(1);
       history = {};
       for (const b of result.rotaBalance) (history[b.activityId] ??= {})[b.householdId] = { duties: b.duties, share: b.share };
+      // Nobody opens a month with the duty they closed the last one with (cleaning: one of three or four free).
+      const cleaning = result.occurrences.filter((o) => o.activityId === "cleaning");
+      if (lastDuty.cleaning) expect(cleaning[0]!.duty.filter((h) => lastDuty.cleaning!.includes(h))).toEqual([]);
+      lastDuty = { cleaning: cleaning.at(-1)!.duty, meal: result.occurrences.filter((o) => o.activityId === "meal").at(-1)!.duty };
     }
   });
 });

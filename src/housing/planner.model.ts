@@ -9,8 +9,9 @@
 //      preferred windows and stability against the previous plan are soft.
 //   2. Rotas: each placed occurrence of a rota activity gets its duty households among those
 //      present and free then. Each household's duties stay within one of its fair share (the
-//      occurrences times its presence, pro rata to move-in and move-out, counting earlier periods),
-//      and nobody takes the same duty twice in a row where it can be avoided. Both are soft with
+//      duties of each occurrence split among the households living there that day, so move-ins
+//      and move-outs count pro rata; earlier periods count too), and nobody takes the same duty
+//      twice in a row where it can be avoided. Both are soft with
 //      heavy weights, so a plan always comes out and any excess is reported.
 //
 // Simplification, on purpose: rota activities are not planned at the same time as one another or
@@ -73,11 +74,16 @@ export interface PlannerInput {
   previous?: { activityId: string; start: number }[];
   /** Duties and fair shares of earlier periods, per rota activity and household. */
   rotaHistory?: Record<string, Record<string, { duties: number; share: number }>>;
+  /** Per rota activity, the households on the last duty before the period. */
+  lastDuty?: Record<string, string[]>;
   timeLimitSeconds?: number;
 }
 
 /** The hard rules a start can break, one named check each (see `candidateReasons`). */
 export type PlacementReason = "OUTSIDE_PERIOD" | "OUTSIDE_OPENING_HOURS" | "QUIET_HOURS" | "ATTENDEE_ABSENT" | "ATTENDEE_BUSY" | "TOO_FEW_FREE_FOR_ROTA";
+
+/** What a move can clash with among the other occurrences of the plan (see `explainMove`). */
+export type ClashReason = "SPACE_DOUBLE_BOOKED" | "HOUSEHOLD_DOUBLE_BOOKED" | "DUTIES_CLASH" | "TOO_CLOSE_TO_SAME_ACTIVITY";
 
 export interface PlannedOccurrence {
   activityId: string;
@@ -123,6 +129,8 @@ export interface Plan {
 }
 
 const MINUTE = 60_000;
+/** Longest minimum spacing an activity may ask for: four weeks. */
+export const MAX_SPACING_HOURS = 24 * 28;
 const DAY_MINUTES = 1440;
 const PLACE = 1000;
 const PREFERRED = 20;
@@ -160,7 +168,7 @@ export function instancesOf(activity: Activity, from: string, to: string): Insta
   return instances;
 }
 
-function present(household: Household, date: string): boolean {
+function present(household: Pick<Household, "moveIn" | "moveOut">, date: string): boolean {
   return (!household.moveIn || household.moveIn <= date) && (!household.moveOut || date < household.moveOut);
 }
 
@@ -219,7 +227,11 @@ export function candidateReasons(input: PlannerInput, activity: Activity, date: 
 }
 
 function freeHouseholds(input: PlannerInput, date: string, minute: number, duration: number): number {
-  return input.households.filter((h) => present(h, date) && !busyAt(h, date, minute, minute + duration)).length;
+  return freeHouseholdIds(input, date, minute, duration).length;
+}
+
+function freeHouseholdIds(input: PlannerInput, date: string, minute: number, duration: number): string[] {
+  return input.households.filter((h) => present(h, date) && !busyAt(h, date, minute, minute + duration)).map((h) => h.id);
 }
 
 interface Candidate {
@@ -305,9 +317,34 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
     // householdInOnePlace
     for (const h of requiredOn(activity, input.households, c.date)) use(`household:${h.id}`, c, k);
     // dutiesNeverClash: rotas and all-house activities never overlap (see the header).
-    if (activity.attendance === "ROTA" || activity.attendance === "ALL") use("house", c, k);
+    if (houseWide(activity)) use("house", c, k);
   });
   for (const vars of usage.values()) if (vars.length > 1) rows.push({ vars, upper: 1 });
+  // rotaKeepsItsHouseholds: an activity with required households and a rota turn at the same
+  // time cannot both be planned if the turn would be left with too few free households. (Rota
+  // turns exclude each other per slot, so one row per slot and such activity covers every pair.)
+  const slotsOf = (c: Candidate) => Array.from({ length: slotOf(c.end - 1) - slotOf(c.start) + 1 }, (_, i) => slotOf(c.start) + i);
+  const rotaBySlot = new Map<number, { k: number; free: string[]; perTurn: number }[]>();
+  candidates.forEach((c, k) => {
+    const activity = instances[c.instance]!.activity;
+    if (activity.attendance !== "ROTA") return;
+    const entry = { k, free: freeHouseholdIds(input, c.date, c.minute, activity.durationMinutes), perTurn: activity.householdsPerTurn ?? 1 };
+    for (const s of slotsOf(c)) {
+      const list = rotaBySlot.get(s);
+      if (list) list.push(entry);
+      else rotaBySlot.set(s, [entry]);
+    }
+  });
+  candidates.forEach((c, k) => {
+    const activity = instances[c.instance]!.activity;
+    if (activity.attendance === "ROTA" || activity.attendance === "ALL") return;
+    const required = new Set(requiredOn(activity, input.households, c.date).map((h) => h.id));
+    if (required.size === 0) return;
+    for (const s of slotsOf(c)) {
+      const starved = (rotaBySlot.get(s) ?? []).filter((r) => r.free.filter((h) => !required.has(h)).length < r.perTurn).map((r) => r.k);
+      if (starved.length > 0) rows.push({ vars: [k, ...starved], upper: 1 });
+    }
+  });
   // minimumSpacing: two occurrences of an activity start at least minSpacingHours apart.
   for (const activity of input.activities) {
     const spacing = (activity.minSpacingHours ?? 0) * 60 * MINUTE;
@@ -320,21 +357,68 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
       if (window.length > 1 && new Set(window.map((k) => candidates[k]!.instance)).size > 1) rows.push({ vars: window, upper: 1 });
     }
   }
-  const times = await solveBinaryProgram({ objective, rows, fixed, timeLimitSeconds: input.timeLimitSeconds ?? 10 });
-  if (!times.values) throw new Error("the planner found no plan (pinned occurrences contradict each other)");
-  const chosen = candidates.filter((_, k) => times.values![k]);
-  const placedInstances = new Set(chosen.map((c) => c.instance));
-  const unplaced: Unplaced[] = instances.flatMap((instance, i) =>
-    placedInstances.has(i) ? [] : [{ activityId: instance.activity.id, index: instance.index, windowFrom: instance.from, windowTo: instance.to, reasonCounts: rejected[i]!, clashing: byInstance.get(i)?.length ?? 0 }],
-  );
+  // Stage 1 then stage 2. When a rota leaves a household a turn or more short of its share
+  // (its turns fell at times it is busy), stage 1 is solved again asking, softly, for enough of
+  // the rota's turns at times that household is free to reach its share (rotaTurnsWhenFree); a
+  // few rounds at most, and the fairest plan wins.
+  const needs = new Map<string, Map<string, number>>();
+  const freeAt = new Map<number, Set<string>>();
+  const freeOf = (k: number) => {
+    let free = freeAt.get(k);
+    if (!free) {
+      const c = candidates[k]!;
+      freeAt.set(k, (free = new Set(freeHouseholdIds(input, c.date, c.minute, instances[c.instance]!.activity.durationMinutes))));
+    }
+    return free;
+  };
+  let best: Plan | null = null;
+  for (let round = 0; round < FAIRNESS_ROUNDS; round++) {
+    const program = { objective: [...objective], rows: [...rows] };
+    for (const [activityId, households] of needs) {
+      for (const [householdId, need] of households) {
+        const vars = candidates.flatMap((c, k) => (instances[c.instance]!.activity.id === activityId && freeOf(k).has(householdId) ? [k] : []));
+        const slack = Array.from({ length: need }, () => program.objective.push(-FAIRNESS_PENALTY) - 1);
+        program.rows.push({ vars: [...vars, ...slack], lower: need });
+      }
+    }
+    const times = await solveBinaryProgram({ ...program, fixed, timeLimitSeconds: input.timeLimitSeconds ?? 10 });
+    if (!times.values) throw new Error("the planner found no plan (pinned occurrences contradict each other)");
+    const chosen = candidates.filter((_, k) => times.values![k]);
+    const placedInstances = new Set(chosen.map((c) => c.instance));
+    const unplaced: Unplaced[] = instances.flatMap((instance, i) =>
+      placedInstances.has(i) ? [] : [{ activityId: instance.activity.id, index: instance.index, windowFrom: instance.from, windowTo: instance.to, reasonCounts: rejected[i]!, clashing: byInstance.get(i)?.length ?? 0 }],
+    );
 
-  // --- stage 2: rotas --------------------------------------------------------------------------
-  const occurrences: PlannedOccurrence[] = chosen
-    .map((c) => ({ activityId: instances[c.instance]!.activity.id, index: instances[c.instance]!.index, start: c.start, end: c.end, spaceId: instances[c.instance]!.activity.spaceId, duty: [] as string[], pinned: [...fixed.keys()].some((k) => candidates[k] === c) }))
-    .sort((a, b) => a.start - b.start || a.activityId.localeCompare(b.activityId));
-  const { balance, repeated, optimal } = await assignRotas(input, occurrences);
-  return { occurrences, unplaced, pinViolations, rotaBalance: balance, repeatedDuties: repeated, optimal: times.optimal && optimal };
+    // --- stage 2: rotas ------------------------------------------------------------------------
+    const occurrences: PlannedOccurrence[] = chosen
+      .map((c) => ({ activityId: instances[c.instance]!.activity.id, index: instances[c.instance]!.index, start: c.start, end: c.end, spaceId: instances[c.instance]!.activity.spaceId, duty: [] as string[], pinned: [...fixed.keys()].some((k) => candidates[k] === c) }))
+      .sort((a, b) => a.start - b.start || a.activityId.localeCompare(b.activityId));
+    const { balance, repeated, optimal } = await assignRotas(input, occurrences);
+    const plan: Plan = { occurrences, unplaced, pinViolations, rotaBalance: balance, repeatedDuties: repeated, optimal: times.optimal && optimal };
+    if (!best || unfairness(plan) < unfairness(best) || (unfairness(plan) === unfairness(best) && plan.unplaced.length < best.unplaced.length)) best = plan;
+    const short = balance.filter((b) => b.share - b.duties >= 1);
+    if (short.length === 0 || plan.unplaced.length > best.unplaced.length) break;
+    for (const b of short) {
+      // Fewest turns in this period for |turns - share| < 1, earlier periods counted.
+      const need = Math.floor(b.share + 1e-9) - (input.rotaHistory?.[b.activityId]?.[b.householdId]?.duties ?? 0);
+      const perActivity = needs.get(b.activityId) ?? new Map<string, number>();
+      perActivity.set(b.householdId, Math.max(perActivity.get(b.householdId) ?? 0, need));
+      needs.set(b.activityId, perActivity);
+    }
+  }
+  return best!;
 }
+
+/** Rounds of stage 1 and 2 at most when a rota comes out unfair (see planHouse). */
+const FAIRNESS_ROUNDS = 3;
+/** Per rota turn a household cannot take: more than a preferred window, far less than placing an occurrence. */
+const FAIRNESS_PENALTY = 60;
+
+/** How far a plan's rotas are from fair: the turns beyond one of each share, summed. */
+function unfairness(plan: Plan): number {
+  return plan.rotaBalance.reduce((sum, b) => sum + Math.max(0, Math.abs(b.duties - b.share) - 1 + 1e-9), 0);
+}
+
 
 /** The rules a start breaks, for a pin or a move the tutor asks for. */
 export function explainStart(input: PlannerInput, activity: Activity, start: number): PlacementReason[] {
@@ -342,11 +426,63 @@ export function explainStart(input: PlannerInput, activity: Activity, start: num
   return candidateReasons(input, activity, dateOf(start), minuteOf(start));
 }
 
-/** Days a household is present in the period: its weight in the fair shares. */
-function presenceDays(household: Household, from: string, to: string): number {
-  let days = 0;
-  for (let d = from; d < to; d = addDays(d, 1)) if (present(household, d)) days++;
-  return days;
+/** The households an occurrence needs: its duty for a rota, else those required on its date. */
+function attendeesOf(input: PlannerInput, o: { activityId: string; start: number; duty: string[] }): string[] {
+  const activity = input.activities.find((a) => a.id === o.activityId);
+  if (!activity) return [];
+  return activity.attendance === "ROTA" ? o.duty : requiredOn(activity, input.households, dateOf(o.start)).map((h) => h.id);
+}
+
+/** Activities that take the whole house's attention: rotas and those everyone attends. */
+const houseWide = (activity: Activity) => activity.attendance === "ROTA" || activity.attendance === "ALL";
+
+/**
+ * Why an occurrence cannot move to a start, against the same rules the planner keeps: the rules
+ * of the start itself (`explainStart`), its duty households free then, and no clash with the
+ * plan's other occurrences (a space or a household in two places, two house-wide activities at
+ * once, two occurrences of an activity closer than its spacing). Empty: the move is allowed.
+ */
+export function explainMove(
+  input: PlannerInput,
+  others: { id: string; activityId: string; start: number; end: number; duty: string[] }[],
+  moving: { id: string; activityId: string; duty: string[] },
+  start: number,
+): (PlacementReason | ClashReason)[] {
+  const activity = input.activities.find((a) => a.id === moving.activityId);
+  if (!activity) return ["OUTSIDE_PERIOD"];
+  const reasons: (PlacementReason | ClashReason)[] = explainStart(input, activity, start);
+  const end = start + activity.durationMinutes * MINUTE;
+  const date = dateOf(start);
+  const minute = minuteOf(start);
+  if (activity.attendance === "ROTA") {
+    const duty = moving.duty.map((id) => input.households.find((h) => h.id === id));
+    if (duty.some((h) => !h || !present(h, date) || busyAt(h, date, minute, minute + activity.durationMinutes))) reasons.push("ATTENDEE_BUSY");
+  }
+  const mine = attendeesOf(input, { activityId: activity.id, start, duty: moving.duty });
+  const spacing = (activity.minSpacingHours ?? 0) * 60 * MINUTE;
+  for (const other of others) {
+    if (other.id === moving.id) continue;
+    const otherActivity = input.activities.find((a) => a.id === other.activityId);
+    if (!otherActivity) continue;
+    if (otherActivity.id === activity.id && Math.abs(other.start - start) < spacing) reasons.push("TOO_CLOSE_TO_SAME_ACTIVITY");
+    if (!(other.start < end && start < other.end)) continue;
+    if (activity.spaceId && otherActivity.spaceId === activity.spaceId) reasons.push("SPACE_DOUBLE_BOOKED");
+    if (houseWide(activity) && houseWide(otherActivity)) reasons.push("DUTIES_CLASH");
+    const theirs = attendeesOf(input, other);
+    if (mine.some((h) => theirs.includes(h))) reasons.push("HOUSEHOLD_DOUBLE_BOOKED");
+  }
+  return [...new Set(reasons)];
+}
+
+/**
+ * Each household's fair share of one rota occurrence: its households on duty split equally among
+ * the households living in the house that day. Summed over occurrences this counts move-ins and
+ * move-outs pro rata, and it can be recomputed from the published plans at any time (the rota
+ * balance over months uses it too).
+ */
+export function dutyShares(households: Pick<Household, "id" | "moveIn" | "moveOut">[], date: string, perTurn: number): Map<string, number> {
+  const living = households.filter((h) => present(h, date));
+  return new Map(living.map((h) => [h.id, perTurn / living.length]));
 }
 
 async function assignRotas(input: PlannerInput, occurrences: PlannedOccurrence[]) {
@@ -357,22 +493,26 @@ async function assignRotas(input: PlannerInput, occurrences: PlannedOccurrence[]
     const own = occurrences.filter((o) => o.activityId === activity.id);
     const perTurn = activity.householdsPerTurn ?? 1;
     const history = input.rotaHistory?.[activity.id] ?? {};
-    // Fair share of each household in this period: the duties pro rata to presence.
-    const weights = input.households.map((h) => presenceDays(h, input.from, input.to));
-    const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
-    const duties = own.length * perTurn;
-    const share = input.households.map((h, i) => (history[h.id]?.share ?? 0) + (duties * weights[i]!) / totalWeight);
+    // Fair share of each household: earlier periods plus each occurrence's duties split among
+    // the households living there that day.
+    const share = input.households.map((h) => history[h.id]?.share ?? 0);
+    for (const o of own) {
+      const shares = dutyShares(input.households, dateOf(o.start), perTurn);
+      input.households.forEach((h, i) => (share[i]! += shares.get(h.id) ?? 0));
+    }
     const before = input.households.map((h) => history[h.id]?.duties ?? 0);
 
-    // Variables: y(o, h) for the households free at o, then slack binaries.
+    // Variables: y(o, h) for the households free at o (not busy, not required elsewhere then),
+    // then slack binaries.
     const vars: { o: number; h: number }[] = [];
-    own.forEach((o, oi) =>
+    own.forEach((o, oi) => {
+      const engaged = new Set(occurrences.filter((p) => p !== o && p.start < o.end && o.start < p.end).flatMap((p) => attendeesOf(input, p)));
       input.households.forEach((h, hi) => {
         const date = dateOf(o.start);
         const minute = minuteOf(o.start);
-        if (present(h, date) && !busyAt(h, date, minute, minute + (o.end - o.start) / MINUTE)) vars.push({ o: oi, h: hi });
-      }),
-    );
+        if (present(h, date) && !engaged.has(h.id) && !busyAt(h, date, minute, minute + (o.end - o.start) / MINUTE)) vars.push({ o: oi, h: hi });
+      });
+    });
     const objective: number[] = vars.map(() => 0);
     const rows: BinaryRow[] = [];
     const addSlack = (weight: number) => {
@@ -397,8 +537,18 @@ async function assignRotas(input: PlannerInput, occurrences: PlannedOccurrence[]
       rows.push({ vars: [...mine, ...over], coefs: [...mine.map(() => 1), ...over.map(() => -1)], upper });
       rows.push({ vars: [...mine, ...under], coefs: [...mine.map(() => 1), ...under.map(() => 1)], lower });
     });
-    // notTwiceInARow: the same household on two consecutive occurrences costs something.
+    // notTwiceInARow: the same household on two consecutive occurrences costs something,
+    // counting the last duty of the period before.
     const repeats: number[] = [];
+    const last = new Set(input.lastDuty?.[activity.id] ?? []);
+    if (own.length > 0) {
+      vars.forEach((v, k) => {
+        if (v.o !== 0 || !last.has(input.households[v.h]!.id)) return;
+        const z = addSlack(50);
+        repeats.push(z);
+        rows.push({ vars: [k, z], coefs: [1, -1], upper: 0 });
+      });
+    }
     for (let oi = 0; oi + 1 < own.length; oi++) {
       input.households.forEach((_, hi) => {
         const a = vars.findIndex((v) => v.o === oi && v.h === hi);
