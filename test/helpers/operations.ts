@@ -1,0 +1,76 @@
+// Builds a minimal operation for any root field of the schema, with plausible argument values:
+// ids come from a caller's map (real ids of other people's objects, for IDOR checks), other
+// values are type-correct placeholders. Used by the role matrix.
+import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType, type GraphQLField, type GraphQLInputType } from "graphql";
+import { schema } from "../../src/graphql/schema";
+
+const STRINGS: Record<string, string> = {
+  email: "someone@example.org",
+  password: "a-long-enough-password-1",
+  reason: "test reason",
+  note: "test note",
+  month: "2026-12",
+  mediationLanguage: "fr",
+  languageCode: "fr",
+  skillCode: "CONVERSATION",
+  requiredSkillCode: "CONVERSATION",
+  code: "TEST_SKILL",
+  courseCode: "FIRST_AID",
+};
+const INTS: Record<string, number> = { year: 2026, minutes: 60, responseHours: 24, first: 5, durationMinutes: 60, headcount: 1, priority: 3, minSkillLevel: 1, level: 1, birthYear: 1980, weeklyHourLimit: 5, maxTravelMinutes: 30, capacity: 5, hourBudgetMinutes: 600 };
+const DATES: Record<string, string> = { to: "2026-12-15", moveOut: "2027-06-01", weekStart: "2026-11-23", endDate: "2027-06-30", validTo: "2027-12-31", expiresOn: "2027-12-31" };
+
+function value(type: GraphQLInputType, name: string, ids: (name: string) => string, depth = 0): unknown {
+  if (isNonNullType(type)) return value(type.ofType, name, ids, depth);
+  if (isListType(type)) return depth > 2 ? [] : [value(type.ofType as GraphQLInputType, name, ids, depth + 1)];
+  const named = getNamedType(type);
+  if (isEnumType(named)) return named.getValues()[0]!.value;
+  if (isInputObjectType(named)) {
+    const fields = named.getFields();
+    return Object.fromEntries(Object.values(fields).filter((f) => isNonNullType(f.type)).map((f) => [f.name, value(f.type, f.name, ids, depth + 1)]));
+  }
+  if (isScalarType(named)) {
+    switch (named.name) {
+      case "ID":
+        return ids(name);
+      case "Int":
+        return INTS[name] ?? 1;
+      case "Float":
+        return 1;
+      case "Boolean":
+        return true;
+      case "Date":
+        return DATES[name] ?? "2026-12-01";
+      case "DateTime":
+        return "2026-12-01T10:00:00.000Z";
+      case "LocalTime":
+        return name === "end" ? "12:00" : "10:00";
+      default:
+        return STRINGS[name] ?? "Test";
+    }
+  }
+  return null;
+}
+
+function selection(field: GraphQLField<unknown, unknown>): string {
+  const named = getNamedType(field.type);
+  if (isUnionType(named)) return "{ __typename ... on Error { code } }";
+  if (isObjectType(named)) return "{ __typename }";
+  return "";
+}
+
+/** The operation and variables calling `fieldName` with its required arguments. */
+export function operationFor(kind: "query" | "mutation", fieldName: string, ids: (argName: string) => string): { query: string; variables: Record<string, unknown> } {
+  const root = kind === "query" ? schema.getQueryType()! : schema.getMutationType()!;
+  const field = root.getFields()[fieldName]!;
+  const args = field.args.filter((a) => isNonNullType(a.type));
+  const defs = args.map((a) => `$${a.name}: ${a.type.toString()}`).join(", ");
+  const call = args.map((a) => `${a.name}: $${a.name}`).join(", ");
+  const query = `${kind}${defs ? `(${defs})` : ""} { ${fieldName}${call ? `(${call})` : ""} ${selection(field)} }`;
+  return { query, variables: Object.fromEntries(args.map((a) => [a.name, value(a.type, a.name, ids)])) };
+}
+
+export function rootFields(kind: "query" | "mutation"): string[] {
+  const root = kind === "query" ? schema.getQueryType()! : schema.getMutationType()!;
+  return Object.keys(root.getFields()).sort();
+}
