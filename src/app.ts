@@ -8,13 +8,25 @@ import type { TokenService } from "./auth/tokens";
 import type { Database } from "./db/database";
 import type { Context } from "./graphql/context";
 import { schema } from "./graphql/schema";
-import { negotiateLang, type Lang } from "./i18n";
+import { errorMessage, negotiateLang, type Lang } from "./i18n";
+import { AppError, ForbiddenError, NotFoundError } from "./errors";
+import { programmeReport, reportCsv } from "./reports/reports.service";
 import { inProcessRunner, type JobRunner } from "./jobs/runner";
 import { executeMatchingRun } from "./matching/matching.service";
 import { calendarFor } from "./calendar/calendar.service";
 import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
 import type { Solve } from "./solver/solve";
+import type { ServiceContext } from "./service-context";
+import { DEFAULT_LIMITS, limitPlugins, type RequestLimits } from "./http/limits";
+import { healthRoutes } from "./http/health";
+import { runAs } from "./db/audit";
+import { silentLogger, type Logger } from "./observability/log";
+import { createMetrics, observedSolve, operationLabel, type Metrics } from "./observability/metrics";
+import { solveMatching } from "./solver/solve";
+import type { Plugin } from "graphql-yoga";
+import type { DocumentNode, OperationDefinitionNode } from "graphql";
+import { loginThrottle, type LoginThrottle } from "./auth/throttle";
 
 export interface AppOptions {
   database: Pick<Database, "prisma" | "ping">;
@@ -27,26 +39,45 @@ export interface AppOptions {
   jobs?: JobRunner;
   /** How jobs run in this process solve (default: on the calling thread; main.ts passes a solver pool). */
   solve?: Solve;
+  /** How shared houses are planned (default: on the calling thread; main.ts passes a solver pool's). */
+  planner?: ServiceContext["planner"];
+  /** Request limits (defaults in src/http/limits.ts). */
+  limits?: Partial<RequestLimits>;
+  /** Login throttling (defaults in src/auth/throttle.ts). */
+  loginThrottle?: LoginThrottle;
+  /** Where logs go (default: nowhere). */
+  logger?: Logger;
+  /** Prometheus metrics (default: a registry of this app's own). */
+  metrics?: Metrics;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 export interface App {
   express: Express;
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
   jobs: JobRunner;
+  metrics: Metrics;
 }
 
 export function createApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const throttle = options.loginThrottle ?? loginThrottle();
+  const logger = options.logger ?? silentLogger();
+  const metrics = options.metrics ?? createMetrics();
+  const solve = observedSolve(metrics, options.solve ?? solveMatching);
   const jobs: JobRunner =
     options.jobs ??
     inProcessRunner({
-      matchingRun: (runId) => executeMatchingRun(options.database.prisma, runId, options.solve),
-      event: async (job) => {
-        await handleEventJob({ prisma: options.database.prisma, jobs, now }, job);
-        // In process, the daily scan schedules its next run itself (BullMQ repeats it on Redis).
-        if (job.kind === "daily-scan") await jobs.schedule(job, untilNextLocalHour(now(), 7));
-        if (job.kind === "weekly-draft") await jobs.schedule(job, untilNextLocalHour(now(), 8, 1));
-      },
+      matchingRun: (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(options.database.prisma, runId, solve)),
+      event: (job) =>
+        metrics.timeJob("events", job.kind, async () => {
+          await handleEventJob({ prisma: options.database.prisma, jobs, now }, job);
+          // In process, the daily scan schedules its next run itself (BullMQ repeats it on Redis).
+          if (job.kind === "daily-scan") await jobs.schedule(job, untilNextLocalHour(now(), 7));
+          if (job.kind === "weekly-draft") await jobs.schedule(job, untilNextLocalHour(now(), 8, 1));
+        }),
     });
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
@@ -55,7 +86,9 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     // Unexpected errors reach clients as "Unexpected error."; typed errors are part of the schema.
     maskedErrors: true,
-    context: async ({ request }) => {
+    logging: { debug: (...args) => logger.debug(args.map(String).join(" ")), info: (...args) => logger.info(args.map(String).join(" ")), warn: (...args) => logger.warn(args.map(String).join(" ")), error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(" ") || "GraphQL error") },
+    plugins: [...limitPlugins(limits), auditActor(), operationMetrics(metrics)],
+    context: async ({ request, req }: { request: Request; req?: { ip?: string; socket?: { remoteAddress?: string } } }) => {
       const viewer = await resolveViewer(options.database.prisma, options.tokens, request.headers.get("authorization"));
       const userLang: Lang = viewer?.locale === "EN" ? "en" : viewer?.locale === "IT" ? "it" : options.defaultLang;
       return {
@@ -64,18 +97,35 @@ export function createApp(options: AppOptions): App {
         viewer,
         now,
         jobs,
+        planner: options.planner,
         lang: negotiateLang(request.headers.get("accept-language"), userLang),
-        requestId: request.headers.get("x-request-id") ?? randomUUID(),
+        requestId: request.headers.get("x-request-id")!,
         signal: request.signal,
+        clientAddress: req?.ip ?? req?.socket?.remoteAddress ?? "unknown",
+        loginThrottle: throttle,
       };
     },
   });
 
   const app = express();
   app.disable("x-powered-by");
-  app.get("/health", (_request, response) => {
-    response.json({ status: "ok" });
+  // Every request gets an id (the caller's X-Request-Id when it is sane), sent back and logged
+  // with the request's outcome; HTTP metrics by route.
+  app.use((request, response, next) => {
+    const given = request.get("x-request-id");
+    const requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    request.headers["x-request-id"] = requestId;
+    response.set("x-request-id", requestId);
+    const route = routeOf(request.path);
+    const stop = metrics.httpDuration.startTimer({ method: request.method, route });
+    response.on("finish", () => {
+      const seconds = stop();
+      metrics.httpRequests.inc({ method: request.method, route, status: String(response.statusCode) });
+      logger.info({ requestId, method: request.method, route, status: response.statusCode, ms: Math.round(seconds * 1000) }, "request");
+    });
+    next();
   });
+  healthRoutes(app, options.database, metrics, options.metricsToken);
   // A citizen's commitments as an iCalendar feed; the secret token in the URL is the credential.
   app.get("/calendar/:file", async (request, response) => {
     const match = /^([A-Za-z0-9_-]{20,100})\.ics$/.exec(request.params.file);
@@ -86,16 +136,81 @@ export function createApp(options: AppOptions): App {
     }
     response.set("cache-control", "private, max-age=300").type("text/calendar; charset=utf-8").send(body);
   });
-  app.get("/ready", async (_request, response) => {
+  // The programme report as CSV, for the same viewers as the programmeReport query.
+  app.get("/reports/programme.csv", async (request, response) => {
+    const viewer = await resolveViewer(options.database.prisma, options.tokens, request.get("authorization") ?? null);
+    const lang = negotiateLang(request.get("accept-language"), options.defaultLang);
+    const query = (name: string) => (typeof request.query[name] === "string" ? (request.query[name] as string) : "");
     try {
-      await options.database.ping();
-      response.json({ status: "ready", database: "ok" });
-    } catch {
-      response.status(503).json({ status: "not ready", database: "unreachable" });
+      const context = { prisma: options.database.prisma, tokens: options.tokens, viewer, now, jobs };
+      const report = await programmeReport(context, query("territoryId"), query("from"), query("to"));
+      response
+        .set("cache-control", "private, no-store")
+        .set("content-disposition", `attachment; filename="legami-report-${report.from}-${report.to}.csv"`)
+        .type("text/csv; charset=utf-8")
+        .send(reportCsv(report));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const status = !viewer ? 401 : error instanceof NotFoundError ? 404 : error instanceof ForbiddenError ? 403 : 400;
+      response.status(status).json({ error: error.code, message: errorMessage(error, lang) });
     }
   });
-  app.use(yoga.graphqlEndpoint, (request, response) => {
+  // Bodies are read (at most maxBodyBytes) before Yoga parses them; a bigger one is refused with
+  // 413 and a GraphQL-shaped error, and nothing runs.
+  app.use(yoga.graphqlEndpoint, express.raw({ type: () => true, limit: limits.maxBodyBytes }), (request, response) => {
     void yoga(request, response);
   });
-  return { express: app, yoga, jobs };
+  app.use((error: { type?: string; status?: number }, _request: express.Request, response: express.Response, next: express.NextFunction) => {
+    if (error?.type === "entity.too.large") {
+      response.status(413).json({ errors: [{ message: `Request body over ${limits.maxBodyBytes} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      return;
+    }
+    if (error?.status && error.status >= 400 && error.status < 500) {
+      response.status(error.status).json({ errors: [{ message: "Bad request.", extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+    next(error);
+  });
+  return { express: app, yoga, jobs, metrics };
+}
+
+/** The route a path belongs to, for metrics (never the raw path: tokens and ids stay out of labels). */
+function routeOf(path: string): string {
+  if (path === "/graphql" || path === "/health" || path === "/ready" || path === "/metrics" || path === "/reports/programme.csv") return path;
+  if (path.startsWith("/calendar/")) return "/calendar/:file";
+  return "other";
+}
+
+/** GraphQL operations counted and timed by type and name. */
+function operationMetrics(metrics: Metrics): Plugin<Context> {
+  return {
+    onExecute({ args }) {
+      const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === "OperationDefinition" && (!args.operationName || d.name?.value === args.operationName));
+      const type = operation?.operation ?? "query";
+      const name = operationLabel(args.operationName ?? operation?.name?.value);
+      const stop = metrics.graphqlDuration.startTimer({ type, operation: name });
+      return {
+        onExecuteDone({ result }) {
+          stop();
+          const failed = "errors" in result && Array.isArray(result.errors) && result.errors.length > 0;
+          metrics.graphqlOperations.inc({ type, operation: name, outcome: failed ? "error" : "ok" });
+        },
+      };
+    },
+  };
+}
+
+/** Every operation runs as its viewer, so the audit log records who wrote what (src/db/audit.ts). */
+function auditActor(): Plugin<Context> {
+  const actorOf = (context: Context) => ({ userId: context.viewer?.userId ?? null, role: context.viewer?.role ?? "ANONYMOUS", requestId: context.requestId });
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const actor = actorOf(args.contextValue as Context);
+      setExecuteFn((executeArgs) => runAs(actor, () => executeFn(executeArgs)));
+    },
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      const actor = actorOf(args.contextValue as Context);
+      setSubscribeFn((subscribeArgs) => runAs(actor, () => subscribeFn(subscribeArgs)));
+    },
+  };
 }

@@ -34,6 +34,16 @@ export interface Config {
   weeklyDraft: boolean;
   /** Prefix of the BullMQ keys in Redis: deployments (or tests) sharing a Redis keep apart. */
   queuePrefix: string;
+  /** What one request may ask (src/http/limits.ts). */
+  limits: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number };
+  /** Sign-in throttling (src/auth/throttle.ts). */
+  login: { maxFailures: number; lockMinutes: number; perAddressPerMinute: number };
+  /** pino level of the JSON logs on standard output. */
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** A worker process's port for /health, /ready and /metrics (none when unset). */
+  workerPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +74,17 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   WEEKLY_DRAFT: booleanString.default(false),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only").default("legami"),
+  GRAPHQL_INTROSPECTION: booleanString.optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(3).max(50).default(10),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(200).default(15),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_000_000),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 /**
@@ -104,5 +125,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     weeklyDraft: e.WEEKLY_DRAFT,
     queuePrefix: e.QUEUE_PREFIX,
+    limits: Object.freeze({
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== "production",
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    }),
+    login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES, perAddressPerMinute: e.LOGIN_PER_ADDRESS_PER_MINUTE }),
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    workerPort: e.WORKER_PORT,
   });
 }

@@ -20,7 +20,13 @@ export type InputErrorCode =
   | "UNKNOWN_SKILL"
   | "UNKNOWN_MUNICIPALITY"
   | "UNKNOWN_TRAINING_COURSE"
-  | "UNKNOWN_TERRITORY";
+  | "UNKNOWN_TERRITORY"
+  | "UNKNOWN_FAMILY"
+  | "UNKNOWN_HOUSEHOLD"
+  | "UNKNOWN_SPACE"
+  | "UNKNOWN_USER"
+  | "PERIOD_IN_PAST"
+  | "PERIOD_TOO_LONG";
 
 export type ConflictCode =
   | "EMAIL_TAKEN"
@@ -38,9 +44,14 @@ export type ConflictCode =
   | "NOTHING_TO_CONFIRM"
   | "NO_REGULATION"
   | "STALE_RUN"
-  | "OFFER_CLOSED";
+  | "OFFER_CLOSED"
+  | "MOVE_NOT_ALLOWED"
+  | "PLAN_NOT_DRAFT"
+  | "OCCURRENCE_NOT_STARTED"
+  | "ALREADY_IN_A_HOUSE"
+  | "NOT_PLANNED";
 
-export type ErrorCode = InputErrorCode | ConflictCode | "NOT_FOUND" | "FORBIDDEN" | "INVALID_CREDENTIALS";
+export type ErrorCode = InputErrorCode | ConflictCode | "NOT_FOUND" | "FORBIDDEN" | "INVALID_CREDENTIALS" | "TOO_MANY_ATTEMPTS";
 
 export type ErrorParams = Record<string, string | number>;
 
@@ -79,6 +90,14 @@ export class ForbiddenError extends AppError {
 export class ConflictError extends AppError {
   constructor(readonly code: ConflictCode, params: ErrorParams = {}, readonly details: string[] = []) {
     super(`${code}${details.length ? `: ${details.join(", ")}` : ""}`, params);
+  }
+}
+
+/** Too many attempts (sign-in): try again after `retryAfterSeconds`. */
+export class RateLimitError extends AppError {
+  readonly code = "TOO_MANY_ATTEMPTS";
+  constructor(readonly retryAfterSeconds: number) {
+    super("too many attempts", { seconds: retryAfterSeconds });
   }
 }
 

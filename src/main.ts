@@ -2,6 +2,9 @@
 // loads the demo territory into an empty database, and listens.
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
+import { loginThrottle } from "./auth/throttle";
+import { createLogger } from "./observability/log";
+import { createMetrics, observedSolve } from "./observability/metrics";
 import { loadOrCreateSecret } from "./auth/secret";
 import { createTokenService } from "./auth/tokens";
 import { ConfigError, loadConfig } from "./config";
@@ -35,10 +38,29 @@ async function main() {
   const solver = solverPool({ size: config.workerConcurrency });
   void solver.start();
   const queue = config.redisUrl ? bullmqRunner(config.redisUrl, config.queuePrefix) : undefined;
-  const worker = config.redisUrl && config.runWorker ? startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency, prefix: config.queuePrefix }) : undefined;
-  const { express, jobs } = createApp({ database, tokens, graphiql: config.graphiql, defaultLang: config.defaultLocale, jobs: queue, solve: solver.solve });
+  const logger = createLogger({ level: config.logLevel });
+  const metrics = createMetrics({ queueDepth: queue ? () => queue.depth() : undefined });
+  const solve = observedSolve(metrics, solver.solve);
+  const worker =
+    config.redisUrl && config.runWorker
+      ? startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix })
+      : undefined;
+  const { express, jobs } = createApp({
+    database,
+    tokens,
+    graphiql: config.graphiql,
+    defaultLang: config.defaultLocale,
+    jobs: queue,
+    solve: solver.solve,
+    planner: solver.planHouse,
+    limits: config.limits,
+    loginThrottle: loginThrottle(config.login),
+    logger,
+    metrics,
+    metricsToken: config.metricsToken,
+  });
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
-  const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job), { prefix: config.queuePrefix }) : undefined;
+  const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix }) : undefined;
   // The database is the source of truth: whoever runs the jobs rebuilds them from it on start.
   if (queue) await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   else {

@@ -7,6 +7,17 @@ import { handleEventJob } from "./jobs/handlers";
 import { reconcile } from "./offers/offers.jobs";
 import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
+import { createMetrics, observedSolve, type Metrics } from "./observability/metrics";
+import express from "express";
+import { healthRoutes } from "./http/health";
+import type { Database } from "./db/database";
+
+function workerHttp(database: Database, metrics: Metrics, token: string | undefined) {
+  const app = express();
+  app.disable("x-powered-by");
+  healthRoutes(app, database, metrics, token);
+  return app;
+}
 
 async function main() {
   const config = loadConfig(undefined, "migrate");
@@ -17,15 +28,20 @@ async function main() {
   // jobs' locks on Redis while HiGHS works.
   const solver = solverPool({ size: config.workerConcurrency });
   await solver.start();
-  const worker = startMatchingWorker(config.redisUrl, (runId) => executeMatchingRun(database.prisma, runId, solver.solve), { concurrency: config.workerConcurrency, prefix: config.queuePrefix });
   const queue = bullmqRunner(config.redisUrl, config.queuePrefix);
+  const metrics = createMetrics({ queueDepth: () => queue.depth() });
+  const solve = observedSolve(metrics, solver.solve);
+  const worker = startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix });
   const deps = { prisma: database.prisma, jobs: queue, now: () => new Date() };
-  const events = startEventsWorker(config.redisUrl, (job) => handleEventJob(deps, job), { prefix: config.queuePrefix });
+  const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix });
+  // With WORKER_PORT, the worker answers /health, /ready and /metrics for orchestrators and Prometheus.
+  const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken).listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
   await reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
+    http?.close();
     await worker.close();
     await events.close();
     await queue.close();

@@ -1,24 +1,36 @@
-// Citizens' iCalendar subscriptions: a secret token in the URL (only its hash is stored), one
-// live feed per citizen (a new one revokes the old), revocable at any time.
+// iCalendar subscriptions: a secret token in the URL (only its hash is stored), revocable at any
+// time, one live feed per owner (a new one revokes the old). A feed shows a citizen's
+// commitments, a shared house's published plan, or one household's part of it.
 import { createHash, randomBytes } from "node:crypto";
-import { requireCitizen } from "../auth/access";
+import { requireCitizen, requireViewer } from "../auth/access";
+import { fromDbDate } from "../db/dates";
+import { NotFoundError } from "../errors";
 import type { PrismaClient } from "../generated/prisma/client";
+import { houseFor } from "../housing/housing.repository";
 import type { ServiceContext } from "../service-context";
+import { localDateOf } from "../time/local-time";
 import { calendarFeed, type CalendarEntry } from "./ical.model";
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
-/** Past commitments stay in the feed this long. */
+/** Past events stay in a feed this long. */
 const HISTORY_MS = 90 * 24 * 3_600_000;
+
+type Owner = { citizenId: string } | { houseId: string } | { householdId: string };
+
+/** Makes a new feed for an owner, revoking its earlier ones; returns the link. */
+async function newFeed(context: ServiceContext, owner: Owner) {
+  const token = randomBytes(32).toString("base64url");
+  await context.prisma.$transaction(async (tx) => {
+    await tx.calendarFeed.updateMany({ where: { ...owner, revokedAt: null }, data: { revokedAt: context.now() } });
+    await tx.calendarFeed.create({ data: { ...owner, tokenHash: hashOf(token), createdAt: context.now() } });
+  });
+  return { path: `/calendar/${token}.ics`, createdAt: context.now() };
+}
 
 /** Makes a new feed URL for the signed-in citizen; any earlier one stops working. */
 export async function createCalendarFeed(context: ServiceContext) {
   const { citizenId } = requireCitizen(context);
-  const token = randomBytes(32).toString("base64url");
-  await context.prisma.$transaction(async (tx) => {
-    await tx.calendarFeed.updateMany({ where: { citizenId, revokedAt: null }, data: { revokedAt: context.now() } });
-    await tx.calendarFeed.create({ data: { citizenId, tokenHash: hashOf(token), createdAt: context.now() } });
-  });
-  return { path: `/calendar/${token}.ics`, createdAt: context.now() };
+  return newFeed(context, { citizenId });
 }
 
 /** Stops every feed URL of the signed-in citizen; returns how many were live. */
@@ -28,12 +40,40 @@ export async function revokeCalendarFeeds(context: ServiceContext) {
   return count;
 }
 
+/** A shared house's plan as a feed (its tutors, staff and residents); one live link per house. */
+export async function createHouseCalendarFeed(context: ServiceContext, houseId: string) {
+  await houseFor(context.prisma, requireViewer(context), houseId, "read");
+  return newFeed(context, { houseId });
+}
+
+/** One household's part of its house's plan as a feed (the house's tutors, staff, or the household's own contact). */
+export async function createHouseholdCalendarFeed(context: ServiceContext, householdId: string) {
+  const viewer = requireViewer(context);
+  const household = await context.prisma.household.findUnique({ where: { id: householdId } });
+  if (!household) throw new NotFoundError("Household", householdId);
+  if (household.contactUserId !== viewer.userId) {
+    if (viewer.role === "RESIDENT") throw new NotFoundError("Household", householdId);
+    await houseFor(context.prisma, viewer, household.houseId, "plan");
+  }
+  return newFeed(context, { householdId });
+}
+
 /** The feed behind a token, or null for an unknown or revoked one. */
 export async function calendarFor(prisma: PrismaClient, token: string, now: Date): Promise<string | null> {
   const feed = await prisma.calendarFeed.findUnique({ where: { tokenHash: hashOf(token) }, include: { citizen: true } });
   if (!feed || feed.revokedAt) return null;
+  if (feed.citizenId) return citizenCalendar(prisma, feed.citizenId, feed.citizen!.firstName, now);
+  if (feed.houseId) return houseCalendarFeed(prisma, feed.houseId, null, now);
+  if (feed.householdId) {
+    const household = await prisma.household.findUniqueOrThrow({ where: { id: feed.householdId } });
+    return houseCalendarFeed(prisma, household.houseId, household.id, now);
+  }
+  return null;
+}
+
+async function citizenCalendar(prisma: PrismaClient, citizenId: string, firstName: string, now: Date) {
   const commitments = await prisma.commitment.findMany({
-    where: { citizenId: feed.citizenId, occurrence: { startsAt: { gte: new Date(now.getTime() - HISTORY_MS) } } },
+    where: { citizenId, occurrence: { startsAt: { gte: new Date(now.getTime() - HISTORY_MS) } } },
     include: { occurrence: { include: { task: { include: { municipality: true } } } } },
     orderBy: { occurrence: { startsAt: "asc" } },
   });
@@ -44,5 +84,42 @@ export async function calendarFor(prisma: PrismaClient, token: string, now: Date
     const place = task.remote ? "Online" : [active ? task.address : null, task.municipality?.name].filter(Boolean).join(", ");
     return { id: c.id, status: c.status, sequence: c.sequence, updatedAt: c.updatedAt, startsAt: c.occurrence.startsAt, endsAt: c.occurrence.endsAt, title: task.title, place, description: task.description ?? undefined };
   });
-  return calendarFeed(`Legami - ${feed.citizen.firstName}`, entries);
+  return calendarFeed(`Legami - ${firstName}`, entries);
+}
+
+/**
+ * A house's published occurrences (or those concerning one household: house-wide ones while it
+ * lives there, its rota turns, the activities it is listed for, open ones). Replaced and
+ * cancelled occurrences stay in the feed as cancelled events, so subscribers drop them.
+ */
+async function houseCalendarFeed(prisma: PrismaClient, houseId: string, householdId: string | null, now: Date) {
+  const house = await prisma.house.findUniqueOrThrow({ where: { id: houseId }, include: { municipality: true, households: { include: { family: true } } } });
+  const occurrences = await prisma.housingOccurrence.findMany({
+    where: { plan: { houseId, status: "PUBLISHED" }, startsAt: { gte: new Date(now.getTime() - HISTORY_MS) } },
+    include: { activity: { include: { space: true } } },
+    orderBy: { startsAt: "asc" },
+  });
+  const household = house.households.find((h) => h.id === householdId);
+  const names = new Map(house.households.map((h) => [h.id, h.family.referenceName]));
+  const concerns = (o: (typeof occurrences)[number]) => {
+    if (!household) return true;
+    const date = localDateOf(o.startsAt.getTime());
+    if (date < fromDbDate(household.moveIn) || (household.moveOut && date >= fromDbDate(household.moveOut))) return false;
+    if (o.activity.attendance === "ROTA") return o.duty.includes(household.id);
+    if (o.activity.attendance === "LISTED") return o.activity.householdIds.length === 0 || o.activity.householdIds.includes(household.id);
+    return true;
+  };
+  const entries: CalendarEntry[] = occurrences.filter(concerns).map((o) => ({
+    id: o.id,
+    uidPrefix: "housing",
+    status: o.status === "CANCELLED" || o.status === "SUPERSEDED" ? "CANCELLED" : "ACTIVE",
+    sequence: o.sequence,
+    updatedAt: o.updatedAt,
+    startsAt: o.startsAt,
+    endsAt: o.endsAt,
+    title: o.duty.length > 0 ? `${o.activity.name}: ${o.duty.map((id) => names.get(id) ?? "?").join(", ")}` : o.activity.name,
+    place: [o.activity.space?.name, house.name, house.address, house.municipality.name].filter(Boolean).join(", "),
+  }));
+  const title = household ? `${house.name} - ${names.get(household.id)}` : house.name;
+  return calendarFeed(title, entries);
 }

@@ -10,6 +10,8 @@ import { DateTime } from "luxon";
 
 export interface CalendarEntry {
   id: string;
+  /** What the id names, so UIDs never collide across kinds (default "commitment"). */
+  uidPrefix?: string;
   status: "ACTIVE" | "WITHDRAWN" | "CANCELLED";
   sequence: number;
   updatedAt: Date;
@@ -74,7 +76,7 @@ export function calendarFeed(name: string, entries: CalendarEntry[], host = "leg
   for (const entry of entries) {
     lines.push(
       "BEGIN:VEVENT",
-      `UID:commitment-${entry.id}@${host}`,
+      `UID:${entry.uidPrefix ?? "commitment"}-${entry.id}@${host}`,
       `DTSTAMP:${utc(entry.updatedAt)}`,
       `LAST-MODIFIED:${utc(entry.updatedAt)}`,
       `SEQUENCE:${entry.sequence}`,

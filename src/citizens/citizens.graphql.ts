@@ -1,10 +1,11 @@
 // The register of active citizens: types, queries and mutations. Resolvers decode, call a
 // service and return; access rules live in the services.
+import { loaderFor } from "../graphql/loaders";
 import { fromDbDate } from "../db/dates";
 import { builder } from "../graphql/builder";
 import { ActivityKindEnum, AvailabilityExceptionKindEnum, EnrolmentStatusEnum, LanguageLevelEnum, LocaleEnum, RoleEnum, weekdayName, weekdayNumber, WeekdayEnum } from "../graphql/enums";
 import { writeErrors } from "../graphql/errors";
-import { AuthenticationError, NotFoundError } from "../errors";
+import { AuthenticationError, NotFoundError, RateLimitError } from "../errors";
 import { login } from "../auth/auth.service";
 import { freeIntervalsInWeek, isAvailable } from "../time/availability";
 import { formatLocalTime, parseIsoDate, parseLocalTime, type Interval } from "../time/local-time";
@@ -204,7 +205,7 @@ export const CitizenRef = builder.prismaObject("Citizen", {
     enrolmentHistory: t.relation("enrolmentEvents", { description: "Every change of enrolment status, oldest first.", query: { orderBy: { at: "asc" } } }),
     enrolmentRequirementsMissing: t.stringList({
       description: "What the citizen lacks today to be enrolled: training:<CODE> and/or insurance. Empty when nothing.",
-      resolve: (c, _args, context) => citizens.enrolmentRequirementsMissing(context, c.id),
+      resolve: (c, _args, context) => loaderFor<string, string[]>(context, "enrolmentRequirementsMissing", (ids) => citizens.enrolmentRequirementsMissingMany(context, ids)).load(c.id),
     }),
   }),
 });
@@ -375,11 +376,20 @@ builder.queryFields((t) => ({
 
 // --- mutations ------------------------------------------------------------------------------
 
-const toWindows = (windows: { weekday: (typeof WeekdayEnum)["$inferInput"]; start: string; end: string }[]) =>
+export const toWindows = (windows: { weekday: (typeof WeekdayEnum)["$inferInput"]; start: string; end: string }[], path = "windows") =>
   windows.map((w, i) => ({
     weekday: weekdayNumber(w.weekday),
-    startMinute: parseLocalTime(w.start, ["windows", String(i), "start"]),
-    endMinute: parseLocalTime(w.end, ["windows", String(i), "end"]),
+    startMinute: parseLocalTime(w.start, [path, String(i), "start"]),
+    endMinute: parseLocalTime(w.end, [path, String(i), "end"]),
+  }));
+
+export const toExceptions = (exceptions: { kind: "UNAVAILABLE" | "AVAILABLE"; from: string; to: string; start?: string | null; end?: string | null }[], path = "exceptions") =>
+  exceptions.map((x, i) => ({
+    kind: x.kind,
+    fromDate: x.from,
+    toDate: x.to,
+    startMinute: x.start == null ? null : parseLocalTime(x.start, [path, String(i), "start"]),
+    endMinute: x.end == null ? null : parseLocalTime(x.end, [path, String(i), "end"]),
   }));
 
 builder.mutationFields((t) => ({
@@ -409,15 +419,15 @@ builder.mutationFields((t) => ({
   }),
   login: t.field({
     type: SessionPayload,
-    description: "Signs in with email and password. Public.",
+    description: "Signs in with email and password. Public. Throttled: too many attempts from one address, or wrong passwords for one email, answer RateLimitError for a while.",
     skipTypeScopes: true,
-    errors: { types: [AuthenticationError], directResult: true },
+    errors: { types: [AuthenticationError, RateLimitError], directResult: true },
     args: {
       email: t.arg.string({ required: true, description: "Email." }),
       password: t.arg.string({ required: true, description: "Password." }),
     },
     resolve: async (_root, { email, password }, context) => {
-      const session = await login(context, email, password);
+      const session = await login(context, email, password, { throttle: context.loginThrottle, address: context.clientAddress });
       return { token: session.token, expiresAt: session.expiresAt, userId: session.user.id };
     },
   }),
@@ -490,13 +500,7 @@ builder.mutationFields((t) => ({
         context,
         String(citizenId),
         toWindows(windows),
-        (exceptions ?? []).map((x, i) => ({
-          kind: x.kind,
-          fromDate: x.from,
-          toDate: x.to,
-          startMinute: x.start == null ? null : parseLocalTime(x.start, ["exceptions", String(i), "start"]),
-          endMinute: x.end == null ? null : parseLocalTime(x.end, ["exceptions", String(i), "end"]),
-        })),
+        toExceptions(exceptions ?? []),
       ),
   }),
   recordTraining: t.prismaField({
@@ -552,4 +556,4 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-export { AvailabilityRef, TimeIntervalRef };
+export { AvailabilityRef, AvailabilityWindowRef, AvailabilityWindowInput, AvailabilityExceptionInput, TimeIntervalRef };

@@ -87,6 +87,18 @@ export async function loadEnrolmentRecords(db: Db | Tx, citizenId: string) {
   };
 }
 
+/** The same records for many citizens at once (one query per kind of record). */
+export async function loadEnrolmentRecordsMany(db: Db | Tx, citizenIds: readonly string[]) {
+  const requiredCourses = await db.trainingCourse.findMany({ where: { requiredForEnrolment: true }, select: { code: true }, orderBy: { code: "asc" } });
+  const trainings = await db.trainingRecord.findMany({ where: { citizenId: { in: [...citizenIds] } }, select: { citizenId: true, completedOn: true, expiresOn: true, course: { select: { code: true } } } });
+  const insurances = await db.insuranceCover.findMany({ where: { citizenId: { in: [...citizenIds] } }, select: { citizenId: true, validFrom: true, validTo: true } });
+  return citizenIds.map((id) => ({
+    requiredCourses,
+    trainings: trainings.filter((t) => t.citizenId === id).map((t) => ({ courseCode: t.course.code, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
+    insurances: insurances.filter((i) => i.citizenId === id).map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),
+  }));
+}
+
 export interface CitizenFilter {
   municipalityId?: string | null;
   skillCode?: string | null;

@@ -173,7 +173,7 @@ async function createCitizenRecord(
       status: "APPLICANT",
       languages: { create: profile.languages },
       skills: { create: skills.map((s) => ({ ...s, verified: false })) },
-      enrolmentEvents: { create: { fromStatus: null, toStatus: "APPLICANT", byUserId: account.createdBy ?? user.id, reason: account.createdBy ? "registered by staff" : "self-registration" } },
+      enrolmentEvents: { create: { fromStatus: null, toStatus: "APPLICANT", byUserId: account.createdBy ?? user.id, reason: account.createdBy ? "registered by staff" : "self-registration", at: context.now() } },
     },
   });
 }
@@ -376,6 +376,12 @@ export async function recordInsuranceCover(context: ServiceContext, input: { cit
 /** What the citizen lacks today to be enrolled (empty when nothing). */
 export async function enrolmentRequirementsMissing(context: ServiceContext, citizenId: string): Promise<string[]> {
   return missingEnrolmentRequirements(await repository.loadEnrolmentRecords(context.prisma, citizenId), localToday(context.now()));
+}
+
+/** The same for many citizens at once, in order (a page of the register). */
+export async function enrolmentRequirementsMissingMany(context: ServiceContext, citizenIds: readonly string[]): Promise<string[][]> {
+  const today = localToday(context.now());
+  return (await repository.loadEnrolmentRecordsMany(context.prisma, citizenIds)).map((records) => missingEnrolmentRequirements(records, today));
 }
 
 /**

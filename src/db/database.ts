@@ -6,6 +6,7 @@ import type { DatabaseConfig } from "../config";
 import { PrismaClient } from "../generated/prisma/client";
 import { lockDataDirectory } from "./data-dir-lock";
 import { applyMigrations } from "./migrations";
+import { auditedAdapter } from "./audit";
 
 export type { PrismaClient };
 
@@ -38,7 +39,7 @@ export function databaseHandle(prisma: PrismaClient, kind: Database["kind"], app
 async function onPGlite(pglite: PGlite, release: () => void = () => {}): Promise<Database> {
   await pglite.waitReady;
   const appliedMigrations = await applyMigrations(new PrismaPGlite(pglite));
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: auditedAdapter(new PrismaPGlite(pglite)) });
   return databaseHandle(prisma, "embedded", appliedMigrations, async () => {
     await pglite.close();
     release();
@@ -47,7 +48,7 @@ async function onPGlite(pglite: PGlite, release: () => void = () => {}): Promise
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === "postgres") {
-    return databaseHandle(new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) }), "postgres", []);
+    return databaseHandle(new PrismaClient({ adapter: auditedAdapter(new PrismaPg({ connectionString: config.url })) }), "postgres", []);
   }
   const lock = lockDataDirectory(config.dataDir);
   try {

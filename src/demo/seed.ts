@@ -1,7 +1,8 @@
 // Loads the demo territory into an empty database, in one transaction: municipalities with
 // travel times, catalogues, an administrator, coordinators, a tutor and about 60 citizens
 // with varied skills, languages and availability; then the regulation, 14 families with plans
-// and a month of tasks, and a pact per enrolled citizen (seed-families.ts). Deterministic for a
+// and a month of tasks, and a pact per enrolled citizen (seed-families.ts); two shared houses of
+// four households each, with a cultural mediator (seed-housing.ts). Deterministic for a
 // given seed and date.
 import { DateTime } from "luxon";
 import { hashPassword } from "../auth/passwords";
@@ -9,6 +10,7 @@ import { toDbDate } from "../db/dates";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { ActivityKind, EnrolmentStatus, LanguageLevel, Role } from "../generated/prisma/enums";
 import { travelMatrix } from "../territory/travel.model";
+import { seedHousing } from "./seed-housing";
 import { seedFamiliesAndPacts } from "./seed-families";
 import { seededRandom } from "../random";
 import { ZONE } from "../time/local-time";
@@ -196,6 +198,7 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
 
       const coordinatorIds = (await tx.user.findMany({ where: { role: "COORDINATOR", territoryId: territory.id }, orderBy: { email: "asc" } })).map((u) => u.id);
       await seedFamiliesAndPacts(tx, random, { territoryId: territory.id, today, adminId: admin.id, coordinatorIds });
+      accounts.push(...(await seedHousing(tx, { territoryId: territory.id, today, adminId: admin.id, passwordHash })));
     },
     { timeout: 120_000, maxWait: 10_000 },
   );

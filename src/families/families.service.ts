@@ -163,6 +163,14 @@ export function toSchedule(input: ScheduleInput): Schedule {
 
 export async function createTask(context: ServiceContext, input: TaskInput) {
   const scope = requireStaff(context);
+  return context.prisma.$transaction((tx) => createTaskIn(tx, { territoryId: scope.territoryId, userId: scope.viewer.userId }, input));
+}
+
+/**
+ * Creates a task and its occurrences inside the caller's transaction (the shared-housing plan
+ * creates its mediation sessions' tasks this way). `scope.territoryId` null: any territory.
+ */
+export async function createTaskIn(tx: Tx, scope: { territoryId: string | null; userId: string }, input: TaskInput) {
   checkIntRange(input.headcount, 1, 20, ["headcount"]);
   checkIntRange(input.priority, 1, 5, ["priority"]);
   checkIntRange(input.minSkillLevel, 1, 3, ["minSkillLevel"]);
@@ -172,60 +180,57 @@ export async function createTask(context: ServiceContext, input: TaskInput) {
   if (remote === Boolean(input.municipalityId)) throw new InputError("INVALID_INPUT", [remote ? "municipalityId" : "remote"]);
   const schedule = toSchedule(input.schedule);
   const occurrences = expandSchedule(schedule);
-
-  return context.prisma.$transaction(async (tx) => {
-    const project = await tx.microProject.findUnique({ where: { id: input.microProjectId }, include: { plan: { include: { family: true } } } });
-    const family = project?.plan.family ?? null;
-    assertInTerritory(scope, "MicroProject", input.microProjectId, family);
-    const skill = await tx.skill.findUnique({ where: { code: input.requiredSkillCode } });
-    if (!skill || !skill.active) throw new InputError("UNKNOWN_SKILL", ["requiredSkillCode"], { value: input.requiredSkillCode });
-    if (input.municipalityId) {
-      const municipality = await tx.municipality.findUnique({ where: { id: input.municipalityId } });
-      if (!municipality || municipality.territoryId !== family!.territoryId) throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityId"], { value: input.municipalityId });
-    }
-    const courseCodes = input.requiredCourseCodes ?? [];
-    const courses = await tx.trainingCourse.findMany({ where: { code: { in: courseCodes } } });
-    courseCodes.forEach((code, i) => {
-      if (!courses.some((c) => c.code === code)) throw new InputError("UNKNOWN_TRAINING_COURSE", ["requiredCourseCodes", String(i)], { value: code });
-    });
-    const task = await tx.task.create({
-      data: {
-        microProjectId: project!.id,
-        territoryId: family!.territoryId,
-        familyId: family!.id,
-        title: text(input.title, "title", 200)!,
-        description: text(input.description, "description", 2000, false),
-        activityKind: input.activityKind,
-        requiredSkillId: skill.id,
-        minSkillLevel: input.minSkillLevel,
-        requiredLanguages: required,
-        preferredLanguages: preferred,
-        minLanguageLevel: input.minLanguageLevel ?? "A2",
-        municipalityId: input.municipalityId ?? null,
-        remote,
-        address: text(input.address, "address", 300, false),
-        durationMinutes: input.schedule.durationMinutes,
-        headcount: input.headcount,
-        priority: input.priority,
-        involvesMinors: input.involvesMinors,
-        requiredCourseIds: courses.map((c) => c.id),
-        continuity: input.continuity ?? false,
-        scheduleKind: schedule.kind,
-        startDate: toDbDate(input.schedule.startDate),
-        startMinute: schedule.startMinute,
-        weekdays: schedule.kind === "WEEKLY" ? schedule.weekdays : [],
-        intervalWeeks: schedule.kind === "WEEKLY" ? schedule.intervalWeeks : 1,
-        untilDate: schedule.kind === "WEEKLY" && schedule.untilDate ? toDbDate(schedule.untilDate) : null,
-        count: schedule.kind === "WEEKLY" ? (schedule.count ?? null) : null,
-        cancelledDates: (schedule.kind === "WEEKLY" ? (schedule.cancelledDates ?? []) : []).map(toDbDate),
-        createdById: scope.viewer.userId,
-      },
-    });
-    await tx.taskOccurrence.createMany({
-      data: occurrences.map((o) => ({ taskId: task.id, startsAt: new Date(o.start), endsAt: new Date(o.end), localDate: toDbDate(o.localDate) })),
-    });
-    return task;
+  const project = await tx.microProject.findUnique({ where: { id: input.microProjectId }, include: { plan: { include: { family: true } } } });
+  const family = project?.plan.family ?? null;
+  assertInTerritory(scope, "MicroProject", input.microProjectId, family);
+  const skill = await tx.skill.findUnique({ where: { code: input.requiredSkillCode } });
+  if (!skill || !skill.active) throw new InputError("UNKNOWN_SKILL", ["requiredSkillCode"], { value: input.requiredSkillCode });
+  if (input.municipalityId) {
+    const municipality = await tx.municipality.findUnique({ where: { id: input.municipalityId } });
+    if (!municipality || municipality.territoryId !== family!.territoryId) throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityId"], { value: input.municipalityId });
+  }
+  const courseCodes = input.requiredCourseCodes ?? [];
+  const courses = await tx.trainingCourse.findMany({ where: { code: { in: courseCodes } } });
+  courseCodes.forEach((code, i) => {
+    if (!courses.some((c) => c.code === code)) throw new InputError("UNKNOWN_TRAINING_COURSE", ["requiredCourseCodes", String(i)], { value: code });
   });
+  const task = await tx.task.create({
+    data: {
+      microProjectId: project!.id,
+      territoryId: family!.territoryId,
+      familyId: family!.id,
+      title: text(input.title, "title", 200)!,
+      description: text(input.description, "description", 2000, false),
+      activityKind: input.activityKind,
+      requiredSkillId: skill.id,
+      minSkillLevel: input.minSkillLevel,
+      requiredLanguages: required,
+      preferredLanguages: preferred,
+      minLanguageLevel: input.minLanguageLevel ?? "A2",
+      municipalityId: input.municipalityId ?? null,
+      remote,
+      address: text(input.address, "address", 300, false),
+      durationMinutes: input.schedule.durationMinutes,
+      headcount: input.headcount,
+      priority: input.priority,
+      involvesMinors: input.involvesMinors,
+      requiredCourseIds: courses.map((c) => c.id),
+      continuity: input.continuity ?? false,
+      scheduleKind: schedule.kind,
+      startDate: toDbDate(input.schedule.startDate),
+      startMinute: schedule.startMinute,
+      weekdays: schedule.kind === "WEEKLY" ? schedule.weekdays : [],
+      intervalWeeks: schedule.kind === "WEEKLY" ? schedule.intervalWeeks : 1,
+      untilDate: schedule.kind === "WEEKLY" && schedule.untilDate ? toDbDate(schedule.untilDate) : null,
+      count: schedule.kind === "WEEKLY" ? (schedule.count ?? null) : null,
+      cancelledDates: (schedule.kind === "WEEKLY" ? (schedule.cancelledDates ?? []) : []).map(toDbDate),
+      createdById: scope.userId,
+    },
+  });
+  await tx.taskOccurrence.createMany({
+    data: occurrences.map((o) => ({ taskId: task.id, startsAt: new Date(o.start), endsAt: new Date(o.end), localDate: toDbDate(o.localDate) })),
+  });
+  return task;
 }
 
 /** Cancels a task: its open occurrences and their active commitments are cancelled too. */

@@ -18,6 +18,8 @@ export interface AuthScopes {
   coordinator: boolean;
   tutor: boolean;
   citizen: boolean;
+  /** A household's contact in a shared house. */
+  resident: boolean;
   /** Administrators and coordinators: the people who manage the register. */
   staff: boolean;
 }
@@ -47,6 +49,7 @@ export const builder = new SchemaBuilder<{
         coordinator: role === "COORDINATOR",
         tutor: role === "TUTOR",
         citizen: role === "CITIZEN",
+        resident: role === "RESIDENT",
         staff: role === "ADMIN" || role === "COORDINATOR",
       };
     },

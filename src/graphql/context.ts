@@ -1,5 +1,6 @@
 import type { Lang } from "../i18n";
 import type { ServiceContext } from "../service-context";
+import type { LoginThrottle } from "../auth/throttle";
 
 export interface Context extends ServiceContext {
   /** Language of the words in the response (Accept-Language, else the user's, else the default). */
@@ -7,4 +8,7 @@ export interface Context extends ServiceContext {
   requestId: string;
   /** Aborted when the client goes away: long-running subscriptions stop polling then. */
   signal?: AbortSignal;
+  /** The client's address, for throttling sign-ins. */
+  clientAddress: string;
+  loginThrottle: LoginThrottle;
 }

@@ -8,6 +8,7 @@ export const RoleEnum = builder.enumType("Role", {
     COORDINATOR: { description: "Social worker or project operator: manages the register and the matching of a territory." },
     TUTOR: { description: "Housing tutor: plans life in the shared houses of a territory." },
     CITIZEN: { description: "Active citizen (volunteer) registered in the albo." },
+    RESIDENT: { description: "Contact person of a household living in a shared house: reads the house's plan." },
   } as const,
 });
 

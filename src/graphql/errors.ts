@@ -1,5 +1,5 @@
 // The typed errors of src/errors.ts as GraphQL types, with words in the caller's language.
-import { AppError, AuthenticationError, ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
+import { AppError, AuthenticationError, ConflictError, ForbiddenError, InputError, NotFoundError, RateLimitError } from "../errors";
 import { errorMessage, knownErrorCodes } from "../i18n";
 import { builder } from "./builder";
 
@@ -60,6 +60,16 @@ builder.objectType(AuthenticationError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof AuthenticationError,
   fields: () => ({}),
+});
+
+builder.objectType(RateLimitError, {
+  name: "RateLimitError",
+  description: "Too many attempts: wait before trying again. Nothing was done.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof RateLimitError,
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds to wait." }),
+  }),
 });
 
 /** The errors every write may return. */

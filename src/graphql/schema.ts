@@ -13,7 +13,11 @@ import "../ledger/ledger.graphql";
 import "../pacts/pacts.graphql";
 import "../matching/matching.graphql";
 import "../offers/offers.graphql";
+import "../housing/housing.graphql";
 import "../calendar/calendar.graphql";
+import "../audit/audit.graphql";
+import "../reports/reports.graphql";
+import "../privacy/privacy.graphql";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder";
 

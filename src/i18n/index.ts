@@ -1,6 +1,7 @@
 // User-facing words in Italian and English. Errors carry codes and parameters; this module
 // turns them into sentences in the caller's language.
 import type { AppError, ErrorCode, ErrorParams } from "../errors";
+import { housingReasonList } from "./housing";
 
 export type Lang = "it" | "en";
 export const LANGS: readonly Lang[] = ["it", "en"];
@@ -29,9 +30,21 @@ const errorTemplates: Record<ErrorCode, Template> = {
   UNKNOWN_MUNICIPALITY: { en: "Unknown municipality: {value}.", it: "Comune sconosciuto: {value}." },
   UNKNOWN_TRAINING_COURSE: { en: "Unknown training course: {value}.", it: "Corso di formazione sconosciuto: {value}." },
   UNKNOWN_TERRITORY: { en: "Unknown territory: {value}.", it: "Territorio sconosciuto: {value}." },
+  UNKNOWN_FAMILY: { en: "Unknown family: {value}.", it: "Nucleo familiare sconosciuto: {value}." },
+  UNKNOWN_HOUSEHOLD: { en: "Unknown household of this house: {value}.", it: "Nucleo sconosciuto in questa casa: {value}." },
+  UNKNOWN_SPACE: { en: "Unknown common space of this house: {value}.", it: "Spazio comune sconosciuto in questa casa: {value}." },
+  UNKNOWN_USER: { en: "Unknown user, or not of the right role: {value}.", it: "Utente sconosciuto o senza il ruolo adatto: {value}." },
+  PERIOD_IN_PAST: { en: "A plan starts today or later.", it: "Un calendario inizia oggi o più avanti." },
+  PERIOD_TOO_LONG: { en: "A plan covers at most {maxDays} days.", it: "Un calendario copre al massimo {maxDays} giorni." },
+  MOVE_NOT_ALLOWED: { en: "The activity cannot go there: {reasons}.", it: "L'attività non può andare lì: {reasons}." },
+  PLAN_NOT_DRAFT: { en: "Only a draft plan can be changed this way; this one is {status}.", it: "Solo un calendario in bozza si può modificare così; questo è {status}." },
+  OCCURRENCE_NOT_STARTED: { en: "An activity is recorded as held only once it has started.", it: "Un'attività si registra come svolta solo dopo il suo inizio." },
+  ALREADY_IN_A_HOUSE: { en: "This family already lives in a shared house over these dates.", it: "Questo nucleo abita già in una casa condivisa in queste date." },
+  NOT_PLANNED: { en: "Only a planned activity of a published plan can be changed; this one is {status}.", it: "Si può modificare solo un'attività prevista di un calendario pubblicato; questa è {status}." },
   NOT_FOUND: { en: "{entity} not found.", it: "{entity} non trovato." },
   FORBIDDEN: { en: "You are not allowed to do this.", it: "Non hai il permesso di farlo." },
   INVALID_CREDENTIALS: { en: "Wrong email or password.", it: "Email o password errate." },
+  TOO_MANY_ATTEMPTS: { en: "Too many attempts: try again in {seconds} seconds.", it: "Troppi tentativi: riprova tra {seconds} secondi." },
   EMAIL_TAKEN: { en: "This email address is already registered.", it: "Questo indirizzo email è già registrato." },
   SKILL_CODE_TAKEN: { en: "A skill with code {value} already exists.", it: "Esiste già una competenza con codice {value}." },
   ILLEGAL_TRANSITION: { en: "A citizen cannot go from {from} to {to}.", it: "Un cittadino non può passare da {from} a {to}." },
@@ -60,7 +73,8 @@ function fill(template: string, params: ErrorParams): string {
 export function errorMessage(error: AppError, lang: Lang): string {
   const template = errorTemplates[error.code];
   const field = "field" in error && Array.isArray(error.field) ? (error.field as string[]).join(".") : "";
-  return fill(template[lang], { field, ...error.params });
+  const params = error.code === "MOVE_NOT_ALLOWED" ? { ...error.params, reasons: housingReasonList(String(error.params.reasons ?? ""), lang) } : error.params;
+  return fill(template[lang], { field, ...params });
 }
 
 /** Every code has words in both languages: the type of errorTemplates makes it so. */

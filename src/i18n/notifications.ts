@@ -5,7 +5,7 @@ import type { Lang } from "./index";
 
 /** Parameters holding an instant (ISO 8601) or a date (YYYY-MM-DD), shown in Rome's time. */
 const INSTANTS = new Set(["when", "deadline"]);
-const DATES = new Set(["end", "week"]);
+const DATES = new Set(["end", "week", "from", "to"]);
 
 function formatParam(name: string, value: string | number, lang: Lang): string {
   if (typeof value === "string" && INSTANTS.has(name)) {
@@ -27,7 +27,8 @@ export type NotificationKind =
   | "COMMITMENT_CANCELLED"
   | "SEAT_UNFILLED"
   | "PACT_EXPIRING"
-  | "DRAFT_RUN_READY";
+  | "DRAFT_RUN_READY"
+  | "HOUSE_PLAN_PUBLISHED";
 
 type Template = Record<Lang, { title: string; body: string }>;
 
@@ -63,6 +64,10 @@ const templates: Record<NotificationKind, Template> = {
   DRAFT_RUN_READY: {
     en: { title: "Draft matching for the week of {week}", body: "A draft matching for the week of {week} has been prepared for review." },
     it: { title: "Bozza di abbinamento per la settimana del {week}", body: "È stata preparata una bozza di abbinamento per la settimana del {week}, da rivedere." },
+  },
+  HOUSE_PLAN_PUBLISHED: {
+    en: { title: "New plan for {house}", body: "The plan of {house} from {from} to {to} is out, with {count} activities. Rota turns: {duties}." },
+    it: { title: "Nuovo calendario per {house}", body: "È uscito il calendario di {house} dal {from} al {to}, con {count} attività. Turni: {duties}." },
   },
 };
 

@@ -1,6 +1,7 @@
 // The production job runner: BullMQ queues on Redis. A matching run's id is its job id, and an
 // event job's key (runner.ts) is its job id, so anything handed over twice is queued once;
 // handlers are idempotent, so a job retried after a crash changes nothing it had already done.
+import { runAsSystem } from "../db/audit";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { jobKey, type EventJob, type JobRunner } from "./runner";
@@ -19,11 +20,19 @@ function connect(redisUrl: string) {
 
 const retry = { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 } as const;
 
-export function bullmqRunner(redisUrl: string, prefix = "legami"): JobRunner & { close(): Promise<void>; scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void> } {
+export function bullmqRunner(
+  redisUrl: string,
+  prefix = "legami",
+): JobRunner & { close(): Promise<void>; scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void>; depth(): Promise<Record<string, number>> } {
   const connection = connect(redisUrl);
   const matching = new Queue(MATCHING_QUEUE, { connection, prefix });
   const events = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix });
   return {
+    /** Jobs waiting or delayed, per queue (for the queue-depth metric). */
+    async depth() {
+      const count = async (queue: Queue) => Object.values(await queue.getJobCounts("waiting", "delayed", "prioritized")).reduce((s, n) => s + n, 0);
+      return { [MATCHING_QUEUE]: await count(matching), [EVENTS_QUEUE]: await count(events) };
+    },
     async enqueueMatchingRun(runId) {
       await matching.add("run", { runId }, { jobId: runId, ...retry });
     },
@@ -48,7 +57,7 @@ export function bullmqRunner(redisUrl: string, prefix = "legami"): JobRunner & {
 
 export function startMatchingWorker(redisUrl: string, handler: (runId: string) => Promise<void>, options: { concurrency: number; prefix?: string }) {
   const connection = connect(redisUrl);
-  const worker = new Worker<{ runId: string }>(MATCHING_QUEUE, (job) => handler(job.data.runId), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency });
+  const worker = new Worker<{ runId: string }>(MATCHING_QUEUE, (job) => runAsSystem(() => handler(job.data.runId)), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency });
   return {
     worker,
     async close() {
@@ -60,7 +69,7 @@ export function startMatchingWorker(redisUrl: string, handler: (runId: string) =
 
 export function startEventsWorker(redisUrl: string, handler: (job: EventJob) => Promise<void>, options: { prefix?: string; concurrency?: number } = {}) {
   const connection = connect(redisUrl);
-  const worker = new Worker<EventJob>(EVENTS_QUEUE, (job) => handler(job.data), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency ?? 4 });
+  const worker = new Worker<EventJob>(EVENTS_QUEUE, (job) => runAsSystem(() => handler(job.data)), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency ?? 4 });
   return {
     worker,
     async close() {

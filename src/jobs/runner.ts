@@ -4,6 +4,7 @@
 // is still due against the database, so running one twice, early or late changes nothing wrong.
 // The database is the source of truth: `reconcile` (offers.jobs.ts) rebuilds every pending job
 // from it when a worker starts.
+import { runAsSystem } from "../db/audit";
 
 /** Work that happens at a time: the payload names the row; the handler reads the rest. */
 export type EventJob =
@@ -69,8 +70,9 @@ export function inProcessRunner(handlers: JobHandlers): JobRunner & { idle(): Pr
   let closed = false;
   const run = (work: () => Promise<void>) => {
     // A failed job is logged; the database still says what is left, and reconciliation retries.
+    // A job works for the system, not for the request that handed it over.
     const job = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
+      .then(() => runAsSystem(work))
       .catch((error: unknown) => console.error("job failed:", error));
     pending.add(job);
     void job.finally(() => pending.delete(job));

@@ -7,9 +7,12 @@ import { ProblemError, type MatchingSolution } from "../solver/problem";
 import type { SolveHooks } from "../solver/solve";
 import type { Solve } from "../solver/solve";
 import type { FromThread, ToThread } from "./solver-thread";
+import type { Plan, PlannerInput } from "../housing/planner.model";
 
 export interface SolverPool {
   solve: Solve;
+  /** Plans a shared house (housing/planner.model.ts) on a thread. */
+  planHouse(input: PlannerInput): Promise<Plan>;
   /** Starts every thread now and resolves when they are ready (otherwise they start on first use). */
   start(): Promise<void>;
   /** Stops the threads; solves still running are rejected. */
@@ -44,7 +47,7 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
   const waiting: ((slot: Slot) => void)[] = [];
   let nextId = 0;
   let closed = false;
-  const pending = new Map<number, { resolve: (s: MatchingSolution) => void; reject: (e: Error) => void; hooks?: SolveHooks; progress: Promise<void> }>();
+  const pending = new Map<number, { resolve: (result: unknown) => void; reject: (e: Error) => void; hooks?: SolveHooks; progress: Promise<void> }>();
 
   function start(): Slot {
     const worker = new Worker(THREAD_BOOTSTRAP, { eval: true, workerData: { optimise: options.optimise ?? true } });
@@ -62,7 +65,7 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
       }
       pending.delete(message.id);
       void job.progress.then(() => {
-        if (message.kind === "done") job.resolve(message.solution);
+        if (message.kind === "done") job.resolve(message.result);
         else job.reject(message.name === "ProblemError" ? new ProblemError(message.message) : new Error(message.message));
       });
     });
@@ -100,20 +103,24 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
     next(fresh);
   }
 
+  /** Sends one piece of work to a free thread and waits for its answer. */
+  async function run<T>(work: (id: number) => ToThread, hooks?: SolveHooks): Promise<T> {
+    if (closed) throw new Error("the solver pool is closed");
+    const slot = await acquire();
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve: resolve as (result: unknown) => void, reject, hooks, progress: Promise.resolve() });
+        slot.worker.postMessage(work(id));
+      });
+    } finally {
+      release(slot);
+    }
+  }
+
   return {
-    async solve(problem, hooks) {
-      if (closed) throw new Error("the solver pool is closed");
-      const slot = await acquire();
-      try {
-        return await new Promise<MatchingSolution>((resolve, reject) => {
-          const id = nextId++;
-          pending.set(id, { resolve, reject, hooks, progress: Promise.resolve() });
-          slot.worker.postMessage({ id, problem } satisfies ToThread);
-        });
-      } finally {
-        release(slot);
-      }
-    },
+    solve: (problem, hooks) => run<MatchingSolution>((id) => ({ id, kind: "matching", problem }), hooks),
+    planHouse: (input) => run<Plan>((id) => ({ id, kind: "house-plan", input })),
     async start() {
       while (slots.length < size) start();
       await Promise.all(slots.map((s) => s.ready));

@@ -1,24 +1,29 @@
 // Entry point of a solver thread (see solver-pool.ts): loads HiGHS once, then solves the
-// problems it is sent, reporting progress, one at a time.
+// problems it is sent (matching weeks, with progress; shared-house plans), one at a time.
 import { parentPort, workerData } from "node:worker_threads";
 import { warmUpHighs } from "../solver/highs-backend";
 import type { MatchingProblem } from "../solver/problem";
 import { solveMatching } from "../solver/solve";
+import { planHouse, type PlannerInput } from "../housing/planner.model";
 
-export type ToThread = { id: number; problem: MatchingProblem };
+export type ToThread = { id: number; kind: "matching"; problem: MatchingProblem } | { id: number; kind: "house-plan"; input: PlannerInput };
 export type FromThread =
   | { id: number; kind: "progress"; solved: number; total: number }
-  | { id: number; kind: "done"; solution: Awaited<ReturnType<typeof solveMatching>> }
+  | { id: number; kind: "done"; result: unknown }
   | { id: number; kind: "failed"; name: string; message: string }
   | { id: -1; kind: "ready" };
 
 const port = parentPort;
 if (port) {
   if ((workerData as { optimise?: boolean } | null)?.optimise !== false) await warmUpHighs();
-  port.on("message", async ({ id, problem }: ToThread) => {
+  port.on("message", async (message: ToThread) => {
+    const { id } = message;
     try {
-      const solution = await solveMatching(problem, { onProgress: ({ solved, total }) => port.postMessage({ id, kind: "progress", solved, total } satisfies FromThread) });
-      port.postMessage({ id, kind: "done", solution } satisfies FromThread);
+      const result =
+        message.kind === "matching"
+          ? await solveMatching(message.problem, { onProgress: ({ solved, total }) => port.postMessage({ id, kind: "progress", solved, total } satisfies FromThread) })
+          : await planHouse(message.input);
+      port.postMessage({ id, kind: "done", result } satisfies FromThread);
     } catch (error) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));
       port.postMessage({ id, kind: "failed", name, message } satisfies FromThread);

@@ -199,14 +199,26 @@ export interface LedgerRow extends CommitmentHours {
   month: string;
 }
 
+/** The commitments whose hours a viewer may see: a citizen their own, a coordinator their territory's, an administrator all. */
+function ledgerScope(viewer: { role: string; citizenId?: string | null; territoryId?: string | null }): Prisma.CommitmentWhereInput {
+  if (viewer.role === "CITIZEN") return { citizenId: viewer.citizenId ?? "none" };
+  if (viewer.role === "COORDINATOR") return { occurrence: { task: { territoryId: viewer.territoryId ?? "none" } } };
+  if (viewer.role === "ADMIN") return {};
+  throw new ForbiddenError();
+}
+
+/** Each pact's hours as `hoursLedger(pactId)` totals them, for many pacts with one query (a list of pacts). */
+export async function hoursByPact(context: ServiceContext, pactIds: readonly string[]): Promise<CommitmentHours[]> {
+  const where = ledgerScope(requireViewer(context));
+  const commitments = await context.prisma.commitment.findMany({ where: { AND: [where, { pactId: { in: [...pactIds] } }] }, include: { hours: true } });
+  return pactIds.map((id) => sumHours(commitments.filter((c) => c.pactId === id).map((c) => commitmentHours(c, c.hours.map(ledgerLine)))));
+}
+
 /** Hours planned, pending and done, by pact, citizen, family and month. Staff see their territory; a citizen their own. */
 export async function hoursLedger(context: ServiceContext, filter: LedgerFilter): Promise<{ rows: LedgerRow[]; total: CommitmentHours }> {
   const viewer = requireViewer(context);
   if (filter.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.month)) throw new InputError("INVALID_DATE", ["month"], { value: filter.month });
-  const where: Prisma.CommitmentWhereInput = {};
-  if (viewer.role === "CITIZEN") where.citizenId = viewer.citizenId ?? "none";
-  else if (viewer.role === "COORDINATOR") where.occurrence = { task: { territoryId: viewer.territoryId ?? "none" } };
-  else if (viewer.role !== "ADMIN") throw new ForbiddenError();
+  const where = ledgerScope(viewer);
   if (filter.pactId) where.pactId = filter.pactId;
   if (filter.citizenId) where.citizenId = viewer.role === "CITIZEN" && filter.citizenId !== viewer.citizenId ? "none" : filter.citizenId;
   const commitments = await context.prisma.commitment.findMany({

@@ -64,6 +64,7 @@ const NotificationKindEnum = builder.enumType("NotificationKind", {
     SEAT_UNFILLED: { description: "A seat nobody eligible can fill (coordinators)." },
     PACT_EXPIRING: { description: "A collaboration pact ends within 30 days." },
     DRAFT_RUN_READY: { description: "A draft matching run is ready for review." },
+    HOUSE_PLAN_PUBLISHED: { description: "A shared house's plan for a period was published (tutors and residents)." },
   } as const,
 });
 

@@ -5,6 +5,7 @@ import { ConflictError, InputError, NotFoundError } from "../errors";
 import { commitWithinRules } from "../ledger/ledger.service";
 import { notify } from "../notifications/notifications.service";
 import type { ServiceContext } from "../service-context";
+import type { Prisma } from "../generated/prisma/client";
 import { afterCommit } from "../jobs/runner";
 import { afterCommitments, occurrenceParams } from "./offers.jobs";
 
@@ -85,19 +86,26 @@ export async function cancelOccurrence(context: ServiceContext, occurrenceId: st
   const scope = requireStaff(context);
   const text = reason.trim();
   if (text.length < 3 || text.length > 500) throw new InputError("INVALID_RANGE", ["reason"], { min: 3, max: 500 });
-  return context.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
-    const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: { select: { title: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } });
-    if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
-    if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= context.now()) {
-      throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "CANCELLED" });
-    }
-    const affected = await tx.commitment.findMany({ where: { occurrenceId, status: "ACTIVE" }, select: { id: true, citizen: { select: { userId: true } } } });
-    const offered = await tx.offer.findMany({ where: { occurrenceId, status: "OFFERED" }, select: { id: true, citizen: { select: { userId: true } } } });
-    await tx.commitment.updateMany({ where: { id: { in: affected.map((c) => c.id) } }, data: { status: "CANCELLED", sequence: { increment: 1 } } });
-    await tx.offer.updateMany({ where: { id: { in: offered.map((o) => o.id) } }, data: { status: "WITHDRAWN", respondedAt: context.now() } });
-    const users = [...affected, ...offered].flatMap((x) => (x.citizen.userId ? [x.citizen.userId] : []));
-    await notify(tx, [...new Set(users)].map((userId) => ({ userId, kind: "COMMITMENT_CANCELLED" as const, params: { ...occurrenceParams(occurrence), reason: text }, key: `occurrence-cancelled:${occurrenceId}:${userId}` })));
-    return tx.taskOccurrence.update({ where: { id: occurrenceId }, data: { status: "CANCELLED" } });
-  });
+  return context.prisma.$transaction((tx) => cancelOccurrenceIn(tx, scope, occurrenceId, text, context.now()));
+}
+
+/**
+ * Cancels a future occurrence inside the caller's transaction: its commitments are cancelled,
+ * its open offers withdrawn, and the citizens told why. (A shared-housing mediation session that
+ * moves or is called off cancels its task's occurrence this way.)
+ */
+export async function cancelOccurrenceIn(tx: Prisma.TransactionClient, scope: { territoryId: string | null }, occurrenceId: string, text: string, now: Date) {
+  await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
+  const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: { select: { title: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } });
+  if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
+  if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= now) {
+    throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "CANCELLED" });
+  }
+  const affected = await tx.commitment.findMany({ where: { occurrenceId, status: "ACTIVE" }, select: { id: true, citizen: { select: { userId: true } } } });
+  const offered = await tx.offer.findMany({ where: { occurrenceId, status: "OFFERED" }, select: { id: true, citizen: { select: { userId: true } } } });
+  await tx.commitment.updateMany({ where: { id: { in: affected.map((c) => c.id) } }, data: { status: "CANCELLED", sequence: { increment: 1 } } });
+  await tx.offer.updateMany({ where: { id: { in: offered.map((o) => o.id) } }, data: { status: "WITHDRAWN", respondedAt: now } });
+  const users = [...affected, ...offered].flatMap((x) => (x.citizen.userId ? [x.citizen.userId] : []));
+  await notify(tx, [...new Set(users)].map((userId) => ({ userId, kind: "COMMITMENT_CANCELLED" as const, params: { ...occurrenceParams(occurrence), reason: text }, key: `occurrence-cancelled:${occurrenceId}:${userId}` })));
+  return tx.taskOccurrence.update({ where: { id: occurrenceId }, data: { status: "CANCELLED" } });
 }

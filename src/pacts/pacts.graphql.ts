@@ -6,7 +6,9 @@ import { ActivityKindEnum } from "../graphql/enums";
 import { PactStatusEnum } from "../graphql/enums-domain";
 import { writeErrors } from "../graphql/errors";
 import { HoursSummaryRef } from "../ledger/ledger.graphql";
-import { hoursLedger } from "../ledger/ledger.service";
+import { hoursByPact } from "../ledger/ledger.service";
+import type { CommitmentHours } from "../ledger/ledger.model";
+import { loaderFor } from "../graphql/loaders";
 import * as pacts from "./pacts.service";
 
 builder.prismaObject("CollaborationPact", {
@@ -52,7 +54,7 @@ builder.prismaObject("CollaborationPact", {
       type: HoursSummaryRef,
       description: "Hours planned, pending, done and left in the budget, from the ledger.",
       resolve: async (p, _a, context) => {
-        const { total } = await hoursLedger(context, { pactId: p.id });
+        const total = await loaderFor<string, CommitmentHours>(context, "pactHours", (ids) => hoursByPact(context, ids)).load(p.id);
         return { ...total, budgetMinutes: p.hourBudgetMinutes };
       },
     }),

@@ -25,6 +25,17 @@ export function parseIsoDate(text: string, field: string[] = []): string {
   return text;
 }
 
+/**
+ * Validates a period [from, to) of ISO dates: both valid, `to` after `from`, and at most
+ * `maxDays` long when given (PERIOD_TOO_LONG).
+ */
+export function checkDateRange(from: string, to: string, maxDays?: number): void {
+  parseIsoDate(from, ["from"]);
+  parseIsoDate(to, ["to"]);
+  if (to <= from) throw new InputError("INVERTED_DATES", ["to"]);
+  if (maxDays !== undefined && addDays(from, maxDays) < to) throw new InputError("PERIOD_TOO_LONG", ["to"], { maxDays });
+}
+
 /** ISO weekday (1 = Monday) of a calendar date. */
 export function weekdayOf(isoDate: string): number {
   return DateTime.fromISO(isoDate, { zone: "UTC" }).weekday;

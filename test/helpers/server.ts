@@ -1,5 +1,9 @@
 // Starts the real HTTP application on an ephemeral port over a fresh database loaded with
 // the demo territory, plus a second territory to test territorial boundaries.
+import type { Logger } from "../../src/observability/log";
+import { createMetrics, observedSolve } from "../../src/observability/metrics";
+import { loginThrottle, type LoginThrottle } from "../../src/auth/throttle";
+import type { RequestLimits } from "../../src/http/limits";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createApp } from "../../src/app";
@@ -62,7 +66,9 @@ export interface TestServer {
   other: { coordinatorEmail: string; municipalityId: string };
 }
 
-export async function startTestServer(options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean; limits?: Partial<RequestLimits>; loginThrottle?: LoginThrottle; logger?: Logger; metricsToken?: string } = {},
+): Promise<TestServer> {
   const database = await openTestDatabase();
   if (options.demo !== false) await loadDemo(database.prisma, { now: TEST_NOW });
   const otherTerritory = await database.prisma.territory.create({ data: { code: "OTHER", name: "Another district" } });
@@ -82,9 +88,11 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   const redisUrl = loadConfig(process.env, "migrate").redisUrl;
   const prefix = `legami-test-${randomBytes(4).toString("hex")}`;
   const processed = { "in-process": 0, redis: 0 };
+  // Runs are counted and timed as the service does, whichever runner takes them.
+  const metrics = createMetrics();
   const handler = (kind: keyof typeof processed) => (runId: string) => {
     processed[kind] += 1;
-    return executeMatchingRun(database.prisma, runId, solver.solve);
+    return metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, observedSolve(metrics, solver.solve)));
   };
   // Solves on a solver thread, as the service does (without compiling HiGHS ahead of time).
   const solver = solverPool({ optimise: false });
@@ -105,7 +113,9 @@ export async function startTestServer(options: { oidc?: OidcConfig; demo?: boole
   const worker = redisUrl && workersHere ? startMatchingWorker(redisUrl, handler("redis"), { concurrency: 2, prefix }) : undefined;
   // The events worker can be stopped ("killed") and started again by a test.
   let events = redisUrl && workersHere ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs });
+  // Every test signs in from 127.0.0.1: the per-address rate is lifted unless a test sets its own.
+  const throttle = options.loginThrottle ?? loginThrottle({ perAddressPerMinute: 1_000_000 });
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
     // Idle connections outlive the client's keep-alive, so a reused socket is never closed under it.
