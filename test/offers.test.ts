@@ -163,7 +163,14 @@ describe("offers", { timeout: 90_000 }, () => {
     const declined = (await server.gql(DECLINE, { id: withCandidate.id, r: "Ho un altro impegno" }, { token })).data.declineOffer;
     expect(declined).toEqual({ __typename: "Offer", id: withCandidate.id, status: "DECLINED", declineReason: "Ho un altro impegno" });
     expect((await server.gql(DECLINE, { id: withCandidate.id }, { token })).data.declineOffer).toEqual({ __typename: "ConflictError", code: "OFFER_CLOSED" });
-    const replacement = await server.waitFor("a replacement offer", async () => (await offersOf(withCandidate.occurrenceId)).find((o) => o.source === "REPLACEMENT"));
+    const replacement = await server.waitFor("a replacement offer", async () => {
+      const found = (await offersOf(withCandidate.occurrenceId)).find((o) => o.source === "REPLACEMENT");
+      if (found) return found;
+      // Should the search find nobody, say why rather than time out.
+      const unfilled = await server.database.prisma.notification.findFirst({ where: { kind: "SEAT_UNFILLED", key: { startsWith: `seat-unfilled:${withCandidate.occurrenceId}:` } } });
+      if (unfilled) throw new Error(`the seat was flagged unfilled instead: ${JSON.stringify(unfilled.params)}`);
+      return undefined;
+    });
     expect(others(withCandidate).map((p) => p.citizen)).toContain(replacement.citizenId);
     expect(replacement).toMatchObject({ status: "OFFERED", runId: null });
     expect(replacement.deadline.getTime()).toBeLessThanOrEqual(TEST_NOW.getTime() + 24 * HOUR);

@@ -1,6 +1,6 @@
 // The production job runner: BullMQ queues on Redis. A matching run's id is its job id, and an
-// event job's key (runner.ts) is its job id, so anything handed over twice is queued once;
-// handlers are idempotent, so a job retried after a crash changes nothing it had already done.
+// event job's key (runner.ts) is its job id, so anything handed over twice is queued once (a job
+// handed over while one of its key is running gets a follow-up after it); handlers are idempotent, so a job retried after a crash changes nothing it had already done.
 import { runAsSystem } from "../db/audit";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -37,11 +37,16 @@ export function bullmqRunner(
       await matching.add("run", { runId }, { jobId: runId, ...retry });
     },
     async schedule(job, delayMs = 0) {
-      const jobId = jobKey(job);
-      // Replacing: a waiting or delayed job of that key is removed first (one being processed
-      // cannot be, and then the new one is ignored: the running handler reads the same rows).
-      await events.remove(jobId).catch(() => 0);
-      await events.add(job.kind, job, { jobId, delay: Math.max(0, Math.round(delayMs)), ...retry });
+      const key = jobKey(job);
+      const delay = Math.max(0, Math.round(delayMs));
+      // Replacing: a waiting, delayed or failed job of that key is removed first. One being
+      // processed cannot be removed, and BullMQ would silently ignore a new job with its id; the
+      // running handler may have read the rows before the change that schedules this job (a
+      // decline while the seat is being refilled), so a follow-up runs after it under its own id.
+      await events.remove(key).catch(() => 0);
+      const running = (await events.getJobState(key)) === "active";
+      const jobId = running ? `${key}.after.${Date.now()}.${Math.random().toString(36).slice(2, 8)}` : key;
+      await events.add(job.kind, job, { jobId, delay, ...retry });
     },
     async scheduleRepeatable({ weeklyDraft }) {
       await events.upsertJobScheduler("daily-scan", { pattern: DAILY_SCAN_PATTERN, tz: SCHEDULE_ZONE }, { name: "daily-scan", data: { kind: "daily-scan" } });

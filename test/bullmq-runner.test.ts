@@ -1,0 +1,59 @@
+// The BullMQ runner's scheduling rules, on the machine's Redis (skipped without REDIS_URL).
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { bullmqRunner, startEventsWorker } from "../src/jobs/bullmq";
+import type { EventJob } from "../src/jobs/runner";
+
+const redisUrl = process.env.REDIS_URL;
+
+describe.runIf(redisUrl)("BullMQ runner", () => {
+  const prefix = `legami-test-${randomUUID().slice(0, 8)}`;
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+  });
+
+  const until = async (what: string, probe: () => boolean) => {
+    const end = Date.now() + 10_000;
+    while (!probe()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  it("runs a job again when it is handed over while one of its key is running, and once when twice before it runs", async () => {
+    const runner = bullmqRunner(redisUrl!, prefix);
+    closers.push(() => runner.close());
+    const runs: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const worker = startEventsWorker(
+      redisUrl!,
+      async (job) => {
+        if (job.kind !== "fill-seats") return;
+        runs.push(job.occurrenceId);
+        // The first run of "busy" holds until released, as a refill reading a large week does.
+        if (job.occurrenceId === "busy" && runs.filter((r) => r === "busy").length === 1) await gate;
+      },
+      { prefix, concurrency: 2 },
+    );
+    closers.push(() => worker.close());
+
+    const busy: EventJob = { kind: "fill-seats", occurrenceId: "busy" };
+    await runner.schedule(busy);
+    await until("the first run to start", () => runs.includes("busy"));
+    // Handed over again while the first is running (a decline during the refill): it must run after.
+    await runner.schedule(busy);
+    release();
+    await until("the follow-up run", () => runs.filter((r) => r === "busy").length === 2);
+
+    // Twice before it is due: one run.
+    const quiet: EventJob = { kind: "fill-seats", occurrenceId: "quiet" };
+    await runner.schedule(quiet, 300);
+    await runner.schedule(quiet, 300);
+    await until("the delayed run", () => runs.includes("quiet"));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(runs.filter((r) => r === "quiet")).toHaveLength(1);
+    expect(runs.filter((r) => r === "busy")).toHaveLength(2);
+  });
+});
