@@ -5,7 +5,15 @@ import { z } from "zod";
 
 export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
-  | { kind: "postgres"; url: string };
+  | { kind: "postgres"; url: string; pool: PoolConfig };
+
+/** Connections a process keeps to PostgreSQL (each API replica and each worker has its own pool). */
+export interface PoolConfig {
+  max: number;
+  /** How long to wait for a connection before failing the query (PostgreSQL down: fail fast). */
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+}
 
 export interface OidcConfig {
   jwksUrl: string;
@@ -61,6 +69,9 @@ const envSchema = z.object({
   HOST: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
   DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
   OIDC_JWKS_URL: z.url().optional(),
@@ -112,7 +123,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     database: Object.freeze(
-      e.DATABASE_URL ? { kind: "postgres" as const, url: e.DATABASE_URL } : { kind: "embedded" as const, dataDir: resolve(e.DATA_DIR) },
+      e.DATABASE_URL
+        ? { kind: "postgres" as const, url: e.DATABASE_URL, pool: Object.freeze({ max: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, idleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_MS }) }
+        : { kind: "embedded" as const, dataDir: resolve(e.DATA_DIR) },
     ),
     jwtSecret: e.JWT_SECRET,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,

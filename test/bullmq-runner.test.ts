@@ -1,8 +1,9 @@
 // The BullMQ runner's scheduling rules, on the machine's Redis (skipped without REDIS_URL).
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { bullmqRunner, startEventsWorker } from "../src/jobs/bullmq";
+import { bullmqRunner, startEventsWorker, startMatchingWorker } from "../src/jobs/bullmq";
 import type { EventJob } from "../src/jobs/runner";
+import { overlapRecorder } from "./helpers/overlap";
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -55,5 +56,23 @@ describe.runIf(redisUrl)("BullMQ runner", () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(runs.filter((r) => r === "quiet")).toHaveLength(1);
     expect(runs.filter((r) => r === "busy")).toHaveLength(2);
+  });
+
+  it("partitions matching runs by territory across workers: parallel between territories, never two of one at once", async () => {
+    const runner = bullmqRunner(redisUrl!, prefix);
+    closers.push(() => runner.close());
+    const territoryOf: Record<string, string> = { "run-a1": "arezzo", "run-a2": "arezzo", "run-g1": "grosseto", "run-a3": "arezzo", "run-g2": "grosseto" };
+    const recorder = overlapRecorder();
+    // Two workers, as two processes would be, each taking two jobs at a time.
+    for (let i = 0; i < 2; i++) {
+      const worker = startMatchingWorker(redisUrl!, (runId) => recorder.work(runId, territoryOf[runId]!, 250), { concurrency: 2, prefix });
+      closers.push(() => worker.close());
+    }
+    for (const runId of Object.keys(territoryOf)) await runner.enqueueMatchingRun({ runId, territoryId: territoryOf[runId]! });
+    await until("every run", () => recorder.finished.length === 5);
+    expect(recorder.finished.sort()).toEqual(Object.keys(territoryOf).sort());
+    expect(recorder.overlaps).toContain("arezzo|grosseto");
+    expect(recorder.overlaps).not.toContain("arezzo|arezzo");
+    expect(recorder.overlaps).not.toContain("grosseto|grosseto");
   });
 });

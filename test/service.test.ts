@@ -155,7 +155,9 @@ describe("configuration", () => {
 
   it("needs a token secret with PostgreSQL and an issuer with a JWKS URL", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgresql://localhost/x", OIDC_JWKS_URL: "https://id.example.org/jwks" })).toThrow(/JWT_SECRET[\s\S]*OIDC_ISSUER|OIDC_ISSUER[\s\S]*JWT_SECRET/);
-    expect(loadConfig({ DATABASE_URL: "postgresql://localhost/x" }, "migrate").database).toEqual({ kind: "postgres", url: "postgresql://localhost/x" });
+    expect(loadConfig({ DATABASE_URL: "postgresql://localhost/x" }, "migrate").database).toEqual({ kind: "postgres", url: "postgresql://localhost/x", pool: { max: 10, connectTimeoutMs: 5000, idleTimeoutMs: 30000 } });
+    expect(loadConfig({ DATABASE_URL: "postgresql://localhost/x", DATABASE_POOL_MAX: "40" }, "migrate").database).toMatchObject({ pool: { max: 40 } });
+    expect(() => loadConfig({ DATABASE_URL: "postgresql://localhost/x", DATABASE_POOL_MAX: "0" }, "migrate")).toThrow(/DATABASE_POOL_MAX/);
   });
 
   it("defaults to the embedded database on port 4000 and is frozen", () => {

@@ -48,7 +48,8 @@ async function onPGlite(pglite: PGlite, release: () => void = () => {}): Promise
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === "postgres") {
-    return databaseHandle(new PrismaClient({ adapter: auditedAdapter(new PrismaPg({ connectionString: config.url })) }), "postgres", []);
+    const pool = { connectionString: config.url, max: config.pool.max, connectionTimeoutMillis: config.pool.connectTimeoutMs, idleTimeoutMillis: config.pool.idleTimeoutMs };
+    return databaseHandle(new PrismaClient({ adapter: auditedAdapter(new PrismaPg(pool)) }), "postgres", []);
   }
   const lock = lockDataDirectory(config.dataDir);
   try {

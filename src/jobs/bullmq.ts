@@ -2,9 +2,9 @@
 // event job's key (runner.ts) is its job id, so anything handed over twice is queued once (a job
 // handed over while one of its key is running gets a follow-up after it); handlers are idempotent, so a job retried after a crash changes nothing it had already done.
 import { runAsSystem } from "../db/audit";
-import { Queue, Worker } from "bullmq";
+import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
-import { jobKey, type EventJob, type JobRunner } from "./runner";
+import { jobKey, type EventJob, type JobRunner, type MatchingJob } from "./runner";
 
 export const MATCHING_QUEUE = "matching";
 export const EVENTS_QUEUE = "events";
@@ -33,8 +33,8 @@ export function bullmqRunner(
       const count = async (queue: Queue) => Object.values(await queue.getJobCounts("waiting", "delayed", "prioritized")).reduce((s, n) => s + n, 0);
       return { [MATCHING_QUEUE]: await count(matching), [EVENTS_QUEUE]: await count(events) };
     },
-    async enqueueMatchingRun(runId) {
-      await matching.add("run", { runId }, { jobId: runId, ...retry });
+    async enqueueMatchingRun(run) {
+      await matching.add("run", run, { jobId: run.runId, ...retry });
     },
     async schedule(job, delayMs = 0) {
       const key = jobKey(job);
@@ -60,14 +60,49 @@ export function bullmqRunner(
   };
 }
 
+/** How long a territory's lock outlives a worker that stopped renewing it (a crash). */
+export const TERRITORY_LOCK_MS = 30_000;
+/** How long a run waits before trying a territory that another worker is matching. */
+const TERRITORY_BUSY_RETRY_MS = 1_000;
+
+const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+
+/**
+ * Matching runs are partitioned by territory: any number of workers take runs in parallel, but a
+ * territory's runs never overlap (two runs of one week would publish over each other's offers).
+ * A run takes its territory's lock on Redis (renewed while it solves, given up at the end or
+ * after TERRITORY_LOCK_MS if its worker dies); a run finding the lock taken goes back to the
+ * queue, delayed, and another run is taken meanwhile.
+ */
 export function startMatchingWorker(redisUrl: string, handler: (runId: string) => Promise<void>, options: { concurrency: number; prefix?: string }) {
   const connection = connect(redisUrl);
-  const worker = new Worker<{ runId: string }>(MATCHING_QUEUE, (job) => runAsSystem(() => handler(job.data.runId)), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency });
+  const locks = connect(redisUrl);
+  const prefix = options.prefix ?? "legami";
+  const take = async (job: Job<Partial<MatchingJob>>, token?: string) => {
+    const runId = job.data.runId!;
+    // Jobs queued before territories were recorded lock their run only.
+    const key = `${prefix}:lock:matching:${job.data.territoryId ?? runId}`;
+    const owner = `${runId}:${token ?? ""}`;
+    if ((await locks.set(key, owner, "PX", TERRITORY_LOCK_MS, "NX")) !== "OK") {
+      await job.moveToDelayed(Date.now() + TERRITORY_BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    const renew = setInterval(() => void locks.eval(RENEW, 1, key, owner, TERRITORY_LOCK_MS).catch(() => 0), TERRITORY_LOCK_MS / 3);
+    try {
+      await runAsSystem(() => handler(runId));
+    } finally {
+      clearInterval(renew);
+      await locks.eval(RELEASE, 1, key, owner).catch(() => 0);
+    }
+  };
+  const worker = new Worker<Partial<MatchingJob>>(MATCHING_QUEUE, take, { connection, prefix, concurrency: options.concurrency });
   return {
     worker,
     async close() {
       await worker.close();
       connection.disconnect();
+      locks.disconnect();
     },
   };
 }

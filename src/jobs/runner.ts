@@ -37,9 +37,18 @@ export function jobKey(job: EventJob): string {
   }
 }
 
+/** A matching run handed over: its territory is the unit of mutual exclusion. */
+export interface MatchingJob {
+  runId: string;
+  territoryId: string;
+}
+
 export interface JobRunner {
-  /** Runs (or re-runs) a matching run; resolves when it has been handed over, not when it ends. */
-  enqueueMatchingRun(runId: string): Promise<void>;
+  /**
+   * Runs (or re-runs) a matching run; resolves when it has been handed over, not when it ends.
+   * Runs of different territories run in parallel; two runs of one territory never at once.
+   */
+  enqueueMatchingRun(run: MatchingJob): Promise<void>;
   /** Runs an event job after `delayMs` (0: now). A job with the same key is replaced. */
   schedule(job: EventJob, delayMs?: number): Promise<void>;
 }
@@ -67,15 +76,18 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function inProcessRunner(handlers: JobHandlers): JobRunner & { idle(): Promise<void>; close(): void; reopen(): void } {
   const pending = new Set<Promise<void>>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const territories = new Map<string, Promise<void>>();
   let closed = false;
-  const run = (work: () => Promise<void>) => {
+  const run = (work: () => Promise<void>, after: Promise<void> = Promise.resolve()) => {
     // A failed job is logged; the database still says what is left, and reconciliation retries.
     // A job works for the system, not for the request that handed it over.
-    const job = new Promise<void>((resolve) => setImmediate(resolve))
+    const job = after
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => runAsSystem(work))
       .catch((error: unknown) => console.error("job failed:", error));
     pending.add(job);
     void job.finally(() => pending.delete(job));
+    return job;
   };
   const arm = (key: string, job: EventJob, dueAt: number) => {
     const wait = Math.max(0, dueAt - Date.now());
@@ -93,8 +105,13 @@ export function inProcessRunner(handlers: JobHandlers): JobRunner & { idle(): Pr
     timers.set(key, timer);
   };
   return {
-    async enqueueMatchingRun(runId) {
-      run(() => handlers.matchingRun(runId));
+    async enqueueMatchingRun({ runId, territoryId }) {
+      // One territory's runs queue behind each other; other territories' go ahead.
+      const mine = run(() => handlers.matchingRun(runId), territories.get(territoryId));
+      territories.set(territoryId, mine);
+      void mine.finally(() => {
+        if (territories.get(territoryId) === mine) territories.delete(territoryId);
+      });
     },
     async schedule(job, delayMs = 0) {
       if (closed) return;

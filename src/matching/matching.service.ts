@@ -61,7 +61,7 @@ export async function startMatchingRun(context: Pick<ServiceContext, "prisma" | 
     ? await context.prisma.matchingRun.update({ where: { id: existing.id }, data })
     : await context.prisma.matchingRun.create({ data: { ...data, territoryId, weekStart: toDbDate(weekStart), inputVersion } });
   // Handed to the job runner only now that the run is committed.
-  await context.jobs.enqueueMatchingRun(run.id);
+  await context.jobs.enqueueMatchingRun({ runId: run.id, territoryId });
   return run;
 }
 

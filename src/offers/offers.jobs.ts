@@ -208,8 +208,8 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
   if (options.atStart) {
     // Matching runs handed over but never finished (Redis lost, or the process stopped mid-run)
     // are handed over again: a run's job id is the run's, so one still queued is not duplicated.
-    const unfinished = await deps.prisma.matchingRun.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
-    for (const run of unfinished) await afterCommit(() => deps.jobs.enqueueMatchingRun(run.id));
+    const unfinished = await deps.prisma.matchingRun.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true, territoryId: true } });
+    for (const run of unfinished) await afterCommit(() => deps.jobs.enqueueMatchingRun({ runId: run.id, territoryId: run.territoryId }));
   }
   const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: now } }, select: { id: true } });
   // Handed over as jobs (deduplicated by key), not run here: reconciliation stays quick, and
