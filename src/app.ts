@@ -20,6 +20,8 @@ import type { Solve } from "./solver/solve";
 import type { ServiceContext } from "./service-context";
 import { DEFAULT_LIMITS, limitPlugins, type RequestLimits } from "./http/limits";
 import { healthRoutes } from "./http/health";
+import { QUEUE_BOARD_PATH, queueBoardRoutes } from "./http/queue-board";
+import type { Queue } from "bullmq";
 import { runAs } from "./db/audit";
 import { silentLogger, type Logger } from "./observability/log";
 import { createMetrics, observedSolve, operationLabel, type Metrics } from "./observability/metrics";
@@ -51,6 +53,12 @@ export interface AppOptions {
   metrics?: Metrics;
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** The BullMQ queues shown to administrators at /admin/queues (none: jobs run in process). */
+  queues?: readonly Queue[];
+  /** Whether cookies are marked Secure (production, behind HTTPS). */
+  secureCookies?: boolean;
+  /** Lifetime of issued tokens, which the dashboard's cookie does not outlive. */
+  tokenTtlSeconds?: number;
 }
 
 export interface App {
@@ -126,6 +134,7 @@ export function createApp(options: AppOptions): App {
     next();
   });
   healthRoutes(app, options.database, metrics, options.metricsToken);
+  queueBoardRoutes(app, { prisma: options.database.prisma, tokens: options.tokens, queues: options.queues, secureCookie: options.secureCookies ?? false, cookieSeconds: options.tokenTtlSeconds ?? 8 * 3600 });
   // A citizen's commitments as an iCalendar feed; the secret token in the URL is the credential.
   app.get("/calendar/:file", async (request, response) => {
     const match = /^([A-Za-z0-9_-]{20,100})\.ics$/.exec(request.params.file);
@@ -178,6 +187,7 @@ export function createApp(options: AppOptions): App {
 function routeOf(path: string): string {
   if (path === "/graphql" || path === "/health" || path === "/ready" || path === "/metrics" || path === "/reports/programme.csv") return path;
   if (path.startsWith("/calendar/")) return "/calendar/:file";
+  if (path === QUEUE_BOARD_PATH || path.startsWith(`${QUEUE_BOARD_PATH}/`)) return QUEUE_BOARD_PATH;
   return "other";
 }
 

@@ -58,6 +58,9 @@ async function main() {
     logger,
     metrics,
     metricsToken: config.metricsToken,
+    queues: queue?.queues,
+    secureCookies: config.nodeEnv === "production",
+    tokenTtlSeconds: config.tokenTtlSeconds,
   });
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
   const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix }) : undefined;

@@ -87,4 +87,44 @@ describe("observability", { timeout: 120_000 }, () => {
     for (const secret of ["legami-demo-2026", "Not-The-Password-99", session.token, TEST_SECRET, METRICS_TOKEN]) expect(log).not.toContain(secret);
     expect(lines.length).toBeGreaterThan(3);
   });
+
+  it("shows the queue dashboard to administrators only, moving a token from the address to a cookie", async () => {
+    const board = `${server.url}/admin/queues`;
+    if (!process.env.REDIS_URL) {
+      // Jobs run in process: no queues, and the page says so.
+      const response = await fetch(board);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: "NO_QUEUES" });
+      return;
+    }
+    const admin = await server.login("admin@legami.demo");
+    const coordinator = await server.login("coordinatrice.grosseto@legami.demo");
+    expect((await fetch(board)).status).toBe(401);
+    expect((await fetch(`${board}/api/queues`)).status).toBe(401);
+    expect((await fetch(board, { headers: { authorization: `Bearer ${coordinator}` } })).status).toBe(403);
+    expect((await fetch(`${board}?token=${coordinator}`, { redirect: "manual" })).status).toBe(403);
+    expect((await fetch(`${board}?token=not-a-token`, { redirect: "manual" })).status).toBe(401);
+
+    const page = await fetch(`${board}/`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const api = await fetch(`${board}/api/queues`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(api.status).toBe(200);
+    expect((await api.json()).queues.map((q: { name: string }) => q.name).sort()).toEqual(["events", "matching"]);
+
+    // A browser: the token once in the address, then only a cookie scoped to the dashboard.
+    lines.length = 0;
+    const opened = await fetch(`${board}?token=${admin}`, { redirect: "manual" });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get("location")).toBe("/admin/queues/");
+    const cookie = opened.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Path=\/admin\/queues/);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const again = await fetch(`${board}/api/queues`, { headers: { cookie: cookie.split(";")[0]! } });
+    expect(again.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines.some((l) => l.route === "/admin/queues")).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(admin);
+  });
 });

@@ -23,11 +23,13 @@ const retry = { attempts: 5, backoff: { type: "exponential", delay: 1000 }, remo
 export function bullmqRunner(
   redisUrl: string,
   prefix = "legami",
-): JobRunner & { close(): Promise<void>; scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void>; depth(): Promise<Record<string, number>> } {
+): JobRunner & { queues: readonly Queue[]; close(): Promise<void>; scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void>; depth(): Promise<Record<string, number>> } {
   const connection = connect(redisUrl);
   const matching = new Queue(MATCHING_QUEUE, { connection, prefix });
   const events = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix });
   return {
+    /** For the operators' dashboard. */
+    queues: [matching, events],
     /** Jobs waiting or delayed, per queue (for the queue-depth metric). */
     async depth() {
       const count = async (queue: Queue) => Object.values(await queue.getJobCounts("waiting", "delayed", "prioritized")).reduce((s, n) => s + n, 0);
