@@ -95,9 +95,28 @@ export function availableIntervals(availability: Availability, from: number, to:
 /** Whether the citizen is available over the whole of [start, end). */
 export function isAvailable(availability: Availability, start: number, end: number, zone = ZONE): boolean {
   if (end <= start) return false;
-  const intervals = availableIntervals(availability, start, end, zone);
-  return intervals.length === 1 && intervals[0]!.start === start && intervals[0]!.end === end;
+  // The free intervals of the days around `start` are computed once per availability and reused:
+  // the matching asks this for every citizen against every occurrence of the week, and the
+  // calendar arithmetic dominated compiling a territory's week. [start, end) is free exactly when
+  // one merged free interval around it contains it.
+  const day = Math.floor(start / DAY_MS);
+  const from = (day - 1) * DAY_MS;
+  const to = (day + 2) * DAY_MS;
+  if (end > to) {
+    const intervals = availableIntervals(availability, start, end, zone);
+    return intervals.length === 1 && intervals[0]!.start === start && intervals[0]!.end === end;
+  }
+  let days = freeDays.get(availability);
+  if (!days) freeDays.set(availability, (days = new Map()));
+  const key = `${zone}|${day}`;
+  let intervals = days.get(key);
+  if (!intervals) days.set(key, (intervals = availableIntervals(availability, from, to, zone)));
+  return intervals.some((i) => i.start <= start && end <= i.end);
 }
+
+const DAY_MS = 86_400_000;
+/** Free intervals per availability (treated as immutable, as every caller builds it) and UTC day. */
+const freeDays = new WeakMap<Availability, Map<string, Interval[]>>();
 
 /** Free intervals over the seven local days starting at `weekStart` (an ISO date). */
 export function freeIntervalsInWeek(availability: Availability, weekStart: string, zone = ZONE): Interval[] {
