@@ -53,6 +53,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** Redis, when jobs go through it: /ready checks it answers. */
+  redis?: { ping(): Promise<void> };
   /** The BullMQ queues shown to administrators at /admin/queues (none: jobs run in process). */
   queues?: readonly Queue[];
   /** Whether cookies are marked Secure (production, behind HTTPS). */
@@ -133,7 +135,7 @@ export function createApp(options: AppOptions): App {
     });
     next();
   });
-  healthRoutes(app, options.database, metrics, options.metricsToken);
+  healthRoutes(app, options.database, metrics, options.metricsToken, options.redis);
   queueBoardRoutes(app, { prisma: options.database.prisma, tokens: options.tokens, queues: options.queues, secureCookie: options.secureCookies ?? false, cookieSeconds: options.tokenTtlSeconds ?? 8 * 3600 });
   // A citizen's commitments as an iCalendar feed; the secret token in the URL is the credential.
   app.get("/calendar/:file", async (request, response) => {

@@ -14,7 +14,7 @@ import { loadDemoIfEmpty } from "./demo/seed";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
-import { reconcile } from "./offers/offers.jobs";
+import { rebuildQueues, reconcile } from "./offers/offers.jobs";
 import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
 
@@ -59,6 +59,7 @@ async function main() {
     metrics,
     metricsToken: config.metricsToken,
     queues: queue?.queues,
+    redis: queue,
     secureCookies: config.nodeEnv === "production",
     tokenTtlSeconds: config.tokenTtlSeconds,
   });
@@ -71,6 +72,8 @@ async function main() {
     if (config.weeklyDraft) await jobs.schedule({ kind: "weekly-draft" }, untilNextLocalHour(new Date(), 8, 1));
   }
   if (!queue || events) void reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed:", error));
+  // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
+  if (queue && events) queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
     const { port } = server.address() as AddressInfo;
     const where = config.database.kind === "embedded" ? `embedded PGlite in ${config.database.dataDir}` : "PostgreSQL";

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
-import { reconcile } from "./offers/offers.jobs";
+import { rebuildQueues, reconcile } from "./offers/offers.jobs";
 import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
 import { createMetrics, observedSolve, type Metrics } from "./observability/metrics";
@@ -12,10 +12,10 @@ import express from "express";
 import { healthRoutes } from "./http/health";
 import type { Database } from "./db/database";
 
-function workerHttp(database: Database, metrics: Metrics, token: string | undefined) {
+function workerHttp(database: Database, metrics: Metrics, token: string | undefined, redis: { ping(): Promise<void> }) {
   const app = express();
   app.disable("x-powered-by");
-  healthRoutes(app, database, metrics, token);
+  healthRoutes(app, database, metrics, token, redis);
   return app;
 }
 
@@ -35,10 +35,12 @@ async function main() {
   const deps = { prisma: database.prisma, jobs: queue, now: () => new Date() };
   const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix });
   // With WORKER_PORT, the worker answers /health, /ready and /metrics for orchestrators and Prometheus.
-  const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken).listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
+  const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken, queue).listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
   await reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
+  // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
+  queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     http?.close();

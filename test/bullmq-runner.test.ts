@@ -75,4 +75,18 @@ describe.runIf(redisUrl)("BullMQ runner", () => {
     expect(recorder.overlaps).not.toContain("arezzo|arezzo");
     expect(recorder.overlaps).not.toContain("grosseto|grosseto");
   });
+
+  it("answers a readiness ping when Redis does, and fails it within the time given when it does not", async () => {
+    const runner = bullmqRunner(redisUrl!, prefix);
+    closers.push(() => runner.close());
+    await expect(runner.ping()).resolves.toBeUndefined();
+    // Nothing listens on port 1: commands would wait for a reconnect; the ping gives up.
+    const nowhere = bullmqRunner("redis://127.0.0.1:1", prefix);
+    const log = console.error;
+    const started = Date.now();
+    await expect(nowhere.ping(300)).rejects.toThrow(/did not answer/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    console.error = log;
+    void nowhere.close().catch(() => {});
+  });
 });

@@ -23,13 +23,43 @@ const retry = { attempts: 5, backoff: { type: "exponential", delay: 1000 }, remo
 export function bullmqRunner(
   redisUrl: string,
   prefix = "legami",
-): JobRunner & { queues: readonly Queue[]; close(): Promise<void>; scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void>; depth(): Promise<Record<string, number>> } {
+): JobRunner & {
+  queues: readonly Queue[];
+  close(): Promise<void>;
+  scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void>;
+  depth(): Promise<Record<string, number>>;
+  ping(timeoutMs?: number): Promise<void>;
+  onReconnect(listener: () => void): void;
+} {
   const connection = connect(redisUrl);
+  let connectedOnce = false;
+  const reconnectListeners: (() => void)[] = [];
+  connection.on("ready", () => {
+    if (connectedOnce) for (const listener of reconnectListeners) listener();
+    connectedOnce = true;
+  });
   const matching = new Queue(MATCHING_QUEUE, { connection, prefix });
   const events = new Queue<EventJob>(EVENTS_QUEUE, { connection, prefix });
   return {
     /** For the operators' dashboard. */
     queues: [matching, events],
+    /** Resolves when Redis answers within `timeoutMs` (for readiness); commands otherwise wait for a reconnect. */
+    async ping(timeoutMs = 1000) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("Redis did not answer")), timeoutMs)));
+      try {
+        await Promise.race([connection.ping(), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    /**
+     * Called each time the connection comes back after a loss. Redis may have come back empty
+     * (it keeps nothing on disk here): the caller rebuilds the queues from the database.
+     */
+    onReconnect(listener) {
+      reconnectListeners.push(listener);
+    },
     /** Jobs waiting or delayed, per queue (for the queue-depth metric). */
     async depth() {
       const count = async (queue: Queue) => Object.values(await queue.getJobCounts("waiting", "delayed", "prioritized")).reduce((s, n) => s + n, 0);

@@ -226,3 +226,17 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
   });
   for (const occurrence of freed) await afterCommit(() => deps.jobs.schedule({ kind: "fill-seats", occurrenceId: occurrence.id }));
 }
+
+/**
+ * Redis came back after a loss, perhaps empty (a restart without persistence): the repeatable
+ * schedules and every job the database implies are handed over again. Everything is keyed, so
+ * jobs that survived are not duplicated; a failure is logged and the daily scan retries.
+ */
+export async function rebuildQueues(queue: { scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void> }, deps: JobDeps, weeklyDraft: boolean): Promise<void> {
+  try {
+    await queue.scheduleRepeatable({ weeklyDraft });
+    await reconcile(deps, { atStart: true });
+  } catch (error) {
+    console.error("could not rebuild the queues after Redis came back:", error);
+  }
+}

@@ -115,7 +115,7 @@ export async function startTestServer(
   let events = redisUrl && workersHere ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
   // Every test signs in from 127.0.0.1: the per-address rate is lifted unless a test sets its own.
   const throttle = options.loginThrottle ?? loginThrottle({ perAddressPerMinute: 1_000_000 });
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken, queues: queue?.queues });
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken, queues: queue?.queues, redis: queue });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
     // Idle connections outlive the client's keep-alive, so a reused socket is never closed under it.
