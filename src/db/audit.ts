@@ -43,6 +43,16 @@ export function statementsExecuted(): number {
   return statements;
 }
 
+/** Where statements are also handed, when set (the benchmark's EXPLAIN of the hot operations). */
+let sink: ((query: SqlQuery) => void) | null = null;
+export function recordStatements(to: ((query: SqlQuery) => void) | null): void {
+  sink = to;
+}
+function sent(query: SqlQuery) {
+  statements += 1;
+  sink?.(query);
+}
+
 /** A transaction whose statements are counted. */
 function counted(tx: Transaction): Transaction {
   return new Proxy(tx, {
@@ -50,7 +60,7 @@ function counted(tx: Transaction): Transaction {
       if (property === "queryRaw" || property === "executeRaw") {
         const method = Reflect.get(target, property, receiver) as (q: SqlQuery) => Promise<unknown>;
         return (query: SqlQuery) => {
-          statements += 1;
+          sent(query);
           return method.call(target, query);
         };
       }
@@ -93,8 +103,8 @@ function audited(adapter: SqlDriverAdapter): SqlDriverAdapter {
           return counted(tx);
         };
       }
-      if (property === "queryRaw") return (query: SqlQuery) => ((statements += 1), alone(query, (tx) => tx.queryRaw(query), () => target.queryRaw(query)));
-      if (property === "executeRaw") return (query: SqlQuery) => ((statements += 1), alone(query, (tx) => tx.executeRaw(query), () => target.executeRaw(query)));
+      if (property === "queryRaw") return (query: SqlQuery) => (sent(query), alone(query, (tx) => tx.queryRaw(query), () => target.queryRaw(query)));
+      if (property === "executeRaw") return (query: SqlQuery) => (sent(query), alone(query, (tx) => tx.executeRaw(query), () => target.executeRaw(query)));
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },

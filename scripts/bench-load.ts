@@ -1,0 +1,384 @@
+// Load benchmark: `npm run bench:load [-- --territories 20 --citizens 1000 --occurrences 500 --rate 200 --seconds 20]`.
+// Needs PostgreSQL and Redis (BENCH_PG, default postgresql://postgres@127.0.0.1:5432/postgres;
+// REDIS_URL, default redis://127.0.0.1:6379). It creates the database legami_bench, migrates it,
+// seeds a region (scripts/lib/region.ts), starts the API (`src/main.ts`, no worker inside) and two
+// worker processes (`src/worker.ts`), and then measures, with autocannon from this process:
+//   1. the weekly matching of every territory at once (coordinators start their runs together):
+//      wall time until every run is done, with two workers;
+//   2. a bare graphql-yoga server answering `{ hello }` (the ceiling on this machine);
+//   3. myOffers, the coordinator's plan view and login: at the target rate and flat out;
+//   4. acceptOffer at the target rate, with extra offers made for seats already offered and for
+//      times a citizen is already offered, so that accepting races for seats and time; after it,
+//      the database is checked for over-commitment and for every success answered being there.
+// Writes bench-results/load.md and prints it.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { PrismaPg } from "@prisma/adapter-pg";
+import autocannon from "autocannon";
+import { DateTime } from "luxon";
+import { createTokenService } from "../src/auth/tokens";
+import { createApp } from "../src/app";
+import { recordStatements } from "../src/db/audit";
+import { openDatabase } from "../src/db/database";
+import { inProcessRunner } from "../src/jobs/runner";
+import { loadWeek } from "../src/matching/matching.repository";
+import { reconcile } from "../src/offers/offers.jobs";
+import pg from "pg";
+import { PrismaClient } from "../src/generated/prisma/client";
+import { ZONE } from "../src/time/local-time";
+import { REGION_PASSWORD, seedRegion } from "./lib/region";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const size = { territories: option("territories", 20), citizensPerTerritory: option("citizens", 1000), occurrencesPerTerritory: option("occurrences", 500) };
+const RATE = option("rate", 200);
+const SECONDS = option("seconds", 20);
+const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const DB_URL = `${PG.slice(0, PG.lastIndexOf("/"))}/legami_bench`;
+const API_PORT = 4555;
+const BARE_PORT = 4556;
+const API = `http://127.0.0.1:${API_PORT}`;
+const SECRET = `bench-secret-${randomUUID()}`;
+const PREFIX = `bench-${randomUUID().slice(0, 8)}`;
+const children: ChildProcess[] = [];
+
+function log(message: string) {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+function start(name: string, script: string, env: Record<string, string>, extraArgs: string[] = []) {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...extraArgs], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr!.on("data", (d) => process.stderr.write(`[${name}] ${d}`));
+  child.stdout!.resume();
+  children.push(child);
+  return child;
+}
+
+async function until(what: string, probe: () => Promise<boolean>, ms = 120_000) {
+  const end = Date.now() + ms;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function gql(query: string, variables: object, token?: string) {
+  const response = await fetch(`${API}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+}
+
+interface Row {
+  scenario: string;
+  load: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  note?: string;
+}
+
+async function cannon(scenario: string, options: { url: string; rate?: number; seconds: number; connections: number; amount?: number; body: () => { body: string; token?: string }; check?: (body: string) => boolean }): Promise<Row> {
+  let bad = 0;
+  const result = await autocannon({
+    url: options.url,
+    method: "POST",
+    connections: options.connections,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    headers: { "content-type": "application/json" },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const next = options.body();
+          return { ...request, body: next.body, headers: { ...request.headers, "content-type": "application/json", ...(next.token ? { authorization: `Bearer ${next.token}` } : {}) } };
+        },
+        onResponse: (status, body) => {
+          if (status !== 200 || (options.check && !options.check(body))) bad += 1;
+        },
+      },
+    ],
+  } as autocannon.Options);
+  return {
+    scenario,
+    load: options.rate ? `${options.rate} req/s, ${options.connections} conn.` : `flat out, ${options.connections} conn.`,
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: bad + result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Actual Total Time"?: number;
+  Plans?: PlanNode[];
+}
+
+function seqScans(node: PlanNode, into: Set<string>) {
+  if (node["Node Type"] === "Seq Scan" && node["Relation Name"]) into.add(node["Relation Name"]);
+  for (const child of node.Plans ?? []) seqScans(child, into);
+}
+
+/**
+ * Runs each hot operation once in this process on the seeded database, records every SQL
+ * statement it sends (through the driver adapter), and EXPLAIN ANALYZEs each one with its
+ * arguments inside a rolled-back transaction: which tables over 5,000 rows it reads whole.
+ */
+async function explainHotOperations(region: { territoryIds: string[] }, weekStart: string, tokens: ReturnType<typeof createTokenService>) {
+  const database = await openDatabase({ kind: "postgres", url: DB_URL, pool: { max: 4, connectTimeoutMs: 5000, idleTimeoutMs: 10_000 } });
+  const prisma = database.prisma;
+  const noJobs = inProcessRunner({ matchingRun: async () => {}, event: async () => {} });
+  const app = createApp({ database, tokens, graphiql: false, defaultLang: "en", jobs: noJobs });
+  const call = async (query: string, variables: object, token?: string) => {
+    const response = await app.yoga.fetch("http://bench/graphql", { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  };
+  const open = await prisma.offer.findMany({ where: { status: "OFFERED" }, take: 2, include: { citizen: { select: { userId: true, email: true } } } });
+  const citizen = (await tokens.issue(open[0]!.citizen.userId!, "CITIZEN")).token;
+  const other = (await tokens.issue(open[1]!.citizen.userId!, "CITIZEN")).token;
+  const run = await prisma.matchingRun.findFirstOrThrow({ where: { territoryId: region.territoryIds[0] } });
+  const coordinatorUser = await prisma.user.findFirstOrThrow({ where: { role: "COORDINATOR", territoryId: run.territoryId } });
+  const coordinator = (await tokens.issue(coordinatorUser.id, "COORDINATOR")).token;
+  const weekEnd = DateTime.fromISO(weekStart).plus({ days: 7 }).toISODate()!;
+  const operations: [string, () => Promise<unknown>][] = [
+    ["login", () => call("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }", { e: open[0]!.citizen.email, p: REGION_PASSWORD })],
+    ["myOffers", () => call("query { myOffers { id status deadline partOfSeries occurrence { id startsAt activityKind municipality { name } requiredSkill { code } } } }", {}, citizen)],
+    ["myNotifications", () => call("query { myNotifications { id title body } }", {}, citizen)],
+    ["acceptOffer", () => call("mutation($id: ID!) { acceptOffer(offerId: $id) { __typename } }", { id: open[0]!.id }, citizen)],
+    ["declineOffer", () => call("mutation($id: ID!) { declineOffer(offerId: $id) { __typename } }", { id: open[1]!.id }, other)],
+    ["plan view (matchingRun)", () => call("query($id: ID!) { matchingRun(id: $id) { __typename ... on MatchingRun { status assignments { score citizen { firstName } occurrence { startsAt task { title } } } } } }", { id: run.id }, coordinator)],
+    ["programmeReport (a week)", () => call("query($t: ID!, $f: Date!, $to: Date!) { programmeReport(territoryId: $t, from: $f, to: $to) { __typename } }", { t: run.territoryId, f: weekStart, to: weekEnd }, coordinator)],
+    ["matching: loading a territory's week", () => loadWeek(prisma, run.territoryId, weekStart)],
+    ["jobs: reconciliation (daily)", () => reconcile({ prisma, jobs: noJobs, now: () => new Date() })],
+  ];
+  const big = new Map((await prisma.$queryRawUnsafe<{ relname: string; n: number }[]>(`SELECT relname, reltuples::float8 AS n FROM pg_class WHERE relkind = 'r' AND reltuples > 5000`)).map((r) => [r.relname, Math.round(r.n)]));
+  const client = new pg.Client({ connectionString: DB_URL });
+  await client.connect();
+  const rows: string[] = [];
+  for (const [name, operation] of operations) {
+    const statements: { sql: string; args: unknown[] }[] = [];
+    recordStatements((q) => statements.push({ sql: q.sql, args: q.args }));
+    await operation();
+    recordStatements(null);
+    const scanned = new Set<string>();
+    let slowest = 0;
+    let explained = 0;
+    for (const statement of statements) {
+      if (!/^\s*(SELECT|WITH|INSERT|UPDATE|DELETE)\b/i.test(statement.sql) || /set_config/.test(statement.sql)) continue;
+      try {
+        await client.query("BEGIN");
+        const result = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`, statement.args as unknown[]);
+        const plan = (result.rows[0]["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan;
+        seqScans(plan, scanned);
+        slowest = Math.max(slowest, plan["Actual Total Time"] ?? 0);
+        explained += 1;
+      } catch {
+        // A statement whose arguments pg cannot take as given is left out (counted below).
+      } finally {
+        await client.query("ROLLBACK");
+      }
+    }
+    const large = [...scanned].filter((t) => big.has(t)).map((t) => `${t} (${big.get(t)})`);
+    rows.push(`| ${name} | ${statements.length} | ${explained} | ${slowest.toFixed(1)} | ${large.length ? large.join(", ") : "none"} |`);
+  }
+  await client.end();
+  noJobs.close();
+  await database.close();
+  return [
+    "Hot operations, each run once on the seeded region; every SQL statement it sent EXPLAIN ANALYZEd with its arguments (in a rolled-back transaction):",
+    "",
+    "| operation | statements | explained | slowest statement ms | sequential scans of tables over 5,000 rows |",
+    "|---|---:|---:|---:|---|",
+    ...rows,
+  ].join("\n");
+}
+
+async function main() {
+  const startedAll = Date.now();
+  log(`region: ${size.territories} territories x ${size.citizensPerTerritory} citizens, ${size.occurrencesPerTerritory} occurrences each`);
+  execFileSync("psql", [PG, "-q", "-v", "ON_ERROR_STOP=1", "-c", "DROP DATABASE IF EXISTS legami_bench WITH (FORCE)", "-c", "CREATE DATABASE legami_bench"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { env: { ...process.env, DATABASE_URL: DB_URL }, stdio: "ignore" });
+  // One connection, with triggers off while seeding: the audit log records the service's writes,
+  // not a fixture's bulk load (and the seed takes minutes less).
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: DB_URL, max: 1 }) });
+  await prisma.$executeRawUnsafe("SET session_replication_role = replica");
+  // Next week, as on a Monday morning the coordinators match the week after.
+  const weekStart = DateTime.now().setZone(ZONE).plus({ weeks: 1 }).startOf("week").toISODate()!;
+  const seeding = Date.now();
+  const region = await seedRegion(prisma, size, weekStart);
+  const seedSeconds = (Date.now() - seeding) / 1000;
+  await prisma.$executeRawUnsafe("SET session_replication_role = DEFAULT");
+  await prisma.$executeRawUnsafe("ANALYZE");
+  log(`seeded ${region.rows} rows in ${seedSeconds.toFixed(0)} s`);
+
+  const env = { DATABASE_URL: DB_URL, REDIS_URL: REDIS, QUEUE_PREFIX: PREFIX, JWT_SECRET: SECRET, DEMO_DATA: "false", NODE_ENV: "production", LOG_LEVEL: "warn", LOGIN_PER_ADDRESS_PER_MINUTE: "10000", DATABASE_POOL_MAX: "20" };
+  start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false" });
+  for (let w = 1; w <= 2; w += 1) start(`worker${w}`, "src/worker.ts", { ...env, WORKER_CONCURRENCY: "1" });
+  await until("the API to be ready", async () => (await fetch(`${API}/ready`)).ok);
+  log("API and two workers started");
+
+  // 1. Every territory's weekly matching at once.
+  const tokens = createTokenService({ secret: SECRET, ttlSeconds: 3600 });
+  const coordinators = await prisma.user.findMany({ where: { role: "COORDINATOR" }, orderBy: { email: "asc" } });
+  const coordinatorToken = new Map<string, string>();
+  for (const c of coordinators) coordinatorToken.set(c.territoryId!, (await tokens.issue(c.id, c.role)).token);
+  const matchingStarted = Date.now();
+  const START = `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } ... on Error { code } } }`;
+  const runs = await Promise.all(region.territoryIds.map(async (t) => (await gql(START, { t, w: weekStart }, coordinatorToken.get(t))).startMatchingRun as { __typename: string; id: string }));
+  const startedSeconds = (Date.now() - matchingStarted) / 1000;
+  await until("every run to finish", async () => (await prisma.matchingRun.count({ where: { status: { in: ["QUEUED", "RUNNING"] } } })) === 0, 600_000);
+  const matchingSeconds = (Date.now() - matchingStarted) / 1000;
+  const finished = await prisma.matchingRun.findMany({ select: { id: true, territoryId: true, status: true, createdAt: true, finishedAt: true, solution: true } });
+  const pairsOf = await prisma.matchingRun.findMany({ select: { problem: true } });
+  const pairCounts = pairsOf.map((r) => ((r.problem as { pairs: unknown[] }).pairs ?? []).length);
+  const solveTimes = finished.map((r) => ((r.finishedAt?.getTime() ?? 0) - r.createdAt.getTime()) / 1000).sort((a, b) => a - b);
+  const gaps = finished.map((r) => (r.solution as { gap?: number } | null)?.gap ?? null);
+  log(`matching: ${runs.length} runs (${runs.filter((r) => r.__typename === "MatchingRun").length} started in ${startedSeconds.toFixed(1)} s), all done after ${matchingSeconds.toFixed(1)} s`);
+
+  // Publish every run: offers to citizens.
+  const PUBLISH = `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on Error { code } } }`;
+  for (const run of finished) await gql(PUBLISH, { id: run.id }, coordinatorToken.get(run.territoryId));
+  const offerCount = await prisma.offer.count({ where: { status: "OFFERED" } });
+  log(`published: ${offerCount} offers`);
+
+  // Tokens for the citizens with offers (clients hold tokens; signing in is measured on its own).
+  const offered = await prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, citizenId: true, occurrenceId: true, citizen: { select: { userId: true } } } });
+  const citizenToken = new Map<string, string>();
+  for (const o of offered) if (!citizenToken.has(o.citizenId)) citizenToken.set(o.citizenId, (await tokens.issue(o.citizen.userId!, "CITIZEN")).token);
+  const citizenTokens = [...citizenToken.values()];
+  const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+  const rows: Row[] = [];
+
+  // 2. The ceiling: bare Yoga on the same machine.
+  const bare = start("bare-yoga", "scripts/lib/bare-yoga.ts", {}, [String(BARE_PORT)]);
+  await until("bare yoga", async () => (await fetch(`http://127.0.0.1:${BARE_PORT}/graphql?query=%7Bhello%7D`)).ok);
+  const hello = () => ({ body: JSON.stringify({ query: "{ hello }" }) });
+  rows.push(await cannon("bare Yoga `{ hello }` (ceiling)", { url: `http://127.0.0.1:${BARE_PORT}/graphql`, rate: RATE, seconds: SECONDS, connections: 20, body: hello }));
+  rows.push(await cannon("bare Yoga `{ hello }` (ceiling)", { url: `http://127.0.0.1:${BARE_PORT}/graphql`, seconds: 10, connections: 50, body: hello }));
+  bare.kill("SIGTERM");
+
+  // 3. Reads and sign-in.
+  const MY_OFFERS = JSON.stringify({ query: "query { myOffers { id status source deadline partOfSeries occurrence { id startsAt endsAt activityKind municipality { name } requiredSkill { code nameIt } } } }" });
+  const myOffers = () => ({ body: MY_OFFERS, token: pick(citizenTokens) });
+  const hasOffers = (body: string) => body.includes('"myOffers":[');
+  rows.push(await cannon("myOffers", { url: `${API}/graphql`, rate: RATE, seconds: SECONDS, connections: 20, body: myOffers, check: hasOffers }));
+  rows.push(await cannon("myOffers", { url: `${API}/graphql`, seconds: 10, connections: 50, body: myOffers, check: hasOffers }));
+  const PLAN = "query($id: ID!) { matchingRun(id: $id) { __typename ... on MatchingRun { status filledSeats totalSeats fillRate assignments { score loadMinutes citizen { id firstName lastName } occurrence { id startsAt task { title } } } } } }";
+  const plan = () => {
+    const run = pick(finished);
+    return { body: JSON.stringify({ query: PLAN, variables: { id: run.id } }), token: coordinatorToken.get(run.territoryId) };
+  };
+  rows.push(await cannon("coordinator's plan view (a territory's proposal)", { url: `${API}/graphql`, seconds: 10, connections: 4, body: plan, check: (b) => b.includes('"assignments":[') }));
+  const LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on Session { token } } }";
+  const login = () => ({ body: JSON.stringify({ query: LOGIN, variables: { e: pick(region.citizenEmails), p: REGION_PASSWORD } }) });
+  rows.push(await cannon("login", { url: `${API}/graphql`, seconds: 10, connections: 4, body: login, check: (b) => b.includes('"Session"') }));
+
+  // 4. acceptOffer under load, with races. Extra offers: for a quarter of the seats, two more
+  // citizens of the territory are offered the same seat; their accepts race the first one's.
+  const citizensByTerritory = new Map<string, string[]>();
+  for (const c of await prisma.citizen.findMany({ select: { id: true, homeMunicipality: { select: { territoryId: true } } } })) {
+    citizensByTerritory.set(c.homeMunicipality.territoryId, [...(citizensByTerritory.get(c.homeMunicipality.territoryId) ?? []), c.id]);
+  }
+  const occurrences = new Map((await prisma.taskOccurrence.findMany({ select: { id: true, task: { select: { territoryId: true } } } })).map((o) => [o.id, o.task.territoryId]));
+  const extra: { citizenId: string; occurrenceId: string }[] = [];
+  const taken = new Set(offered.map((o) => `${o.citizenId}|${o.occurrenceId}`));
+  for (const o of offered.filter((_, i) => i % 4 === 0)) {
+    const pool = citizensByTerritory.get(occurrences.get(o.occurrenceId)!)!;
+    for (let k = 0; k < 2; k += 1) {
+      const citizenId = pick(pool);
+      if (taken.has(`${citizenId}|${o.occurrenceId}`)) continue;
+      taken.add(`${citizenId}|${o.occurrenceId}`);
+      extra.push({ citizenId, occurrenceId: o.occurrenceId });
+    }
+  }
+  const deadline = new Date(Date.now() + 48 * 3600 * 1000);
+  await prisma.offer.createMany({ data: extra.map((e) => ({ ...e, source: "REPLACEMENT" as const, deadline })) });
+  const allOpen = await prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, citizenId: true, citizen: { select: { userId: true } } } });
+  for (const o of allOpen) if (!citizenToken.has(o.citizenId)) citizenToken.set(o.citizenId, (await tokens.issue(o.citizen.userId!, "CITIZEN")).token);
+  const queue = allOpen.map((o) => ({ id: o.id, token: citizenToken.get(o.citizenId)! })).sort(() => Math.random() - 0.5);
+  const commitmentsBefore = await prisma.commitment.count({ where: { status: "ACTIVE" } });
+  const ACCEPT = "mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }";
+  const outcomes = new Map<string, number>();
+  let next = 0;
+  const amount = Math.min(queue.length, RATE * SECONDS);
+  const acceptRow = await cannon("acceptOffer (races for seats and time)", {
+    url: `${API}/graphql`,
+    rate: RATE,
+    seconds: SECONDS,
+    amount,
+    connections: 20,
+    body: () => {
+      const offer = queue[next++ % queue.length]!;
+      return { body: JSON.stringify({ query: ACCEPT, variables: { id: offer.id } }), token: offer.token };
+    },
+    check: (body) => {
+      const match = /"__typename":"(\w+)"(?:,"code":"(\w+)")?/.exec(body);
+      const key = match ? (match[2] ?? match[1]!) : "unreadable";
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      return match !== null;
+    },
+  });
+  const successes = outcomes.get("AcceptOfferSuccess") ?? 0;
+  const commitmentsAfter = await prisma.commitment.count({ where: { status: "ACTIVE" } });
+  const overSeats = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM (SELECT o.id FROM "TaskOccurrence" o JOIN "Task" t ON t.id = o."taskId" JOIN "Commitment" c ON c."occurrenceId" = o.id AND c.status = 'ACTIVE' GROUP BY o.id, t.headcount HAVING count(*) > t.headcount) x`,
+  );
+  const overlaps = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM "Commitment" a JOIN "TaskOccurrence" oa ON oa.id = a."occurrenceId" JOIN "Commitment" b ON b."citizenId" = a."citizenId" AND b.id > a.id AND b.status = 'ACTIVE' JOIN "TaskOccurrence" ob ON ob.id = b."occurrenceId" WHERE a.status = 'ACTIVE' AND oa."startsAt" < ob."endsAt" AND ob."startsAt" < oa."endsAt"`,
+  );
+  const overHours = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM (SELECT c."citizenId" FROM "Commitment" c JOIN "Citizen" z ON z.id = c."citizenId" WHERE c.status = 'ACTIVE' GROUP BY c."citizenId", z."weeklyHourLimit" HAVING sum(c."plannedMinutes") > z."weeklyHourLimit" * 60) x`,
+  );
+  acceptRow.note = `${[...outcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; new commitments ${commitmentsAfter - commitmentsBefore} = successes ${successes}: ${commitmentsAfter - commitmentsBefore === successes ? "yes" : "NO"}; seats over headcount ${overSeats[0]!.n}, overlapping commitments ${overlaps[0]!.n}, citizens over weekly hours ${overHours[0]!.n}`;
+  rows.push(acceptRow);
+  log(acceptRow.note);
+
+  const explained = await explainHotOperations(region, weekStart, tokens);
+  log("hot operations explained");
+
+  const header = [
+    `Load benchmark (\`npm run bench:load\`), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; API (RUN_WORKER=false, pool 20) and two workers (WORKER_CONCURRENCY=1) on this machine's PostgreSQL and Redis, autocannon in a third process; all on the same 2 cores.`,
+    "",
+    `Region: ${size.territories} territories, ${size.territories * size.citizensPerTerritory} citizens, ${size.territories * size.occurrencesPerTerritory} occurrences in the week of ${weekStart}; ${region.rows} rows seeded in ${seedSeconds.toFixed(0)} s.`,
+    "",
+    `Weekly matching, every territory started at once by its coordinator: ${runs.length} runs, ${finished.filter((r) => r.status === "DONE").length} done, all finished **${matchingSeconds.toFixed(1)} s** after the first start (starting them took ${startedSeconds.toFixed(1)} s in the API); per run from start to done: median ${solveTimes[Math.floor(solveTimes.length / 2)]!.toFixed(1)} s, slowest ${solveTimes.at(-1)!.toFixed(1)} s; pairs per run ${Math.min(...pairCounts)}-${Math.max(...pairCounts)}; largest gap ${Math.max(...gaps.map((g) => g ?? 0)).toExponential(1)}. Published: ${offerCount} offers.`,
+    "",
+    "| scenario | load | requests | req/s | p50 ms | p99 ms | max ms | errors |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.scenario} | ${r.load} | ${r.requests} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.max} | ${r.errors} |`),
+    "",
+    `acceptOffer: ${acceptRow.note}.`,
+    "",
+    explained,
+    "",
+    `Whole benchmark: ${((Date.now() - startedAll) / 1000).toFixed(0)} s.`,
+  ].join("\n");
+  mkdirSync("bench-results", { recursive: true });
+  writeFileSync("bench-results/load.md", header + "\n");
+  console.log("\n" + header);
+  await prisma.$disconnect();
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of children) child.kill("SIGTERM");
+    setTimeout(() => process.exit(), 2000).unref();
+  });
