@@ -11,7 +11,7 @@
 //      times a citizen is already offered, so that accepting races for seats and time; after it,
 //      the database is checked for over-commitment and for every success answered being there.
 // Writes bench-results/load.md and prints it.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -28,6 +28,7 @@ import { reconcile } from "../src/offers/offers.jobs";
 import pg from "pg";
 import { PrismaClient } from "../src/generated/prisma/client";
 import { ZONE } from "../src/time/local-time";
+import { postGraphQL, seatsOverHeadcount, startProcess as start, stopProcesses } from "./lib/harness";
 import { REGION_PASSWORD, seedRegion } from "./lib/region";
 
 const args = process.argv.slice(2);
@@ -46,18 +47,9 @@ const BARE_PORT = 4556;
 const API = `http://127.0.0.1:${API_PORT}`;
 const SECRET = `bench-secret-${randomUUID()}`;
 const PREFIX = `bench-${randomUUID().slice(0, 8)}`;
-const children: ChildProcess[] = [];
 
 function log(message: string) {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
-
-function start(name: string, script: string, env: Record<string, string>, extraArgs: string[] = []) {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...extraArgs], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  child.stderr!.on("data", (d) => process.stderr.write(`[${name}] ${d}`));
-  child.stdout!.resume();
-  children.push(child);
-  return child;
 }
 
 async function until(what: string, probe: () => Promise<boolean>, ms = 120_000) {
@@ -69,8 +61,7 @@ async function until(what: string, probe: () => Promise<boolean>, ms = 120_000) 
 }
 
 async function gql(query: string, variables: object, token?: string) {
-  const response = await fetch(`${API}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  const body = await postGraphQL(API, query, variables, token);
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!;
 }
@@ -334,16 +325,14 @@ async function main() {
   });
   const successes = outcomes.get("AcceptOfferSuccess") ?? 0;
   const commitmentsAfter = await prisma.commitment.count({ where: { status: "ACTIVE" } });
-  const overSeats = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
-    `SELECT count(*) AS n FROM (SELECT o.id FROM "TaskOccurrence" o JOIN "Task" t ON t.id = o."taskId" JOIN "Commitment" c ON c."occurrenceId" = o.id AND c.status = 'ACTIVE' GROUP BY o.id, t.headcount HAVING count(*) > t.headcount) x`,
-  );
+  const overSeats = await seatsOverHeadcount(prisma);
   const overlaps = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
     `SELECT count(*) AS n FROM "Commitment" a JOIN "TaskOccurrence" oa ON oa.id = a."occurrenceId" JOIN "Commitment" b ON b."citizenId" = a."citizenId" AND b.id > a.id AND b.status = 'ACTIVE' JOIN "TaskOccurrence" ob ON ob.id = b."occurrenceId" WHERE a.status = 'ACTIVE' AND oa."startsAt" < ob."endsAt" AND ob."startsAt" < oa."endsAt"`,
   );
   const overHours = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
     `SELECT count(*) AS n FROM (SELECT c."citizenId" FROM "Commitment" c JOIN "Citizen" z ON z.id = c."citizenId" WHERE c.status = 'ACTIVE' GROUP BY c."citizenId", z."weeklyHourLimit" HAVING sum(c."plannedMinutes") > z."weeklyHourLimit" * 60) x`,
   );
-  acceptRow.note = `${[...outcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; new commitments ${commitmentsAfter - commitmentsBefore} = successes ${successes}: ${commitmentsAfter - commitmentsBefore === successes ? "yes" : "NO"}; seats over headcount ${overSeats[0]!.n}, overlapping commitments ${overlaps[0]!.n}, citizens over weekly hours ${overHours[0]!.n}`;
+  acceptRow.note = `${[...outcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; new commitments ${commitmentsAfter - commitmentsBefore} = successes ${successes}: ${commitmentsAfter - commitmentsBefore === successes ? "yes" : "NO"}; seats over headcount ${overSeats}, overlapping commitments ${overlaps[0]!.n}, citizens over weekly hours ${overHours[0]!.n}`;
   rows.push(acceptRow);
   log(acceptRow.note);
 
@@ -379,6 +368,6 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    for (const child of children) child.kill("SIGTERM");
+    stopProcesses();
     setTimeout(() => process.exit(), 2000).unref();
   });

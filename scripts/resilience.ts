@@ -7,7 +7,7 @@
 // accept answered with success is a commitment in the database, nothing is over-committed, each
 // offer and notification exists once, and the worker rebuilt the emptied queue from the database.
 // Writes bench-results/resilience.md and prints it.
-import { type ChildProcess, execSync, spawn } from "node:child_process";
+import { execSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { Queue } from "bullmq";
@@ -18,6 +18,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../src/generated/prisma/client";
 import { ZONE } from "../src/time/local-time";
 import { DEMO_PASSWORD } from "../src/demo/seed";
+import { postGraphQL, seatsOverHeadcount, startProcess as start, stopProcesses } from "./lib/harness";
 
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -27,7 +28,6 @@ const WORKER = "http://127.0.0.1:4566";
 const SECRET = `resilience-${randomUUID()}`;
 const PREFIX = `resilience-${randomUUID().slice(0, 8)}`;
 const PG_VERSION = readdirSync("/etc/postgresql")[0]!;
-const children: ChildProcess[] = [];
 const t0 = Date.now();
 const at = () => ((Date.now() - t0) / 1000).toFixed(1);
 const events: string[] = [];
@@ -37,13 +37,6 @@ const note = (what: string) => {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function start(name: string, script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.resume();
-  child.stderr!.on("data", (d) => String(d).includes("Deprecation") || process.stderr.write(`[${name}] ${d}`));
-  children.push(child);
-}
-
 async function ready(url: string) {
   try {
     return (await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) })).ok;
@@ -52,10 +45,7 @@ async function ready(url: string) {
   }
 }
 
-async function gql(query: string, variables: object, token?: string) {
-  const response = await fetch(`${API}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(20_000) });
-  return (await response.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
-}
+const gql = (query: string, variables: object, token?: string) => postGraphQL(API, query, variables, token, 20_000);
 
 async function main() {
   execSync(`psql "${PG}" -q -c "DROP DATABASE IF EXISTS legami_resilience WITH (FORCE)" -c "CREATE DATABASE legami_resilience"`);
@@ -148,8 +138,8 @@ async function main() {
   checks.push(["every accept answered with success is an active commitment", lost === 0 && rows.length === accepted.length, `${accepted.length} answered, ${rows.length - lost} found`]);
   const active = await prisma.commitment.count({ where: { status: "ACTIVE", offer: { isNot: null } } });
   checks.push(["no commitment made that was not answered as made", active === accepted.length, `${active} active commitments from offers`]);
-  const over = await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM (SELECT o.id FROM "TaskOccurrence" o JOIN "Task" t ON t.id = o."taskId" JOIN "Commitment" c ON c."occurrenceId" = o.id AND c.status = 'ACTIVE' GROUP BY o.id, t.headcount HAVING count(*) > t.headcount) x`);
-  checks.push(["no seat over its headcount", over[0]!.n === 0n, `${over[0]!.n} seats over`]);
+  const over = await seatsOverHeadcount(prisma);
+  checks.push(["no seat over its headcount", over === 0, `${over} seats over`]);
   const received = await prisma.notification.count({ where: { kind: "OFFER_RECEIVED" } });
   checks.push(["each offer notified once", received === offers.length, `${received} notifications for ${offers.length} offers`]);
   const open = await prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true } });
@@ -187,6 +177,6 @@ main()
     // Whatever happened, the machine's services are left running.
     execSync(`redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log`);
     execSync(`pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect ${PG_VERSION} main start`);
-    for (const child of children) child.kill("SIGTERM");
+    stopProcesses();
     setTimeout(() => process.exit(), 2000).unref();
   });
