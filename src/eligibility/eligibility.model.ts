@@ -132,9 +132,8 @@ export function mustBeEnrolled(citizen: EligibilityCitizen): Reason[] {
 
 /** The regulation sets a minimum age on the date of the activity. */
 export function mustBeOfAge(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
-  const [by, bm, bd] = citizen.birthDate.split("-").map(Number) as [number, number, number];
-  const [y, m, d] = occurrence.localDate.split("-").map(Number) as [number, number, number];
-  const age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  // ISO dates: the birthday has not come yet this year when the date's "MM-DD" sorts before it.
+  const age = Number(occurrence.localDate.slice(0, 4)) - Number(citizen.birthDate.slice(0, 4)) - (occurrence.localDate.slice(5) < citizen.birthDate.slice(5) ? 1 : 0);
   return age >= context.regulation.minimumAge ? [] : [reason("UNDER_MINIMUM_AGE", { age, minimumAge: context.regulation.minimumAge })];
 }
 
@@ -167,7 +166,9 @@ export function mustHaveCoveringPact(
   const active = context.pacts.filter((p) => p.status === "ACTIVE");
   if (active.length === 0) return { pactId: null, reasons: [reason("NO_ACTIVE_PACT")] };
   let closest: Reason[] | null = null;
-  for (const pact of [...active].sort((a, b) => a.endDate.localeCompare(b.endDate) || a.id.localeCompare(b.id))) {
+  // `active` is a fresh array: sorted in place, and only when there is a choice.
+  if (active.length > 1) active.sort((a, b) => a.endDate.localeCompare(b.endDate) || a.id.localeCompare(b.id));
+  for (const pact of active) {
     const failures: Reason[] = [];
     if (!pact.activityKinds.includes(occurrence.activityKind)) failures.push(reason("PACT_ACTIVITY_NOT_COVERED", { pactId: pact.id, activityKind: occurrence.activityKind }));
     if (occurrence.municipalityId !== null && !pact.municipalityIds.includes(occurrence.municipalityId)) {
@@ -202,6 +203,8 @@ export function mustRespectRegulationWeeklyLimit(context: EligibilityContext, lo
 
 /** Training required by the regulation for the kind, by the task, by the pacts, and for minors, valid on the date. */
 export function mustHaveValidTraining(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+  const byKind = context.regulation.trainingByActivityKind[occurrence.activityKind];
+  if (!byKind?.length && occurrence.requiredCourseIds.length === 0 && !(occurrence.involvesMinors && context.regulation.minorsCourseIds.length > 0)) return [];
   const required = new Set([
     ...(context.regulation.trainingByActivityKind[occurrence.activityKind] ?? []),
     ...occurrence.requiredCourseIds,
@@ -241,24 +244,30 @@ export function mustBeWithinTravelLimit(citizen: EligibilityCitizen, occurrence:
   return minutes <= citizen.maxTravelMinutes ? [] : [reason("TOO_FAR", { travelMinutes: minutes, maxTravelMinutes: citizen.maxTravelMinutes })];
 }
 
+function appendAll(into: Reason[], found: Reason[]): void {
+  for (const r of found) into.push(r);
+}
+
 /** Every rule, in the order reasons are listed. */
 export function checkEligibility(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Eligibility {
   const loadMinutes = loadMinutesFor(citizen, occurrence, context);
   const pact = mustHaveCoveringPact(citizen, occurrence, context, loadMinutes);
-  const reasons = [
-    ...mustBeEnrolled(citizen),
-    ...mustBeOfAge(citizen, occurrence, context),
-    ...mustHaveSkill(citizen, occurrence),
-    ...mustSpeakRequiredLanguages(citizen, occurrence),
-    ...pact.reasons,
-    ...mustRespectOwnWeeklyLimit(citizen, context, loadMinutes),
-    ...mustRespectRegulationWeeklyLimit(context, loadMinutes),
-    ...mustHaveValidTraining(citizen, occurrence, context),
-    ...mustHaveCriminalRecordCheckForMinors(citizen, occurrence, context),
-    ...mustBeInsured(citizen, occurrence),
-    ...mustBeAvailable(citizen, occurrence),
-    ...mustBeWithinTravelLimit(citizen, occurrence, context),
-  ];
+  // The matching asks this for every citizen and occurrence of a territory's week (hundreds of
+  // thousands of pairs): the reasons are gathered into one array rather than spread together.
+  const reasons: Reason[] = [];
+  appendAll(reasons, mustBeEnrolled(citizen));
+  appendAll(reasons, mustBeOfAge(citizen, occurrence, context));
+  appendAll(reasons, mustHaveSkill(citizen, occurrence));
+  appendAll(reasons, mustSpeakRequiredLanguages(citizen, occurrence));
+  appendAll(reasons, pact.reasons);
+  appendAll(reasons, mustRespectOwnWeeklyLimit(citizen, context, loadMinutes));
+  appendAll(reasons, mustRespectRegulationWeeklyLimit(context, loadMinutes));
+  appendAll(reasons, mustHaveValidTraining(citizen, occurrence, context));
+  appendAll(reasons, mustHaveCriminalRecordCheckForMinors(citizen, occurrence, context));
+  appendAll(reasons, mustBeInsured(citizen, occurrence));
+  appendAll(reasons, mustBeAvailable(citizen, occurrence));
+  const travelMinutes = travelMinutesFor(citizen, occurrence, context);
+  appendAll(reasons, mustBeWithinTravelLimit(citizen, occurrence, context));
   if (reasons.length > 0 || pact.pactId === null) return { eligible: false, reasons };
-  return { eligible: true, pactId: pact.pactId, loadMinutes, travelMinutes: travelMinutesFor(citizen, occurrence, context) ?? 0 };
+  return { eligible: true, pactId: pact.pactId, loadMinutes, travelMinutes: travelMinutes ?? 0 };
 }

@@ -100,8 +100,12 @@ export function scoreTerms(citizen: MatchingCitizen, occurrence: MatchingOccurre
 
 /** Whether two occurrences overlap for one person, counting the trip between them. */
 export function overlapsWithTravel(a: MatchingOccurrence, b: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
-  const trip = (from: string | null, to: string | null) => (from === null || to === null || from === to ? 0 : (travelMinutes(from, to) ?? 0));
-  return a.start < b.end + trip(b.municipalityId, a.municipalityId) * 60_000 && b.start < a.end + trip(a.municipalityId, b.municipalityId) * 60_000;
+  return a.start < b.end + tripMinutes(b.municipalityId, a.municipalityId, travelMinutes) * 60_000 && b.start < a.end + tripMinutes(a.municipalityId, b.municipalityId, travelMinutes) * 60_000;
+}
+
+/** Minutes from one place to another, 0 for remote tasks, the same town or an unknown route. */
+function tripMinutes(from: string | null, to: string | null, travelMinutes: (from: string, to: string) => number | undefined): number {
+  return from === null || to === null || from === to ? 0 : (travelMinutes(from, to) ?? 0);
 }
 
 /** Maximal groups of pairwise-overlapping occurrences (a greedy sweep; every overlapping pair lands in a group). */
@@ -142,18 +146,21 @@ export function compileWeek(input: CompileInput): CompiledWeek {
     for (const occurrence of occurrences) {
       const context = input.contextOf(citizen.id, occurrence);
       const checked = checkEligibility(citizen, occurrence, context);
-      const key = pairKey(citizen.id, occurrence.id);
       // Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out.
-      const busy = (citizen.busy ?? []).some((b) => overlapsWithTravel({ ...occurrence }, { ...occurrence, id: "busy", start: b.start, end: b.end, municipalityId: b.municipalityId }, context.travelMinutes));
+      const busy = citizen.busy?.length ? citizen.busy.some((b) => overlapsWithTravel(occurrence, { ...occurrence, id: "busy", start: b.start, end: b.end, municipalityId: b.municipalityId }, context.travelMinutes)) : false;
       const result: typeof checked = busy
         ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), { code: "BUSY_WITH_COMMITMENT", params: {} }] }
         : checked;
       if (!result.eligible) {
         const counts = excludedReasons.get(occurrence.id)!;
-        for (const code of new Set(result.reasons.map((r) => r.code))) counts[code] = (counts[code] ?? 0) + 1;
-        if (pinned.has(key)) ineligiblePins.push({ citizen: citizen.id, occurrence: occurrence.id, reasons: result.reasons.map((r) => r.code) });
+        // Each reason counted once per citizen (a rule may give several reasons of one code).
+        result.reasons.forEach(({ code }, i) => {
+          if (result.reasons.findIndex((r) => r.code === code) === i) counts[code] = (counts[code] ?? 0) + 1;
+        });
+        if (pinned.size > 0 && pinned.has(pairKey(citizen.id, occurrence.id))) ineligiblePins.push({ citizen: citizen.id, occurrence: occurrence.id, reasons: result.reasons.map((r) => r.code) });
         continue;
       }
+      const key = pairKey(citizen.id, occurrence.id);
       // Weekly hours left: the tighter of the citizen's own and the regulation's limit, and the pact's budget.
       const pact = context.pacts.find((p) => p.id === result.pactId)!;
       capacity = Math.min(

@@ -48,8 +48,10 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
     }),
   ]);
 
-  const travel = new Map(travelRows.map((t) => [`${t.fromId}|${t.toId}`, t.minutes]));
-  const travelMinutes = (fromId: string, toId: string) => (fromId === toId ? 0 : travel.get(`${fromId}|${toId}`));
+  // Nested maps: the compiler asks for a trip several times per pair, so no key is built per call.
+  const travel = new Map<string, Map<string, number>>();
+  for (const t of travelRows) travel.set(t.fromId, (travel.get(t.fromId) ?? new Map()).set(t.toId, t.minutes));
+  const travelMinutes = (fromId: string, toId: string) => (fromId === toId ? 0 : travel.get(fromId)?.get(toId));
   const committedMinutes = new Map<string, number>();
   const busy = new Map<string, NonNullable<MatchingCitizen["busy"]>>();
   for (const c of weekCommitments) {

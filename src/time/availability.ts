@@ -106,17 +106,18 @@ export function isAvailable(availability: Availability, start: number, end: numb
     const intervals = availableIntervals(availability, start, end, zone);
     return intervals.length === 1 && intervals[0]!.start === start && intervals[0]!.end === end;
   }
-  let days = freeDays.get(availability);
-  if (!days) freeDays.set(availability, (days = new Map()));
-  const key = `${zone}|${day}`;
-  let intervals = days.get(key);
-  if (!intervals) days.set(key, (intervals = availableIntervals(availability, from, to, zone)));
+  let zones = freeDays.get(availability);
+  if (!zones) freeDays.set(availability, (zones = new Map()));
+  let days = zones.get(zone);
+  if (!days) zones.set(zone, (days = new Map()));
+  let intervals = days.get(day);
+  if (!intervals) days.set(day, (intervals = availableIntervals(availability, from, to, zone)));
   return intervals.some((i) => i.start <= start && end <= i.end);
 }
 
 const DAY_MS = 86_400_000;
-/** Free intervals per availability (treated as immutable, as every caller builds it) and UTC day. */
-const freeDays = new WeakMap<Availability, Map<string, Interval[]>>();
+/** Free intervals per availability (treated as immutable, as every caller builds it), zone and UTC day. */
+const freeDays = new WeakMap<Availability, Map<string, Map<number, Interval[]>>>();
 
 /** Free intervals over the seven local days starting at `weekStart` (an ISO date). */
 export function freeIntervalsInWeek(availability: Availability, weekStart: string, zone = ZONE): Interval[] {

@@ -38,11 +38,20 @@ export function checkDateRange(from: string, to: string, maxDays?: number): void
 
 /** ISO weekday (1 = Monday) of a calendar date. */
 export function weekdayOf(isoDate: string): number {
-  return DateTime.fromISO(isoDate, { zone: "UTC" }).weekday;
+  // Calendar arithmetic on a date alone needs no zone: plain UTC dates, without luxon (the
+  // matching calls these per citizen and day).
+  return ((new Date(utcMidnight(isoDate)).getUTCDay() + 6) % 7) + 1;
 }
 
 export function addDays(isoDate: string, days: number): string {
-  return DateTime.fromISO(isoDate, { zone: "UTC" }).plus({ days }).toISODate()!;
+  return new Date(utcMidnight(isoDate) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Epoch milliseconds of a valid ISO date's midnight in UTC (the caller has validated the date). */
+function utcMidnight(isoDate: string): number {
+  const ms = Date.parse(isoDate);
+  if (Number.isNaN(ms) || isoDate.length !== 10) throw new RangeError(`not an ISO date: ${isoDate}`);
+  return ms;
 }
 
 /** Monday of the ISO week a date falls in. */
@@ -89,8 +98,23 @@ export interface Interval {
   end: number;
 }
 
+type OffsetSegment = Readonly<{ start: number; end: number; offsetMinutes: number }>;
+/** Computed segments per zone and date, bounded: they never change, and luxon is slow to ask. */
+const segmentCache = new Map<string, readonly OffsetSegment[]>();
+const SEGMENT_CACHE_SIZE = 20_000;
+
 /** Pieces of a local day with one UTC offset each: one piece, or two on a DST change day. */
-function offsetSegments(isoDate: string, zone: string): { start: number; end: number; offsetMinutes: number }[] {
+function offsetSegments(isoDate: string, zone: string): readonly OffsetSegment[] {
+  const key = `${zone}|${isoDate}`;
+  let segments = segmentCache.get(key);
+  if (!segments) {
+    if (segmentCache.size >= SEGMENT_CACHE_SIZE) segmentCache.clear();
+    segmentCache.set(key, (segments = Object.freeze(computeOffsetSegments(isoDate, zone))));
+  }
+  return segments;
+}
+
+function computeOffsetSegments(isoDate: string, zone: string): OffsetSegment[] {
   const dayStart = DateTime.fromISO(isoDate, { zone }).startOf("day");
   const dayEnd = dayStart.plus({ days: 1 }).startOf("day");
   const startMs = dayStart.toMillis();
@@ -119,7 +143,7 @@ function offsetSegments(isoDate: string, zone: string): { start: number; end: nu
  * 03:00-04:00); on the fall-back day the repeated hour maps to both of its instants.
  */
 export function instantsOfLocalRange(isoDate: string, startMinute: number, endMinute: number, zone = ZONE): Interval[] {
-  const wallMidnight = DateTime.fromISO(isoDate, { zone: "UTC" }).toMillis();
+  const wallMidnight = utcMidnight(isoDate);
   const pieces: Interval[] = [];
   for (const segment of offsetSegments(isoDate, zone)) {
     const start = Math.max(segment.start, wallMidnight + (startMinute - segment.offsetMinutes) * MINUTE);

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { addDays, instantsOfLocalRange, mondayOf, weekdayOf } from "./local-time";
+
+describe("calendar arithmetic on dates", () => {
+  it("adds days across month, year, leap-day and daylight-saving boundaries", () => {
+    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+    expect(addDays("2027-03-01", -1)).toBe("2027-02-28");
+    // The Sunday clocks go forward in Rome is still one calendar day.
+    expect(addDays("2026-03-28", 2)).toBe("2026-03-30");
+    expect(addDays("2026-10-24", 7)).toBe("2026-10-31");
+  });
+
+  it("gives ISO weekdays and Mondays", () => {
+    expect(weekdayOf("2026-11-30")).toBe(1);
+    expect(weekdayOf("2026-12-06")).toBe(7);
+    expect(mondayOf("2026-12-06")).toBe("2026-11-30");
+    expect(mondayOf("2027-01-01")).toBe("2026-12-28");
+  });
+
+  it("refuses what is not an ISO date rather than computing with it", () => {
+    expect(() => addDays("30/11/2026", 1)).toThrow(RangeError);
+    expect(() => weekdayOf("2026-11-30T10:00")).toThrow(RangeError);
+  });
+
+  it("maps a local range on daylight-saving days the same when asked again (cached offsets)", () => {
+    const first = instantsOfLocalRange("2026-03-29", 60, 240);
+    const again = instantsOfLocalRange("2026-03-29", 60, 240);
+    expect(again).toEqual(first);
+    // 01:00-04:00 local on spring-forward day lasts two real hours.
+    expect(first.reduce((sum, i) => sum + i.end - i.start, 0)).toBe(2 * 3_600_000);
+    const fallBack = instantsOfLocalRange("2026-10-25", 60, 240);
+    expect(fallBack.reduce((sum, i) => sum + i.end - i.start, 0)).toBe(4 * 3_600_000);
+  });
+});
