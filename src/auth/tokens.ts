@@ -1,6 +1,6 @@
 // Bearer tokens: HS256 tokens this service issues at login, and, when configured, tokens from
 // an external OpenID Connect provider checked against its JWKS.
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import type { OidcConfig } from "../config";
 
 const ISSUER = "legami";
@@ -19,6 +19,7 @@ export interface TokenService {
 export function createTokenService(options: { secret: string; ttlSeconds: number; oidc?: OidcConfig }): TokenService {
   const key = new TextEncoder().encode(options.secret);
   const jwks = options.oidc ? createRemoteJWKSet(new URL(options.oidc.jwksUrl)) : undefined;
+  const verified = new Map<string, { identity: VerifiedToken; until: number }>();
 
   return {
     async issue(userId, role) {
@@ -35,32 +36,57 @@ export function createTokenService(options: { secret: string; ttlSeconds: number
     },
 
     async verify(token) {
-      let alg: string | undefined;
-      try {
-        alg = decodeProtectedHeader(token).alg;
-      } catch {
-        return null;
+      const known = verified.get(token);
+      if (known) {
+        if (Date.now() < known.until) return known.identity;
+        verified.delete(token);
       }
-      try {
-        if (alg === "HS256") {
-          const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
-          return payload.sub ? { kind: "local", userId: payload.sub } : null;
-        }
-        if (jwks && options.oidc) {
-          const { payload } = await jwtVerify(token, jwks, {
-            issuer: options.oidc.issuer,
-            audience: options.oidc.audience,
-            algorithms: ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA"],
-          });
-          return oidcIdentity(payload);
-        }
-      } catch {
-        return null;
-      }
-      return null;
+      const identity = await verifyAfresh(token);
+      if (identity) remember(token, identity);
+      return identity;
     },
   };
+
+  async function verifyAfresh(token: string): Promise<VerifiedToken | null> {
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      return null;
+    }
+    try {
+      if (alg === "HS256") {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
+        return payload.sub ? { kind: "local", userId: payload.sub } : null;
+      }
+      if (jwks && options.oidc) {
+        const { payload } = await jwtVerify(token, jwks, {
+          issuer: options.oidc.issuer,
+          audience: options.oidc.audience,
+          algorithms: ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA"],
+        });
+        return oidcIdentity(payload);
+      }
+    } catch {
+      return null;
+    }
+    return null;
+  }
+
+  /**
+   * A token whose signature has been checked is remembered until it expires: clients send the
+   * same token with every request, and checking it again cost more than the rest of a small
+   * read. Bounded; the oldest entries go first. Expiry is still checked on every use.
+   */
+  function remember(token: string, identity: VerifiedToken) {
+    const payload = decodeJwt(token);
+    if (typeof payload.exp !== "number" || payload.nbf !== undefined) return;
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { identity, until: payload.exp * 1000 });
+  }
 }
+
+const VERIFIED_CACHE_SIZE = 10_000;
 
 function oidcIdentity(payload: JWTPayload): VerifiedToken | null {
   if (!payload.sub) return null;

@@ -3,6 +3,7 @@
 import { assertInTerritory, requireStaff, requireViewer } from "../auth/access";
 import { fromDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
+import type { Municipality, Skill } from "../generated/prisma/client";
 import { builder } from "../graphql/builder";
 import { ActivityKindEnum, LanguageLevelEnum } from "../graphql/enums";
 import { PlanAreaEnum, PlanStatusEnum, ScheduleKindEnum, TaskStatusEnum } from "../graphql/enums-domain";
@@ -114,7 +115,21 @@ export interface OccurrenceViewShape {
   startsAt: Date;
   endsAt: Date;
   status: string;
-  task: { activityKind: string; remote: boolean; municipalityId: string | null; durationMinutes: number; involvesMinors: boolean; requiredLanguages: string[]; preferredLanguages: string[]; minSkillLevel: number; requiredSkillId: string; headcount: number };
+  task: {
+    activityKind: string;
+    remote: boolean;
+    municipalityId: string | null;
+    durationMinutes: number;
+    involvesMinors: boolean;
+    requiredLanguages: string[];
+    preferredLanguages: string[];
+    minSkillLevel: number;
+    requiredSkillId: string;
+    headcount: number;
+    /** Loaded with the task by lists that show many occurrences (one query for all, not one each). */
+    municipality?: Municipality | null;
+    requiredSkill?: Skill;
+  };
 }
 
 export const OccurrenceView = builder.objectRef<OccurrenceViewShape>("OccurrenceView").implement({
@@ -130,9 +145,16 @@ export const OccurrenceView = builder.objectRef<OccurrenceViewShape>("Occurrence
       type: "Municipality",
       nullable: true,
       description: "The municipality (never the address).",
-      resolve: (query, o, _a, context) => (o.task.municipalityId ? context.prisma.municipality.findUnique({ ...query, where: { id: o.task.municipalityId } }) : null),
+      resolve: (query, o, _a, context) => {
+        if (o.task.municipality !== undefined) return o.task.municipality;
+        return o.task.municipalityId ? context.prisma.municipality.findUnique({ ...query, where: { id: o.task.municipalityId } }) : null;
+      },
     }),
-    requiredSkill: t.prismaField({ type: "Skill", description: "Skill needed.", resolve: (query, o, _a, context) => context.prisma.skill.findUniqueOrThrow({ ...query, where: { id: o.task.requiredSkillId } }) }),
+    requiredSkill: t.prismaField({
+      type: "Skill",
+      description: "Skill needed.",
+      resolve: (query, o, _a, context) => o.task.requiredSkill ?? context.prisma.skill.findUniqueOrThrow({ ...query, where: { id: o.task.requiredSkillId } }),
+    }),
     minSkillLevel: t.int({ description: "Minimum skill level.", resolve: (o) => o.task.minSkillLevel }),
     requiredLanguages: t.stringList({ description: "Languages needed.", resolve: (o) => o.task.requiredLanguages }),
     preferredLanguages: t.stringList({ description: "Languages that help.", resolve: (o) => o.task.preferredLanguages }),

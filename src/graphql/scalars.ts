@@ -1,6 +1,6 @@
 import { GraphQLError, Kind } from "graphql";
 import { DateTime } from "luxon";
-import { ZONE } from "../time/local-time";
+import { formatInstant, ZONE } from "../time/local-time";
 import { builder } from "./builder";
 
 function stringLiteral(ast: { kind: string; value?: unknown }, name: string): string {
@@ -19,7 +19,7 @@ function parseDateTime(value: unknown): Date {
 
 builder.scalarType("DateTime", {
   description: "An instant, as ISO 8601 with a UTC offset. Output is in Europe/Rome local time with its offset.",
-  serialize: (value) => DateTime.fromJSDate(value as Date, { zone: ZONE }).toISO()!,
+  serialize: (value) => formatInstant((value as Date).getTime(), ZONE),
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(stringLiteral(ast, "DateTime")),
 });

@@ -9,10 +9,11 @@ import type { Prisma } from "../generated/prisma/client";
 import { afterCommit } from "../jobs/runner";
 import { afterCommitments, occurrenceParams } from "./offers.jobs";
 
+// The task's place and skill come along: a citizen's list shows them for every offer.
 const offerInclude = {
   occurrence: {
     include: {
-      task: true,
+      task: { include: { municipality: true, requiredSkill: true } },
     },
   },
 } as const;

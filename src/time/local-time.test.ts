@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addDays, instantsOfLocalRange, mondayOf, weekdayOf } from "./local-time";
+import { DateTime } from "luxon";
+import { addDays, formatInstant, instantsOfLocalRange, mondayOf, weekdayOf } from "./local-time";
 
 describe("calendar arithmetic on dates", () => {
   it("adds days across month, year, leap-day and daylight-saving boundaries", () => {
@@ -31,5 +32,18 @@ describe("calendar arithmetic on dates", () => {
     expect(first.reduce((sum, i) => sum + i.end - i.start, 0)).toBe(2 * 3_600_000);
     const fallBack = instantsOfLocalRange("2026-10-25", 60, 240);
     expect(fallBack.reduce((sum, i) => sum + i.end - i.start, 0)).toBe(4 * 3_600_000);
+  });
+});
+
+describe("formatting instants in local time", () => {
+  it("writes what luxon writes, every 7 minutes across both daylight-saving changes of 2026 and in other zones", () => {
+    const zones = ["Europe/Rome", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe", "Europe/London", "UTC"];
+    for (const zone of zones) {
+      for (const [from, to] of [["2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z"], ["2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z"], ["2026-04-04T00:00:00Z", "2026-04-06T00:00:00Z"]] as const) {
+        for (let t = Date.parse(from); t < Date.parse(to); t += 7 * 60_000 + 1_234) {
+          expect(formatInstant(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(DateTime.fromMillis(t, { zone }).toISO());
+        }
+      }
+    }
   });
 });

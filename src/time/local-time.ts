@@ -59,6 +59,33 @@ export function mondayOf(isoDate: string): string {
   return addDays(isoDate, 1 - weekdayOf(isoDate));
 }
 
+/** Offsets per zone and quarter hour of UTC, bounded (zone offsets only change on quarter hours). */
+const offsetCache = new Map<string, number>();
+const QUARTER_HOUR = 15 * MINUTE;
+
+/** The zone's offset from UTC in minutes at an instant. */
+export function zoneOffsetMinutes(instant: number, zone = ZONE): number {
+  const key = `${zone}|${Math.floor(instant / QUARTER_HOUR)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size >= 50_000) offsetCache.clear();
+    offsetCache.set(key, (offset = DateTime.fromMillis(instant, { zone }).offset));
+  }
+  return offset;
+}
+
+/**
+ * An instant as ISO 8601 in the zone's local time with its offset, as luxon's toISO() writes it
+ * ("2026-12-07T10:00:00.000+01:00"): every DateTime the API answers goes through this.
+ */
+export function formatInstant(instant: number, zone = ZONE): string {
+  const offset = zoneOffsetMinutes(instant, zone);
+  const local = new Date(instant + offset * MINUTE).toISOString().slice(0, -1);
+  const magnitude = Math.abs(offset);
+  if (zone === "UTC") return `${local}Z`;
+  return `${local}${offset < 0 ? "-" : "+"}${String(Math.floor(magnitude / 60)).padStart(2, "0")}:${String(magnitude % 60).padStart(2, "0")}`;
+}
+
 /** The local calendar date of an instant. */
 export function localDateOf(instant: number, zone = ZONE): string {
   return DateTime.fromMillis(instant, { zone }).toISODate()!;
