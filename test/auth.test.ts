@@ -69,6 +69,18 @@ describe("password login", () => {
     }
   });
 
+  it("stops accepting a remembered token the moment it expires, and never remembers a forged one", async () => {
+    const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 2 });
+    const issued = await tokens.issue("user-1", "CITIZEN");
+    expect(await tokens.verify(issued.token)).toEqual({ kind: "local", userId: "user-1" });
+    // Remembered now; a token differing in its signature alone is still checked and refused.
+    const [header, payload, signature] = issued.token.split(".");
+    const forged = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
+    expect(await tokens.verify(forged)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, issued.expiresAt.getTime() - Date.now() + 1_100));
+    expect(await tokens.verify(issued.token)).toBeNull();
+  });
+
   it("takes the role from the database, not from the token", async () => {
     const token = await server.login("tutor.abitare@legami.demo");
     const before = await server.gql(`{ citizens(first: 1) { totalCount } }`, {}, { token });
