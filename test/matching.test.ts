@@ -1,6 +1,7 @@
 // The weekly matching of the demo territory from GraphQL: run, review, pin, exclude, re-run;
 // every proposed pair checked against the hard constraints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMatchingRun } from "../src/matching/matching.service";
 import { startTestServer, type TestServer } from "./helpers/server";
 
 let server: TestServer;
@@ -86,9 +87,40 @@ describe("weekly matching", () => {
     expect(first.filledSeats + first.unfilledSeats.reduce((s: number, g: any) => s + g.seats, 0)).toBe(first.totalSeats);
   });
 
-  it("returns the same run for the same input", async () => {
-    const again = await server.gql(START, { t: territoryId, w: WEEK }, { token: coordinator });
-    expect(again.data.startMatchingRun.id).toBe(first.id);
+  it("gives the same proposal for the same input, taken over without solving again", async () => {
+    const solvesBefore = server.solves();
+    const again = await runWeek();
+    expect(again.id).not.toBe(first.id);
+    expect(again.status).toBe("DONE");
+    expect(again.inputVersion).toBe(first.inputVersion);
+    expect(again.previousRunId).toBe(first.id);
+    expect(again.assignments).toEqual(first.assignments);
+    expect(again.objective).toBe(first.objective);
+    expect(server.solves()).toBe(solvesBefore);
+  });
+
+  it("queues one run, not two, when a coordinator starts the week again before it has begun", async () => {
+    const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
+    const queued: string[] = [];
+    const context = {
+      prisma: server.database.prisma,
+      viewer: { userId: coordinatorUser.id, role: coordinatorUser.role, territoryId, citizenId: null, locale: coordinatorUser.locale },
+      now: () => new Date(),
+      // A runner that holds the job: the run stays queued.
+      jobs: { ...server.deps.jobs, enqueueMatchingRun: async ({ runId }: { runId: string }) => void queued.push(runId) },
+    };
+    const one = await startMatchingRun(context, territoryId, WEEK);
+    const two = await startMatchingRun(context, territoryId, WEEK);
+    expect(two.id).toBe(one.id);
+    expect(one.status).toBe("QUEUED");
+    expect(one.inputVersion).toBeNull();
+    expect(queued).toEqual([one.id, one.id]);
+    // Released to the real runner, it compiles and answers like any run.
+    await server.deps.jobs.enqueueMatchingRun({ runId: one.id, territoryId });
+    await server.jobsIdle();
+    const done = await server.database.prisma.matchingRun.findUniqueOrThrow({ where: { id: one.id } });
+    expect(done.status).toBe("DONE");
+    expect(done.inputVersion).toBe(first.inputVersion);
   });
 
   it("keeps a pinned pair and never proposes an excluded one on a re-run, weighting stability", async () => {
@@ -100,9 +132,12 @@ describe("weekly matching", () => {
     const pin = elsewhere ? { occurrence: elsewhere.occurrence.id, citizen: elsewhere.eligibleElsewhere.find((e: any) => e.reason !== "OVERLAPS_ASSIGNMENT").citizenId } : { occurrence: kept.occurrence.id, citizen: kept.citizen.id };
     await server.gql(DECIDE, { o: pin.occurrence, c: pin.citizen, d: "PIN" }, { token: coordinator });
 
+    const newestDone = await server.database.prisma.matchingRun.findFirstOrThrow({ where: { territoryId, status: "DONE" }, orderBy: { createdAt: "desc" } });
     const second = await runWeek();
     expect(second.id).not.toBe(first.id);
-    expect(second.previousRunId).toBe(first.id);
+    expect(second.inputVersion).not.toBe(first.inputVersion);
+    // Stability is weighed against the newest proposal of the week.
+    expect(second.previousRunId).toBe(newestDone.id);
     const pairs = second.assignments.map((a: any) => `${a.citizen.id}|${a.occurrence.id}`);
     expect(pairs).toContain(`${pin.citizen}|${pin.occurrence}`);
     expect(pairs).not.toContain(`${excluded.citizen.id}|${excluded.occurrence.id}`);

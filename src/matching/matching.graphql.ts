@@ -86,7 +86,9 @@ const UnfilledSeatRef = builder.objectRef<GapExplanation & { names: Map<string, 
 type RunRow = { id: string; solution: unknown; explanation: unknown; problem: unknown; compiled: unknown };
 const solutionOf = (run: RunRow) => run.solution as MatchingSolution | null;
 const explanationOf = (run: RunRow) => run.explanation as { assignments: AssignmentExplanation[]; gaps: GapExplanation[] } | null;
-const problemOf = (run: RunRow) => run.problem as { pairs: { citizen: string; occurrence: string; loadMinutes: number }[]; occurrences: { id: string; headcount: number; start: string }[] };
+/** The compiled problem; empty until the job has compiled the week. */
+const problemOf = (run: RunRow) => (run.problem ?? { pairs: [], occurrences: [] }) as { pairs: { citizen: string; occurrence: string; loadMinutes: number }[]; occurrences: { id: string; headcount: number; start: string }[] };
+const compiledOf = (run: RunRow) => (run.compiled ?? { names: [], ineligiblePins: [] }) as { names: [string, string][]; ineligiblePins: { citizen: string; occurrence: string; reasons: string[] }[] };
 
 function loads(run: RunRow): Map<string, number> {
   const loadOf = new Map(problemOf(run).pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]));
@@ -101,9 +103,9 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     id: t.exposeID("id", { description: "Identifier." }),
     territoryId: t.exposeID("territoryId", { description: "The territory." }),
     weekStart: t.field({ type: "Date", description: "Monday of the week.", resolve: (r) => fromDbDate(r.weekStart) }),
-    inputVersion: t.exposeString("inputVersion", { description: "Hash of the compiled input: the same input gives the same run." }),
+    inputVersion: t.exposeString("inputVersion", { nullable: true, description: "Hash of the compiled input (null until compiled): the same input gives the same proposal." }),
     status: t.expose("status", { type: MatchingRunStatusEnum, description: "Status." }),
-    phase: t.exposeString("phase", { description: "Phase: queued, solving, done, failed." }),
+    phase: t.exposeString("phase", { description: "Phase: queued, compiling, solving, done, failed." }),
     componentsTotal: t.exposeInt("componentsTotal", { description: "Independent parts of the problem." }),
     componentsSolved: t.exposeInt("componentsSolved", { description: "Parts solved so far." }),
     error: t.exposeString("error", { nullable: true, description: "Why it failed." }),
@@ -115,7 +117,7 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     objective: t.float({ nullable: true, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
     bound: t.float({ nullable: true, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),
     gap: t.float({ nullable: true, description: "Relative distance from the bound (0: proven optimal).", resolve: (r) => solutionOf(r)?.gap ?? null }),
-    totalSeats: t.int({ description: "Seats to fill this week.", resolve: (r) => problemOf(r).occurrences.reduce((s, o) => s + o.headcount, 0) }),
+    totalSeats: t.int({ nullable: true, description: "Seats to fill this week (null until compiled).", resolve: (r) => (r.problem ? problemOf(r).occurrences.reduce((s, o) => s + o.headcount, 0) : null) }),
     filledSeats: t.int({ nullable: true, description: "Seats the proposal fills.", resolve: (r) => solutionOf(r)?.assignments.length ?? null }),
     fillRate: t.float({
       nullable: true,
@@ -143,7 +145,7 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
         const problem = problemOf(r);
         const startOf = new Map(problem.occurrences.map((o) => [o.id, Date.parse(o.start)]));
         const loadOf = new Map(problem.pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]));
-        const names = new Map((r.compiled as { names: [string, string][] }).names);
+        const names = new Map(compiledOf(r).names);
         const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(`${a.citizen}|${a.occurrence}`) ?? 0, startsAt: startOf.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
         const byDay = (a: AssignmentView, b: AssignmentView) => a.startsAt - b.startsAt || a.citizen.localeCompare(b.citizen);
         if (order === "BY_TASK") return views.sort((a, b) => a.taskId.localeCompare(b.taskId) || byDay(a, b));
@@ -155,13 +157,13 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
       type: [UnfilledSeatRef],
       description: "Every seat left empty, with why.",
       resolve: (r) => {
-        const names = new Map((r.compiled as { names: [string, string][] }).names);
+        const names = new Map(compiledOf(r).names);
         return (explanationOf(r)?.gaps ?? []).map((g) => ({ ...g, names }));
       },
     }),
     ineligiblePins: t.stringList({
       description: "Pinned pairs that are no longer eligible (not kept), as citizenId|occurrenceId: reasons.",
-      resolve: (r) => (r.compiled as { ineligiblePins: { citizen: string; occurrence: string; reasons: string[] }[] }).ineligiblePins.map((p) => `${p.citizen}|${p.occurrence}: ${p.reasons.join(", ")}`),
+      resolve: (r) => compiledOf(r).ineligiblePins.map((p) => `${p.citizen}|${p.occurrence}: ${p.reasons.join(", ")}`),
     }),
   }),
 });

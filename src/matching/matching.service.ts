@@ -14,6 +14,7 @@ import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { loadWeek } from "./matching.repository";
+import { regulationInForce } from "../regulation/regulation.service";
 
 export interface StoredCompiled {
   breakdown: [string, CompiledWeek["breakdown"] extends Map<string, infer V> ? V : never][];
@@ -22,56 +23,100 @@ export interface StoredCompiled {
   names: [string, string][];
 }
 
-/** Starts (or returns the identical earlier) run for a territory's week. */
+/**
+ * Starts a run for a territory's week: checks who asks and that a regulation governs the week,
+ * then queues the run and returns it at once. Loading and compiling the week (seconds of CPU
+ * for a territory of a thousand citizens) is the job's work, on a worker, never on the API's
+ * request thread. A run still waiting in the queue is returned instead of a second one: it will
+ * read the week as it is when it starts.
+ */
 export async function startMatchingRun(context: Pick<ServiceContext, "prisma" | "viewer" | "now" | "jobs">, territoryId: string, weekStart: string) {
   const scope = requireStaff(context);
   if (weekdayOf(weekStart) !== 1) throw new InputError("INVALID_DATE", ["weekStart"], { value: weekStart });
   assertInTerritory(scope, "Territory", territoryId, await context.prisma.territory.findUnique({ where: { id: territoryId } }).then((t) => (t ? { territoryId: t.id } : null)));
+  if (!(await regulationInForce(context.prisma, weekStart))) throw new ConflictError("NO_REGULATION", { date: weekStart });
 
-  const week = await loadWeek(context.prisma, territoryId, weekStart);
+  const waiting = await context.prisma.matchingRun.findFirst({ where: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", inputVersion: null }, orderBy: { createdAt: "desc" } });
+  const run = waiting ?? (await context.prisma.matchingRun.create({ data: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", phase: "queued", createdById: scope.viewer.userId } }));
+  // Handed to the job runner only now that the run is committed (again for a waiting one: the
+  // job id is the run's, so it is not queued twice).
+  await context.jobs.enqueueMatchingRun({ runId: run.id, territoryId });
+  return run;
+}
+
+/**
+ * The job's first step: loads the week and the coordinator's decisions and compiles the problem.
+ * The input version is the week's data and the decisions before stability against the previous
+ * proposal is weighted in: when an earlier run of the week had the same, its proposal is the
+ * answer and is taken over as it is (the same input gives the same proposal, without solving).
+ * Returns the compiled run, or null when it was answered from the identical earlier run.
+ */
+async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: string; weekStart: Date }): Promise<{ problem: MatchingProblemWithOptions; compiled: StoredCompiled } | null> {
+  const weekStart = fromDbDate(run.weekStart);
+  await prisma.matchingRun.update({ where: { id: run.id }, data: { status: "RUNNING", phase: "compiling" } });
+  const week = await loadWeek(prisma, run.territoryId, weekStart);
   if (!week.found) throw new ConflictError("NO_REGULATION", { date: weekStart });
   const [decisions, previous] = await Promise.all([
-    context.prisma.matchingDecision.findMany({ where: { territoryId, weekStart: toDbDate(weekStart) } }),
-    context.prisma.matchingRun.findFirst({ where: { territoryId, weekStart: toDbDate(weekStart), status: "DONE" }, orderBy: { createdAt: "desc" } }),
+    prisma.matchingDecision.findMany({ where: { territoryId: run.territoryId, weekStart: run.weekStart } }),
+    prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" } }),
   ]);
   const decided = {
     pinned: decisions.filter((d) => d.kind === "PIN").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
     excluded: decisions.filter((d) => d.kind === "EXCLUDE").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
   };
-  // The input version is the week's data and the coordinator's decisions, before stability
-  // against the previous proposal is weighted in: unchanged data gives the same run.
   const unweighted = compileWeek({ ...week.input, previousProposal: new Set(), ...decided });
   const inputVersion = createHash("sha256").update(JSON.stringify(unweighted.problem)).digest("hex").slice(0, 32);
-  const existing = await context.prisma.matchingRun.findUnique({ where: { territoryId_weekStart_inputVersion: { territoryId, weekStart: toDbDate(weekStart), inputVersion } } });
-  if (existing && existing.status !== "FAILED") return existing;
+  const identical = await prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, inputVersion, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" } });
+  if (identical) {
+    await prisma.matchingRun.update({
+      where: { id: run.id },
+      data: {
+        inputVersion,
+        status: "DONE",
+        phase: "done",
+        problem: identical.problem ?? undefined,
+        compiled: identical.compiled ?? undefined,
+        solution: identical.solution ?? undefined,
+        explanation: identical.explanation ?? undefined,
+        componentsTotal: identical.componentsTotal,
+        componentsSolved: identical.componentsSolved,
+        previousRunId: identical.id,
+        finishedAt: new Date(),
+      },
+    });
+    return null;
+  }
 
   // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
   const previousProposal = new Set(((previous?.solution as MatchingSolution | null)?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence)));
   const compiled = previousProposal.size > 0 ? compileWeek({ ...week.input, previousProposal, ...decided }) : unweighted;
   const problem = { ...compiled.problem, options: { timeLimitSeconds: 20 } };
-
   const stored: StoredCompiled = {
     breakdown: [...compiled.breakdown],
     excludedReasons: [...compiled.excludedReasons].map(([k, v]) => [k, v as Record<string, number>]),
     ineligiblePins: compiled.ineligiblePins,
     names: [...week.names],
   };
-  const data = { problem: problem as object, compiled: stored as object, status: "QUEUED" as const, phase: "queued", error: null, solution: undefined, explanation: undefined, previousRunId: previous?.id ?? null, createdById: scope.viewer.userId };
-  const run = existing
-    ? await context.prisma.matchingRun.update({ where: { id: existing.id }, data })
-    : await context.prisma.matchingRun.create({ data: { ...data, territoryId, weekStart: toDbDate(weekStart), inputVersion } });
-  // Handed to the job runner only now that the run is committed.
-  await context.jobs.enqueueMatchingRun({ runId: run.id, territoryId });
-  return run;
+  await prisma.matchingRun.update({ where: { id: run.id }, data: { inputVersion, problem: problem as object, compiled: stored as object, previousRunId: previous?.id ?? null, phase: "solving" } });
+  return { problem, compiled: stored };
 }
 
-/** The job: solves a stored run and stores the proposal with its explanations. Idempotent. */
+type MatchingProblemWithOptions = Parameters<typeof solveMatching>[0];
+
+/** The job: compiles the run's week if not done yet, solves it, and stores the proposal with its explanations. Idempotent. */
 export async function executeMatchingRun(prisma: PrismaClient, runId: string, solve: Solve = solveMatching): Promise<void> {
   const run = await prisma.matchingRun.findUnique({ where: { id: runId } });
   if (!run || run.status === "DONE") return;
   try {
-    await prisma.matchingRun.update({ where: { id: runId }, data: { status: "RUNNING", phase: "solving" } });
-    const problem = run.problem as unknown as Parameters<typeof solveMatching>[0];
+    let problem = run.problem as unknown as MatchingProblemWithOptions | null;
+    let stored = run.compiled as unknown as StoredCompiled | null;
+    if (!problem || !stored) {
+      const compiled = await compileRun(prisma, run);
+      if (!compiled) return;
+      ({ problem, compiled: stored } = compiled);
+    } else {
+      await prisma.matchingRun.update({ where: { id: runId }, data: { status: "RUNNING", phase: "solving" } });
+    }
     let lastReport = 0;
     const solution = await solve(problem, {
       // Progress is written to the run, at most every quarter of a second, for pollers and subscribers.
@@ -81,7 +126,6 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string, so
         await prisma.matchingRun.update({ where: { id: runId }, data: { componentsSolved: solved, componentsTotal: total } });
       },
     });
-    const stored = run.compiled as unknown as StoredCompiled;
     const compiled: CompiledWeek = {
       problem,
       breakdown: new Map(stored.breakdown),
@@ -179,8 +223,9 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
 /**
  * The weekly schedule (Mondays 08:00, Rome, when WEEKLY_DRAFT is on): for every territory with a
  * coordinator, a draft run for next week is started in that coordinator's name, and the
- * territory's coordinators are told it is ready for review. Idempotent: a week whose input has
- * not changed gets the same run, and the notification is keyed by territory and week.
+ * territory's coordinators are told it is being prepared. Idempotent: a run still queued is not
+ * queued twice, a week whose input has not changed gets the same proposal, and the notification
+ * is keyed by territory and week.
  */
 export async function prepareDraftRuns(deps: Pick<ServiceContext, "prisma" | "jobs" | "now">) {
   const nextMonday = addDays(mondayOf(localDateOf(deps.now().getTime())), 7);

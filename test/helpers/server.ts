@@ -45,6 +45,8 @@ export interface TestServer {
   queueKind: "redis" | "in-process";
   /** How many jobs each runner has handled. */
   jobsProcessed: { "in-process": number; redis: number };
+  /** How many matching problems the solver has been given. */
+  solves(): number;
   /** Moves the service's clock (it starts at TEST_NOW). */
   /** Sets the service clock; with `flowing` it then moves on in real time from that point. */
   setNow(date: Date, options?: { flowing?: boolean }): void;
@@ -92,8 +94,13 @@ export async function startTestServer(
   const metrics = createMetrics();
   const handler = (kind: keyof typeof processed) => (runId: string) => {
     processed[kind] += 1;
-    return metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, observedSolve(metrics, solver.solve)));
+    const counted: typeof solver.solve = (problem, options) => {
+      solveCount += 1;
+      return solver.solve(problem, options);
+    };
+    return metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, observedSolve(metrics, counted)));
   };
+  let solveCount = 0;
   // Solves on a solver thread, as the service does (without compiling HiGHS ahead of time).
   const solver = solverPool({ optimise: false });
   const queue = redisUrl ? bullmqRunner(redisUrl, prefix) : undefined;
@@ -163,6 +170,7 @@ export async function startTestServer(
     queuePrefix: prefix,
     databaseUrl: database.url,
     jobsProcessed: processed,
+    solves: () => solveCount,
     setNow: (date: Date, options: { flowing?: boolean } = {}) => {
       base = date.getTime();
       setAt = options.flowing ? Date.now() : null;
