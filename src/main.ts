@@ -74,7 +74,11 @@ async function main() {
   if (!queue || events) void reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed:", error));
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   if (queue && events) queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
-  const server = express.listen(config.port, config.host ?? "0.0.0.0", () => {
+  const server = express.listen(config.port, config.host ?? "0.0.0.0", (error?: Error) => {
+    if (error) {
+      console.error(`Cannot listen on port ${config.port}: ${error.message}`);
+      process.exit(1);
+    }
     const { port } = server.address() as AddressInfo;
     const where = config.database.kind === "embedded" ? `embedded PGlite in ${config.database.dataDir}` : "PostgreSQL";
     const jobs = config.redisUrl ? `jobs on Redis${worker ? ", worker in this process" : ""}` : "jobs in this process";
