@@ -183,3 +183,21 @@ export function compileWeek(input: CompileInput): CompiledWeek {
   }
   return { problem, breakdown, excludedReasons, ineligiblePins };
 }
+
+/**
+ * The problem as compiled without the stability term: what the input version hashes, so that a
+ * re-run over unchanged data and decisions is recognised whatever the previous proposal was.
+ * Each score is the sum of its other terms in the order the compiler adds them, which is exactly
+ * the score a compilation without a previous proposal gives (its stability term is 0, added last).
+ */
+export function withoutStability(compiled: CompiledWeek): CompiledWeek["problem"] {
+  return {
+    ...compiled.problem,
+    pairs: compiled.problem.pairs.map((p) => {
+      const terms = compiled.breakdown.get(pairKey(p.citizen, p.occurrence))!;
+      let score = 0;
+      for (const [term, points] of Object.entries(terms)) score += term === "stability" ? 0 : points;
+      return { ...p, score };
+    }),
+  };
+}

@@ -11,7 +11,7 @@ import { solveMatching, type Solve } from "../solver/solve";
 import { notify } from "../notifications/notifications.service";
 import { afterOffers, occurrenceParams } from "../offers/offers.jobs";
 import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
-import { compileWeek, pairKey, type CompiledWeek } from "./compile.model";
+import { compileWeek, pairKey, withoutStability, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { loadWeek } from "./matching.repository";
 import { regulationInForce } from "../regulation/regulation.service";
@@ -58,14 +58,17 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
   if (!week.found) throw new ConflictError("NO_REGULATION", { date: weekStart });
   const [decisions, previous] = await Promise.all([
     prisma.matchingDecision.findMany({ where: { territoryId: run.territoryId, weekStart: run.weekStart } }),
-    prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" } }),
+    // Its proposal only: a run's compiled input weighs megabytes.
+    prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" }, select: { id: true, solution: true } }),
   ]);
   const decided = {
     pinned: decisions.filter((d) => d.kind === "PIN").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
     excluded: decisions.filter((d) => d.kind === "EXCLUDE").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
   };
-  const unweighted = compileWeek({ ...week.input, previousProposal: new Set(), ...decided });
-  const inputVersion = createHash("sha256").update(JSON.stringify(unweighted.problem)).digest("hex").slice(0, 32);
+  // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
+  const previousProposal = new Set(((previous?.solution as MatchingSolution | null)?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence)));
+  const compiled = compileWeek({ ...week.input, previousProposal, ...decided });
+  const inputVersion = createHash("sha256").update(JSON.stringify(withoutStability(compiled))).digest("hex").slice(0, 32);
   const identical = await prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, inputVersion, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" } });
   if (identical) {
     await prisma.matchingRun.update({
@@ -87,9 +90,6 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
     return null;
   }
 
-  // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
-  const previousProposal = new Set(((previous?.solution as MatchingSolution | null)?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence)));
-  const compiled = previousProposal.size > 0 ? compileWeek({ ...week.input, previousProposal, ...decided }) : unweighted;
   const problem = { ...compiled.problem, options: { timeLimitSeconds: 20 } };
   const stored: StoredCompiled = {
     breakdown: [...compiled.breakdown],
@@ -102,6 +102,8 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
 }
 
 type MatchingProblemWithOptions = Parameters<typeof solveMatching>[0];
+
+
 
 /** The job: compiles the run's week if not done yet, solves it, and stores the proposal with its explanations. Idempotent. */
 export async function executeMatchingRun(prisma: PrismaClient, runId: string, solve: Solve = solveMatching): Promise<void> {
