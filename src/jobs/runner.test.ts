@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { overlapRecorder } from "../../test/helpers/overlap";
-import { inProcessRunner } from "./runner";
+import { afterCommit, inProcessRunner } from "./runner";
 
 describe("in-process runner", () => {
   it("runs different territories' matching runs in parallel and one territory's one at a time", async () => {
@@ -32,5 +32,19 @@ describe("in-process runner", () => {
       console.error = log;
     }
     expect(done).toEqual(["good"]);
+  });
+});
+
+describe("handing jobs over after a commit", () => {
+  it("neither fails nor holds the request when the queue does not answer, and the hand-over still completes", async () => {
+    let release!: () => void;
+    let handed = false;
+    const stuck = new Promise<void>((resolve) => (release = resolve)).then(() => void (handed = true));
+    await afterCommit(() => stuck, 20);
+    expect(handed).toBe(false);
+    release();
+    await stuck;
+    expect(handed).toBe(true);
+    await expect(afterCommit(() => Promise.reject(new Error("queue down")), 20)).resolves.toBeUndefined();
   });
 });

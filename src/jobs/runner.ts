@@ -54,16 +54,30 @@ export interface JobRunner {
 }
 
 /**
- * Hands jobs over after a commit without letting a queue failure fail the request: what was
+ * Hands jobs over after a commit without letting the queue fail or hold the request: what was
  * committed stands, and reconciliation (on worker start and daily) re-creates what is missing.
+ * While Redis is away its client holds commands until it is back; the request waits for the
+ * hand-over at most `waitMs`, then answers, and the hand-over finishes (or fails, logged) on its own.
  */
-export async function afterCommit(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    console.error("could not hand jobs over (reconciliation will):", error);
-  }
+export async function afterCommit(work: () => Promise<void>, waitMs = HAND_OVER_WAIT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const handed = work().then(
+    () => "handed" as const,
+    (error: unknown) => {
+      console.error("could not hand jobs over (reconciliation will):", error);
+      return "failed" as const;
+    },
+  );
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), waitMs);
+  });
+  const outcome = await Promise.race([handed, late]);
+  clearTimeout(timer);
+  if (outcome === "late") console.error(`jobs not handed over within ${waitMs} ms (is Redis down?): answering; they follow when it is back, or reconciliation re-creates them`);
 }
+
+/** How long a request waits for its jobs to be handed over (Redis answers in a millisecond when up). */
+export const HAND_OVER_WAIT_MS = 1000;
 
 export interface JobHandlers {
   matchingRun(runId: string): Promise<void>;

@@ -9,6 +9,7 @@ import type { ServiceContext } from "../service-context";
 import type { MatchingSolution } from "../solver/problem";
 import { solveMatching, type Solve } from "../solver/solve";
 import { notify } from "../notifications/notifications.service";
+import { afterCommit } from "../jobs/runner";
 import { afterOffers, occurrenceParams } from "../offers/offers.jobs";
 import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, withoutStability, type CompiledWeek } from "./compile.model";
@@ -40,7 +41,7 @@ export async function startMatchingRun(context: Pick<ServiceContext, "prisma" | 
   const run = waiting ?? (await context.prisma.matchingRun.create({ data: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", phase: "queued", createdById: scope.viewer.userId } }));
   // Handed to the job runner only now that the run is committed (again for a waiting one: the
   // job id is the run's, so it is not queued twice).
-  await context.jobs.enqueueMatchingRun({ runId: run.id, territoryId });
+  await afterCommit(() => context.jobs.enqueueMatchingRun({ runId: run.id, territoryId }));
   return run;
 }
 

@@ -198,6 +198,12 @@ export async function dailyScan(deps: JobDeps) {
 }
 
 /**
+ * How far ahead reconciliation gives commitments their reminder jobs: later ones get theirs from
+ * a later daily scan, well before their reminder (a day before the occurrence) is due.
+ */
+export const REMINDER_HORIZON_MS = 8 * DAY;
+
+/**
  * Rebuilds what the queue should hold from the database, which is the source of truth: overdue
  * offers get their deadline job now (expiry, then the seat offered again), open offers their
  * deadline and reminder jobs, upcoming commitments their reminders, freed seats a new search.
@@ -217,7 +223,7 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
   for (const offer of overdue) await afterCommit(() => deps.jobs.schedule({ kind: "offer-deadline", offerId: offer.id }));
   const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { gt: now } }, select: { id: true } });
   await afterOffers(deps, open.map((o) => o.id), { lateReminders: true });
-  const upcoming = await deps.prisma.commitment.findMany({ where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + 8 * DAY) } } }, select: { id: true } });
+  const upcoming = await deps.prisma.commitment.findMany({ where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + REMINDER_HORIZON_MS) } } }, select: { id: true } });
   await afterCommitments(deps, upcoming.map((c) => c.id));
   // Seats freed (a decline, an expiry, a withdrawal) whose refill may have been lost: searched again.
   const freed = await deps.prisma.taskOccurrence.findMany({
