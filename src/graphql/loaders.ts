@@ -5,7 +5,7 @@ import DataLoader from "dataloader";
 const perRequest = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
 
 /** The request's loader called `name`, created on first use with `batch`. */
-export function loaderFor<K, V>(context: object, name: string, batch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+export function loaderFor<K, V>(context: object, name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
   let loaders = perRequest.get(context);
   if (!loaders) perRequest.set(context, (loaders = new Map()));
   let loader = loaders.get(name) as DataLoader<K, V> | undefined;

@@ -7,6 +7,7 @@ import { fromDbDate, toDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
 import { builder } from "../graphql/builder";
 import { writeErrors } from "../graphql/errors";
+import { loaderFor } from "../graphql/loaders";
 import { gapMessage, TERM_NAMES } from "../i18n/explanations";
 import type { MatchingSolution } from "../solver/problem";
 import type { ScoreTerm } from "./compile.model";
@@ -38,11 +39,36 @@ interface AssignmentView extends AssignmentExplanation {
   taskId: string;
 }
 
+/**
+ * A proposal lists hundreds of assignments: their citizens and occurrences are read with one
+ * findMany each per request (keyed by the selection, which every item of the list shares), not
+ * one Prisma call per item, whose own overhead dominated the plan view.
+ */
+function withId<Q extends { select?: object }>(query: Q): Q {
+  return query.select ? { ...query, select: { ...query.select, id: true } } : query;
+}
+
+/** A DataLoader batch: the rows of the keys found by one query, in the keys' order. */
+function rowsById<T extends { id: string }>(entity: string, find: (ids: string[]) => Promise<T[]>) {
+  return async (ids: readonly string[]): Promise<(T | Error)[]> => {
+    const rows = new Map((await find([...ids])).map((row) => [row.id, row]));
+    return ids.map((id) => rows.get(id) ?? new NotFoundError(entity, id));
+  };
+}
+
 const ProposedAssignmentRef = builder.objectRef<AssignmentView>("ProposedAssignment").implement({
   description: "A citizen proposed for an occurrence, with the score by named term.",
   fields: (t) => ({
-    citizen: t.prismaField({ type: "Citizen", description: "The citizen.", resolve: (query, a, _args, context) => context.prisma.citizen.findUniqueOrThrow({ ...query, where: { id: a.citizen } }) }),
-    occurrence: t.prismaField({ type: "TaskOccurrence", description: "The occurrence.", resolve: (query, a, _args, context) => context.prisma.taskOccurrence.findUniqueOrThrow({ ...query, where: { id: a.occurrence } }) }),
+    citizen: t.prismaField({
+      type: "Citizen",
+      description: "The citizen.",
+      resolve: (query, a, _args, context) => loaderFor(context, `proposed-citizen:${JSON.stringify(query)}`, rowsById("Citizen", (ids) => context.prisma.citizen.findMany({ ...withId(query), where: { id: { in: ids } } }))).load(a.citizen),
+    }),
+    occurrence: t.prismaField({
+      type: "TaskOccurrence",
+      description: "The occurrence.",
+      resolve: (query, a, _args, context) => loaderFor(context, `proposed-occurrence:${JSON.stringify(query)}`, rowsById("TaskOccurrence", (ids) => context.prisma.taskOccurrence.findMany({ ...withId(query), where: { id: { in: ids } } }))).load(a.occurrence),
+    }),
     score: t.exposeFloat("score", { description: "Total score." }),
     loadMinutes: t.exposeInt("loadMinutes", { description: "Minutes it takes from the citizen (travel included where counted)." }),
     terms: t.field({
