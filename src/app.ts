@@ -96,9 +96,6 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     // Unexpected errors reach clients as "Unexpected error."; typed errors are part of the schema.
     maskedErrors: true,
-    // Bodies are limited by express before Yoga sees them (below); Yoga's own limit would pipe
-    // every body through a stream whose teardown builds an exception: measurable per request.
-    maxRequestBodySize: false,
     logging: { debug: (...args) => logger.debug(args.map(String).join(" ")), info: (...args) => logger.info(args.map(String).join(" ")), warn: (...args) => logger.warn(args.map(String).join(" ")), error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(" ") || "GraphQL error") },
     plugins: [...limitPlugins(limits), auditActor(), operationMetrics(metrics)],
     context: async ({ request, req }: { request: Request; req?: { ip?: string; socket?: { remoteAddress?: string } } }) => {
