@@ -7,7 +7,7 @@ import { fromDbDate, toDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
 import { builder } from "../graphql/builder";
 import { writeErrors } from "../graphql/errors";
-import { loaderFor } from "../graphql/loaders";
+import { loaderFor, rowsById, withId } from "../graphql/loaders";
 import { gapMessage, TERM_NAMES } from "../i18n/explanations";
 import type { MatchingSolution } from "../solver/problem";
 import type { ScoreTerm } from "./compile.model";
@@ -39,23 +39,9 @@ interface AssignmentView extends AssignmentExplanation {
   taskId: string;
 }
 
-/**
- * A proposal lists hundreds of assignments: their citizens and occurrences are read with one
- * findMany each per request (keyed by the selection, which every item of the list shares), not
- * one Prisma call per item, whose own overhead dominated the plan view.
- */
-function withId<Q extends { select?: object }>(query: Q): Q {
-  return query.select ? { ...query, select: { ...query.select, id: true } } : query;
-}
-
-/** A DataLoader batch: the rows of the keys found by one query, in the keys' order. */
-function rowsById<T extends { id: string }>(entity: string, find: (ids: string[]) => Promise<T[]>) {
-  return async (ids: readonly string[]): Promise<(T | Error)[]> => {
-    const rows = new Map((await find([...ids])).map((row) => [row.id, row]));
-    return ids.map((id) => rows.get(id) ?? new NotFoundError(entity, id));
-  };
-}
-
+// A proposal lists hundreds of assignments: their citizens and occurrences are read with one
+// findMany each per request (keyed by the selection, which every item of the list shares), not
+// one Prisma call per item, whose own overhead dominated the plan view.
 const ProposedAssignmentRef = builder.objectRef<AssignmentView>("ProposedAssignment").implement({
   description: "A citizen proposed for an occurrence, with the score by named term.",
   fields: (t) => ({
@@ -116,8 +102,17 @@ const explanationOf = (run: RunRow) => run.explanation as { assignments: Assignm
 const problemOf = (run: RunRow) => (run.problem ?? { pairs: [], occurrences: [] }) as { pairs: { citizen: string; occurrence: string; loadMinutes: number }[]; occurrences: { id: string; headcount: number; start: string }[] };
 const compiledOf = (run: RunRow) => (run.compiled ?? { names: [], ineligiblePins: [] }) as { names: [string, string][]; ineligiblePins: { citizen: string; occurrence: string; reasons: string[] }[] };
 
+/** Minutes of each pair of a run's problem, built once per loaded row (several fields read it). */
+const pairLoads = new WeakMap<object, Map<string, number>>();
+function pairLoadsOf(run: RunRow): Map<string, number> {
+  const problem = problemOf(run);
+  let loadOf = pairLoads.get(problem);
+  if (!loadOf) pairLoads.set(problem, (loadOf = new Map(problem.pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]))));
+  return loadOf;
+}
+
 function loads(run: RunRow): Map<string, number> {
-  const loadOf = new Map(problemOf(run).pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]));
+  const loadOf = pairLoadsOf(run);
   const byCitizen = new Map<string, number>();
   for (const a of solutionOf(run)?.assignments ?? []) byCitizen.set(a.citizen, (byCitizen.get(a.citizen) ?? 0) + (loadOf.get(`${a.citizen}|${a.occurrence}`) ?? 0));
   return byCitizen;
@@ -170,7 +165,7 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
       resolve: (r, { order }) => {
         const problem = problemOf(r);
         const startOf = new Map(problem.occurrences.map((o) => [o.id, Date.parse(o.start)]));
-        const loadOf = new Map(problem.pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]));
+        const loadOf = pairLoadsOf(r);
         const names = new Map(compiledOf(r).names);
         const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(`${a.citizen}|${a.occurrence}`) ?? 0, startsAt: startOf.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
         const byDay = (a: AssignmentView, b: AssignmentView) => a.startsAt - b.startsAt || a.citizen.localeCompare(b.citizen);

@@ -69,7 +69,9 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
   // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
   const previousProposal = new Set(((previous?.solution as MatchingSolution | null)?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence)));
   const compiled = compileWeek({ ...week.input, previousProposal, ...decided });
-  const inputVersion = createHash("sha256").update(JSON.stringify(withoutStability(compiled))).digest("hex").slice(0, 32);
+  // Without a previous proposal there is no stability term to leave out.
+  const unweighted = previousProposal.size > 0 ? withoutStability(compiled) : compiled.problem;
+  const inputVersion = createHash("sha256").update(JSON.stringify(unweighted)).digest("hex").slice(0, 32);
   const identical = await prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, inputVersion, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" } });
   if (identical) {
     await prisma.matchingRun.update({
