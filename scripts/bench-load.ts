@@ -1,4 +1,4 @@
-// Load benchmark: `npm run bench:load [-- --territories 20 --citizens 1000 --occurrences 500 --rate 200 --seconds 20]`.
+// Load benchmark: `npm run bench:load [-- --territories 20 --citizens 1000 --occurrences 500 --rate 200 --seconds 20 --busy 2]`.
 // Needs PostgreSQL and Redis (BENCH_PG, default postgresql://postgres@127.0.0.1:5432/postgres;
 // REDIS_URL, default redis://127.0.0.1:6379). It creates the database legami_bench, migrates it,
 // seeds a region (scripts/lib/region.ts), starts the API (`src/main.ts`, no worker inside) and two
@@ -44,6 +44,8 @@ const option = (name: string, fallback: number) => {
 const size = { territories: option("territories", 20), citizensPerTerritory: option("citizens", 1000), occurrencesPerTerritory: option("occurrences", 500) };
 const RATE = option("rate", 200);
 const SECONDS = option("seconds", 20);
+/** Busy processes spinning during the second evenly spaced myOffers run (a slower or busier machine). */
+const BUSY = option("busy", 2);
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const DB_URL = `${PG.slice(0, PG.lastIndexOf("/"))}/legami_bench`;
@@ -308,11 +310,11 @@ async function main() {
   rows.push(await cannon("myOffers (autocannon: 20 connections, each sending its 10 of a second back to back)", { url: `${API}/graphql`, rate: RATE, seconds: SECONDS, connections: 20, body: myOffers, check: hasOffers }));
   const pacedOffers = () => paced("myOffers", myOffers, hasOffers);
   rows.push(await pacedOffers());
-  // The same with two processes spinning on the two cores the whole time: what a slower or busier
-  // machine leaves the service (the target must not hold only on a quiet moment of this VM).
-  const spinners = [0, 1].map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  // The same with processes spinning on the cores the whole time: what a slower or busier machine
+  // leaves the service (the target must not hold only on a quiet moment of this VM).
+  const spinners = Array.from({ length: BUSY }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
   try {
-    rows.push({ ...(await pacedOffers()), scenario: "myOffers, two busy processes competing for the cores" });
+    if (BUSY > 0) rows.push({ ...(await pacedOffers()), scenario: `myOffers, ${BUSY} busy processes competing for the cores` });
   } finally {
     for (const spinner of spinners) spinner.kill("SIGKILL");
   }
