@@ -59,7 +59,7 @@ export interface JobRunner {
  * While Redis is away its client holds commands until it is back; the request waits for the
  * hand-over at most `waitMs`, then answers, and the hand-over finishes (or fails, logged) on its own.
  */
-export async function afterCommit(work: () => Promise<void>, waitMs = HAND_OVER_WAIT_MS): Promise<void> {
+export async function afterCommit(work: () => Promise<void>, waitMs = HAND_OVER_WAIT_MS): Promise<"handed" | "failed" | "late"> {
   let timer: NodeJS.Timeout | undefined;
   const handed = work().then(
     () => "handed" as const,
@@ -68,12 +68,16 @@ export async function afterCommit(work: () => Promise<void>, waitMs = HAND_OVER_
       return "failed" as const;
     },
   );
+  // When the wait is over, one more turn of the event loop before calling it late: if a long
+  // synchronous stretch (a worker compiling a week) held the loop past the wait, Redis's answer
+  // may already be there, and timers are run before arrived I/O is read.
   const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), waitMs);
+    timer = setTimeout(() => setImmediate(() => resolve("late")), waitMs);
   });
   const outcome = await Promise.race([handed, late]);
   clearTimeout(timer);
-  if (outcome === "late") console.error(`jobs not handed over within ${waitMs} ms (is Redis down?): answering; they follow when it is back, or reconciliation re-creates them`);
+  if (outcome === "late") console.error(`jobs not handed over within ${waitMs} ms (is Redis down or slow?): answering; they follow when it is back, or reconciliation re-creates them`);
+  return outcome;
 }
 
 /** How long a request waits for its jobs to be handed over (Redis answers in a millisecond when up). */
