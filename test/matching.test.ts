@@ -1,6 +1,7 @@
 // The weekly matching of the demo territory from GraphQL: run, review, pin, exclude, re-run;
 // every proposed pair checked against the hard constraints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordStatements } from "../src/db/audit";
 import { startMatchingRun } from "../src/matching/matching.service";
 import { startTestServer, type TestServer } from "./helpers/server";
 
@@ -85,6 +86,27 @@ describe("weekly matching", () => {
       else expect(gap.eligibleElsewhere.length).toBeGreaterThan(0);
     }
     expect(first.filledSeats + first.unfilledSeats.reduce((s: number, g: any) => s + g.seats, 0)).toBe(first.totalSeats);
+  });
+
+  it("shows a run from its summary: no statement reads the compiled input, and the figures are the input's", async () => {
+    const statements: string[] = [];
+    recordStatements((query) => statements.push(query.sql));
+    let again;
+    try {
+      again = (await server.gql(RUN, { id: first.id }, { token: coordinator, lang: "it" })).data.matchingRun;
+    } finally {
+      recordStatements(null);
+    }
+    expect(statements.some((sql) => sql.includes('"MatchingRun"'))).toBe(true);
+    expect(statements.filter((sql) => sql.includes('"problem"') || sql.includes('"compiled"'))).toEqual([]);
+    expect(again).toEqual(first);
+    // The same figures, computed here from the stored input.
+    const row = await server.database.prisma.matchingRun.findUniqueOrThrow({ where: { id: first.id } });
+    const problem = row.problem as { occurrences: { headcount: number }[]; pairs: { citizen: string; occurrence: string; loadMinutes: number }[] };
+    expect(first.totalSeats).toBe(problem.occurrences.reduce((s, o) => s + o.headcount, 0));
+    const minutes = new Map(problem.pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]));
+    for (const a of first.assignments) expect(a.loadMinutes).toBe(minutes.get(`${a.citizen.id}|${a.occurrence.id}`));
+    expect(first.totalMinutes).toBe(first.assignments.reduce((s: number, a: { loadMinutes: number }) => s + a.loadMinutes, 0));
   });
 
   it("gives the same proposal for the same input, taken over without solving again", async () => {

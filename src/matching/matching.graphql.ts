@@ -10,9 +10,10 @@ import { writeErrors } from "../graphql/errors";
 import { loaderFor, rowsById, withId } from "../graphql/loaders";
 import { gapMessage, TERM_NAMES } from "../i18n/explanations";
 import type { MatchingSolution } from "../solver/problem";
-import type { ScoreTerm } from "./compile.model";
+import { pairKey, type ScoreTerm } from "./compile.model";
 import type { AssignmentExplanation, GapExplanation } from "./explain.model";
 import * as matching from "./matching.service";
+import type { RunSummary } from "./run-summary.model";
 
 const MatchingRunStatusEnum = builder.enumType("MatchingRunStatus", {
   description: "Where a matching run is.",
@@ -95,35 +96,43 @@ const UnfilledSeatRef = builder.objectRef<GapExplanation & { names: Map<string, 
   }),
 });
 
-type RunRow = { id: string; solution: unknown; explanation: unknown; problem: unknown; compiled: unknown };
-const solutionOf = (run: RunRow) => run.solution as MatchingSolution | null;
-const explanationOf = (run: RunRow) => run.explanation as { assignments: AssignmentExplanation[]; gaps: GapExplanation[] } | null;
-/** The compiled problem; empty until the job has compiled the week. */
-const problemOf = (run: RunRow) => (run.problem ?? { pairs: [], occurrences: [] }) as { pairs: { citizen: string; occurrence: string; loadMinutes: number }[]; occurrences: { id: string; headcount: number; start: string }[] };
-const compiledOf = (run: RunRow) => (run.compiled ?? { names: [], ineligiblePins: [] }) as { names: [string, string][]; ineligiblePins: { citizen: string; occurrence: string; reasons: string[] }[] };
+// Each reads only the columns its fields select.
+type WithSolution = { solution: unknown };
+type WithSummary = { summary: unknown };
+const solutionOf = (run: WithSolution) => run.solution as MatchingSolution | null;
+const explanationOf = (run: { explanation: unknown }) => run.explanation as { assignments: AssignmentExplanation[]; gaps: GapExplanation[] } | null;
+/** Seats, names and proposed minutes (run-summary.model.ts); null until the job has compiled the week. */
+const summaryOf = (run: WithSummary) => run.summary as RunSummary | null;
+const namesOf = (run: WithSummary) => new Map(summaryOf(run)?.names ?? []);
+const seatsOf = (run: WithSummary) => (summaryOf(run)?.occurrences ?? []).reduce((s, o) => s + o.headcount, 0);
 
-/** Minutes of each pair of a run's problem, built once per loaded row (several fields read it). */
+/** Minutes of each proposed pair, built once per loaded row (several fields read it). */
 const pairLoads = new WeakMap<object, Map<string, number>>();
-function pairLoadsOf(run: RunRow): Map<string, number> {
-  const problem = problemOf(run);
-  let loadOf = pairLoads.get(problem);
-  if (!loadOf) pairLoads.set(problem, (loadOf = new Map(problem.pairs.map((p) => [`${p.citizen}|${p.occurrence}`, p.loadMinutes]))));
+function pairLoadsOf(run: WithSummary): Map<string, number> {
+  const summary = summaryOf(run);
+  if (!summary) return new Map();
+  let loadOf = pairLoads.get(summary);
+  if (!loadOf) pairLoads.set(summary, (loadOf = new Map(summary.loads.map(([citizen, occurrence, minutes]) => [pairKey(citizen, occurrence), minutes]))));
   return loadOf;
 }
 
-function loads(run: RunRow): Map<string, number> {
+function loads(run: WithSolution & WithSummary): Map<string, number> {
   const loadOf = pairLoadsOf(run);
   const byCitizen = new Map<string, number>();
-  for (const a of solutionOf(run)?.assignments ?? []) byCitizen.set(a.citizen, (byCitizen.get(a.citizen) ?? 0) + (loadOf.get(`${a.citizen}|${a.occurrence}`) ?? 0));
+  for (const a of solutionOf(run)?.assignments ?? []) byCitizen.set(a.citizen, (byCitizen.get(a.citizen) ?? 0) + (loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0));
   return byCitizen;
 }
 
+// Select mode: each field names the columns it reads, so the compiled input (megabytes) is never
+// read to show a run; what the fields show of it is in the run's summary.
 const MatchingRunRef = builder.prismaObject("MatchingRun", {
   description: "A run of the weekly matching for a territory: its input, progress and proposal.",
+  // The territory always: access is checked against it.
+  select: { id: true, territoryId: true },
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
     territoryId: t.exposeID("territoryId", { description: "The territory." }),
-    weekStart: t.field({ type: "Date", description: "Monday of the week.", resolve: (r) => fromDbDate(r.weekStart) }),
+    weekStart: t.field({ type: "Date", description: "Monday of the week.", select: { weekStart: true }, resolve: (r) => fromDbDate(r.weekStart) }),
     inputVersion: t.exposeString("inputVersion", { nullable: true, description: "Hash of the compiled input (null until compiled): the same input gives the same proposal." }),
     status: t.expose("status", { type: MatchingRunStatusEnum, description: "Status." }),
     phase: t.exposeString("phase", { description: "Phase: queued, compiling, solving, done, failed." }),
@@ -135,24 +144,24 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true, description: "When a coordinator published it as offers." }),
     offers: t.relation("offers", { description: "The offers made when it was published.", query: { orderBy: [{ deadline: "asc" }, { id: "asc" }] } }),
     finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true, description: "Finished." }),
-    objective: t.float({ nullable: true, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
-    bound: t.float({ nullable: true, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),
-    gap: t.float({ nullable: true, description: "Relative distance from the bound (0: proven optimal).", resolve: (r) => solutionOf(r)?.gap ?? null }),
-    totalSeats: t.int({ nullable: true, description: "Seats to fill this week (null until compiled).", resolve: (r) => (r.problem ? problemOf(r).occurrences.reduce((s, o) => s + o.headcount, 0) : null) }),
-    filledSeats: t.int({ nullable: true, description: "Seats the proposal fills.", resolve: (r) => solutionOf(r)?.assignments.length ?? null }),
+    objective: t.float({ nullable: true, select: { solution: true }, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
+    bound: t.float({ nullable: true, select: { solution: true }, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),
+    gap: t.float({ nullable: true, select: { solution: true }, description: "Relative distance from the bound (0: proven optimal).", resolve: (r) => solutionOf(r)?.gap ?? null }),
+    totalSeats: t.int({ nullable: true, select: { summary: true }, description: "Seats to fill this week (null until compiled).", resolve: (r) => (summaryOf(r) ? seatsOf(r) : null) }),
+    filledSeats: t.int({ nullable: true, select: { solution: true }, description: "Seats the proposal fills.", resolve: (r) => solutionOf(r)?.assignments.length ?? null }),
     fillRate: t.float({
       nullable: true,
-      description: "Filled seats over seats to fill.",
+      description: "Filled seats over seats to fill.", select: { solution: true, summary: true },
       resolve: (r) => {
-        const total = problemOf(r).occurrences.reduce((s, o) => s + o.headcount, 0);
+        const total = seatsOf(r);
         const solution = solutionOf(r);
         return solution ? (total === 0 ? 1 : solution.assignments.length / total) : null;
       },
     }),
-    totalMinutes: t.int({ nullable: true, description: "Minutes of all proposed assignments.", resolve: (r) => (solutionOf(r) ? [...loads(r).values()].reduce((a, b) => a + b, 0) : null) }),
+    totalMinutes: t.int({ nullable: true, select: { solution: true, summary: true }, description: "Minutes of all proposed assignments.", resolve: (r) => (solutionOf(r) ? [...loads(r).values()].reduce((a, b) => a + b, 0) : null) }),
     hoursSpreadMinutes: t.int({
       nullable: true,
-      description: "Fairness: the most minutes any proposed citizen gets minus the fewest.",
+      description: "Fairness: the most minutes any proposed citizen gets minus the fewest.", select: { solution: true, summary: true },
       resolve: (r) => {
         const values = [...loads(r).values()];
         return solutionOf(r) && values.length > 0 ? Math.max(...values) - Math.min(...values) : null;
@@ -160,14 +169,13 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     }),
     assignments: t.field({
       type: [ProposedAssignmentRef],
-      description: "The proposal, in the order asked.",
+      description: "The proposal, in the order asked.", select: { explanation: true, summary: true },
       args: { order: t.arg({ type: AssignmentOrderEnum, required: false, description: "Order (default BY_DAY)." }) },
       resolve: (r, { order }) => {
-        const problem = problemOf(r);
-        const startOf = new Map(problem.occurrences.map((o) => [o.id, Date.parse(o.start)]));
+        const startOf = new Map((summaryOf(r)?.occurrences ?? []).map((o) => [o.id, o.start === undefined ? 0 : Date.parse(o.start)]));
         const loadOf = pairLoadsOf(r);
-        const names = new Map(compiledOf(r).names);
-        const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(`${a.citizen}|${a.occurrence}`) ?? 0, startsAt: startOf.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
+        const names = namesOf(r);
+        const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0, startsAt: startOf.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
         const byDay = (a: AssignmentView, b: AssignmentView) => a.startsAt - b.startsAt || a.citizen.localeCompare(b.citizen);
         if (order === "BY_TASK") return views.sort((a, b) => a.taskId.localeCompare(b.taskId) || byDay(a, b));
         if (order === "BY_CITIZEN") return views.sort((a, b) => (names.get(a.citizen) ?? "").localeCompare(names.get(b.citizen) ?? "") || a.citizen.localeCompare(b.citizen) || byDay(a, b));
@@ -176,15 +184,15 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     }),
     unfilledSeats: t.field({
       type: [UnfilledSeatRef],
-      description: "Every seat left empty, with why.",
+      description: "Every seat left empty, with why.", select: { explanation: true, summary: true },
       resolve: (r) => {
-        const names = new Map(compiledOf(r).names);
+        const names = namesOf(r);
         return (explanationOf(r)?.gaps ?? []).map((g) => ({ ...g, names }));
       },
     }),
     ineligiblePins: t.stringList({
-      description: "Pinned pairs that are no longer eligible (not kept), as citizenId|occurrenceId: reasons.",
-      resolve: (r) => compiledOf(r).ineligiblePins.map((p) => `${p.citizen}|${p.occurrence}: ${p.reasons.join(", ")}`),
+      description: "Pinned pairs that are no longer eligible (not kept), as citizenId|occurrenceId: reasons.", select: { summary: true },
+      resolve: (r) => (summaryOf(r)?.ineligiblePins ?? []).map((p) => `${p.citizen}|${p.occurrence}: ${p.reasons.join(", ")}`),
     }),
   }),
 });
@@ -234,7 +242,7 @@ builder.mutationFields((t) => ({
       runId: t.arg.id({ required: true, description: "The run." }),
       responseHours: t.arg.int({ required: false, description: "Hours citizens have to answer (default 48; never past the occurrence's start)." }),
     },
-    resolve: (_q, _r, { runId, responseHours }, context) => matching.publishMatchingRun(context, String(runId), responseHours ?? 48),
+    resolve: async (_q, _r, { runId, responseHours }, context) => asRunParent(await matching.publishMatchingRun(context, String(runId), responseHours ?? 48)),
   }),
   decideMatchingPair: t.field({
     type: "Date",
@@ -262,17 +270,26 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
+/**
+ * A run read without its compiled input, as the parent of the MatchingRun type. Sound because that
+ * type is in select mode: each field names the columns it reads (none reads the input), and
+ * Pothos loads whatever selection a row it did not load itself lacks.
+ */
+function asRunParent(run: Omit<MatchingRunRow, keyof typeof matching.RUN_INPUT>): MatchingRunRow {
+  return run as MatchingRunRow;
+}
+
 /** Polls the run (workers may be other processes), yielding it whenever it has moved. */
 async function* followRun(context: Context, runId: string): AsyncGenerator<MatchingRunRow> {
   const { territoryId } = requireStaff(context);
   let last = "";
   for (let i = 0; i < 24_000 && !context.signal?.aborted; i += 1) {
-    const run = await context.prisma.matchingRun.findUnique({ where: { id: runId } });
+    const run = await context.prisma.matchingRun.findUnique({ where: { id: runId }, omit: matching.RUN_INPUT });
     if (!run || (territoryId !== null && run.territoryId !== territoryId)) throw new NotFoundError("MatchingRun", runId);
     const state = `${run.status}|${run.phase}|${run.componentsSolved}`;
     if (state !== last) {
       last = state;
-      yield run;
+      yield asRunParent(run);
     }
     if (run.status === "DONE" || run.status === "FAILED") return;
     await new Promise((resolve) => setTimeout(resolve, 250));

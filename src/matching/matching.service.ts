@@ -7,6 +7,7 @@ import { ConflictError, InputError, NotFoundError } from "../errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { ServiceContext } from "../service-context";
 import type { MatchingSolution } from "../solver/problem";
+import { summarizeRun } from "./run-summary.model";
 import { solveMatching, type Solve } from "../solver/solve";
 import { notify } from "../notifications/notifications.service";
 import { afterCommit } from "../jobs/runner";
@@ -16,6 +17,12 @@ import { compileWeek, pairKey, withoutStability, type CompiledWeek } from "./com
 import { explainWeek } from "./explain.model";
 import { loadWeek } from "./matching.repository";
 import { regulationInForce } from "../regulation/regulation.service";
+
+/**
+ * A run's compiled input, left out of reads that only show or publish the run: it weighs
+ * megabytes for a territory's week, and what the run's fields show is in its summary.
+ */
+export const RUN_INPUT = { problem: true, compiled: true } as const;
 
 export interface StoredCompiled {
   breakdown: [string, CompiledWeek["breakdown"] extends Map<string, infer V> ? V : never][];
@@ -82,6 +89,7 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
         phase: "done",
         problem: identical.problem ?? undefined,
         compiled: identical.compiled ?? undefined,
+        summary: identical.summary ?? undefined,
         solution: identical.solution ?? undefined,
         explanation: identical.explanation ?? undefined,
         componentsTotal: identical.componentsTotal,
@@ -100,7 +108,7 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
     ineligiblePins: compiled.ineligiblePins,
     names: [...week.names],
   };
-  await prisma.matchingRun.update({ where: { id: run.id }, data: { inputVersion, problem: problem as object, compiled: stored as object, previousRunId: previous?.id ?? null, phase: "solving" } });
+  await prisma.matchingRun.update({ where: { id: run.id }, data: { inputVersion, problem: problem as object, compiled: stored as object, summary: summarizeRun(problem, stored, null) as object, previousRunId: previous?.id ?? null, phase: "solving" } });
   return { problem, compiled: stored };
 }
 
@@ -147,6 +155,7 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string, so
         componentsSolved: solution.components.length,
         solution: solution as object,
         explanation: explanation as object,
+        summary: summarizeRun(problem, stored, solution) as object,
         finishedAt: new Date(),
       },
     });
@@ -186,10 +195,10 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
   if (!Number.isInteger(responseHours) || responseHours < 1 || responseHours > 24 * 14) throw new InputError("INVALID_RANGE", ["responseHours"], { min: 1, max: 336 });
   const { published, offerIds } = await context.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "MatchingRun" WHERE "id" = ${runId} FOR UPDATE`;
-    const run = await tx.matchingRun.findUnique({ where: { id: runId } });
+    const run = await tx.matchingRun.findUnique({ where: { id: runId }, omit: RUN_INPUT });
     if (!run || (scope.territoryId !== null && run.territoryId !== scope.territoryId)) throw new NotFoundError("MatchingRun", runId);
     if (run.status !== "DONE" || run.publishedAt) throw new ConflictError("ILLEGAL_TRANSITION", { from: run.publishedAt ? "PUBLISHED" : run.status, to: "PUBLISHED" });
-    const newest = await tx.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart }, orderBy: { createdAt: "desc" } });
+    const newest = await tx.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart }, orderBy: { createdAt: "desc" }, select: { id: true } });
     if (newest && newest.id !== run.id) throw new ConflictError("STALE_RUN");
     const assignments = (run.solution as unknown as MatchingSolution).assignments;
     const occurrences = await tx.taskOccurrence.findMany({
@@ -217,7 +226,7 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
         return o.citizen.userId ? [{ userId: o.citizen.userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: o.deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
       }),
     );
-    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId } });
+    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId }, omit: RUN_INPUT });
     return { published, offerIds: offers.map((o) => o.id) };
   });
   // Deadlines and reminders are scheduled once the offers are committed.

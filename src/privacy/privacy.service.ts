@@ -112,8 +112,9 @@ export async function eraseFamily(context: ServiceContext, familyId: string, rea
     await tx.$executeRaw`UPDATE "MicroProject" SET "title" = replace("title", ${name}, ${anonymous}), "goal" = replace("goal", ${name}, ${anonymous}) WHERE "planId" IN (SELECT "id" FROM "AutonomyPlan" WHERE "familyId" = ${familyId})`;
     // Matching runs keep their input and output, which quote task titles.
     await tx.$executeRaw`UPDATE "MatchingRun" SET "problem" = replace("problem"::text, ${name}, ${anonymous})::jsonb, "compiled" = replace("compiled"::text, ${name}, ${anonymous})::jsonb,
-      "solution" = replace("solution"::text, ${name}, ${anonymous})::jsonb, "explanation" = replace("explanation"::text, ${name}, ${anonymous})::jsonb
-      WHERE "compiled"::text LIKE ${`%${name}%`} OR "problem"::text LIKE ${`%${name}%`} OR "solution"::text LIKE ${`%${name}%`} OR "explanation"::text LIKE ${`%${name}%`}`;
+      "solution" = replace("solution"::text, ${name}, ${anonymous})::jsonb, "explanation" = replace("explanation"::text, ${name}, ${anonymous})::jsonb,
+      "summary" = replace("summary"::text, ${name}, ${anonymous})::jsonb
+      WHERE "compiled"::text LIKE ${`%${name}%`} OR "problem"::text LIKE ${`%${name}%`} OR "solution"::text LIKE ${`%${name}%`} OR "explanation"::text LIKE ${`%${name}%`} OR "summary"::text LIKE ${`%${name}%`}`;
     for (const household of family.households) {
       await tx.housingOccurrence.updateMany({ where: { plan: { houseId: household.houseId }, note: { not: null } }, data: { note: null } });
       await tx.household.update({ where: { id: household.id }, data: { busy: { windows: [], exceptions: [] }, contactUserId: null } });
