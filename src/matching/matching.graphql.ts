@@ -103,21 +103,37 @@ const solutionOf = (run: WithSolution) => run.solution as MatchingSolution | nul
 const explanationOf = (run: { explanation: unknown }) => run.explanation as { assignments: AssignmentExplanation[]; gaps: GapExplanation[] } | null;
 /** Seats, names and proposed minutes (run-summary.model.ts); null until the job has compiled the week. */
 const summaryOf = (run: WithSummary) => run.summary as RunSummary | null;
-const namesOf = (run: WithSummary) => new Map(summaryOf(run)?.names ?? []);
-const seatsOf = (run: WithSummary) => (summaryOf(run)?.occurrences ?? []).reduce((s, o) => s + o.headcount, 0);
 
-/** Minutes of each proposed pair, built once per loaded row (several fields read it). */
-const pairLoads = new WeakMap<object, Map<string, number>>();
-function pairLoadsOf(run: WithSummary): Map<string, number> {
+/** A run's summary as the maps its fields look things up in. */
+interface SummaryView {
+  names: Map<string, string>;
+  /** Minutes by proposed pair. */
+  loads: Map<string, number>;
+  /** Start (epoch ms, 0 when unknown) by occurrence. */
+  starts: Map<string, number>;
+  seats: number;
+}
+
+/** Built once per loaded row: several fields of a run read it. */
+const summaryViews = new WeakMap<object, SummaryView>();
+function viewOf(run: WithSummary): SummaryView {
   const summary = summaryOf(run);
-  if (!summary) return new Map();
-  let loadOf = pairLoads.get(summary);
-  if (!loadOf) pairLoads.set(summary, (loadOf = new Map(summary.loads.map(([citizen, occurrence, minutes]) => [pairKey(citizen, occurrence), minutes]))));
-  return loadOf;
+  if (!summary) return { names: new Map(), loads: new Map(), starts: new Map(), seats: 0 };
+  let view = summaryViews.get(summary);
+  if (!view) {
+    view = {
+      names: new Map(summary.names),
+      loads: new Map(summary.loads.map(([citizen, occurrence, minutes]) => [pairKey(citizen, occurrence), minutes])),
+      starts: new Map(summary.occurrences.map((o) => [o.id, o.start === undefined ? 0 : Date.parse(o.start)])),
+      seats: summary.occurrences.reduce((sum, o) => sum + o.headcount, 0),
+    };
+    summaryViews.set(summary, view);
+  }
+  return view;
 }
 
 function loads(run: WithSolution & WithSummary): Map<string, number> {
-  const loadOf = pairLoadsOf(run);
+  const loadOf = viewOf(run).loads;
   const byCitizen = new Map<string, number>();
   for (const a of solutionOf(run)?.assignments ?? []) byCitizen.set(a.citizen, (byCitizen.get(a.citizen) ?? 0) + (loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0));
   return byCitizen;
@@ -147,13 +163,14 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     objective: t.float({ nullable: true, select: { solution: true }, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
     bound: t.float({ nullable: true, select: { solution: true }, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),
     gap: t.float({ nullable: true, select: { solution: true }, description: "Relative distance from the bound (0: proven optimal).", resolve: (r) => solutionOf(r)?.gap ?? null }),
-    totalSeats: t.int({ nullable: true, select: { summary: true }, description: "Seats to fill this week (null until compiled).", resolve: (r) => (summaryOf(r) ? seatsOf(r) : null) }),
+    totalSeats: t.int({ nullable: true, select: { summary: true }, description: "Seats to fill this week (null until compiled).", resolve: (r) => (summaryOf(r) ? viewOf(r).seats : null) }),
     filledSeats: t.int({ nullable: true, select: { solution: true }, description: "Seats the proposal fills.", resolve: (r) => solutionOf(r)?.assignments.length ?? null }),
     fillRate: t.float({
       nullable: true,
-      description: "Filled seats over seats to fill.", select: { solution: true, summary: true },
+      description: "Filled seats over seats to fill.",
+      select: { solution: true, summary: true },
       resolve: (r) => {
-        const total = seatsOf(r);
+        const total = viewOf(r).seats;
         const solution = solutionOf(r);
         return solution ? (total === 0 ? 1 : solution.assignments.length / total) : null;
       },
@@ -161,7 +178,8 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     totalMinutes: t.int({ nullable: true, select: { solution: true, summary: true }, description: "Minutes of all proposed assignments.", resolve: (r) => (solutionOf(r) ? [...loads(r).values()].reduce((a, b) => a + b, 0) : null) }),
     hoursSpreadMinutes: t.int({
       nullable: true,
-      description: "Fairness: the most minutes any proposed citizen gets minus the fewest.", select: { solution: true, summary: true },
+      description: "Fairness: the most minutes any proposed citizen gets minus the fewest.",
+      select: { solution: true, summary: true },
       resolve: (r) => {
         const values = [...loads(r).values()];
         return solutionOf(r) && values.length > 0 ? Math.max(...values) - Math.min(...values) : null;
@@ -169,13 +187,12 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     }),
     assignments: t.field({
       type: [ProposedAssignmentRef],
-      description: "The proposal, in the order asked.", select: { explanation: true, summary: true },
+      description: "The proposal, in the order asked.",
+      select: { explanation: true, summary: true },
       args: { order: t.arg({ type: AssignmentOrderEnum, required: false, description: "Order (default BY_DAY)." }) },
       resolve: (r, { order }) => {
-        const startOf = new Map((summaryOf(r)?.occurrences ?? []).map((o) => [o.id, o.start === undefined ? 0 : Date.parse(o.start)]));
-        const loadOf = pairLoadsOf(r);
-        const names = namesOf(r);
-        const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0, startsAt: startOf.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
+        const { names, loads: loadOf, starts } = viewOf(r);
+        const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0, startsAt: starts.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
         const byDay = (a: AssignmentView, b: AssignmentView) => a.startsAt - b.startsAt || a.citizen.localeCompare(b.citizen);
         if (order === "BY_TASK") return views.sort((a, b) => a.taskId.localeCompare(b.taskId) || byDay(a, b));
         if (order === "BY_CITIZEN") return views.sort((a, b) => (names.get(a.citizen) ?? "").localeCompare(names.get(b.citizen) ?? "") || a.citizen.localeCompare(b.citizen) || byDay(a, b));
@@ -184,14 +201,16 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     }),
     unfilledSeats: t.field({
       type: [UnfilledSeatRef],
-      description: "Every seat left empty, with why.", select: { explanation: true, summary: true },
+      description: "Every seat left empty, with why.",
+      select: { explanation: true, summary: true },
       resolve: (r) => {
-        const names = namesOf(r);
+        const { names } = viewOf(r);
         return (explanationOf(r)?.gaps ?? []).map((g) => ({ ...g, names }));
       },
     }),
     ineligiblePins: t.stringList({
-      description: "Pinned pairs that are no longer eligible (not kept), as citizenId|occurrenceId: reasons.", select: { summary: true },
+      description: "Pinned pairs that are no longer eligible (not kept), as citizenId|occurrenceId: reasons.",
+      select: { summary: true },
       resolve: (r) => (summaryOf(r)?.ineligiblePins ?? []).map((p) => `${p.citizen}|${p.occurrence}: ${p.reasons.join(", ")}`),
     }),
   }),

@@ -114,8 +114,6 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
 
 type MatchingProblemWithOptions = Parameters<typeof solveMatching>[0];
 
-
-
 /** The job: compiles the run's week if not done yet, solves it, and stores the proposal with its explanations. Idempotent. */
 export async function executeMatchingRun(prisma: PrismaClient, runId: string, solve: Solve = solveMatching): Promise<void> {
   const run = await prisma.matchingRun.findUnique({ where: { id: runId } });
