@@ -154,7 +154,15 @@ describe("offers", { timeout: 90_000 }, () => {
     // accepted offers: a citizen committed since may no longer fit the seat, and then rightly gets
     // no offer).
     const committed = new Set((await server.database.prisma.commitment.findMany({ where: { status: "ACTIVE" }, select: { citizenId: true } })).map((c) => c.citizenId));
-    const withCandidate = open.find((o) => others(o).some((p) => !committed.has(p.citizen)))!;
+    // Its seat must be free once declined: the series test above offered extra dates of a
+    // recurring task directly, so a seat may hold more open offers than its headcount, and then a
+    // decline frees nothing (rightly, no replacement and no flag).
+    const occurrences = await server.database.prisma.taskOccurrence.findMany({
+      where: { id: { in: open.map((o) => o.occurrenceId) } },
+      select: { id: true, task: { select: { headcount: true } }, _count: { select: { commitments: { where: { status: "ACTIVE" } }, offers: { where: { status: "OFFERED" } } } } },
+    });
+    const freedByDecline = new Set(occurrences.filter((o) => o._count.commitments + o._count.offers - 1 < o.task.headcount).map((o) => o.id));
+    const withCandidate = open.find((o) => freedByDecline.has(o.occurrenceId) && others(o).some((p) => !committed.has(p.citizen)))!;
     // And a seat only its offered citizen could take, that citizen committed to nothing since
     // either: the search counts them as already asked only while they still fit the seat.
     const withNone = open.find((o) => pairs.filter((p) => p.occurrence === o.occurrenceId).length === 1 && !committed.has(o.citizenId))!;
