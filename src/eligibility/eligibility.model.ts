@@ -96,7 +96,9 @@ export type ReasonCode =
   | "INSURANCE_NOT_VALID"
   | "NOT_AVAILABLE"
   | "TOO_FAR"
-  | "BUSY_WITH_COMMITMENT";
+  | "BUSY_WITH_COMMITMENT"
+  | "BUSY_WITH_OFFER"
+  | "ALREADY_ASKED";
 
 export interface Reason {
   code: ReasonCode;

@@ -37,6 +37,8 @@ const COUNTED: Record<ReasonCode, Record<Lang, string>> = {
   NOT_AVAILABLE: { en: "{n} are not available then", it: "{n} non disponibili in quell'orario" },
   TOO_FAR: { en: "{n} live too far", it: "{n} abitano troppo lontano" },
   BUSY_WITH_COMMITMENT: { en: "{n} are already committed then", it: "{n} già impegnati in quell'orario" },
+  BUSY_WITH_OFFER: { en: "{n} hold an offer then, awaiting an answer", it: "{n} con una proposta in attesa in quell'orario" },
+  ALREADY_ASKED: { en: "{n} were already asked", it: "{n} già interpellati" },
 };
 
 const BUSY: Record<BusyReason, Record<Lang, string>> = {

@@ -22,6 +22,8 @@ const templates: Record<ReasonCode, Record<Lang, string>> = {
   INSURANCE_NOT_VALID: { en: "no insurance cover on {date}", it: "nessuna copertura assicurativa il {date}" },
   NOT_AVAILABLE: { en: "not available at that time", it: "non disponibile in quell'orario" },
   BUSY_WITH_COMMITMENT: { en: "already committed at that time", it: "già impegnato in quell'orario" },
+  BUSY_WITH_OFFER: { en: "already offered something else at that time, awaiting an answer", it: "ha già una proposta in attesa di risposta in quell'orario" },
+  ALREADY_ASKED: { en: "already asked for this occurrence", it: "già interpellato per questo appuntamento" },
   TOO_FAR: { en: "too far: {travelMinutes} minutes of travel, at most {maxTravelMinutes}", it: "troppo lontano: {travelMinutes} minuti di viaggio, al massimo {maxTravelMinutes}" },
 };
 

@@ -103,6 +103,30 @@ describe("compiler", () => {
     expect(compiled.excludedReasons.get("late")).toEqual({ BUSY_WITH_COMMITMENT: 1 });
   });
 
+  it("holds the time of an offer awaiting an answer, travel included, but not against its own occurrence", () => {
+    // Anna holds an open offer 18:45-19:15 in Follonica: the 17:00-18:30 occurrence in Grosseto
+    // leaves 15 minutes for a 40-minute trip; 16:00 ends in time, and Follonica at 20:00 is fine.
+    const offered = [{ occurrenceId: "other", start: TUESDAY + 2.75 * H, end: TUESDAY + 3.25 * H, municipalityId: "follonica" }];
+    const compiled = compileWeek(input({ citizens: [citizen("anna", { offered })] }));
+    expect(compiled.problem.pairs.map((p) => p.occurrence)).toEqual(["early", "follonica"]);
+    expect(compiled.excludedReasons.get("late")).toEqual({ BUSY_WITH_OFFER: 1 });
+    // An offer for the occurrence itself is not a clash with it (asking twice is another rule).
+    const own = compileWeek(input({ citizens: [citizen("anna", { offered: [{ occurrenceId: "late", start: TUESDAY + H, end: TUESDAY + 2.5 * H, municipalityId: "grosseto" }] })] }));
+    expect(own.problem.pairs.map((p) => p.occurrence)).toContain("late");
+    expect(own.excludedReasons.get("early")).toEqual({ BUSY_WITH_OFFER: 1 });
+  });
+
+  it("never asks a citizen twice for one occurrence, and says so", () => {
+    const compiled = compileWeek(input({ citizens: [citizen("anna", { asked: new Set(["early"]) }), citizen("bruno", { skills: [], asked: new Set(["early"]) })] }));
+    expect(compiled.problem.pairs.map((p) => pairKey(p.citizen, p.occurrence))).toEqual(["anna|follonica", "anna|late"]);
+    // Counted once per citizen, beside any other reason they have.
+    expect(compiled.excludedReasons.get("early")).toEqual({ ALREADY_ASKED: 2, MISSING_SKILL: 1 });
+    // A pin on such a pair is dropped and explained, not forced.
+    const pinned = compileWeek(input({ citizens: [citizen("anna", { asked: new Set(["early"]) })], pinned: [{ citizen: "anna", occurrence: "early" }] }));
+    expect(pinned.problem.fixed).toEqual([]);
+    expect(pinned.ineligiblePins).toEqual([{ citizen: "anna", occurrence: "early", reasons: ["ALREADY_ASKED"] }]);
+  });
+
   it("gives each citizen the hours left under the tightest of their limit, the regulation's and the pact's budget", () => {
     const limited = (over: Partial<EligibilityContext>) => compileWeek(input({ citizens: [citizen("anna")], contextOf: () => ({ ...context(), ...over }) })).problem.citizens[0]!.capacityMinutes;
     expect(limited({})).toBe(240);

@@ -7,10 +7,21 @@
 import { checkEligibility, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type LanguageLevel, type ReasonCode } from "../eligibility/eligibility.model";
 import type { MatchingProblem, ProblemPairRef } from "../solver/problem";
 
+/** A span of a citizen's week already spoken for, and where. */
+export interface HeldTime {
+  start: number;
+  end: number;
+  municipalityId: string | null;
+}
+
 export interface MatchingCitizen extends EligibilityCitizen {
   preferredActivityKinds: string[];
   /** Commitments already accepted that week: never moved, and nothing may overlap them. */
-  busy?: { start: number; end: number; municipalityId: string | null }[];
+  busy?: HeldTime[];
+  /** Offers still awaiting the citizen's answer that week, by occurrence: their time is held. */
+  offered?: (HeldTime & { occurrenceId: string })[];
+  /** Occurrences the citizen was already asked for (an offer, whatever the answer, or a commitment, even withdrawn). */
+  asked?: Set<string>;
 }
 
 export interface MatchingOccurrence extends EligibilityOccurrence {
@@ -126,6 +137,32 @@ export function conflictGroups(occurrences: MatchingOccurrence[], travelMinutes:
   return groups.map((g) => g.map((o) => o.id));
 }
 
+// --- what the week already holds (beyond eligibility, which knows nothing of other offers) ------
+
+/** Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out. */
+export function busyWithCommitment(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
+  return (citizen.busy ?? []).some((b) => overlapsWithTravel(occurrence, { ...occurrence, id: "busy", ...b }, travelMinutes));
+}
+
+/**
+ * An offer awaiting an answer holds the citizen's time until they answer: proposing something
+ * overlapping it (travel included) would ask them for two things at once, and accepting one would
+ * make the other fail. A re-run of a published week, and the search refilling a freed seat, meet
+ * such offers.
+ */
+export function busyWithOffer(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
+  return (citizen.offered ?? []).some((o) => o.occurrenceId !== occurrence.id && overlapsWithTravel(occurrence, { ...occurrence, id: o.occurrenceId, start: o.start, end: o.end, municipalityId: o.municipalityId }, travelMinutes));
+}
+
+/**
+ * A citizen is asked for an occurrence once: one who declined it, let the offer lapse or
+ * withdrew is not asked again by a later run or search, and one who holds an offer or a
+ * commitment for it already has it.
+ */
+export function alreadyAsked(citizen: MatchingCitizen, occurrence: MatchingOccurrence): boolean {
+  return citizen.asked?.has(occurrence.id) ?? false;
+}
+
 export function compileWeek(input: CompileInput): CompiledWeek {
   const weights = input.weights ?? DEFAULT_WEIGHTS;
   const excluded = new Set(input.excluded.map((r) => pairKey(r.citizen, r.occurrence)));
@@ -146,11 +183,12 @@ export function compileWeek(input: CompileInput): CompiledWeek {
     for (const occurrence of occurrences) {
       const context = input.contextOf(citizen.id, occurrence);
       const checked = checkEligibility(citizen, occurrence, context);
-      // Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out.
-      const busy = citizen.busy?.length ? citizen.busy.some((b) => overlapsWithTravel(occurrence, { ...occurrence, id: "busy", start: b.start, end: b.end, municipalityId: b.municipalityId }, context.travelMinutes)) : false;
-      const result: typeof checked = busy
-        ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), { code: "BUSY_WITH_COMMITMENT", params: {} }] }
-        : checked;
+      const held = [
+        ...(busyWithCommitment(citizen, occurrence, context.travelMinutes) ? (["BUSY_WITH_COMMITMENT"] as const) : []),
+        ...(busyWithOffer(citizen, occurrence, context.travelMinutes) ? (["BUSY_WITH_OFFER"] as const) : []),
+        ...(alreadyAsked(citizen, occurrence) ? (["ALREADY_ASKED"] as const) : []),
+      ];
+      const result: typeof checked = held.length > 0 ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), ...held.map((code) => ({ code, params: {} }))] } : checked;
       if (!result.eligible) {
         const counts = excludedReasons.get(occurrence.id)!;
         // Each reason counted once per citizen (a rule may give several reasons of one code).

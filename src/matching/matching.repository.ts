@@ -26,7 +26,9 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
   const [occurrenceRows, citizenRows, travelRows] = await Promise.all([
     db.taskOccurrence.findMany({
       where: { startsAt: { gte: from, lt: to }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, task: { territoryId, status: { notIn: ["CANCELLED", "DONE"] } } },
-      include: { task: true, commitments: { where: { status: "ACTIVE" }, select: { id: true } } },
+      // Everyone ever asked for an occurrence, and how it stands: active commitments and open
+      // offers hold its seats, and nobody is asked for it twice.
+      include: { task: true, commitments: { select: { citizenId: true, status: true } }, offers: { select: { citizenId: true, status: true } } },
       orderBy: { startsAt: "asc" },
     }),
     db.citizen.findMany({
@@ -36,11 +38,12 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
     db.travelTime.findMany({ where: { from: { territoryId } } }),
   ]);
   const citizenIds = citizenRows.map((c) => c.id);
-  const [weekCommitments, used, earlier] = await Promise.all([
-    db.commitment.findMany({
-      where: { citizenId: { in: citizenIds }, status: "ACTIVE", occurrence: { startsAt: { gte: from, lt: to } } },
-      include: { occurrence: { include: { task: { select: { municipalityId: true, remote: true } } } } },
-    }),
+  const weekSpan = { citizenId: { in: citizenIds }, occurrence: { startsAt: { gte: from, lt: to } } };
+  const placed = { select: { startsAt: true, endsAt: true, task: { select: { municipalityId: true, remote: true } } } } as const;
+  const [weekCommitments, weekOffers, used, earlier] = await Promise.all([
+    db.commitment.findMany({ where: { ...weekSpan, status: "ACTIVE" }, select: { citizenId: true, plannedMinutes: true, occurrence: placed } }),
+    // Anywhere, not only in this territory: a citizen's time is theirs wherever it is held.
+    db.offer.findMany({ where: { ...weekSpan, status: "OFFERED" }, select: { citizenId: true, occurrenceId: true, occurrence: placed } }),
     pactUsedMinutes(db, [...new Set(citizenRows.flatMap((c) => c.pacts.map((p) => p.pactId)))]),
     db.commitment.findMany({
       where: { status: "ACTIVE", occurrence: { startsAt: { lt: from }, task: { id: { in: [...new Set(occurrenceRows.filter((o) => o.task.continuity).map((o) => o.taskId))] } } } },
@@ -52,12 +55,17 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
   const travel = new Map<string, Map<string, number>>();
   for (const t of travelRows) travel.set(t.fromId, (travel.get(t.fromId) ?? new Map()).set(t.toId, t.minutes));
   const travelMinutes = (fromId: string, toId: string) => (fromId === toId ? 0 : travel.get(fromId)?.get(toId));
+  const heldTime = (o: { startsAt: Date; endsAt: Date; task: { municipalityId: string | null; remote: boolean } }) => ({ start: o.startsAt.getTime(), end: o.endsAt.getTime(), municipalityId: o.task.remote ? null : o.task.municipalityId });
   const committedMinutes = new Map<string, number>();
   const busy = new Map<string, NonNullable<MatchingCitizen["busy"]>>();
   for (const c of weekCommitments) {
     committedMinutes.set(c.citizenId, (committedMinutes.get(c.citizenId) ?? 0) + c.plannedMinutes);
-    busy.set(c.citizenId, [...(busy.get(c.citizenId) ?? []), { start: c.occurrence.startsAt.getTime(), end: c.occurrence.endsAt.getTime(), municipalityId: c.occurrence.task.remote ? null : c.occurrence.task.municipalityId }]);
+    busy.set(c.citizenId, [...(busy.get(c.citizenId) ?? []), heldTime(c.occurrence)]);
   }
+  const offered = new Map<string, NonNullable<MatchingCitizen["offered"]>>();
+  for (const o of weekOffers) offered.set(o.citizenId, [...(offered.get(o.citizenId) ?? []), { occurrenceId: o.occurrenceId, ...heldTime(o.occurrence) }]);
+  const asked = new Map<string, Set<string>>();
+  for (const o of occurrenceRows) for (const { citizenId } of [...o.commitments, ...o.offers]) asked.set(citizenId, (asked.get(citizenId) ?? new Set()).add(o.id));
   const previousAssignees = new Map<string, Set<string>>();
   for (const c of earlier) previousAssignees.set(c.occurrence.taskId, new Set([...(previousAssignees.get(c.occurrence.taskId) ?? []), c.citizenId]));
 
@@ -68,6 +76,8 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
       ...toEligibilityCitizen(c),
       preferredActivityKinds: c.preferredActivityKinds,
       busy: busy.get(c.id) ?? [],
+      offered: offered.get(c.id) ?? [],
+      asked: asked.get(c.id) ?? new Set(),
     };
   });
   const pactsOf = new Map(
@@ -82,8 +92,8 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
       return {
         ...toEligibilityOccurrence(o),
         taskId: o.taskId,
-        // Seats already taken by accepted commitments are not offered again.
-        headcount: Math.max(0, o.task.headcount - o.commitments.length),
+        // Seats taken by accepted commitments or held by offers awaiting an answer are not offered again.
+        headcount: Math.max(0, o.task.headcount - o.commitments.filter((c) => c.status === "ACTIVE").length - o.offers.filter((x) => x.status === "OFFERED").length),
         priority: o.task.priority,
         preferredLanguages: o.task.preferredLanguages,
         continuity: o.task.continuity,

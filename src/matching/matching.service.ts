@@ -15,6 +15,7 @@ import { afterOffers, occurrenceParams } from "../offers/offers.jobs";
 import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, withoutStability, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
+import { planPublication } from "./publish.model";
 import { loadWeek } from "./matching.repository";
 import { regulationInForce } from "../regulation/regulation.service";
 
@@ -185,8 +186,10 @@ export async function decidePair(context: ServiceContext, input: { occurrenceId:
 
 /**
  * Publishes a finished run: every proposed assignment becomes an offer to the citizen, with a
- * response deadline (never after the occurrence starts). Pairs already committed or already
- * offered are skipped. Only the newest run of a week can be published, once.
+ * response deadline (never after the occurrence starts), unless the week moved since the run
+ * read it (publish.model planPublication): a citizen already asked for that occurrence is not
+ * asked again, and a seat taken since is not offered. Only the newest run of a week can be
+ * published, once.
  */
 export async function publishMatchingRun(context: ServiceContext, runId: string, responseHours = 48) {
   const scope = requireStaff(context);
@@ -198,24 +201,30 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
     if (run.status !== "DONE" || run.publishedAt) throw new ConflictError("ILLEGAL_TRANSITION", { from: run.publishedAt ? "PUBLISHED" : run.status, to: "PUBLISHED" });
     const newest = await tx.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart }, orderBy: { createdAt: "desc" }, select: { id: true } });
     if (newest && newest.id !== run.id) throw new ConflictError("STALE_RUN");
-    const assignments = (run.solution as unknown as MatchingSolution).assignments;
+    const explained = run.explanation as { assignments: { citizen: string; occurrence: string; score: number }[] } | null;
+    const proposal = explained?.assignments ?? (run.solution as unknown as MatchingSolution).assignments.map((a) => ({ ...a, score: 0 }));
+    // The seats are counted under their occurrences' locks, taken in the order every
+    // multi-occurrence transaction takes them (by id): the search refilling a freed seat and an
+    // accept wait, and no seat is offered more often than it is free.
+    const occurrenceIds = [...new Set(proposal.map((a) => a.occurrence))];
+    if (occurrenceIds.length > 0) await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ANY(${occurrenceIds}) ORDER BY "id" FOR UPDATE`;
     const occurrences = await tx.taskOccurrence.findMany({
-      where: { id: { in: assignments.map((a) => a.occurrence) } },
-      select: { id: true, startsAt: true, status: true, task: { select: { title: true, remote: true, municipality: { select: { name: true } } } } },
+      where: { id: { in: occurrenceIds } },
+      select: { id: true, startsAt: true, status: true, task: { select: { title: true, remote: true, headcount: true, municipality: { select: { name: true } } } } },
     });
     // One query at a time on a transaction's connection.
-    const committed = await tx.commitment.findMany({ where: { status: "ACTIVE", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } });
-    const offered = await tx.offer.findMany({ where: { status: "OFFERED", occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true } });
-    const taken = new Set([...committed, ...offered].map((x) => pairKey(x.citizenId, x.occurrenceId)));
+    const commitments = await tx.commitment.findMany({ where: { occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true, status: true } });
+    const offered = await tx.offer.findMany({ where: { occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true, status: true } });
     const now = context.now();
-    const data = assignments
-      .filter((a) => !taken.has(pairKey(a.citizen, a.occurrence)))
-      .flatMap((a) => {
-        const occurrence = occurrences.find((o) => o.id === a.occurrence);
-        if (!occurrence || occurrence.status === "CANCELLED" || occurrence.startsAt <= now) return [];
-        const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
-        return [{ runId, citizenId: a.citizen, occurrenceId: a.occurrence, deadline, createdAt: now }];
-      });
+    const holding = (occurrenceId: string) =>
+      commitments.filter((c) => c.occurrenceId === occurrenceId && c.status === "ACTIVE").length + offered.filter((o) => o.occurrenceId === occurrenceId && o.status === "OFFERED").length;
+    const freeSeats = new Map(occurrences.map((o) => [o.id, o.status === "CANCELLED" || o.status === "DONE" || o.startsAt <= now ? 0 : o.task.headcount - holding(o.id)]));
+    const plan = planPublication(proposal, freeSeats, new Set([...commitments, ...offered].map((x) => pairKey(x.citizenId, x.occurrenceId))));
+    const data = plan.offers.map((a) => {
+      const occurrence = occurrences.find((o) => o.id === a.occurrence)!;
+      const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
+      return { runId, citizenId: a.citizen, occurrenceId: a.occurrence, deadline, createdAt: now };
+    });
     const offers = await tx.offer.createManyAndReturn({ data, select: { id: true, occurrenceId: true, deadline: true, citizen: { select: { userId: true } } } });
     await notify(
       tx,

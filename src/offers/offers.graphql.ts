@@ -85,6 +85,7 @@ function renderFor(n: { kind: Parameters<typeof notifications.rendered>[0]["kind
   const params = { ...((n.params ?? {}) as Record<string, string | number>) };
   if (n.kind === "SEAT_UNFILLED") {
     const reasonCounts = JSON.parse(String(params.reasonCounts ?? "{}")) as Record<string, number>;
+    // Notifications written before the compiler counted ALREADY_ASKED among the reasons carry it apart.
     const asked = Number(params.alreadyAsked ?? 0);
     const why = Object.keys(reasonCounts).length > 0 ? gapMessage({ occurrence: "", unfilledSeats: 0, kind: "NO_ELIGIBLE_CITIZEN", reasonCounts, eligible: [] }, context.lang) : "";
     const askedText = asked > 0 ? (context.lang === "it" ? ` Già interpellati: ${asked}.` : ` Already asked: ${asked}.`) : "";

@@ -159,15 +159,17 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
       }),
     );
     if (offers.length < free) {
-      const reasonCounts = compiled.excludedReasons.get(occurrenceId) ?? {};
-      const alreadyAsked = compiled.problem.pairs.filter((p) => p.occurrence === occurrenceId && asked.has(p.citizen)).length;
+      // Citizens asked before the week was read are counted by the compiler; those asked since, here.
+      const askedSince = compiled.problem.pairs.filter((p) => p.occurrence === occurrenceId && asked.has(p.citizen)).length;
+      const counted = compiled.excludedReasons.get(occurrenceId) ?? {};
+      const reasonCounts = askedSince > 0 ? { ...counted, ALREADY_ASKED: (counted.ALREADY_ASKED ?? 0) + askedSince } : counted;
       const coordinators = await coordinatorsOf(tx, occurrence.task.territoryId);
       await notify(
         tx,
         coordinators.map((userId) => ({
           userId,
           kind: "SEAT_UNFILLED" as const,
-          params: { ...occurrenceParams(occurrence), free: free - offers.length, reasonCounts: JSON.stringify(reasonCounts), alreadyAsked },
+          params: { ...occurrenceParams(occurrence), free: free - offers.length, reasonCounts: JSON.stringify(reasonCounts) },
           // Once per occurrence and number of seats left, however often the search runs.
           key: `seat-unfilled:${occurrenceId}:${active}:${free - offers.length}:${userId}`,
         })),
