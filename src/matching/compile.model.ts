@@ -141,7 +141,8 @@ export function conflictGroups(occurrences: MatchingOccurrence[], travelMinutes:
 
 /** Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out. */
 export function busyWithCommitment(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
-  return (citizen.busy ?? []).some((b) => overlapsWithTravel(occurrence, { ...occurrence, id: "busy", ...b }, travelMinutes));
+  if (!citizen.busy?.length) return false;
+  return citizen.busy.some((b) => overlapsWithTravel(occurrence, { ...occurrence, id: "busy", ...b }, travelMinutes));
 }
 
 /**
@@ -151,7 +152,8 @@ export function busyWithCommitment(citizen: MatchingCitizen, occurrence: Matchin
  * such offers.
  */
 export function busyWithOffer(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
-  return (citizen.offered ?? []).some((o) => o.occurrenceId !== occurrence.id && overlapsWithTravel(occurrence, { ...occurrence, id: o.occurrenceId, start: o.start, end: o.end, municipalityId: o.municipalityId }, travelMinutes));
+  if (!citizen.offered?.length) return false;
+  return citizen.offered.some((o) => o.occurrenceId !== occurrence.id && overlapsWithTravel(occurrence, { ...occurrence, id: o.occurrenceId, start: o.start, end: o.end, municipalityId: o.municipalityId }, travelMinutes));
 }
 
 /**
@@ -183,12 +185,12 @@ export function compileWeek(input: CompileInput): CompiledWeek {
     for (const occurrence of occurrences) {
       const context = input.contextOf(citizen.id, occurrence);
       const checked = checkEligibility(citizen, occurrence, context);
-      const held = [
-        ...(busyWithCommitment(citizen, occurrence, context.travelMinutes) ? (["BUSY_WITH_COMMITMENT"] as const) : []),
-        ...(busyWithOffer(citizen, occurrence, context.travelMinutes) ? (["BUSY_WITH_OFFER"] as const) : []),
-        ...(alreadyAsked(citizen, occurrence) ? (["ALREADY_ASKED"] as const) : []),
-      ];
-      const result: typeof checked = held.length > 0 ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), ...held.map((code) => ({ code, params: {} }))] } : checked;
+      // (Built only when something holds: this runs for every citizen and occurrence of the week.)
+      let held: ReasonCode[] | null = null;
+      if (busyWithCommitment(citizen, occurrence, context.travelMinutes)) (held ??= []).push("BUSY_WITH_COMMITMENT");
+      if (busyWithOffer(citizen, occurrence, context.travelMinutes)) (held ??= []).push("BUSY_WITH_OFFER");
+      if (alreadyAsked(citizen, occurrence)) (held ??= []).push("ALREADY_ASKED");
+      const result: typeof checked = held ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), ...held.map((code) => ({ code, params: {} }))] } : checked;
       if (!result.eligible) {
         const counts = excludedReasons.get(occurrence.id)!;
         // Each reason counted once per citizen (a rule may give several reasons of one code).
