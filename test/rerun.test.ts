@@ -1,6 +1,6 @@
 // A week re-run after it was published (a task needs one more citizen, the coordinator runs the
 // week again): the new proposal fills what is free and asks nobody twice, and its publication
-// re-checks the week as it is then. Through GraphQL and the jobs, on whichever runner and
+// re-checks the week as it is then, saying what it left out. Through GraphQL and the jobs, on whichever runner and
 // database the suite runs on; its own demo, so that no other test's offers are in the way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../src/demo/seed";
@@ -12,7 +12,7 @@ let territoryId: string;
 const WEEK = "2026-11-23";
 
 const START = `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } } }`;
-const PUBLISH = `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on MatchingRun { id offers { id } } ... on Error { code } } }`;
+const PUBLISH = `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on MatchingRun { id offers { id } skippedAsked skippedNoSeat } ... on Error { code } } }`;
 const DECLINE = `mutation($id: ID!) { declineOffer(offerId: $id) { __typename ... on Offer { status } ... on Error { code } } }`;
 
 type Pair = { citizen: string; occurrence: string };
@@ -48,7 +48,10 @@ describe("re-running a published week", { timeout: 90_000 }, () => {
   it("asks nobody twice, never offers a held seat, and publishes only seats still free", async () => {
     const prisma = server.database.prisma;
     const first = await runWeek();
-    expect((await server.gql(PUBLISH, { id: first.run.id }, { token: coordinator })).data.publishMatchingRun.__typename).toBe("MatchingRun");
+    expect((await server.gql(`query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { skippedAsked skippedNoSeat } } }`, { id: first.run.id }, { token: coordinator })).data.matchingRun).toEqual({ skippedAsked: null, skippedNoSeat: null });
+    const firstPublished = (await server.gql(PUBLISH, { id: first.run.id }, { token: coordinator })).data.publishMatchingRun;
+    expect(firstPublished).toMatchObject({ __typename: "MatchingRun", skippedAsked: 0, skippedNoSeat: 0 });
+    expect(firstPublished.offers).toHaveLength(first.proposed.length);
     const open = await prisma.offer.findMany({ where: { status: "OFFERED" }, orderBy: { id: "asc" } });
     const candidatesOf = (occurrenceId: string) => first.pairs.filter((p) => p.occurrence === occurrenceId);
 
@@ -99,7 +102,8 @@ describe("re-running a published week", { timeout: 90_000 }, () => {
     expect(byHand).toBeDefined();
     const assigned = await server.gql(`mutation($c: ID!, $o: ID!) { assignCitizen(citizenId: $c, occurrenceId: $o) { __typename ... on Error { code } } }`, { c: byHand.citizen, o: held.occurrenceId }, { token: coordinator });
     expect(assigned.data.assignCitizen).toEqual({ __typename: "Commitment" });
-    expect((await server.gql(PUBLISH, { id: second.run.id }, { token: coordinator })).data.publishMatchingRun.__typename).toBe("MatchingRun");
+    // The publication says what it left out, and why.
+    expect((await server.gql(PUBLISH, { id: second.run.id }, { token: coordinator })).data.publishMatchingRun).toMatchObject({ __typename: "MatchingRun", skippedAsked: 0, skippedNoSeat: 1 });
     const made = await prisma.offer.findMany({ where: { runId: second.run.id } });
     expect(made.map((o) => key(o.citizenId, o.occurrenceId)).sort()).toEqual(second.proposed.filter((a) => a.occurrence !== held.occurrenceId).map((a) => key(a.citizen, a.occurrence)).sort());
     expect(await freeSeats(held.occurrenceId)).toBe(0);

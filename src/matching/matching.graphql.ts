@@ -159,6 +159,8 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     createdAt: t.expose("createdAt", { type: "DateTime", description: "Started." }),
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true, description: "When a coordinator published it as offers." }),
     offers: t.relation("offers", { description: "The offers made when it was published.", query: { orderBy: [{ deadline: "asc" }, { id: "asc" }] } }),
+    skippedAsked: t.exposeInt("skippedAsked", { nullable: true, description: "At publication: proposed pairs not offered because the citizen had been asked for that occurrence since the run (null until published)." }),
+    skippedNoSeat: t.exposeInt("skippedNoSeat", { nullable: true, description: "At publication: proposed pairs not offered because the seat had been taken since, or the occurrence cancelled or started (null until published)." }),
     finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true, description: "Finished." }),
     objective: t.float({ nullable: true, select: { solution: true }, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
     bound: t.float({ nullable: true, select: { solution: true }, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),

@@ -233,7 +233,7 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
         return o.citizen.userId ? [{ userId: o.citizen.userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: o.deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
       }),
     );
-    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId }, omit: RUN_INPUT });
+    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId, skippedAsked: plan.alreadyAsked, skippedNoSeat: plan.noSeatLeft }, omit: RUN_INPUT });
     return { published, offerIds: offers.map((o) => o.id) };
   });
   // Deadlines and reminders are scheduled once the offers are committed.

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MatchingRun" ADD COLUMN     "skippedAsked" INTEGER,
+ADD COLUMN     "skippedNoSeat" INTEGER;
