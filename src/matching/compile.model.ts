@@ -139,10 +139,22 @@ export function conflictGroups(occurrences: MatchingOccurrence[], travelMinutes:
 
 // --- what the week already holds (beyond eligibility, which knows nothing of other offers) ------
 
+/**
+ * Seats of an occurrence still to offer: those not taken by an active commitment nor held by an
+ * offer awaiting an answer (what the compiler fills, and what a publication may still offer).
+ */
+export function seatsLeft(headcount: number, commitments: { status: string }[], offers: { status: string }[]): number {
+  return Math.max(0, headcount - commitments.filter((c) => c.status === "ACTIVE").length - offers.filter((o) => o.status === "OFFERED").length);
+}
+
+function overlapsHeld(occurrence: MatchingOccurrence, held: HeldTime, travelMinutes: (from: string, to: string) => number | undefined): boolean {
+  return overlapsWithTravel(occurrence, { ...occurrence, id: "held", start: held.start, end: held.end, municipalityId: held.municipalityId }, travelMinutes);
+}
+
 /** Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out. */
 export function busyWithCommitment(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
   if (!citizen.busy?.length) return false;
-  return citizen.busy.some((b) => overlapsWithTravel(occurrence, { ...occurrence, id: "busy", ...b }, travelMinutes));
+  return citizen.busy.some((b) => overlapsHeld(occurrence, b, travelMinutes));
 }
 
 /**
@@ -153,7 +165,7 @@ export function busyWithCommitment(citizen: MatchingCitizen, occurrence: Matchin
  */
 export function busyWithOffer(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
   if (!citizen.offered?.length) return false;
-  return citizen.offered.some((o) => o.occurrenceId !== occurrence.id && overlapsWithTravel(occurrence, { ...occurrence, id: o.occurrenceId, start: o.start, end: o.end, municipalityId: o.municipalityId }, travelMinutes));
+  return citizen.offered.some((o) => o.occurrenceId !== occurrence.id && overlapsHeld(occurrence, o, travelMinutes));
 }
 
 /**

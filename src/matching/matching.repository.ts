@@ -5,7 +5,7 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
 import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "../eligibility/eligibility.mapping";
 import { addDays, instantsOfLocalRange } from "../time/local-time";
-import type { CompileInput, MatchingCitizen, MatchingOccurrence } from "./compile.model";
+import { seatsLeft, type CompileInput, type MatchingCitizen, type MatchingOccurrence } from "./compile.model";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -92,8 +92,7 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
       return {
         ...toEligibilityOccurrence(o),
         taskId: o.taskId,
-        // Seats taken by accepted commitments or held by offers awaiting an answer are not offered again.
-        headcount: Math.max(0, o.task.headcount - o.commitments.filter((c) => c.status === "ACTIVE").length - o.offers.filter((x) => x.status === "OFFERED").length),
+        headcount: seatsLeft(o.task.headcount, o.commitments, o.offers),
         priority: o.task.priority,
         preferredLanguages: o.task.preferredLanguages,
         continuity: o.task.continuity,

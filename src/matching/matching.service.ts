@@ -13,7 +13,7 @@ import { notify } from "../notifications/notifications.service";
 import { afterCommit } from "../jobs/runner";
 import { afterOffers, occurrenceParams } from "../offers/offers.jobs";
 import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
-import { compileWeek, pairKey, withoutStability, type CompiledWeek } from "./compile.model";
+import { compileWeek, pairKey, seatsLeft, withoutStability, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { planPublication } from "./publish.model";
 import { loadWeek } from "./matching.repository";
@@ -201,25 +201,30 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
     if (run.status !== "DONE" || run.publishedAt) throw new ConflictError("ILLEGAL_TRANSITION", { from: run.publishedAt ? "PUBLISHED" : run.status, to: "PUBLISHED" });
     const newest = await tx.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart }, orderBy: { createdAt: "desc" }, select: { id: true } });
     if (newest && newest.id !== run.id) throw new ConflictError("STALE_RUN");
-    const explained = run.explanation as { assignments: { citizen: string; occurrence: string; score: number }[] } | null;
-    const proposal = explained?.assignments ?? (run.solution as unknown as MatchingSolution).assignments.map((a) => ({ ...a, score: 0 }));
+    // A finished run always carries its explanation: the proposal with each pair's score.
+    const proposal = (run.explanation as { assignments: { citizen: string; occurrence: string; score: number }[] }).assignments;
     // The seats are counted under their occurrences' locks, taken in the order every
     // multi-occurrence transaction takes them (by id): the search refilling a freed seat and an
     // accept wait, and no seat is offered more often than it is free.
     const occurrenceIds = [...new Set(proposal.map((a) => a.occurrence))];
     if (occurrenceIds.length > 0) await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ANY(${occurrenceIds}) ORDER BY "id" FOR UPDATE`;
+    // With everyone ever asked for each (commitments and offers, whatever became of them).
     const occurrences = await tx.taskOccurrence.findMany({
       where: { id: { in: occurrenceIds } },
-      select: { id: true, startsAt: true, status: true, task: { select: { title: true, remote: true, headcount: true, municipality: { select: { name: true } } } } },
+      select: {
+        id: true,
+        startsAt: true,
+        status: true,
+        task: { select: { title: true, remote: true, headcount: true, municipality: { select: { name: true } } } },
+        commitments: { select: { citizenId: true, status: true } },
+        offers: { select: { citizenId: true, status: true } },
+      },
     });
-    // One query at a time on a transaction's connection.
-    const commitments = await tx.commitment.findMany({ where: { occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true, status: true } });
-    const offered = await tx.offer.findMany({ where: { occurrenceId: { in: occurrences.map((o) => o.id) } }, select: { citizenId: true, occurrenceId: true, status: true } });
     const now = context.now();
-    const holding = (occurrenceId: string) =>
-      commitments.filter((c) => c.occurrenceId === occurrenceId && c.status === "ACTIVE").length + offered.filter((o) => o.occurrenceId === occurrenceId && o.status === "OFFERED").length;
-    const freeSeats = new Map(occurrences.map((o) => [o.id, o.status === "CANCELLED" || o.status === "DONE" || o.startsAt <= now ? 0 : o.task.headcount - holding(o.id)]));
-    const plan = planPublication(proposal, freeSeats, new Set([...commitments, ...offered].map((x) => pairKey(x.citizenId, x.occurrenceId))));
+    const over = (o: (typeof occurrences)[number]) => o.status === "CANCELLED" || o.status === "DONE" || o.startsAt <= now;
+    const freeSeats = new Map(occurrences.map((o) => [o.id, over(o) ? 0 : seatsLeft(o.task.headcount, o.commitments, o.offers)]));
+    const asked = new Set(occurrences.flatMap((o) => [...o.commitments, ...o.offers].map((x) => pairKey(x.citizenId, o.id))));
+    const plan = planPublication(proposal, freeSeats, asked);
     const data = plan.offers.map((a) => {
       const occurrence = occurrences.find((o) => o.id === a.occurrence)!;
       const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
