@@ -66,7 +66,7 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
       pending.delete(message.id);
       void job.progress.then(() => {
         if (message.kind === "done") job.resolve(message.result);
-        else job.reject(message.name === "ProblemError" ? new ProblemError(message.message) : new Error(message.message));
+        else job.reject(message.issues ? new ProblemError(message.issues) : new Error(message.message));
       });
     });
     const fail = (error: Error) => {

@@ -2,7 +2,7 @@
 // problems it is sent (matching weeks, with progress; shared-house plans), one at a time.
 import { parentPort, workerData } from "node:worker_threads";
 import { warmUpHighs } from "../solver/highs-backend";
-import type { MatchingProblem } from "../solver/problem";
+import { ProblemError, type MatchingProblem, type ProblemIssue } from "../solver/problem";
 import { solveMatching } from "../solver/solve";
 import { planHouse, type PlannerInput } from "../housing/planner.model";
 
@@ -10,7 +10,7 @@ export type ToThread = { id: number; kind: "matching"; problem: MatchingProblem 
 export type FromThread =
   | { id: number; kind: "progress"; solved: number; total: number }
   | { id: number; kind: "done"; result: unknown }
-  | { id: number; kind: "failed"; name: string; message: string }
+  | { id: number; kind: "failed"; message: string; issues?: ProblemIssue[] }
   | { id: -1; kind: "ready" };
 
 const port = parentPort;
@@ -25,8 +25,8 @@ if (port) {
           : await planHouse(message.input);
       port.postMessage({ id, kind: "done", result } satisfies FromThread);
     } catch (error) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({ id, kind: "failed", name, message } satisfies FromThread);
+      const { message } = error instanceof Error ? error : new Error(String(error));
+      port.postMessage({ id, kind: "failed", message, issues: error instanceof ProblemError ? error.issues : undefined } satisfies FromThread);
     }
   });
   port.postMessage({ id: -1, kind: "ready" } satisfies FromThread);

@@ -6,7 +6,7 @@ import { fromDbDate, toDbDate } from "../db/dates";
 import { ConflictError, InputError, NotFoundError } from "../errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { ServiceContext } from "../service-context";
-import type { MatchingSolution } from "../solver/problem";
+import type { MatchingProblem, MatchingSolution } from "../solver/problem";
 import { summarizeRun } from "./run-summary.model";
 import { solveMatching, type Solve } from "../solver/solve";
 import { notify } from "../notifications/notifications.service";
@@ -113,7 +113,7 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
   return { problem, compiled: stored };
 }
 
-type MatchingProblemWithOptions = Parameters<typeof solveMatching>[0];
+type MatchingProblemWithOptions = MatchingProblem;
 
 /** The job: compiles the run's week if not done yet, solves it, and stores the proposal with its explanations. Idempotent. */
 export async function executeMatchingRun(prisma: PrismaClient, runId: string, solve: Solve = solveMatching): Promise<void> {

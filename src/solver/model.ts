@@ -1,6 +1,6 @@
 // The problem in index form, split into independent components, with the objective and a
 // feasibility check every backend's answer goes through. Pure.
-import type { MatchingProblem, ProblemPairRef } from "./problem";
+import { fitsCapacity, type FairnessStep, type MatchingProblem, type ProblemPairRef } from "./problem";
 
 export interface IndexedPair {
   citizen: number;
@@ -19,7 +19,7 @@ export interface Component {
   pairs: IndexedPair[];
   /** Groups of pair indices of which at most one may be chosen (one citizen's overlapping occurrences). */
   conflictGroups: number[][];
-  fairness: { aboveMinutes: number; weightPerMinute: number }[];
+  fairness: FairnessStep[];
 }
 
 const key = (citizen: string, occurrence: string) => `${citizen}\u0000${occurrence}`;
@@ -28,14 +28,14 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Splits the problem into connected components of the citizen-occurrence graph. Conflicts and
  * capacities only join pairs of the same citizen, so they never cross components. Forbidden
- * pairs are dropped here. Components come out in a deterministic order (ids compared by code
+ * pairs are dropped here. The problem has been through parseProblem. Components come out in a deterministic order (ids compared by code
  * units, never by locale). With `options.decompose: false` everything is one component.
  */
 export function decompose(problem: MatchingProblem): Component[] {
   const forbidden = new Set((problem.forbidden ?? []).map((r) => key(r.citizen, r.occurrence)));
   const fixed = new Set((problem.fixed ?? []).map((r) => key(r.citizen, r.occurrence)));
   const isFixed = (p: { citizen: string; occurrence: string }) => fixed.size > 0 && fixed.has(key(p.citizen, p.occurrence));
-  const pairs = forbidden.size === 0 ? problem.pairs : problem.pairs.filter((p) => !forbidden.has(key(p.citizen, p.occurrence)) || isFixed(p));
+  const pairs = forbidden.size === 0 ? problem.pairs : problem.pairs.filter((p) => !forbidden.has(key(p.citizen, p.occurrence)));
 
   // Ids to numbers, in sorted order: citizens 0..C-1, occurrences C..C+O-1.
   const citizenIds = [...new Set(pairs.map((p) => p.citizen))].sort(byCodeUnits);
@@ -113,7 +113,7 @@ export function decompose(problem: MatchingProblem): Component[] {
     for (const citizen of componentCitizens) {
       const own = pairOfCitizen.get(citizen)!;
       for (const group of conflictsByCitizen.get(citizen) ?? []) {
-        const members = group.map((o) => own.get(o)).filter((i): i is number => i !== undefined);
+        const members = [...new Set(group.map((o) => own.get(o)).filter((i): i is number => i !== undefined))];
         if (members.length > 1) conflictGroups.push(members.sort((a, b) => a - b));
       }
     }
@@ -130,9 +130,37 @@ export function decompose(problem: MatchingProblem): Component[] {
   return components;
 }
 
-/** Fairness penalty of one citizen's load: convex, piecewise linear. */
-export function fairnessPenalty(load: number, steps: Component["fairness"]): number {
-  return steps.reduce((sum, step) => sum + step.weightPerMinute * Math.max(0, load - step.aboveMinutes), 0);
+/** Fairness penalty of one citizen's load: convex, piecewise linear, never negative. */
+export function fairnessPenalty(load: number, steps: FairnessStep[]): number {
+  let sum = 0;
+  for (const step of steps) if (load > step.aboveMinutes) sum += step.weightPerMinute * (load - step.aboveMinutes);
+  return sum;
+}
+
+/**
+ * The conflict groups each pair belongs to, as CSR arrays (groups of pair i are
+ * members[offsets[i]..offsets[i+1]]): linear in the size of the groups, however large a group.
+ */
+export interface PairGroups {
+  offsets: Int32Array;
+  groups: Int32Array;
+}
+
+const pairGroupsCache = new WeakMap<Component, PairGroups>();
+export function pairGroups(component: Component): PairGroups {
+  const cached = pairGroupsCache.get(component);
+  if (cached) return cached;
+  const offsets = new Int32Array(component.pairs.length + 1);
+  for (const group of component.conflictGroups) for (const i of group) offsets[i + 1]! += 1;
+  for (let i = 0; i < component.pairs.length; i++) offsets[i + 1]! += offsets[i]!;
+  const fill = offsets.slice(0, component.pairs.length);
+  const groups = new Int32Array(offsets[component.pairs.length]!);
+  component.conflictGroups.forEach((group, g) => {
+    for (const i of group) groups[fill[i]!++] = g;
+  });
+  const result = { offsets, groups };
+  pairGroupsCache.set(component, result);
+  return result;
 }
 
 /** Objective of a choice of pairs: scores minus fairness penalties. */
@@ -159,7 +187,7 @@ export function violations(component: Component, chosen: boolean[]): string[] {
     } else if (p.fixed) problems.push(`fixed pair ${component.citizenIds[p.citizen]}/${component.occurrenceIds[p.occurrence]} not kept`);
   });
   loads.forEach((load, c) => {
-    if (load > component.capacity[c]! + 1e-6) problems.push(`citizen ${component.citizenIds[c]} over capacity (${load} > ${component.capacity[c]})`);
+    if (!fitsCapacity(load, component.capacity[c]!)) problems.push(`citizen ${component.citizenIds[c]} over capacity (${load} > ${component.capacity[c]})`);
   });
   seats.forEach((n, o) => {
     if (n > component.headcount[o]!) problems.push(`occurrence ${component.occurrenceIds[o]} over headcount (${n} > ${component.headcount[o]})`);

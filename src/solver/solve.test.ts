@@ -1,64 +1,24 @@
-// The optimiser against brute force on small random instances, and one test per hard constraint.
+// The optimiser: one test per hard constraint, the cases an outside review found, and the
+// budget: what stops a search is said, and the answer is the same for the same input.
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../random";
-import { decompose, objectiveOf, violations } from "./model";
-import { ProblemError, type MatchingProblem } from "./problem";
+import { bruteForce } from "./brute-force";
+import { checkSolution } from "./check";
+import { generateInstance } from "./instances";
+import { decompose, pairGroups } from "./model";
+import type { MatchingProblem } from "./problem";
 import { solveMatching } from "./solve";
 
-function randomInstance(seed: number, citizens = 4, occurrences = 4, density = 0.6): MatchingProblem {
-  const random = seededRandom(seed);
-  const problem: MatchingProblem = {
-    citizens: Array.from({ length: citizens }, (_, i) => ({ id: `c${i}`, capacityMinutes: random.pick([60, 120, 180, 240]) })),
-    occurrences: Array.from({ length: occurrences }, (_, i) => ({ id: `o${i}`, headcount: random.int(1, 2) })),
-    pairs: [],
-    conflicts: [],
-    fairness: [{ aboveMinutes: 60, weightPerMinute: random.pick([0, 0.05, 0.2]) }],
-  };
-  for (const c of problem.citizens) for (const o of problem.occurrences) {
-    if (random.chance(density)) problem.pairs.push({ citizen: c.id, occurrence: o.id, score: 100 + random.int(0, 40), loadMinutes: random.pick([60, 90, 120]) });
-  }
-  for (const c of problem.citizens) if (random.chance(0.5)) problem.conflicts!.push({ citizen: c.id, occurrences: ["o0", "o1"] });
-  return problem;
+const BACKENDS = ["auto", "highs", "highs-lp-fix", "lp-solver"] as const;
+
+async function solveChecked(problem: MatchingProblem) {
+  const solution = await solveMatching(problem);
+  expect(checkSolution(problem, solution)).toEqual([]);
+  return solution;
 }
 
-/** The best objective over every subset of pairs that keeps the constraints. */
-function bruteForce(problem: MatchingProblem): number {
-  let best = 0;
-  for (const component of decompose(problem)) {
-    let componentBest = Number.NEGATIVE_INFINITY;
-    const n = component.pairs.length;
-    for (let mask = 0; mask < 1 << n; mask += 1) {
-      const chosen = component.pairs.map((_, i) => Boolean(mask & (1 << i)));
-      if (violations(component, chosen).length === 0) componentBest = Math.max(componentBest, objectiveOf(component, chosen));
-    }
-    best += componentBest;
-  }
-  return best;
-}
-
-describe("optimiser", () => {
-  it("finds the brute-force optimum with every exact backend, and the heuristic ones never beat it", async () => {
-    for (let seed = 1; seed <= 25; seed += 1) {
-      const problem = randomInstance(seed);
-      if (problem.pairs.length > 14) continue;
-      const optimum = bruteForce(problem);
-      for (const backend of ["highs", "lp-solver", "auto"] as const) {
-        const solution = await solveMatching({ ...problem, options: { backend } });
-        expect(solution.objective, `seed ${seed} ${backend}`).toBeCloseTo(optimum, 6);
-        expect(solution.status).toBe("OPTIMAL");
-        expect(solution.gap).toBeLessThan(1e-6);
-      }
-      // The heuristic backends give a valid answer no better than the optimum, and a bound no lower.
-      for (const backend of ["greedy", "highs-lp-fix"] as const) {
-        const heuristic = await solveMatching({ ...problem, options: { backend } });
-        expect(heuristic.objective, `seed ${seed} ${backend}`).toBeLessThanOrEqual(optimum + 1e-9);
-        expect(heuristic.bound, `seed ${seed} ${backend}`).toBeGreaterThanOrEqual(optimum - 1e-6);
-      }
-    }
-  });
-
+describe("hard constraints", () => {
   it("never exceeds an occurrence's headcount", async () => {
-    const solution = await solveMatching({
+    const solution = await solveChecked({
       citizens: [{ id: "a", capacityMinutes: 600 }, { id: "b", capacityMinutes: 600 }, { id: "c", capacityMinutes: 600 }],
       occurrences: [{ id: "o", headcount: 2 }],
       pairs: ["a", "b", "c"].map((citizen) => ({ citizen, occurrence: "o", score: 100, loadMinutes: 60 })),
@@ -67,22 +27,32 @@ describe("optimiser", () => {
   });
 
   it("never exceeds a citizen's capacity", async () => {
-    const solution = await solveMatching({
-      citizens: [{ id: "a", capacityMinutes: 150 }],
-      occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }, { id: "o3", headcount: 1 }],
-      pairs: ["o1", "o2", "o3"].map((occurrence) => ({ citizen: "a", occurrence, score: 100, loadMinutes: 60 })),
-    });
-    expect(solution.assignments).toHaveLength(2);
+    for (const backend of BACKENDS) {
+      const solution = await solveChecked({
+        citizens: [{ id: "a", capacityMinutes: 150 }],
+        occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }, { id: "o3", headcount: 1 }],
+        pairs: ["o1", "o2", "o3"].map((occurrence) => ({ citizen: "a", occurrence, score: 100, loadMinutes: 60 })),
+        options: { backend },
+      });
+      expect(solution.assignments, backend).toHaveLength(2);
+    }
   });
 
   it("never gives a citizen two occurrences of a conflict group", async () => {
-    const solution = await solveMatching({
-      citizens: [{ id: "a", capacityMinutes: 600 }],
-      occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }],
-      pairs: [{ citizen: "a", occurrence: "o1", score: 100, loadMinutes: 60 }, { citizen: "a", occurrence: "o2", score: 120, loadMinutes: 60 }],
-      conflicts: [{ citizen: "a", occurrences: ["o1", "o2"] }],
-    });
-    expect(solution.assignments).toEqual([{ citizen: "a", occurrence: "o2" }]);
+    for (const backend of BACKENDS) {
+      const solution = await solveChecked({
+        citizens: [{ id: "a", capacityMinutes: 600 }, { id: "b", capacityMinutes: 600 }],
+        occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }],
+        pairs: [
+          { citizen: "a", occurrence: "o1", score: 100, loadMinutes: 60 },
+          { citizen: "a", occurrence: "o2", score: 120, loadMinutes: 60 },
+          { citizen: "b", occurrence: "o1", score: 10, loadMinutes: 60 },
+        ],
+        conflicts: [{ citizen: "a", occurrences: ["o1", "o2"] }],
+        options: { backend },
+      });
+      expect(solution.assignments, backend).toEqual([{ citizen: "b", occurrence: "o1" }, { citizen: "a", occurrence: "o2" }]);
+    }
   });
 
   it("keeps pinned pairs even when another choice scores more, and never uses forbidden ones", async () => {
@@ -97,8 +67,8 @@ describe("optimiser", () => {
       fixed: [{ citizen: "b", occurrence: "o" }],
       forbidden: [{ citizen: "a", occurrence: "p" }],
     };
-    for (const backend of ["highs", "lp-solver", "greedy"] as const) {
-      const solution = await solveMatching({ ...problem, options: { backend } });
+    for (const backend of [...BACKENDS, "greedy"] as const) {
+      const solution = await solveChecked({ ...problem, options: { backend } });
       expect(solution.assignments, backend).toEqual([{ citizen: "b", occurrence: "o" }]);
     }
   });
@@ -114,22 +84,135 @@ describe("optimiser", () => {
         { citizen: "free", occurrence: "o2", score: 100, loadMinutes: 120 },
       ],
     };
-    const unfair = await solveMatching(problem);
+    const unfair = await solveChecked(problem);
     expect(unfair.assignments.every((a) => a.citizen === "busy")).toBe(true);
-    const fair = await solveMatching({ ...problem, fairness: [{ aboveMinutes: 120, weightPerMinute: 0.5 }] });
+    const fair = await solveChecked({ ...problem, fairness: [{ aboveMinutes: 120, weightPerMinute: 0.5 }] });
     expect(new Set(fair.assignments.map((a) => a.citizen))).toEqual(new Set(["busy", "free"]));
   });
+});
 
-  it("is deterministic and splits independent parts into components", async () => {
-    const problem = randomInstance(7, 12, 10, 0.25);
-    const first = await solveMatching(problem);
-    const second = await solveMatching(problem);
-    expect({ ...second, timeMs: 0, components: second.components.map((c) => ({ ...c, timeMs: 0 })) }).toEqual({ ...first, timeMs: 0, components: first.components.map((c) => ({ ...c, timeMs: 0 })) });
-    expect(first.components.reduce((sum, c) => sum + c.pairs, 0)).toBe(problem.pairs.length);
+describe("cases from the outside review", () => {
+  it("counts a pair that takes no minutes once the capacity is used (101, not 100), with every backend", async () => {
+    for (const capacity of [60, 0]) {
+      const problem: MatchingProblem = {
+        citizens: [{ id: "a", capacityMinutes: capacity }, { id: "b", capacityMinutes: 60 }],
+        occurrences: [{ id: "long", headcount: 1 }, { id: "quick", headcount: 1 }, { id: "other", headcount: 1 }],
+        pairs: [
+          { citizen: "a", occurrence: "long", score: 100, loadMinutes: 60 },
+          { citizen: "a", occurrence: "quick", score: 1, loadMinutes: 0 },
+          { citizen: "b", occurrence: "other", score: 5, loadMinutes: 60 },
+          { citizen: "b", occurrence: "long", score: 2, loadMinutes: 60 },
+        ],
+      };
+      const { optimum } = bruteForce(problem);
+      for (const backend of BACKENDS) {
+        const solution = await solveChecked({ ...problem, options: { backend } });
+        expect(solution.objective, `${backend}, capacity ${capacity}`).toBe(optimum);
+        expect(solution.status).toBe("OPTIMAL");
+      }
+    }
   });
 
-  it("refuses a malformed problem with a clear error", async () => {
-    await expect(solveMatching({ citizens: [], occurrences: [], pairs: [{ citizen: "x", occurrence: "y", score: 1, loadMinutes: 1 }] })).rejects.toThrow(ProblemError);
-    await expect(solveMatching({ citizens: [{ id: "a", capacityMinutes: -1 }], occurrences: [], pairs: [] })).rejects.toThrow(/capacityMinutes/);
+  it("javascript-lp-solver solves a citizen whose pairs all take no minutes (200, not the greedy 102)", async () => {
+    const problem: MatchingProblem = {
+      citizens: [{ id: "a", capacityMinutes: 0 }, { id: "b", capacityMinutes: 60 }],
+      occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }],
+      pairs: [
+        { citizen: "a", occurrence: "o1", score: 100, loadMinutes: 0 },
+        { citizen: "a", occurrence: "o2", score: 100, loadMinutes: 0 },
+        { citizen: "b", occurrence: "o1", score: 102, loadMinutes: 60 },
+      ],
+      conflicts: [{ citizen: "a", occurrences: ["o1", "o2"] }],
+      options: { backend: "lp-solver" },
+    };
+    const solution = await solveChecked(problem);
+    expect(solution.objective).toBe(bruteForce(problem).optimum);
+    expect(solution.objective).toBe(202);
+    expect(solution.status).toBe("OPTIMAL");
+  });
+
+  it("does not call OPTIMAL what a relative gap stopped, and reports the real bound", async () => {
+    const problem = generateInstance("M", 2);
+    const exact = await solveChecked(problem);
+    expect(exact.status).toBe("OPTIMAL");
+    const loose = await solveChecked({ ...problem, options: { relativeGap: 0.05, backend: "highs", decompose: false } });
+    expect(loose.bound).toBeGreaterThanOrEqual(exact.objective);
+    expect(loose.objective).toBeLessThanOrEqual(exact.objective);
+    if (loose.objective < exact.objective) {
+      expect(loose.status).toBe("FEASIBLE");
+      expect(loose.stoppedBy).toBe("GAP");
+      expect(loose.gap).toBeGreaterThan(0);
+      expect(loose.gap).toBeLessThanOrEqual(0.05);
+    }
+  });
+
+  it("keeps a conflict group of 2,000 occurrences as one list, not every pair of its members", () => {
+    const occurrences = Array.from({ length: 2_000 }, (_, o) => ({ id: `o${o}`, headcount: 1 }));
+    const citizens = Array.from({ length: 20 }, (_, c) => ({ id: `c${c}`, capacityMinutes: 600 }));
+    const problem: MatchingProblem = {
+      citizens,
+      occurrences,
+      pairs: citizens.flatMap((c) => occurrences.map((o) => ({ citizen: c.id, occurrence: o.id, score: 1000, loadMinutes: 60 }))),
+      conflicts: citizens.map((c) => ({ citizen: c.id, occurrences: occurrences.map((o) => o.id) })),
+    };
+    const [component] = decompose(problem);
+    const { groups } = pairGroups(component!);
+    // One membership per pair: 40,000, where the pairs of members would be 80 million.
+    expect(groups.length).toBe(40_000);
+  });
+
+  it("solves a conflict group of 2,000 occurrences per citizen to the optimum", async () => {
+    const occurrences = Array.from({ length: 2_000 }, (_, o) => ({ id: `o${o}`, headcount: 1 }));
+    const citizens = Array.from({ length: 20 }, (_, c) => ({ id: `c${c}`, capacityMinutes: 600 }));
+    const solution = await solveChecked({
+      citizens,
+      occurrences,
+      pairs: citizens.flatMap((c, ci) => occurrences.map((o, oi) => ({ citizen: c.id, occurrence: o.id, score: 1000 + ((ci * 7 + oi * 13) % 50), loadMinutes: 60 }))),
+      conflicts: citizens.map((c) => ({ citizen: c.id, occurrences: occurrences.map((o) => o.id) })),
+    });
+    // Each citizen takes one occurrence of their group; nothing else can be better than 20 seats.
+    expect(solution.assignments).toHaveLength(20);
+    expect(solution.status).toBe("OPTIMAL");
+  });
+});
+
+describe("budget and determinism", () => {
+  it("stops at the work limit, says so, and gives the same bytes every time", async () => {
+    const problem = { ...generateInstance("L", 1), options: { workLimit: 300 } };
+    const first = await solveChecked(problem);
+    expect(first.stoppedBy).toBe("WORK_LIMIT");
+    expect(first.status).toBe("FEASIBLE");
+    expect(first.bound).toBeGreaterThan(first.objective);
+    const second = await solveMatching(problem);
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+  });
+
+  it("a slow clock fires the safety stop in every phase: a checked answer that says TIME_LIMIT", async () => {
+    const problem = { ...generateInstance("L", 1), options: { timeLimitSeconds: 5, backend: "highs-lp-fix" as const } };
+    // Each reading of the clock moves it on: the deadline passes after a given number of readings.
+    for (const readings of [1, 3, 6, 12, 40]) {
+      let now = 0;
+      let count = 0;
+      const solution = await solveMatching(problem, { clock: () => (++count > readings ? (now += 10_000) : now) });
+      expect(checkSolution(problem, solution), `after ${readings} readings`).toEqual([]);
+      expect(solution.stoppedBy, `after ${readings} readings`).toBe("TIME_LIMIT");
+    }
+  });
+
+  it("the large-component pipeline reaches the optimum HiGHS proves on the whole problem", async () => {
+    const problem = generateInstance("M", 3);
+    const whole = await solveChecked({ ...problem, options: { backend: "highs", decompose: false } });
+    const pipeline = await solveChecked({ ...problem, options: { backend: "highs-lp-fix" } });
+    expect(whole.status).toBe("OPTIMAL");
+    expect(pipeline.status).toBe("OPTIMAL");
+    expect(pipeline.objective).toBeCloseTo(whole.objective, 6);
+  });
+
+  it("splits independent parts into components that add up", async () => {
+    const problem = generateInstance("M", 1);
+    const solution = await solveChecked(problem);
+    expect(solution.components.length).toBeGreaterThan(1);
+    expect(solution.components.reduce((sum, c) => sum + c.pairs, 0)).toBe(problem.pairs.length);
+    expect(solution.components.reduce((sum, c) => sum + c.objective, 0)).toBeCloseTo(solution.objective, 6);
   });
 });

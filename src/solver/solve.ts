@@ -1,67 +1,281 @@
-// The optimiser: split into components, solve each with the backend that suits its size,
-// check every answer against the constraints, and report objective, proven bound and gap.
-// Deterministic for the same input. No I/O.
+// The optimiser: split into components, solve each with the method that suits its size within
+// a deterministic work budget, check every answer against the constraints, and report the
+// objective, a proven bound, the gap and what stopped the search. The same input gives the same
+// answer on any machine unless the wall-clock safety stop fires, and then the answer says so.
+// No I/O.
+import { Budget, defaultWorkLimit, minimumWork, Share } from "./budget";
 import { greedy, simpleBound } from "./greedy";
-import { lagrangianBound } from "./lagrangian";
-import { solveWithHighs } from "./highs-backend";
+import { HighsMatchingModel } from "./highs-backend";
+import { CitizenSearch, fixByLagrangian, lagrangianBound } from "./lagrangian";
 import { solveWithLpSolver } from "./lp-solver-backend";
 import { assignmentsOf, decompose, objectiveOf, violations, type Component } from "./model";
-import { validateProblem, type Backend, type ComponentStats, type MatchingProblem, type MatchingSolution } from "./problem";
+import { parseProblem, type Backend, type ComponentMethod, type ComponentStats, type MatchingProblem, type MatchingSolution, type SolveStatus, type StopReason } from "./problem";
+import { isProvenOptimal, objectiveResolution, reportedBound, type Resolution } from "./tolerance";
 
-/** Components up to this many pairs go to javascript-lp-solver, which finishes them quickly. */
-export const LP_SOLVER_MAX_PAIRS = 120;
 /**
- * Components above this many pairs are too large for HiGHS to close in seconds (measured: at
- * 116,000 pairs it does not improve on the greedy start in 60 s). They are solved by LP
- * relaxation, fixing what the LP decides, a MIP on the rest, and a greedy repair; the LP optimum
- * is the bound.
+ * Components from this many pairs on are solved by LP relaxation, Lagrangian bounds and
+ * neighbourhood MIPs instead of one MIP over everything: measured at size XL (116,000 pairs)
+ * whole-problem HiGHS needs 30-56 CPU seconds to prove its optimum, the pipeline reaches 0.003 %
+ * of its bound in about 3 (docs/solver.md).
  */
-export const LP_FIX_MIN_PAIRS = 20_000;
+export const LARGE_COMPONENT_PAIRS = 20_000;
 
 export function chooseBackend(component: Component, forced: Backend | "auto"): Backend {
   if (forced !== "auto") return forced;
-  if (component.occurrenceIds.length === 1) return "greedy";
-  if (component.pairs.length <= LP_SOLVER_MAX_PAIRS) return "lp-solver";
-  return component.pairs.length >= LP_FIX_MIN_PAIRS ? "highs-lp-fix" : "highs";
+  return component.pairs.length >= LARGE_COMPONENT_PAIRS ? "highs-lp-fix" : "highs";
 }
 
-async function solveComponent(component: Component, backend: Backend, timeLimitSeconds: number, relativeGap: number): Promise<{ chosen: boolean[]; stats: ComponentStats }> {
-  const started = performance.now();
-  const fallback = greedy(component);
-  if (violations(component, fallback).length > 0) {
-    // Only pinned pairs that contradict each other can make the greedy start infeasible.
-    throw new Error(`pinned pairs cannot all be kept: ${violations(component, fallback).join("; ")}`);
+/** Subgradient steps of the first Lagrangian pass, and of each later one. */
+const FIRST_STEPS = 50;
+const LATER_STEPS = 150;
+/** Rounds of bound, neighbourhood MIP and fixing before the last MIP takes what is left. */
+const ROUNDS = 2;
+
+export interface PhaseReport {
+  phase: string;
+  objective: number;
+  bound: number;
+  work: number;
+  seconds: number;
+  detail?: Record<string, number | string>;
+}
+
+/** What one component's search holds: the best valid choice so far and every proven bound. */
+class ComponentSearch {
+  best: boolean[];
+  value: number;
+  private readonly bounds: number[] = [];
+  stop: StopReason | null = null;
+
+  constructor(
+    readonly component: Component,
+    readonly share: Share,
+    readonly resolution: Resolution,
+    readonly relativeGap: number,
+    private readonly onPhase?: (phase: PhaseReport) => void,
+  ) {
+    this.best = greedy(component);
+    // Pinned pairs are checked by parseProblem, so the greedy start keeps every constraint.
+    if (violations(component, this.best).length > 0) throw new Error(`greedy start infeasible: ${violations(component, this.best).join("; ")}`);
+    this.value = objectiveOf(component, this.best);
+    this.bounds.push(simpleBound(component));
   }
-  let chosen = fallback;
-  let bound = simpleBound(component);
-  let optimal = component.occurrenceIds.length === 1 && backend === "greedy";
-  if (backend === "highs-lp-fix") {
-    const result = await solveByLpFixing(component, timeLimitSeconds, relativeGap, fallback);
-    if (violations(component, result.chosen).length === 0 && objectiveOf(component, result.chosen) >= objectiveOf(component, fallback)) chosen = result.chosen;
-    bound = Math.min(bound, result.bound);
-  } else if (backend === "highs" || backend === "lp-solver") {
-    const result = backend === "highs" ? await solveWithHighs(component, { timeLimitSeconds, relativeGap, start: fallback }) : solveWithLpSolver(component, { timeLimitSeconds });
-    // Whatever a backend returns is checked; an invalid or worse answer keeps the greedy one.
-    if (result.chosen && violations(component, result.chosen).length === 0 && objectiveOf(component, result.chosen) >= objectiveOf(component, fallback)) chosen = result.chosen;
-    bound = Math.min(bound, result.bound);
-    optimal = result.optimal && chosen === result.chosen;
+
+  /** Takes a choice if it keeps every constraint and is better; whatever a backend says, it is checked. */
+  offer(candidate: boolean[] | null | undefined) {
+    if (!candidate || violations(this.component, candidate).length > 0) return;
+    const value = objectiveOf(this.component, candidate);
+    if (value > this.value) {
+      this.best = candidate;
+      this.value = value;
+    }
   }
-  const objective = objectiveOf(component, chosen);
-  if (optimal) bound = objective;
-  bound = Math.max(bound, objective);
-  return {
-    chosen,
-    stats: {
-      citizens: component.citizenIds.length,
-      occurrences: component.occurrenceIds.length,
-      pairs: component.pairs.length,
+
+  addBound(bound: number) {
+    if (!Number.isNaN(bound)) this.bounds.push(bound);
+  }
+
+  report(phase: string, detail?: PhaseReport["detail"]) {
+    this.onPhase?.({ phase, objective: this.value, bound: this.bound(), work: Math.round(this.share.spent), seconds: this.share.budget.elapsedSeconds(), detail });
+  }
+
+  /** The lowest bound that is one: a bound below the objective (beyond float slack) is dropped. */
+  bound(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const raw of this.bounds) {
+      const reported = reportedBound(raw, this.value, this.resolution);
+      if (reported !== null && reported < lowest) lowest = reported;
+    }
+    return lowest;
+  }
+
+  private withinGap(bound: number): boolean {
+    return this.relativeGap > 0 && bound - this.value <= this.relativeGap * Math.max(1, Math.abs(bound));
+  }
+
+  /** Proven optimal, or within the relative gap asked for. */
+  closed(): boolean {
+    const bound = this.bound();
+    return isProvenOptimal(bound, this.value, this.resolution) || this.withinGap(bound);
+  }
+
+  /** Whether the budget is over; records why. */
+  outOfBudget(): boolean {
+    if (this.share.timeUp()) this.stop ??= "TIME_LIMIT";
+    else if (this.share.exhausted()) this.stop ??= "WORK_LIMIT";
+    return this.stop !== null;
+  }
+
+  limits() {
+    return { work: this.share.workLeft(), seconds: this.share.secondsLeft() };
+  }
+
+  /**
+   * The value a solution must reach to be better than the best by a whole tolerance, and the
+   * bound that then holds for every solution below it (on the objective's lattice, the best
+   * itself).
+   */
+  improvement(): { threshold: number; below: number } {
+    const { step, tolerance } = this.resolution;
+    if (step !== null) return { threshold: this.value + step - 1e-9 * Math.max(1, Math.abs(this.value)), below: this.value };
+    return { threshold: this.value + tolerance / 2, below: this.value + tolerance / 2 };
+  }
+
+  stats(backend: ComponentMethod): ComponentStats {
+    const bound = this.bound();
+    const optimal = isProvenOptimal(bound, this.value, this.resolution);
+    const stoppedBy: StopReason = optimal ? "OPTIMAL" : this.withinGap(bound) ? "GAP" : (this.stop ?? "HEURISTIC");
+    const status: SolveStatus = optimal ? "OPTIMAL" : "FEASIBLE";
+    return {
+      citizens: this.component.citizenIds.length,
+      occurrences: this.component.occurrenceIds.length,
+      pairs: this.component.pairs.length,
       backend,
-      status: optimal || bound - objective <= relativeGap * Math.max(1, Math.abs(bound)) ? "OPTIMAL" : "FEASIBLE",
-      objective,
+      status,
+      stoppedBy,
+      objective: this.value,
       bound,
-      timeMs: Math.round(performance.now() - started),
-    },
-  };
+      work: Math.round(this.share.spent),
+    };
+  }
+}
+
+function mapStop(stop: "OPTIMAL" | "WORK_LIMIT" | "TIME_LIMIT" | "OTHER"): StopReason | null {
+  return stop === "WORK_LIMIT" || stop === "TIME_LIMIT" ? stop : null;
+}
+
+/** A MIP's answer made maximal: whatever still fits is added, best pair first. */
+const repaired = (component: Component, chosen: boolean[] | null) => (chosen ? greedy(component, chosen) : null);
+
+const countFree = (fix: Int8Array) => fix.reduce((n, v) => n + (v === -1 ? 1 : 0), 0);
+
+/**
+ * The pipeline for large components: the LP relaxation (a bound, seat prices, a rounding);
+ * Lagrangian steps from the LP's prices (a much tighter bound); a MIP over the neighbourhood of
+ * the pairs the LP, the incumbent and the Lagrangian citizens use (everything else at 0); then
+ * variable fixing by the Lagrangian bound, and a MIP over the pairs it leaves free, whose dual
+ * bound, with the fixing's, proves the answer or measures how far it is.
+ */
+async function solveLarge(search: ComponentSearch) {
+  const { component, share } = search;
+  const absoluteGap = search.resolution.step !== null ? search.resolution.step * 0.999 : search.resolution.tolerance;
+  const model = await HighsMatchingModel.build(component);
+  try {
+    const lp = model.lp(search.limits());
+    share.spend(lp.work);
+    search.report("lp", { iterations: lp.work, lpBound: lp.bound });
+    const citizens = new CitizenSearch(component);
+    const step = (work: number) => {
+      share.spendVisits(work);
+      return search.outOfBudget();
+    };
+    if (lp.stoppedBy !== "OPTIMAL") {
+      search.stop = mapStop(lp.stoppedBy) ?? "WORK_LIMIT";
+      // No LP: a bound from the Lagrangian at zero prices, as far as the clock allows.
+      if (!share.timeUp()) search.addBound(lagrangianBound(component, { incumbent: search.value, maxSteps: FIRST_STEPS, onStep: () => share.timeUp() }, citizens).bound);
+      return;
+    }
+    search.addBound(lp.bound);
+    search.offer(greedy(component, Array.from(lp.values, (x) => x >= 0.999)));
+    search.report("rounding");
+    let prices: Float64Array = lp.seatPrices;
+    for (let round = 0; ; round++) {
+      if (search.closed() || search.outOfBudget()) return;
+      const lagrangian = lagrangianBound(component, { prices, incumbent: search.value, maxSteps: round === 0 ? FIRST_STEPS : LATER_STEPS, onStep: step }, citizens);
+      search.addBound(lagrangian.bound);
+      prices = lagrangian.prices;
+      search.report("lagrangian", { steps: lagrangian.steps, lagrangianBound: lagrangian.bound });
+      if (search.closed() || search.outOfBudget()) return;
+      const last = round === ROUNDS;
+      if (!last) {
+        const neighbourhood = neighbourhoodOf(component, citizens, prices, lp.values, search.best);
+        const local = model.mip({ limits: search.limits(), fix: neighbourhood, start: search.best, relativeGap: 0, absoluteGap, presolve: true, stopAtObjective: search.bound() - absoluteGap });
+        share.spend(local.work);
+        search.offer(repaired(component, local.chosen));
+        search.report("neighbourhood", { free: countFree(neighbourhood), stop: local.stoppedBy });
+        if (search.closed() || search.outOfBudget()) return;
+      }
+      const { threshold, below } = search.improvement();
+      const fixing = fixByLagrangian(citizens, prices, threshold, () => share.timeUp());
+      share.spendVisits(fixing.work);
+      const free = countFree(fixing.fix);
+      search.report("fixing", { free });
+      if (search.outOfBudget()) return;
+      if (!last && free > component.pairs.length / 5) continue;
+      const agrees = search.best.every((on, i) => fixing.fix[i] === -1 || fixing.fix[i] === (on ? 1 : 0));
+      const reduced = model.mip({ limits: search.limits(), fix: fixing.fix, start: agrees ? search.best : undefined, relativeGap: search.relativeGap, absoluteGap, presolve: true });
+      share.spend(reduced.work);
+      search.offer(repaired(component, reduced.chosen));
+      // Every solution outside the pairs left free is below the threshold; inside, below the MIP's bound.
+      search.addBound(Math.max(reduced.bound, below));
+      search.report("reduced", { stop: reduced.stoppedBy, reducedBound: reduced.bound });
+      if (search.closed()) return;
+      search.stop = mapStop(reduced.stoppedBy) ?? (search.outOfBudget() ? search.stop : null);
+      if (search.stop || last) return;
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Pairs a good solution is likely to use: the LP's, the incumbent's and the citizens' choices at the prices. Everything else is fixed at 0. */
+function neighbourhoodOf(component: Component, citizens: CitizenSearch, prices: Float64Array, lpValues: Float64Array, best: boolean[]): Int8Array {
+  const fix = new Int8Array(component.pairs.length);
+  lpValues.forEach((x, i) => {
+    if (x > 1e-6 || best[i]) fix[i] = -1;
+  });
+  const at = (i: number) => component.pairs[i]!.score - prices[component.pairs[i]!.occurrence]!;
+  for (let c = 0; c < citizens.pairsOf.length; c++) for (const i of citizens.best(c, at).chosen) fix[i] = -1;
+  return fix;
+}
+
+async function solveComponent(component: Component, backend: Backend, share: Share, resolution: Resolution, relativeGap: number, onPhase?: SolveHooks["onPhase"]): Promise<{ chosen: boolean[]; stats: ComponentStats }> {
+  const search = new ComponentSearch(component, share, resolution, relativeGap, onPhase);
+  let method: ComponentMethod = backend;
+  const done = () => ({ chosen: search.best, stats: search.stats(method) });
+  // One occurrence: each citizen has one pair, and the greedy (pinned pairs, then the best
+  // positive values that fit) is exact.
+  if (component.occurrenceIds.length === 1) {
+    search.addBound(search.value);
+    method = "greedy";
+    return done();
+  }
+  // One citizen: their own problem, solved exactly by the search the Lagrangian uses.
+  if (component.citizenIds.length === 1) {
+    const choice = new CitizenSearch(component).best(0, (i) => component.pairs[i]!.score, {}, Math.max(1_000, share.workLeft() * 1_000));
+    share.spendVisits(choice.nodes);
+    const chosen = new Array<boolean>(component.pairs.length).fill(false);
+    for (const i of choice.chosen) chosen[i] = true;
+    search.offer(chosen);
+    search.addBound(choice.value);
+    if (choice.exact) method = "citizen-search";
+  }
+  if (search.closed() || backend === "greedy") return done();
+  if (backend === "lp-solver") {
+    const result = solveWithLpSolver(component, { timeLimitSeconds: share.secondsLeft() });
+    search.offer(result.chosen);
+    search.addBound(result.bound);
+    if (result.stoppedBy === "TIME_LIMIT" || share.timeUp()) search.stop = "TIME_LIMIT";
+    return done();
+  }
+  if (backend === "highs-lp-fix") {
+    await solveLarge(search);
+    return done();
+  }
+  const model = await HighsMatchingModel.build(component);
+  try {
+    const absoluteGap = resolution.step !== null ? resolution.step * 0.999 : resolution.tolerance;
+    const result = model.mip({ limits: search.limits(), start: search.best, relativeGap, absoluteGap });
+    share.spend(result.work);
+    search.offer(repaired(component, result.chosen));
+    // HiGHS's dual bound holds whenever it stopped.
+    search.addBound(result.bound);
+    search.stop = mapStop(result.stoppedBy);
+    if (share.timeUp()) search.stop = "TIME_LIMIT";
+  } finally {
+    model.dispose();
+  }
+  return done();
 }
 
 /** The optimiser's signature: `solveMatching` here, or the same call run on a solver thread. */
@@ -70,87 +284,71 @@ export type Solve = (problem: MatchingProblem, hooks?: SolveHooks) => Promise<Ma
 export interface SolveHooks {
   /** Called after each component is solved (and once before, with solved = 0). */
   onProgress?: (progress: { solved: number; total: number }) => void | Promise<void>;
+  /** The clock of the safety stop (tests). */
+  clock?: () => number;
+  /** When the time limit started to count, on that clock (the CLI: before reading the problem). */
+  startedAt?: number;
+  /** Called after each phase of a large component's search (diagnostics, the benchmark). */
+  onPhase?: (phase: PhaseReport) => void;
 }
 
 /**
- * LP relaxation, then a MIP over the pairs the LP left fractional (those at 1 kept, those at 0
- * dropped), then a greedy repair that adds what still fits. The rounded-down LP solution keeps
- * every constraint, so the restricted MIP always has a solution to start from. The bound is the
- * lower of the LP optimum and the Lagrangian bound started from the LP's seat prices
- * (lagrangian.ts), which is much tighter (measured at XL: 0.02 % above the optimum against the
- * LP's 0.11 %); the MIP stops as soon as its solution is within the requested gap of that bound.
+ * Solves a problem given as parsed JSON (anything: it is parsed with parseProblem first and a
+ * ProblemError says what is wrong). The time limit counts from this call.
  */
-async function solveByLpFixing(component: Component, timeLimitSeconds: number, relativeGap: number, fallback: boolean[]): Promise<{ chosen: boolean[]; bound: number }> {
-  const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
-  const lp = await solveWithHighs(component, { relax: true, timeLimitSeconds: timeLimitSeconds * 0.5, relativeGap });
-  if (!lp.values) return { chosen: fallback, bound: Number.POSITIVE_INFINITY };
-  const fix = new Int8Array(component.pairs.length).fill(-1);
-  lp.values.forEach((x, i) => {
-    if (x >= 0.999) fix[i] = 1;
-    else if (x <= 1e-6) fix[i] = 0;
-  });
-  const start = Array.from(lp.values, (x) => x >= 0.999);
-  const rounded = greedy(component, start);
-  const incumbent = Math.max(objectiveOf(component, rounded), objectiveOf(component, fallback));
-  const lagrangian = lagrangianBound(component, { prices: lp.seatPrices, incumbent, timeLimitMs: Math.max(100, timeLimitSeconds * 100) });
-  const bound = Math.min(lp.bound, lagrangian.bound);
-  // What building the second model and the repair take is kept aside (measured: about 0.1 s
-  // per 20,000 pairs).
-  const reserve = 0.3 + component.pairs.length / 200_000;
-  const left = Math.max(0.5, timeLimitSeconds - elapsed() - reserve);
-  // Here presolve is on: it removes the fixed pairs, leaving a small model (measured at XL: the
-  // restricted MIP is solved in 1.1 s with it, and runs out of a 6 s limit without it).
-  const mip = await solveWithHighs(component, {
-    fix,
-    start,
-    timeLimitSeconds: left,
-    relativeGap,
-    stopAtObjective: bound - relativeGap * Math.abs(bound),
-    highsOptions: { presolve: "on" },
-  });
-  const repaired = mip.chosen ? greedy(component, mip.chosen) : rounded;
-  return { chosen: objectiveOf(component, repaired) >= objectiveOf(component, rounded) ? repaired : rounded, bound };
-}
-
-export async function solveMatching(problem: MatchingProblem, hooks: SolveHooks = {}): Promise<MatchingSolution> {
-  validateProblem(problem);
-  const started = performance.now();
-  const timeLimit = problem.options?.timeLimitSeconds ?? 10;
-  const relativeGap = problem.options?.relativeGap ?? 1e-6;
-  const forced = problem.options?.backend ?? "auto";
+export async function solveMatching(input: unknown, hooks: SolveHooks = {}): Promise<MatchingSolution> {
+  const clock = hooks.clock ?? (() => performance.now());
+  const started = hooks.startedAt ?? clock();
+  const problem = parseProblem(input);
+  const options = problem.options ?? {};
+  const timeLimit = options.timeLimitSeconds ?? 10;
+  const relativeGap = options.relativeGap ?? 0;
+  const forced = options.backend ?? "auto";
+  const resolution = objectiveResolution(problem);
   const components = decompose(problem);
-  // The budget covers everything: what decomposition and the greedy starts take comes off it.
-  const budget = () => timeLimit - (performance.now() - started) / 1000;
-  const totalPairs = components.reduce((sum, c) => sum + c.pairs.length, 0) || 1;
+  const totalPairs = components.reduce((sum, c) => sum + c.pairs.length, 0);
+  const budget = new Budget(options.workLimit ?? defaultWorkLimit(totalPairs), Math.max(0, timeLimit - (clock() - started) / 1000), clock);
 
-  const results = [];
-  // Large components first, each given time in proportion to its share of the remaining pairs.
+  const results: { chosen: boolean[]; stats: ComponentStats }[] = [];
+  // Large components first, each given work in proportion to its share of the pairs left (at
+  // least what a small one needs), and the clock less a reserve for those still to come.
   const order = components.map((_, i) => i).sort((a, b) => components[b]!.pairs.length - components[a]!.pairs.length || a - b);
-  let remainingPairs = totalPairs;
+  let pairsLeft = totalPairs;
   let solved = 0;
   await hooks.onProgress?.({ solved, total: components.length });
   for (const i of order) {
     const component = components[i]!;
-    const share = Math.max(0.05, (budget() * 0.95 * component.pairs.length) / remainingPairs);
-    remainingPairs -= component.pairs.length;
-    results[i] = await solveComponent(component, chooseBackend(component, forced), share, relativeGap);
+    const proportional = ((budget.workLimit - budget.work) * component.pairs.length) / Math.max(1, pairsLeft);
+    pairsLeft -= component.pairs.length;
+    const share = new Share(budget, Math.max(minimumWork(component.pairs.length), proportional), 0.02 + pairsLeft * 2e-7);
+    results[i] = await solveComponent(component, chooseBackend(component, forced), share, resolution, relativeGap, hooks.onPhase);
     solved += 1;
     await hooks.onProgress?.({ solved, total: components.length });
   }
+  return assemble(components, results, resolution);
+}
 
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function assemble(components: Component[], results: { chosen: boolean[]; stats: ComponentStats }[], resolution: Resolution): MatchingSolution {
   const objective = results.reduce((sum, r) => sum + r.stats.objective, 0);
   const bound = results.reduce((sum, r) => sum + r.stats.bound, 0);
   const assignments = results.flatMap((r, i) => assignmentsOf(components[i]!, r.chosen));
-  assignments.sort((a, b) => a.occurrence.localeCompare(b.occurrence) || a.citizen.localeCompare(b.citizen));
-  const gap = Math.max(0, (bound - objective) / Math.max(1, Math.abs(bound)));
+  assignments.sort((a, b) => byCodeUnits(a.occurrence, b.occurrence) || byCodeUnits(a.citizen, b.citizen));
+  const stats = results.map((r) => r.stats);
+  const optimal = stats.every((s) => s.status === "OPTIMAL");
+  // The weakest reason among the components says what stopped the whole.
+  const order: StopReason[] = ["TIME_LIMIT", "WORK_LIMIT", "HEURISTIC", "GAP", "OPTIMAL"];
+  const stoppedBy = order.find((reason) => stats.some((s) => s.stoppedBy === reason)) ?? "OPTIMAL";
   return {
-    status: results.every((r) => r.stats.status === "OPTIMAL") ? "OPTIMAL" : "FEASIBLE",
+    status: optimal ? "OPTIMAL" : "FEASIBLE",
+    stoppedBy,
     assignments,
     objective,
     bound,
-    gap,
-    timeMs: Math.round(performance.now() - started),
-    components: results.map((r) => r.stats),
+    gap: Math.max(0, (bound - objective) / Math.max(1, Math.abs(bound))),
+    tolerance: resolution.tolerance,
+    work: stats.reduce((sum, s) => sum + s.work, 0),
+    components: stats,
   };
 }
