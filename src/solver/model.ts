@@ -101,22 +101,36 @@ export function decompose(problem: MatchingProblem): Component[] {
       load: pairs[i]!.loadMinutes,
       fixed: isFixed(pairs[i]!),
     }));
-    // A citizen's pairs are contiguous: look them up by occurrence id.
-    const pairOfCitizen = new Map<string, Map<string, number>>();
-    indexed.forEach((p, k) => {
-      const id = componentCitizens[p.citizen]!;
-      let own = pairOfCitizen.get(id);
-      if (!own) pairOfCitizen.set(id, (own = new Map()));
-      own.set(componentOccurrences[p.occurrence]!, k);
-    });
-    const conflictGroups: number[][] = [];
-    for (const citizen of componentCitizens) {
-      const own = pairOfCitizen.get(citizen)!;
-      for (const group of conflictsByCitizen.get(citizen) ?? []) {
-        const members = [...new Set(group.map((o) => own.get(o)).filter((i): i is number => i !== undefined))];
-        if (members.length > 1) conflictGroups.push(members.sort((a, b) => a - b));
+    // A citizen's pairs are contiguous and sorted by occurrence: a group's members are found by
+    // binary search, without a map per citizen.
+    const occurrenceLocal = new Map(componentOccurrences.map((id, k) => [id, k]));
+    const citizenStart = new Int32Array(componentCitizens.length + 1);
+    indexed.forEach((p) => (citizenStart[p.citizen + 1]! += 1));
+    for (let c = 0; c < componentCitizens.length; c++) citizenStart[c + 1]! += citizenStart[c]!;
+    const pairOf = (c: number, occurrence: number) => {
+      let lo = citizenStart[c]!;
+      let hi = citizenStart[c + 1]! - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const o = indexed[mid]!.occurrence;
+        if (o === occurrence) return mid;
+        if (o < occurrence) lo = mid + 1;
+        else hi = mid - 1;
       }
-    }
+      return undefined;
+    };
+    const conflictGroups: number[][] = [];
+    componentCitizens.forEach((citizen, c) => {
+      for (const group of conflictsByCitizen.get(citizen) ?? []) {
+        const members = new Set<number>();
+        for (const id of group) {
+          const o = occurrenceLocal.get(id);
+          const k = o === undefined ? undefined : pairOf(c, o);
+          if (k !== undefined) members.add(k);
+        }
+        if (members.size > 1) conflictGroups.push([...members].sort((a, b) => a - b));
+      }
+    });
     components.push({
       citizenIds: componentCitizens,
       occurrenceIds: componentOccurrences,

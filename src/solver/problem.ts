@@ -86,8 +86,11 @@ export type SolveStatus = "OPTIMAL" | "FEASIBLE";
  */
 export type StopReason = "OPTIMAL" | "GAP" | "WORK_LIMIT" | "TIME_LIMIT" | "HEURISTIC";
 
-/** How a component was solved: a backend, or an exact method for a component of one occurrence (greedy) or one citizen (the citizen search). */
-export type ComponentMethod = Backend | "citizen-search";
+/**
+ * How a component was solved: a backend, or an exact method of its own for a component of one
+ * occurrence (greedy), one citizen (the citizen search) or a few pairs (the small search).
+ */
+export type ComponentMethod = Backend | "citizen-search" | "small-search";
 
 export interface ComponentStats {
   citizens: number;
@@ -210,7 +213,9 @@ const pairKey = (citizen: string, occurrence: string) => `${citizen}\u0000${occu
 export function parseProblem(input: unknown): MatchingProblem {
   const parsed = problemSchema.safeParse(input);
   if (!parsed.success) throw new ProblemError(parsed.error.issues.slice(0, 50).map((issue) => schemaIssue(issue, input)));
-  const problem = parsed.data as MatchingProblem;
+  // The schema has no defaults or transforms: the input is the problem, and zod's copy of it
+  // (tens of megabytes for a large week) is left to the garbage collector.
+  const problem = input as MatchingProblem;
   const issues: ProblemIssue[] = [];
   const add = (issue: ProblemIssue) => {
     if (issues.length < 1000) issues.push(issue);
