@@ -11,6 +11,8 @@ export const SIZES = {
   M: { citizens: 300, occurrences: 150 },
   L: { citizens: 1500, occurrences: 800 },
   XL: { citizens: 6000, occurrences: 3000 },
+  /** About 600,000 pairs: for the budget and memory checks of the benchmark. */
+  XXL: { citizens: 15000, occurrences: 6000 },
 } as const;
 
 export type SizeName = keyof typeof SIZES;

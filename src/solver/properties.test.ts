@@ -154,7 +154,7 @@ describe("the bounds against brute force", () => {
             const own = search.pairsOf[c]!;
             const forced = own.length > 0 ? own[pick % own.length]! : -1;
             for (const force of [{}, { in: forced }, { out: forced }]) {
-              const got = search.best(c, at, force);
+              const got = search.best(c, Float64Array.from(prices), force);
               // Brute force over this citizen's pairs alone: capacity, groups, pins, fairness.
               let best = Number.NEGATIVE_INFINITY;
               for (let mask = 0; mask < 1 << own.length; mask++) {

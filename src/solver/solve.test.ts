@@ -6,6 +6,7 @@ import { checkSolution } from "./check";
 import { generateInstance } from "./instances";
 import { decompose, pairGroups } from "./model";
 import type { MatchingProblem } from "./problem";
+import { searchSmallComponent } from "./small-search";
 import { solveMatching } from "./solve";
 
 const BACKENDS = ["auto", "highs", "highs-lp-fix", "lp-solver"] as const;
@@ -197,6 +198,39 @@ describe("budget and determinism", () => {
       expect(checkSolution(problem, solution), `after ${readings} readings`).toEqual([]);
       expect(solution.stoppedBy, `after ${readings} readings`).toBe("TIME_LIMIT");
     }
+  });
+
+  it("a slow clock stops a problem of many small components between them", async () => {
+    // Each part: the greedy takes c/o (110) and leaves d with p (50); the optimum is c/p + d/o.
+    const problem: MatchingProblem = { citizens: [], occurrences: [], pairs: [], conflicts: [] };
+    for (let k = 0; k < 500; k++) {
+      problem.citizens.push({ id: `c${k}`, capacityMinutes: 120 }, { id: `d${k}`, capacityMinutes: 120 });
+      problem.occurrences.push({ id: `o${k}`, headcount: 1 }, { id: `p${k}`, headcount: 1 });
+      problem.pairs.push(
+        { citizen: `c${k}`, occurrence: `o${k}`, score: 110, loadMinutes: 60 },
+        { citizen: `c${k}`, occurrence: `p${k}`, score: 105, loadMinutes: 60 },
+        { citizen: `d${k}`, occurrence: `o${k}`, score: 108, loadMinutes: 60 },
+        { citizen: `d${k}`, occurrence: `p${k}`, score: 50, loadMinutes: 60 },
+      );
+      problem.conflicts!.push({ citizen: `c${k}`, occurrences: [`o${k}`, `p${k}`] });
+    }
+    let now = 0;
+    let readings = 0;
+    const solution = await solveMatching({ ...problem, options: { timeLimitSeconds: 1 } }, { clock: () => (++readings > 50 ? (now += 100) : now) });
+    expect(checkSolution(problem, solution)).toEqual([]);
+    expect(solution.stoppedBy).toBe("TIME_LIMIT");
+    expect(solution.components.filter((c) => c.stoppedBy === "TIME_LIMIT").length).toBeGreaterThan(400);
+    // Without the slow clock every one is proven by the small search.
+    const proven = await solveChecked(problem);
+    expect(proven.status).toBe("OPTIMAL");
+    expect(new Set(proven.components.map((c) => c.backend))).toEqual(new Set(["small-search"]));
+  });
+
+  it("the small search gives up past its node limit, and HiGHS takes the component", async () => {
+    const problem = generateInstance("S", 2);
+    const [component] = decompose({ ...problem, options: { decompose: false } });
+    expect(searchSmallComponent(component!, 5)).toBeNull();
+    expect(searchSmallComponent(component!, 1e7)).not.toBeNull();
   });
 
   it("the large-component pipeline reaches the optimum HiGHS proves on the whole problem", async () => {

@@ -3,11 +3,12 @@
 // objective, a proven bound, the gap and what stopped the search. The same input gives the same
 // answer on any machine unless the wall-clock safety stop fires, and then the answer says so.
 // No I/O.
-import { Budget, defaultWorkLimit, minimumWork, Share } from "./budget";
+import { Budget, defaultWorkLimit, minimumWork, Share, VISITS_PER_UNIT } from "./budget";
 import { greedy, simpleBound } from "./greedy";
-import { HighsMatchingModel } from "./highs-backend";
+import { HighsMatchingModel, siftedLp, type MipRun } from "./highs-backend";
 import { CitizenSearch, fixByLagrangian, lagrangianBound } from "./lagrangian";
 import { solveWithLpSolver } from "./lp-solver-backend";
+import { searchSmallComponent } from "./small-search";
 import { assignmentsOf, decompose, objectiveOf, violations, type Component } from "./model";
 import { parseProblem, type Backend, type ComponentMethod, type ComponentStats, type MatchingProblem, type MatchingSolution, type SolveStatus, type StopReason } from "./problem";
 import { isProvenOptimal, objectiveResolution, reportedBound, type Resolution } from "./tolerance";
@@ -20,16 +21,28 @@ import { isProvenOptimal, objectiveResolution, reportedBound, type Resolution } 
  */
 export const LARGE_COMPONENT_PAIRS = 20_000;
 
-export function chooseBackend(component: Component, forced: Backend | "auto"): Backend {
+/** Search nodes the citizen search gets on a one-citizen component before HiGHS takes it. */
+const CITIZEN_SEARCH_NODES = 200_000;
+/** Components of at most this many pairs are solved by the small search (small-search.ts) instead of HiGHS. */
+export const SMALL_COMPONENT_PAIRS = 24;
+
+export function chooseMethod(component: Component, forced: Backend | "auto"): ComponentMethod {
   if (forced !== "auto") return forced;
+  if (component.pairs.length <= SMALL_COMPONENT_PAIRS) return "small-search";
   return component.pairs.length >= LARGE_COMPONENT_PAIRS ? "highs-lp-fix" : "highs";
 }
 
-/** Subgradient steps of the first Lagrangian pass, and of each later one. */
-const FIRST_STEPS = 50;
-const LATER_STEPS = 150;
-/** Rounds of bound, neighbourhood MIP and fixing before the last MIP takes what is left. */
-const ROUNDS = 2;
+/**
+ * Subgradient steps of each round's Lagrangian pass. Each round then searches the neighbourhood
+ * of the new prices' choices and fixes what the bound allows; the last round's MIP takes what
+ * is left of the budget.
+ */
+const ROUND_STEPS = [50, 150, 50, 50];
+const FIRST_STEPS = ROUND_STEPS[0]!;
+/** Pairs the Lagrangian citizens chose that a neighbourhood MIP takes at most, beyond the LP's and the incumbent's. */
+const NEIGHBOURHOOD_CHOSEN = 10_000;
+/** Work a MIP of a large component is started with at least (else the search stops there). */
+const MIN_MIP_WORK = 3_000;
 
 export interface PhaseReport {
   phase: string;
@@ -159,77 +172,120 @@ const countFree = (fix: Int8Array) => fix.reduce((n, v) => n + (v === -1 ? 1 : 0
 async function solveLarge(search: ComponentSearch) {
   const { component, share } = search;
   const absoluteGap = search.resolution.step !== null ? search.resolution.step * 0.999 : search.resolution.tolerance;
-  const model = await HighsMatchingModel.build(component);
-  try {
-    const lp = model.lp(search.limits());
-    share.spend(lp.work);
-    search.report("lp", { iterations: lp.work, lpBound: lp.bound });
-    const citizens = new CitizenSearch(component);
-    const step = (work: number) => {
-      share.spendVisits(work);
-      return search.outOfBudget();
-    };
-    if (lp.stoppedBy !== "OPTIMAL") {
-      search.stop = mapStop(lp.stoppedBy) ?? "WORK_LIMIT";
-      // No LP: a bound from the Lagrangian at zero prices, as far as the clock allows.
-      if (!share.timeUp()) search.addBound(lagrangianBound(component, { incumbent: search.value, maxSteps: FIRST_STEPS, onStep: () => share.timeUp() }, citizens).bound);
+  const { model, lp } = await siftedLp(component, promisingPairs(component, search.best), {
+    limits: () => search.limits(),
+    spend: (iterations) => share.spend(iterations),
+    spendVisits: (visits) => share.spendVisits(visits),
+  });
+  model.dispose();
+  search.report("lp", { columns: model.size, lpBound: lp.bound });
+  const citizens = new CitizenSearch(component);
+  citizens.stopCheck = () => share.timeUp();
+  const step = (work: number) => {
+    share.spendVisits(work);
+    return search.outOfBudget();
+  };
+  if (lp.stoppedBy !== "OPTIMAL") {
+    search.stop = mapStop(lp.stoppedBy) ?? "WORK_LIMIT";
+    // No LP: a bound from the Lagrangian at zero prices, as far as the clock allows.
+    if (!share.timeUp()) search.addBound(lagrangianBound(component, { incumbent: search.value, maxSteps: FIRST_STEPS, onStep: () => share.timeUp() }, citizens).bound);
+    return;
+  }
+  search.addBound(lp.bound);
+  search.offer(greedy(component, Array.from(lp.values, (x) => x >= 0.999)));
+  search.report("rounding");
+  let prices: Float64Array = lp.seatPrices;
+  for (let round = 0; ; round++) {
+    if (search.closed() || search.outOfBudget()) return;
+    const visited = new Uint16Array(component.pairs.length);
+    const lagrangian = lagrangianBound(component, { prices, incumbent: search.value, maxSteps: ROUND_STEPS[round]!, onStep: step, visited }, citizens);
+    search.addBound(lagrangian.bound);
+    prices = lagrangian.prices;
+    search.report("lagrangian", { steps: lagrangian.steps, lagrangianBound: lagrangian.bound });
+    if (search.closed() || search.outOfBudget()) return;
+    const last = round === ROUND_STEPS.length - 1;
+    // A MIP needs some room to be worth starting: HiGHS's root alone takes a few thousand units here.
+    if (share.workLeft() < Math.min(MIN_MIP_WORK, share.work / 10)) {
+      search.stop = "WORK_LIMIT";
       return;
     }
-    search.addBound(lp.bound);
-    search.offer(greedy(component, Array.from(lp.values, (x) => x >= 0.999)));
-    search.report("rounding");
-    let prices: Float64Array = lp.seatPrices;
-    for (let round = 0; ; round++) {
-      if (search.closed() || search.outOfBudget()) return;
-      const lagrangian = lagrangianBound(component, { prices, incumbent: search.value, maxSteps: round === 0 ? FIRST_STEPS : LATER_STEPS, onStep: step }, citizens);
-      search.addBound(lagrangian.bound);
-      prices = lagrangian.prices;
-      search.report("lagrangian", { steps: lagrangian.steps, lagrangianBound: lagrangian.bound });
-      if (search.closed() || search.outOfBudget()) return;
-      const last = round === ROUNDS;
-      if (!last) {
-        const neighbourhood = neighbourhoodOf(component, citizens, prices, lp.values, search.best);
-        const local = model.mip({ limits: search.limits(), fix: neighbourhood, start: search.best, relativeGap: 0, absoluteGap, presolve: true, stopAtObjective: search.bound() - absoluteGap });
-        share.spend(local.work);
-        search.offer(repaired(component, local.chosen));
-        search.report("neighbourhood", { free: countFree(neighbourhood), stop: local.stoppedBy });
-        if (search.closed() || search.outOfBudget()) return;
-      }
-      const { threshold, below } = search.improvement();
-      const fixing = fixByLagrangian(citizens, prices, threshold, () => share.timeUp());
-      share.spendVisits(fixing.work);
-      const free = countFree(fixing.fix);
-      search.report("fixing", { free });
-      if (search.outOfBudget()) return;
-      if (!last && free > component.pairs.length / 5) continue;
-      const agrees = search.best.every((on, i) => fixing.fix[i] === -1 || fixing.fix[i] === (on ? 1 : 0));
-      const reduced = model.mip({ limits: search.limits(), fix: fixing.fix, start: agrees ? search.best : undefined, relativeGap: search.relativeGap, absoluteGap, presolve: true });
-      share.spend(reduced.work);
-      search.offer(repaired(component, reduced.chosen));
-      // Every solution outside the pairs left free is below the threshold; inside, below the MIP's bound.
-      search.addBound(Math.max(reduced.bound, below));
-      search.report("reduced", { stop: reduced.stoppedBy, reducedBound: reduced.bound });
-      if (search.closed()) return;
-      search.stop = mapStop(reduced.stoppedBy) ?? (search.outOfBudget() ? search.stop : null);
-      if (search.stop || last) return;
-    }
+    const neighbourhood = neighbourhoodOf(component, visited, lp.values, search.best);
+    const local = await subMip(search, neighbourhood, { start: search.best, relativeGap: 0, absoluteGap, stopAtObjective: search.bound() - absoluteGap });
+    search.report("neighbourhood", { free: neighbourhood.length, stop: local.stoppedBy });
+    if (search.closed() || search.outOfBudget()) return;
+    // The first round's bound is still far from the incumbent: fixing would decide little.
+    if (round === 0) continue;
+    const { threshold, below } = search.improvement();
+    const fixing = fixByLagrangian(citizens, prices, threshold, () => share.timeUp());
+    share.spendVisits(fixing.work);
+    const free = countFree(fixing.fix);
+    search.report("fixing", { free });
+    if (search.outOfBudget()) return;
+    if (!last && free > component.pairs.length / 5) continue;
+    const kept: number[] = [];
+    fixing.fix.forEach((v, i) => {
+      if (v !== 0) kept.push(i);
+    });
+    const agrees = search.best.every((on, i) => fixing.fix[i] === -1 || fixing.fix[i] === (on ? 1 : 0));
+    const reduced = await subMip(search, kept, { fix: fixing.fix, start: agrees ? search.best : undefined, relativeGap: search.relativeGap, absoluteGap });
+    // Every solution outside the pairs left free is below the threshold; inside, below the MIP's bound.
+    search.addBound(Math.max(reduced.bound, below));
+    search.report("reduced", { stop: reduced.stoppedBy, reducedBound: reduced.bound });
+    if (search.closed()) return;
+    search.stop = mapStop(reduced.stoppedBy) ?? (search.outOfBudget() ? search.stop : null);
+    if (search.stop || last) return;
+  }
+}
+
+/**
+ * A MIP over some of the component's pairs (the others at 0), on a model of those pairs alone,
+ * with presolve (it removes what `fix` decides); its answer, repaired, is offered to the search.
+ */
+async function subMip(search: ComponentSearch, pairs: number[], run: Omit<MipRun, "limits" | "presolve">) {
+  const model = await HighsMatchingModel.build(search.component, pairs);
+  try {
+    const result = model.mip({ ...run, limits: search.limits(), presolve: true });
+    search.share.spend(result.work);
+    search.offer(repaired(search.component, result.chosen));
+    return result;
   } finally {
     model.dispose();
   }
 }
 
-/** Pairs a good solution is likely to use: the LP's, the incumbent's and the citizens' choices at the prices. Everything else is fixed at 0. */
-function neighbourhoodOf(component: Component, citizens: CitizenSearch, prices: Float64Array, lpValues: Float64Array, best: boolean[]): Int8Array {
-  const fix = new Int8Array(component.pairs.length);
-  lpValues.forEach((x, i) => {
-    if (x > 1e-6 || best[i]) fix[i] = -1;
+/** The first columns of the sifted LP: each occurrence's best-scored pairs and the incumbent's. */
+function promisingPairs(component: Component, best: boolean[]): number[] {
+  const byOccurrence: number[][] = component.occurrenceIds.map(() => []);
+  component.pairs.forEach((p, i) => byOccurrence[p.occurrence]!.push(i));
+  const chosen = new Set<number>();
+  byOccurrence.forEach((list, o) => {
+    list.sort((a, b) => component.pairs[b]!.score - component.pairs[a]!.score || a - b);
+    for (const i of list.slice(0, 3 * component.headcount[o]! + 2)) chosen.add(i);
   });
-  const at = (i: number) => component.pairs[i]!.score - prices[component.pairs[i]!.occurrence]!;
-  for (let c = 0; c < citizens.pairsOf.length; c++) for (const i of citizens.best(c, at).chosen) fix[i] = -1;
-  return fix;
+  best.forEach((on, i) => on && chosen.add(i));
+  return [...chosen].sort((a, b) => a - b);
 }
 
-async function solveComponent(component: Component, backend: Backend, share: Share, resolution: Resolution, relativeGap: number, onPhase?: SolveHooks["onPhase"]): Promise<{ chosen: boolean[]; stats: ComponentStats }> {
+/**
+ * Pairs a good solution is likely to use: the LP's, the incumbent's, and those the citizens
+ * chose most often over the last Lagrangian pass (at most NEIGHBOURHOOD_CHOSEN of them, most
+ * chosen first): a MIP over these is small enough to solve in a second or two.
+ */
+function neighbourhoodOf(component: Component, visited: Uint16Array, lpValues: Float64Array, best: boolean[]): number[] {
+  const inside = new Uint8Array(component.pairs.length);
+  const others: number[] = [];
+  for (let i = 0; i < component.pairs.length; i++) {
+    if (best[i] || lpValues[i]! > 1e-6) inside[i] = 1;
+    else if (visited[i]! > 0) others.push(i);
+  }
+  others.sort((a, b) => visited[b]! - visited[a]! || a - b);
+  for (const i of others.slice(0, NEIGHBOURHOOD_CHOSEN)) inside[i] = 1;
+  const pairs: number[] = [];
+  inside.forEach((on, i) => on && pairs.push(i));
+  return pairs;
+}
+
+async function solveComponent(component: Component, backend: ComponentMethod, share: Share, resolution: Resolution, relativeGap: number, onPhase?: SolveHooks["onPhase"]): Promise<{ chosen: boolean[]; stats: ComponentStats }> {
   const search = new ComponentSearch(component, share, resolution, relativeGap, onPhase);
   let method: ComponentMethod = backend;
   const done = () => ({ chosen: search.best, stats: search.stats(method) });
@@ -242,7 +298,9 @@ async function solveComponent(component: Component, backend: Backend, share: Sha
   }
   // One citizen: their own problem, solved exactly by the search the Lagrangian uses.
   if (component.citizenIds.length === 1) {
-    const choice = new CitizenSearch(component).best(0, (i) => component.pairs[i]!.score, {}, Math.max(1_000, share.workLeft() * 1_000));
+    const citizen = new CitizenSearch(component);
+    citizen.stopCheck = () => share.timeUp();
+    const choice = citizen.best(0, null, {}, CITIZEN_SEARCH_NODES);
     share.spendVisits(choice.nodes);
     const chosen = new Array<boolean>(component.pairs.length).fill(false);
     for (const i of choice.chosen) chosen[i] = true;
@@ -251,6 +309,22 @@ async function solveComponent(component: Component, backend: Backend, share: Sha
     if (choice.exact) method = "citizen-search";
   }
   if (search.closed() || backend === "greedy") return done();
+  // Out of time already: the greedy answer, said so.
+  if (share.timeUp()) {
+    search.stop = "TIME_LIMIT";
+    return done();
+  }
+  if (backend === "small-search") {
+    const result = searchSmallComponent(component, Math.max(10_000, share.workLeft() * VISITS_PER_UNIT));
+    if (result) {
+      share.spendVisits(result.nodes * component.pairs.length);
+      search.offer(result.chosen);
+      search.addBound(result.value);
+      return done();
+    }
+    // Too many nodes: HiGHS takes it.
+    method = "highs";
+  }
   if (backend === "lp-solver") {
     const result = solveWithLpSolver(component, { timeLimitSeconds: share.secondsLeft() });
     search.offer(result.chosen);
@@ -307,7 +381,10 @@ export async function solveMatching(input: unknown, hooks: SolveHooks = {}): Pro
   const resolution = objectiveResolution(problem);
   const components = decompose(problem);
   const totalPairs = components.reduce((sum, c) => sum + c.pairs.length, 0);
-  const budget = new Budget(options.workLimit ?? defaultWorkLimit(totalPairs), Math.max(0, timeLimit - (clock() - started) / 1000), clock);
+  // What follows the search (the last repair, assembling and printing the answer) keeps about a
+  // microsecond per pair of the clock.
+  const finishing = 0.05 + totalPairs * 1e-6;
+  const budget = new Budget(options.workLimit ?? defaultWorkLimit(totalPairs), Math.max(0, timeLimit - finishing - (clock() - started) / 1000), clock);
 
   const results: { chosen: boolean[]; stats: ComponentStats }[] = [];
   // Large components first, each given work in proportion to its share of the pairs left (at
@@ -321,16 +398,16 @@ export async function solveMatching(input: unknown, hooks: SolveHooks = {}): Pro
     const proportional = ((budget.workLimit - budget.work) * component.pairs.length) / Math.max(1, pairsLeft);
     pairsLeft -= component.pairs.length;
     const share = new Share(budget, Math.max(minimumWork(component.pairs.length), proportional), 0.02 + pairsLeft * 2e-7);
-    results[i] = await solveComponent(component, chooseBackend(component, forced), share, resolution, relativeGap, hooks.onPhase);
+    results[i] = await solveComponent(component, chooseMethod(component, forced), share, resolution, relativeGap, hooks.onPhase);
     solved += 1;
     await hooks.onProgress?.({ solved, total: components.length });
   }
-  return assemble(components, results, resolution);
+  return assemble(components, results, resolution, budget.work);
 }
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function assemble(components: Component[], results: { chosen: boolean[]; stats: ComponentStats }[], resolution: Resolution): MatchingSolution {
+function assemble(components: Component[], results: { chosen: boolean[]; stats: ComponentStats }[], resolution: Resolution, work: number): MatchingSolution {
   const objective = results.reduce((sum, r) => sum + r.stats.objective, 0);
   const bound = results.reduce((sum, r) => sum + r.stats.bound, 0);
   const assignments = results.flatMap((r, i) => assignmentsOf(components[i]!, r.chosen));
@@ -348,7 +425,7 @@ function assemble(components: Component[], results: { chosen: boolean[]; stats: 
     bound,
     gap: Math.max(0, (bound - objective) / Math.max(1, Math.abs(bound))),
     tolerance: resolution.tolerance,
-    work: stats.reduce((sum, s) => sum + s.work, 0),
+    work: Math.round(work),
     components: stats,
   };
 }
