@@ -10,7 +10,7 @@ let coordinator: string;
 let territoryId: string;
 const WEEK = "2026-11-23";
 
-const RUN_FIELDS = `id status phase previousRunId inputVersion objective bound gap fillRate filledSeats totalSeats totalMinutes hoursSpreadMinutes componentsTotal
+const RUN_FIELDS = `id status phase error failureCode stoppedBy previousRunId inputVersion objective bound gap fillRate filledSeats totalSeats totalMinutes hoursSpreadMinutes componentsTotal
   assignments { citizen { id weeklyHourLimit homeMunicipality { id } } occurrence { id startsAt endsAt task { headcount municipality { id } } } score loadMinutes terms { term name points } }
   unfilledSeats { occurrence { id } seats kind message reasonCounts { code count } eligibleElsewhere { citizenId reason assignedTo } }
   ineligiblePins`;

@@ -2,6 +2,7 @@
 import type { ReasonCode } from "../eligibility/eligibility.model";
 import type { ScoreTerm } from "../matching/compile.model";
 import type { BusyReason, GapExplanation } from "../matching/explain.model";
+import type { BrokenPins, RunFailure, RunFailureCode } from "../matching/run-failure.model";
 import type { Lang } from "./index";
 
 export const TERM_NAMES: Record<ScoreTerm, Record<Lang, string>> = {
@@ -59,4 +60,38 @@ export function gapMessage(gap: GapExplanation, lang: Lang, nameOf: (id: string)
   }
   const parts = gap.eligible.map((e) => `${nameOf(e.citizen)}: ${BUSY[e.reason][lang].replace("{where}", e.assignedTo.map(nameOf).join(", ") || "-")}`);
   return lang === "it" ? `I cittadini idonei sono impegnati altrove: ${parts.join("; ")}.` : `The eligible citizens are used elsewhere: ${parts.join("; ")}.`;
+}
+
+const RUN_FAILURES: Record<RunFailureCode, Record<Lang, string>> = {
+  PINS_CANNOT_ALL_BE_KEPT: {
+    en: "The pinned assignments cannot all be kept together: {pins}. Remove or change one of these pins, then start the run again.",
+    it: "Le assegnazioni fissate non si possono rispettare tutte insieme: {pins}. Togliere o cambiare una di queste assegnazioni, poi avviare di nuovo l'elaborazione.",
+  },
+  NO_REGULATION: { en: "No regulation is in force on {date}: a week can be matched only under a regulation.", it: "Il {date} non è in vigore alcun regolamento: una settimana si può abbinare solo sotto un regolamento." },
+  INVALID_WEEK: {
+    en: "The week's data could not be turned into a matching problem. Start the run again; if it fails again, tell an administrator.",
+    it: "Non è stato possibile trasformare i dati della settimana in un problema di abbinamento. Avviare di nuovo l'elaborazione; se non riesce, avvisare un amministratore.",
+  },
+  INTERNAL: {
+    en: "The run stopped because of an internal error. Start it again; if it fails again, tell an administrator.",
+    it: "L'elaborazione si è interrotta per un errore interno. Avviarla di nuovo; se non riesce, avvisare un amministratore.",
+  },
+};
+
+const PIN_RULES: Record<BrokenPins["rule"], Record<Lang, string>> = {
+  SEATS: { en: "{occurrences} has fewer seats than the citizens pinned on it ({citizens})", it: "{occurrences} ha meno posti dei cittadini fissati ({citizens})" },
+  HOURS: { en: "{citizens} does not have hours left for all of {occurrences}", it: "{citizens} non ha ore sufficienti per tutte queste attività: {occurrences}" },
+  OVERLAP: { en: "{citizens} cannot be at all of these at the same time: {occurrences}", it: "{citizens} non può partecipare nello stesso momento a tutte queste attività: {occurrences}" },
+};
+
+/** A failed run's reason in words; names and dates are looked up when shown. */
+export function runFailureMessage(failure: RunFailure, lang: Lang, nameOf: (id: string) => string, whenOf: (occurrenceId: string) => string): string {
+  const and = lang === "it" ? " e " : " and ";
+  const list = (items: string[]) => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")}${and}${items[items.length - 1]}`);
+  const pins = (failure.details.pins ?? []).map((group) => {
+    const citizens = list([...new Set(group.pairs.map((p) => nameOf(p.citizen)))]);
+    const occurrences = list([...new Set(group.pairs.map((p) => p.occurrence))].map((o) => `${nameOf(o)} (${whenOf(o)})`));
+    return PIN_RULES[group.rule][lang].replace("{citizens}", citizens).replace("{occurrences}", occurrences);
+  });
+  return RUN_FAILURES[failure.code][lang].replace("{pins}", pins.join("; ")).replace("{date}", failure.details.date ?? "");
 }

@@ -8,7 +8,9 @@ import { NotFoundError } from "../errors";
 import { builder } from "../graphql/builder";
 import { writeErrors } from "../graphql/errors";
 import { loaderFor, rowsById, withId } from "../graphql/loaders";
-import { gapMessage, TERM_NAMES } from "../i18n/explanations";
+import { DateTime } from "luxon";
+import { gapMessage, runFailureMessage, TERM_NAMES } from "../i18n/explanations";
+import type { RunFailure, RunFailureCode } from "./run-failure.model";
 import type { MatchingSolution } from "../solver/problem";
 import { pairKey, type ScoreTerm } from "./compile.model";
 import type { AssignmentExplanation, GapExplanation } from "./explain.model";
@@ -19,6 +21,38 @@ const MatchingRunStatusEnum = builder.enumType("MatchingRunStatus", {
   description: "Where a matching run is.",
   values: { QUEUED: { description: "Waiting for a worker." }, RUNNING: { description: "Being solved." }, DONE: { description: "Proposal ready." }, FAILED: { description: "Failed; see error." } } as const,
 });
+
+const MatchingRunFailureCodeEnum = builder.enumType("MatchingRunFailureCode", {
+  description: "Why a matching run failed.",
+  values: {
+    PINS_CANNOT_ALL_BE_KEPT: { description: "Pinned assignments break a rule together (seats, hours or overlapping times): the message names them." },
+    NO_REGULATION: { description: "No regulation is in force for the week." },
+    INVALID_WEEK: { description: "The week's data could not be made into a matching problem." },
+    INTERNAL: { description: "An internal error; the run can be started again." },
+  } as const,
+});
+
+const SolverStopEnum = builder.enumType("SolverStop", {
+  description: "What ended the optimiser's search (docs/solver.md).",
+  values: {
+    OPTIMAL: { description: "Proven optimal: the bound meets the value." },
+    GAP: { description: "Within the relative gap that was asked for." },
+    WORK_LIMIT: { description: "The deterministic work budget ran out: the gap says how far from the bound it is." },
+    TIME_LIMIT: { description: "The wall-clock safety stop fired (a machine too busy for the work asked)." },
+    HEURISTIC: { description: "A method that does not search for a proof was used." },
+  } as const,
+});
+
+/** A failed run's reason in the caller's language, with names and times from the run's summary. */
+function failureMessage(run: { failureCode: string | null; failureDetails: unknown } & WithSummary, lang: Context["lang"]): string | null {
+  if (!run.failureCode) return null;
+  const view = viewOf(run);
+  const whenOf = (occurrenceId: string) => {
+    const start = view.starts.get(occurrenceId);
+    return start ? DateTime.fromMillis(start, { zone: "Europe/Rome" }).setLocale(lang).toLocaleString(DateTime.DATETIME_MED_WITH_WEEKDAY) : "";
+  };
+  return runFailureMessage({ code: run.failureCode as RunFailureCode, details: (run.failureDetails ?? {}) as RunFailure["details"] }, lang, (id) => view.names.get(id) ?? id, whenOf);
+}
 
 const AssignmentOrderEnum = builder.enumType("AssignmentOrder", {
   description: "How to list a proposal.",
@@ -154,7 +188,26 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     phase: t.exposeString("phase", { description: "Phase: queued, compiling, solving, done, failed." }),
     componentsTotal: t.exposeInt("componentsTotal", { description: "Independent parts of the problem." }),
     componentsSolved: t.exposeInt("componentsSolved", { description: "Parts solved so far." }),
-    error: t.exposeString("error", { nullable: true, description: "Why it failed." }),
+    error: t.string({
+      nullable: true,
+      select: { failureCode: true, failureDetails: true, summary: true },
+      description: "Why it failed, in the caller's language (null unless FAILED).",
+      resolve: (r, _a, context) => failureMessage(r, context.lang),
+    }),
+    failureCode: t.field({
+      type: MatchingRunFailureCodeEnum,
+      nullable: true,
+      select: { failureCode: true },
+      description: "Why it failed, as a stable code (null unless FAILED).",
+      resolve: (r) => (r.failureCode as RunFailureCode | null) ?? null,
+    }),
+    stoppedBy: t.field({
+      type: SolverStopEnum,
+      nullable: true,
+      select: { solution: true },
+      description: "What ended the optimiser's search (null until solved): OPTIMAL means the bound proves the proposal is the best possible.",
+      resolve: (r) => solutionOf(r)?.stoppedBy ?? null,
+    }),
     previousRunId: t.exposeID("previousRunId", { nullable: true, description: "The run this one follows (stability is weighted against it)." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "Started." }),
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true, description: "When a coordinator published it as offers." }),

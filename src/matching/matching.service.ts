@@ -16,6 +16,7 @@ import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, seatsLeft, withoutStability, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { planPublication } from "./publish.model";
+import { runFailureOf } from "./run-failure.model";
 import { loadWeek } from "./matching.repository";
 import { regulationInForce } from "../regulation/regulation.service";
 
@@ -159,7 +160,9 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string, so
       },
     });
   } catch (error) {
-    await prisma.matchingRun.update({ where: { id: runId }, data: { status: "FAILED", phase: "failed", error: (error as Error).message.slice(0, 2000) } });
+    // The coordinator is told why in words (run-failure.model); the technical text is kept for administrators.
+    const failure = runFailureOf(error);
+    await prisma.matchingRun.update({ where: { id: runId }, data: { status: "FAILED", phase: "failed", failureCode: failure.code, failureDetails: failure.details as object, error: (error as Error).message.slice(0, 2000) } });
   }
 }
 

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MatchingRun" ADD COLUMN     "failureCode" TEXT,
+ADD COLUMN     "failureDetails" JSONB;
