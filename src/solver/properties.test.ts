@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bruteForce } from "./brute-force";
 import { checkSolution } from "./check";
-import { greedy, simpleBound } from "./greedy";
+import { greedy, improveByMoves, simpleBound } from "./greedy";
 import { HighsMatchingModel } from "./highs-backend";
 import { CitizenSearch, evaluatePrices, fixByLagrangian } from "./lagrangian";
 import { decompose, objectiveOf, violations } from "./model";
@@ -213,6 +213,21 @@ describe("the bounds against brute force", () => {
         expect(violations(component, start)).toEqual([]);
       }),
       { numRuns: 800, seed: 20 },
+    );
+  });
+
+  it("improving by moves keeps every constraint and never lowers the objective", () => {
+    fc.assert(
+      fc.property(problems({ pins: true }), (problem) => {
+        fc.pre(bruteForce(problem).optimum > Number.NEGATIVE_INFINITY);
+        for (const component of decompose(problem)) {
+          const start = greedy(component);
+          const { chosen } = improveByMoves(component, start);
+          expect(violations(component, chosen)).toEqual([]);
+          expect(objectiveOf(component, chosen)).toBeGreaterThanOrEqual(objectiveOf(component, start) - 1e-9);
+        }
+      }),
+      { numRuns: 1500, seed: 22 },
     );
   });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { bruteForce } from "./brute-force";
 import { checkSolution } from "./check";
 import { generateInstance } from "./instances";
-import { decompose, pairGroups } from "./model";
+import { improveByMoves } from "./greedy";
+import { decompose, pairGroups, type Component } from "./model";
 import type { MatchingProblem } from "./problem";
 import { searchSmallComponent } from "./small-search";
 import { solveMatching } from "./solve";
@@ -176,6 +177,30 @@ describe("cases from the outside review", () => {
     expect(solution.status).toBe("OPTIMAL");
   });
 });
+
+describe("improving by moves", () => {
+  it("fills an empty seat by handing one of the citizen's assignments to someone else", () => {
+    // a holds o (the greedy's first choice) and has no minutes for p; b can take o instead.
+    const problem: MatchingProblem = {
+      citizens: [{ id: "a", capacityMinutes: 60 }, { id: "b", capacityMinutes: 60 }],
+      occurrences: [{ id: "o", headcount: 1 }, { id: "p", headcount: 1 }],
+      pairs: [
+        { citizen: "a", occurrence: "o", score: 110, loadMinutes: 60 },
+        { citizen: "a", occurrence: "p", score: 100, loadMinutes: 60 },
+        { citizen: "b", occurrence: "o", score: 105, loadMinutes: 60 },
+      ],
+      fixed: [],
+    };
+    const [component] = decompose(problem);
+    const start = new Array<boolean>(3).fill(false);
+    start[0] = true; // a/o only: b is idle, p empty
+    const { chosen } = improveByMoves(component!, start);
+    expect(assignmentsOfNames(component!, chosen)).toEqual(["a/p", "b/o"]);
+  });
+});
+
+const assignmentsOfNames = (component: Component, chosen: boolean[]) =>
+  component.pairs.flatMap((p, i) => (chosen[i] ? [`${component.citizenIds[p.citizen]}/${component.occurrenceIds[p.occurrence]}`] : [])).sort();
 
 describe("budget and determinism", () => {
   it("stops at the work limit, says so, and gives the same bytes every time", async () => {
