@@ -187,6 +187,7 @@ async function solveLarge(search: ComponentSearch) {
   };
   if (lp.stoppedBy !== "OPTIMAL") {
     search.stop = mapStop(lp.stoppedBy) ?? "WORK_LIMIT";
+    if (!share.timeUp()) improve(search);
     // No LP: a bound from the Lagrangian at zero prices, as far as the clock allows.
     if (!share.timeUp()) search.addBound(lagrangianBound(component, { incumbent: search.value, maxSteps: FIRST_STEPS, onStep: () => share.timeUp() }, citizens).bound);
     return;
