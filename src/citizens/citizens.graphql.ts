@@ -1,6 +1,12 @@
 // The register of active citizens: types, queries and mutations. Resolvers decode, call a
 // service and return; access rules live in the services.
 import { loaderFor } from "../graphql/loaders";
+import { displayNameOf, type Subject } from "../auth/personal";
+import { citizenSubject, personal } from "../graphql/personal";
+import type { Context } from "../graphql/context";
+
+const ofCitizen = (c: { id: string }, context: Context) => citizenSubject(context, c.id);
+const ofUser = (u: { id: string; territoryId: string | null }): Subject => ({ kind: "user", userId: u.id, territoryId: u.territoryId });
 import { fromDbDate } from "../db/dates";
 import { builder } from "../graphql/builder";
 import { ActivityKindEnum, AvailabilityExceptionKindEnum, EnrolmentStatusEnum, LanguageLevelEnum, LocaleEnum, RoleEnum, weekdayName, weekdayNumber, WeekdayEnum } from "../graphql/enums";
@@ -42,12 +48,12 @@ builder.prismaObject("User", {
   description: "An account that can sign in.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    email: t.exposeString("email", { description: "Sign-in email, lower case." }),
+    email: t.exposeString("email", { ...personal(ofUser), description: "Sign-in email, lower case." }),
     role: t.expose("role", { type: RoleEnum, description: "What the user may do." }),
-    locale: t.expose("locale", { type: LocaleEnum, description: "Preferred language." }),
+    locale: t.expose("locale", { ...personal(ofUser), type: LocaleEnum, description: "Preferred language." }),
     displayName: t.exposeString("displayName", { description: "Name shown to others." }),
-    territory: t.relation("territory", { nullable: true, description: "Territory of a coordinator or tutor." }),
-    citizen: t.relation("citizen", { nullable: true, description: "The citizen record, for citizens." }),
+    territory: t.relation("territory", { ...personal(ofUser), description: "Territory of a coordinator or tutor." }),
+    citizen: t.relation("citizen", { ...personal(ofUser), description: "The citizen record, for citizens." }),
   }),
 });
 
@@ -168,42 +174,43 @@ export const CitizenRef = builder.prismaObject("Citizen", {
   description: "An active citizen in the register (albo dei cittadini attivi).",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    firstName: t.exposeString("firstName", { description: "First name." }),
-    lastName: t.exposeString("lastName", { description: "Last name." }),
-    email: t.exposeString("email", { description: "Contact email." }),
-    phone: t.exposeString("phone", { nullable: true, description: "Contact phone." }),
-    birthDate: t.field({ type: "Date", description: "Date of birth (the regulation sets a minimum age).", resolve: (c) => fromDbDate(c.birthDate) }),
-    homeMunicipality: t.relation("homeMunicipality", { description: "Municipality of residence; travel times start here." }),
-    weeklyHourLimit: t.exposeInt("weeklyHourLimit", { description: "Most hours a week the citizen wants to give." }),
-    maxTravelMinutes: t.exposeInt("maxTravelMinutes", { description: "Longest trip the citizen accepts, in minutes." }),
-    preferredActivityKinds: t.field({ type: [ActivityKindEnum], description: "Kinds of activity the citizen prefers.", resolve: (c) => c.preferredActivityKinds }),
-    status: t.expose("status", { type: EnrolmentStatusEnum, description: "Enrolment status." }),
-    languages: t.relation("languages", { description: "Languages spoken.", query: { orderBy: { languageCode: "asc" } } }),
-    skills: t.relation("skills", { description: "Declared skills." }),
-    availability: t.field({
+    displayName: t.string({ description: "The name shown to those who may not read the citizen's data: first name and last initial (Anna R.).", resolve: (c) => displayNameOf(c.firstName, c.lastName) }),
+    firstName: t.exposeString("firstName", { ...personal(ofCitizen), description: "First name." }),
+    lastName: t.exposeString("lastName", { ...personal(ofCitizen), description: "Last name." }),
+    email: t.exposeString("email", { ...personal(ofCitizen), description: "Contact email." }),
+    phone: t.exposeString("phone", { ...personal(ofCitizen), nullable: true, description: "Contact phone." }),
+    birthDate: t.field({ ...personal(ofCitizen), type: "Date", description: "Date of birth (the regulation sets a minimum age).", resolve: (c) => fromDbDate(c.birthDate) }),
+    homeMunicipality: t.relation("homeMunicipality", { ...personal(ofCitizen), description: "Municipality of residence; travel times start here." }),
+    weeklyHourLimit: t.exposeInt("weeklyHourLimit", { ...personal(ofCitizen), description: "Most hours a week the citizen wants to give." }),
+    maxTravelMinutes: t.exposeInt("maxTravelMinutes", { ...personal(ofCitizen), description: "Longest trip the citizen accepts, in minutes." }),
+    preferredActivityKinds: t.field({ ...personal(ofCitizen), type: [ActivityKindEnum], description: "Kinds of activity the citizen prefers.", resolve: (c) => c.preferredActivityKinds }),
+    status: t.expose("status", { ...personal(ofCitizen), type: EnrolmentStatusEnum, description: "Enrolment status." }),
+    languages: t.relation("languages", { ...personal(ofCitizen), description: "Languages spoken.", query: { orderBy: { languageCode: "asc" } } }),
+    skills: t.relation("skills", { ...personal(ofCitizen), description: "Declared skills." }),
+    availability: t.field({ ...personal(ofCitizen),
       type: AvailabilityRef,
       description: "Weekly windows and dated exceptions.",
       select: availabilitySelect,
       resolve: (c) => availabilityFromRows(c),
     }),
-    isAvailable: t.boolean({
+    isAvailable: t.boolean({ ...personal(ofCitizen),
       description: "Whether the citizen is available over the whole of [start, end).",
       args: { start: t.arg({ type: "DateTime", required: true, description: "Start." }), end: t.arg({ type: "DateTime", required: true, description: "End." }) },
       select: availabilitySelect,
       resolve: (c, { start, end }) => isAvailable(availabilityFromRows(c), start.getTime(), end.getTime()),
     }),
-    freeIntervals: t.field({
+    freeIntervals: t.field({ ...personal(ofCitizen),
       type: [TimeIntervalRef],
       description: "Intervals the citizen is available in the seven local days from weekStart.",
       args: { weekStart: t.arg({ type: "Date", required: true, description: "First day of the week, usually a Monday." }) },
       select: availabilitySelect,
       resolve: (c, { weekStart }) => freeIntervalsInWeek(availabilityFromRows(c), parseIsoDate(weekStart, ["weekStart"])),
     }),
-    trainingRecords: t.relation("trainingRecords", { description: "Training completed.", query: { orderBy: { completedOn: "asc" } } }),
-    criminalRecordChecks: t.relation("criminalRecordChecks", { description: "Criminal-record checks on file.", query: { orderBy: { checkedOn: "asc" } } }),
-    insuranceCovers: t.relation("insuranceCovers", { description: "Insurance covers.", query: { orderBy: { validFrom: "asc" } } }),
-    enrolmentHistory: t.relation("enrolmentEvents", { description: "Every change of enrolment status, oldest first.", query: { orderBy: { at: "asc" } } }),
-    enrolmentRequirementsMissing: t.stringList({
+    trainingRecords: t.relation("trainingRecords", { ...personal(ofCitizen), description: "Training completed.", query: { orderBy: { completedOn: "asc" } } }),
+    criminalRecordChecks: t.relation("criminalRecordChecks", { ...personal(ofCitizen), description: "Criminal-record checks on file.", query: { orderBy: { checkedOn: "asc" } } }),
+    insuranceCovers: t.relation("insuranceCovers", { ...personal(ofCitizen), description: "Insurance covers.", query: { orderBy: { validFrom: "asc" } } }),
+    enrolmentHistory: t.relation("enrolmentEvents", { ...personal(ofCitizen), description: "Every change of enrolment status, oldest first.", query: { orderBy: { at: "asc" } } }),
+    enrolmentRequirementsMissing: t.stringList({ ...personal(ofCitizen),
       description: "What the citizen lacks today to be enrolled: training:<CODE> and/or insurance. Empty when nothing.",
       resolve: (c, _args, context) => loaderFor<string, string[]>(context, "enrolmentRequirementsMissing", (ids) => citizens.enrolmentRequirementsMissingMany(context, ids)).load(c.id),
     }),
@@ -414,6 +421,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { input, password }, context) => {
       const result = await citizens.registerCitizen(context, { ...input, homeMunicipalityId: String(input.homeMunicipalityId), password });
+      // The caller is now that citizen: the payload is read as them (their own data).
+      context.viewer ??= { userId: result.citizen.userId!, role: "CITIZEN", territoryId: null, citizenId: result.citizen.id, locale: input.locale ?? "IT" };
       return { ...result, userId: result.citizen.userId! };
     },
   }),

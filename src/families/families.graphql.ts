@@ -8,21 +8,39 @@ import { builder } from "../graphql/builder";
 import { ActivityKindEnum, LanguageLevelEnum } from "../graphql/enums";
 import { PlanAreaEnum, PlanStatusEnum, ScheduleKindEnum, TaskStatusEnum } from "../graphql/enums-domain";
 import { writeErrors } from "../graphql/errors";
+import { loaderFor } from "../graphql/loaders";
 import { formatLocalTime } from "../time/local-time";
 import * as families from "./families.service";
+import type { Context } from "../graphql/context";
+import { familyHouses, familySubject, personal, staffSubject } from "../graphql/personal";
+
+// Personal fields: a family's data is for the staff of its territory, the tutors of the house it
+// lives in and its resident contact; a task's title, place and people for staff (and the tutors
+// of the family's house); who is committed to an occurrence for staff (src/auth/personal.ts).
+const ofFamily = (f: { id: string }, context: Context) => familySubject(context, f.id);
+const ofMember = (m: { familyId: string }, context: Context) => familySubject(context, m.familyId);
+const ofTask = async (task: { territoryId: string; familyId: string }, context: Context) => staffSubject(task.territoryId, await familyHouses(context, task.familyId));
+const ofOccurrenceStaff = async (o: { taskId: string }, context: Context) => staffSubject(await taskTerritory(context, o.taskId));
+
+function taskTerritory(context: Context, taskId: string): Promise<string | null> {
+  return loaderFor<string, string | null>(context, "taskTerritory", async (ids) => {
+    const tasks = await context.prisma.task.findMany({ where: { id: { in: [...ids] } }, select: { id: true, territoryId: true } });
+    return ids.map((id) => tasks.find((t) => t.id === id)?.territoryId ?? null);
+  }).load(taskId);
+}
 
 builder.prismaObject("Family", {
   description: "A household supported by the programme (staff only).",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    referenceName: t.exposeString("referenceName", { description: "How staff refer to the family." }),
-    municipality: t.relation("municipality", { description: "Where the family lives." }),
-    address: t.exposeString("address", { nullable: true, description: "Address (private)." }),
-    languages: t.exposeStringList("languages", { description: "Languages spoken at home (ISO 639)." }),
-    livesInSharedHousing: t.exposeBoolean("livesInSharedHousing", { description: "Whether the family lives in a shared house." }),
-    coordinatorId: t.exposeID("coordinatorId", { description: "The coordinator in charge." }),
-    members: t.relation("members", { description: "Members: first name, minor or adult, birth year." }),
-    plans: t.relation("plans", { description: "Autonomy plans." }),
+    referenceName: t.exposeString("referenceName", { ...personal(ofFamily), description: "How staff refer to the family." }),
+    municipality: t.relation("municipality", { ...personal(ofFamily), description: "Where the family lives." }),
+    address: t.exposeString("address", { ...personal(ofFamily), nullable: true, description: "Address (private)." }),
+    languages: t.exposeStringList("languages", { ...personal(ofFamily), description: "Languages spoken at home (ISO 639)." }),
+    livesInSharedHousing: t.exposeBoolean("livesInSharedHousing", { ...personal(ofFamily), description: "Whether the family lives in a shared house." }),
+    coordinatorId: t.exposeID("coordinatorId", { ...personal(ofFamily), description: "The coordinator in charge." }),
+    members: t.relation("members", { ...personal(ofFamily), description: "Members: first name, minor or adult, birth year." }),
+    plans: t.relation("plans", { ...personal(ofFamily), description: "Autonomy plans." }),
   }),
 });
 
@@ -30,9 +48,9 @@ builder.prismaObject("FamilyMember", {
   description: "A member of a family.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    firstName: t.exposeString("firstName", { description: "First name." }),
-    isMinor: t.exposeBoolean("isMinor", { description: "Under 18." }),
-    birthYear: t.exposeInt("birthYear", { description: "Year of birth." }),
+    firstName: t.exposeString("firstName", { ...personal(ofMember), description: "First name." }),
+    isMinor: t.exposeBoolean("isMinor", { ...personal(ofMember), description: "Under 18." }),
+    birthYear: t.exposeInt("birthYear", { ...personal(ofMember), description: "Year of birth." }),
   }),
 });
 
@@ -73,27 +91,27 @@ builder.prismaObject("Task", {
   description: "A need a citizen can cover (staff view).",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    title: t.exposeString("title", { description: "Title." }),
-    description: t.exposeString("description", { nullable: true, description: "Details." }),
+    title: t.exposeString("title", { ...personal(ofTask), description: "Title." }),
+    description: t.exposeString("description", { ...personal(ofTask), nullable: true, description: "Details." }),
     activityKind: t.expose("activityKind", { type: ActivityKindEnum, description: "Kind of activity." }),
-    requiredSkill: t.relation("requiredSkill", { description: "Skill needed." }),
-    minSkillLevel: t.exposeInt("minSkillLevel", { description: "Minimum level of the skill (1-3)." }),
-    requiredLanguages: t.exposeStringList("requiredLanguages", { description: "Languages the citizen must speak." }),
-    preferredLanguages: t.exposeStringList("preferredLanguages", { description: "Languages that help." }),
-    minLanguageLevel: t.expose("minLanguageLevel", { type: LanguageLevelEnum, description: "Minimum level of the required languages." }),
-    municipality: t.relation("municipality", { nullable: true, description: "Where (null when remote)." }),
-    remote: t.exposeBoolean("remote", { description: "Done remotely." }),
-    address: t.exposeString("address", { nullable: true, description: "Exact place (private)." }),
+    requiredSkill: t.relation("requiredSkill", { ...personal(ofTask), description: "Skill needed." }),
+    minSkillLevel: t.exposeInt("minSkillLevel", { ...personal(ofTask), description: "Minimum level of the skill (1-3)." }),
+    requiredLanguages: t.exposeStringList("requiredLanguages", { ...personal(ofTask), description: "Languages the citizen must speak." }),
+    preferredLanguages: t.exposeStringList("preferredLanguages", { ...personal(ofTask), description: "Languages that help." }),
+    minLanguageLevel: t.expose("minLanguageLevel", { ...personal(ofTask), type: LanguageLevelEnum, description: "Minimum level of the required languages." }),
+    municipality: t.relation("municipality", { ...personal(ofTask), nullable: true, description: "Where (null when remote)." }),
+    remote: t.exposeBoolean("remote", { ...personal(ofTask), description: "Done remotely." }),
+    address: t.exposeString("address", { ...personal(ofTask), nullable: true, description: "Exact place (private)." }),
     durationMinutes: t.exposeInt("durationMinutes", { description: "Duration of each occurrence." }),
-    headcount: t.exposeInt("headcount", { description: "Citizens needed per occurrence." }),
-    priority: t.exposeInt("priority", { description: "1 low to 5 urgent." }),
-    involvesMinors: t.exposeBoolean("involvesMinors", { description: "Regular contact with minors." }),
-    continuity: t.exposeBoolean("continuity", { description: "Whether the same citizen each time matters." }),
+    headcount: t.exposeInt("headcount", { ...personal(ofTask), description: "Citizens needed per occurrence." }),
+    priority: t.exposeInt("priority", { ...personal(ofTask), description: "1 low to 5 urgent." }),
+    involvesMinors: t.exposeBoolean("involvesMinors", { ...personal(ofTask), description: "Regular contact with minors." }),
+    continuity: t.exposeBoolean("continuity", { ...personal(ofTask), description: "Whether the same citizen each time matters." }),
     status: t.expose("status", { type: TaskStatusEnum, description: "Status." }),
     scheduleKind: t.expose("scheduleKind", { type: ScheduleKindEnum, description: "One-off or weekly." }),
     startTime: t.field({ type: "LocalTime", description: "Local start time.", resolve: (task) => formatLocalTime(task.startMinute) }),
-    familyId: t.exposeID("familyId", { description: "The family the task is for." }),
-    occurrences: t.relation("occurrences", { description: "Dated occurrences, in order.", query: { orderBy: { startsAt: "asc" } } }),
+    familyId: t.exposeID("familyId", { ...personal(ofTask), description: "The family the task is for." }),
+    occurrences: t.relation("occurrences", { ...personal(ofTask), description: "Dated occurrences, in order.", query: { orderBy: { startsAt: "asc" } } }),
   }),
 });
 
@@ -106,7 +124,7 @@ builder.prismaObject("TaskOccurrence", {
     localDate: t.field({ type: "Date", description: "Local date.", resolve: (o) => fromDbDate(o.localDate) }),
     status: t.expose("status", { type: TaskStatusEnum, description: "Status." }),
     task: t.relation("task", { description: "The task." }),
-    commitments: t.relation("commitments", { description: "Commitments of citizens to this occurrence." }),
+    commitments: t.relation("commitments", { ...personal(ofOccurrenceStaff), description: "Commitments of citizens to this occurrence." }),
   }),
 });
 

@@ -12,6 +12,8 @@ import { formatLocalTime, parseLocalTime } from "../time/local-time";
 import { busyOf, openingOf } from "./housing.repository";
 import * as housing from "./housing.service";
 import type { PlacementReason, Plan, RotaBalance, Unplaced } from "./planner.model";
+import type { Subject } from "../auth/personal";
+import { householdSubject, houseTerritory, personal, staffSubject } from "../graphql/personal";
 
 const HousingActivityKindEnum = builder.enumType("HousingActivityKind", {
   description: "What a tutor plans in a shared house.",
@@ -62,8 +64,20 @@ const HousingReasonEnum = builder.enumType("HousingRule", {
   } as const,
 });
 
-const canSeeBusy = (context: Context, household: { contactUserId: string | null }) =>
-  context.viewer !== null && (["ADMIN", "COORDINATOR", "TUTOR"].includes(context.viewer.role) || household.contactUserId === context.viewer.userId);
+// Personal fields (src/auth/personal.ts): a household's busy times and family are for the
+// household, the house's tutors and staff; how it is named and when it lives there, for everyone
+// who lives or works in the house; a house's address likewise; an occurrence's note and task
+// (which names the family) for the tutors and staff.
+const ofHousehold = (h: { houseId: string; contactUserId: string | null }, context: Context) => householdSubject(context, h);
+const ofHouseMember = async (h: { houseId: string }, context: Context): Promise<Subject> => ({ kind: "house", houseIds: [h.houseId], territoryId: await houseTerritory(context, h.houseId) });
+const ofHouse = (h: { id: string; territoryId: string }): Subject => ({ kind: "house", houseIds: [h.id], territoryId: h.territoryId });
+const ofHouseStaff = async (o: { planId: string }, context: Context) => {
+  const houseId = await loaderFor<string, string>(context, "planHouse", async (ids) => {
+    const plans = await context.prisma.housePlan.findMany({ where: { id: { in: [...ids] } }, select: { id: true, houseId: true } });
+    return ids.map((id) => plans.find((p) => p.id === id)?.houseId ?? "");
+  }).load(o.planId);
+  return staffSubject(await houseTerritory(context, houseId), [houseId]);
+};
 
 const LocalRangeRef = builder.objectRef<{ start: number; end: number }>("LocalTimeRange").implement({
   description: "A daily range of wall-clock time in Europe/Rome; it may wrap midnight (22:00-07:00).",
@@ -79,9 +93,10 @@ builder.prismaObject("House", {
     id: t.exposeID("id", { description: "Identifier." }),
     name: t.exposeString("name", { description: "Name." }),
     municipality: t.relation("municipality", { description: "Municipality." }),
-    address: t.exposeString("address", { nullable: true, description: "Address (shown to staff, its tutors and residents only)." }),
+    address: t.exposeString("address", { ...personal(ofHouse), description: "Address (shown to staff, its tutors and residents only)." }),
     quietHours: t.field({ type: LocalRangeRef, description: "Daily quiet hours: nothing is planned then.", resolve: (h) => ({ start: h.quietStartMinute, end: h.quietEndMinute }) }),
     spaces: t.relation("spaces", { description: "Common spaces.", query: { orderBy: { name: "asc" } } }),
+    // The list itself (ids) goes with the house; each household's name and dates are personal.
     households: t.relation("households", { description: "Households, past and present, by move-in.", query: { orderBy: { moveIn: "asc" } } }),
     tutors: t.stringList({
       description: "Names of the housing tutors assigned.",
@@ -110,22 +125,22 @@ builder.prismaObject("Household", {
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
     name: t.string({
-      description: "How the house refers to the family.",
+      ...personal(ofHouseMember),
+      description: "How the house refers to the family (for those who live or work in the house, and staff).",
       resolve: (h, _a, context) =>
         loaderFor<string, string>(context, "familyName", async (ids) => {
           const families = await context.prisma.family.findMany({ where: { id: { in: [...ids] } }, select: { id: true, referenceName: true } });
           return ids.map((id) => families.find((f) => f.id === id)?.referenceName ?? "?");
         }).load(h.familyId),
     }),
-    familyId: t.exposeID("familyId", { description: "The family." }),
-    moveIn: t.field({ type: "Date", description: "Moved in (inclusive).", resolve: (h) => fromDbDate(h.moveIn) }),
-    moveOut: t.field({ type: "Date", nullable: true, description: "Moves out (exclusive); null while open-ended.", resolve: (h) => (h.moveOut ? fromDbDate(h.moveOut) : null) }),
+    familyId: t.exposeID("familyId", { ...personal(ofHousehold), description: "The family (staff, the house's tutors, the household itself)." }),
+    moveIn: t.field({ ...personal(ofHouseMember), type: "Date", description: "Moved in (inclusive).", resolve: (h) => fromDbDate(h.moveIn) }),
+    moveOut: t.field({ ...personal(ofHouseMember), type: "Date", description: "Moves out (exclusive); null while open-ended.", resolve: (h) => (h.moveOut ? fromDbDate(h.moveOut) : null) }),
     busy: t.field({
+      ...personal(ofHousehold),
       type: AvailabilityRef,
-      nullable: true,
-      description: "When the household is busy (work shifts, school, courses): weekly windows are busy time, UNAVAILABLE exceptions add busy time, AVAILABLE ones free it. Null for other residents.",
-      resolve: (h, _a, context) => {
-        if (!canSeeBusy(context, h)) return null;
+      description: "When the household is busy (work shifts, school, courses): weekly windows are busy time, UNAVAILABLE exceptions add busy time, AVAILABLE ones free it. For the household itself, the house's tutors and staff only.",
+      resolve: (h) => {
         const busy = busyOf(h.busy);
         return { windows: busy.windows, exceptions: busy.exceptions.map((x) => ({ ...x })) };
       },
@@ -259,14 +274,14 @@ builder.prismaObject("HousingOccurrence", {
     }),
     pinned: t.exposeBoolean("pinned", { description: "Pinned by a tutor: a re-plan keeps it." }),
     status: t.expose("status", { type: HousingOccurrenceStatusEnum, description: "What became of it." }),
-    note: t.exposeString("note", { nullable: true, description: "The tutor's short note." }),
+    note: t.exposeString("note", { ...personal(ofHouseStaff), description: "The tutor's short note (tutors and staff)." }),
     recordedAt: t.expose("recordedAt", { type: "DateTime", nullable: true, description: "When it was recorded." }),
     attendance: t.field({ type: [AttendanceRef], description: "Held: who took part.", resolve: (o, _a, context) => context.prisma.housingAttendanceRecord.findMany({ where: { occurrenceId: o.id } }) }),
     task: t.prismaField({
+      ...personal(ofHouseStaff),
       type: "Task",
-      nullable: true,
       description: "MEDIATION: the task the weekly matching fills with a mediator (staff and tutors).",
-      resolve: (q, o, _a, context) => (o.taskId && context.viewer?.role !== "RESIDENT" ? context.prisma.task.findUnique({ ...q, where: { id: o.taskId } }) : null),
+      resolve: (q, o, _a, context) => (o.taskId ? context.prisma.task.findUnique({ ...q, where: { id: o.taskId } }) : null),
     }),
   }),
 });

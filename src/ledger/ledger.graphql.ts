@@ -5,6 +5,11 @@ import { writeErrors } from "../graphql/errors";
 import { OccurrenceView } from "../families/families.graphql";
 import type { CommitmentHours } from "./ledger.model";
 import * as ledger from "./ledger.service";
+import type { Context } from "../graphql/context";
+import { citizenSubject, personal } from "../graphql/personal";
+
+/** A commitment's and a ledger line's details are the citizen's: theirs and their territory's staff. */
+const ofCitizenRecord = (row: { citizenId: string }, context: Context) => citizenSubject(context, row.citizenId);
 
 export const HoursSummaryRef = builder.objectRef<CommitmentHours & { budgetMinutes?: number }>("HoursSummary").implement({
   description: "Hours from the ledger, in minutes.",
@@ -42,15 +47,15 @@ builder.prismaObject("Commitment", {
     id: t.exposeID("id", { description: "Identifier." }),
     citizenId: t.exposeID("citizenId", { description: "The citizen." }),
     pactId: t.exposeID("pactId", { description: "The pact it counts under." }),
-    plannedMinutes: t.exposeInt("plannedMinutes", { description: "Planned minutes (travel included where the regulation counts it)." }),
-    status: t.expose("status", { type: CommitmentStatusEnum, description: "Status." }),
+    plannedMinutes: t.exposeInt("plannedMinutes", { ...personal(ofCitizenRecord), description: "Planned minutes (travel included where the regulation counts it)." }),
+    status: t.expose("status", { ...personal(ofCitizenRecord), type: CommitmentStatusEnum, description: "Status." }),
     occurrence: t.field({
       type: OccurrenceView,
       description: "The occurrence: kind, place, time, needs.",
       select: { occurrence: { include: { task: true } } },
       resolve: (c) => c.occurrence,
     }),
-    family: t.field({
+    family: t.field({ ...personal(ofCitizenRecord),
       type: builder.objectRef<{ referenceName: string; languages: string[]; address: string | null }>("CommittedFamily").implement({
         description: "What a committed citizen needs to know of the family: name, languages, and where to go.",
         fields: (f) => ({
@@ -68,7 +73,7 @@ builder.prismaObject("Commitment", {
         return { referenceName: family.referenceName, languages: family.languages, address: c.occurrence.task.address };
       },
     }),
-    hours: t.relation("hours", { description: "Ledger lines, oldest first.", query: { orderBy: { seq: "asc" } } }),
+    hours: t.relation("hours", { ...personal(ofCitizenRecord), description: "Ledger lines, oldest first.", query: { orderBy: { seq: "asc" } } }),
   }),
 });
 
@@ -78,9 +83,9 @@ builder.prismaObject("HoursEntry", {
     id: t.exposeID("id", { description: "Identifier." }),
     kind: t.expose("kind", { type: HoursEntryKindEnum, description: "Logged, confirmed or corrected." }),
     minutes: t.exposeInt("minutes", { description: "Minutes." }),
-    note: t.exposeString("note", { nullable: true, description: "Note (required for corrections)." }),
+    note: t.exposeString("note", { ...personal(ofCitizenRecord), nullable: true, description: "Note (required for corrections)." }),
     refersToId: t.exposeID("refersToId", { nullable: true, description: "The logged line a decision is about." }),
-    byUserId: t.exposeID("byUserId", { description: "Who wrote it." }),
+    byUserId: t.exposeID("byUserId", { ...personal(ofCitizenRecord), description: "Who wrote it." }),
     at: t.expose("at", { type: "DateTime", description: "When." }),
   }),
 });

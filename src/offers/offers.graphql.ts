@@ -7,6 +7,7 @@ import { writeErrors } from "../graphql/errors";
 import { gapMessage } from "../i18n/explanations";
 import * as notifications from "../notifications/notifications.service";
 import * as offers from "./offers.service";
+import { citizenSubject, personal } from "../graphql/personal";
 
 const OfferStatusEnum = builder.enumType("OfferStatus", {
   description: "Where an offer is.",
@@ -27,18 +28,21 @@ const OfferSourceEnum = builder.enumType("OfferSource", {
   } as const,
 });
 
+/** An offer's answer is the citizen's: theirs and their territory's staff. */
+const ofOffer = (offer: { citizenId: string }, context: Context) => citizenSubject(context, offer.citizenId);
+
 builder.prismaObject("Offer", {
   description: "An occurrence offered to a citizen, to accept or decline before a deadline.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
     citizenId: t.exposeID("citizenId", { description: "The citizen." }),
     occurrenceId: t.exposeID("occurrenceId", { description: "The occurrence." }),
-    status: t.expose("status", { type: OfferStatusEnum, description: "Status." }),
+    status: t.expose("status", { ...personal(ofOffer), type: OfferStatusEnum, description: "Status." }),
     source: t.expose("source", { type: OfferSourceEnum, description: "Why it was made." }),
-    deadline: t.expose("deadline", { type: "DateTime", description: "Answer before." }),
-    respondedAt: t.expose("respondedAt", { type: "DateTime", nullable: true, description: "When it was answered (or expired, or was withdrawn)." }),
-    declineReason: t.exposeString("declineReason", { nullable: true, description: "The citizen's reason for declining." }),
-    commitment: t.relation("commitment", { nullable: true, description: "The commitment made by accepting." }),
+    deadline: t.expose("deadline", { ...personal(ofOffer), type: "DateTime", description: "Answer before." }),
+    respondedAt: t.expose("respondedAt", { ...personal(ofOffer), type: "DateTime", nullable: true, description: "When it was answered (or expired, or was withdrawn)." }),
+    declineReason: t.exposeString("declineReason", { ...personal(ofOffer), nullable: true, description: "The citizen's reason for declining." }),
+    commitment: t.relation("commitment", { ...personal(ofOffer), nullable: true, description: "The commitment made by accepting." }),
     occurrence: t.field({
       type: OccurrenceView,
       description: "What is offered: kind, place, time and needs (never the family).",

@@ -10,6 +10,8 @@ import { hoursByPact } from "../ledger/ledger.service";
 import type { CommitmentHours } from "../ledger/ledger.model";
 import { loaderFor } from "../graphql/loaders";
 import * as pacts from "./pacts.service";
+import type { Context } from "../graphql/context";
+import { citizenSubject, personal } from "../graphql/personal";
 
 builder.prismaObject("CollaborationPact", {
   description: "A collaboration pact between the administration and one or more citizens (model regulation, art. 5).",
@@ -61,14 +63,24 @@ builder.prismaObject("CollaborationPact", {
   }),
 });
 
+/** Who changed a pact and why is for the pact's citizens and their territory's staff. */
+const ofPactEvent = async (event: { pactId: string }, context: Context) =>
+  citizenSubject(
+    context,
+    await loaderFor<string, string[]>(context, "pactCitizens", async (ids) => {
+      const rows = await context.prisma.pactCitizen.findMany({ where: { pactId: { in: [...ids] } }, select: { pactId: true, citizenId: true } });
+      return ids.map((id) => rows.filter((r) => r.pactId === id).map((r) => r.citizenId));
+    }).load(event.pactId),
+  );
+
 builder.prismaObject("PactEvent", {
   description: "One change of a pact's status.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
     fromStatus: t.expose("fromStatus", { type: PactStatusEnum, nullable: true, description: "Before (null at proposal)." }),
     toStatus: t.expose("toStatus", { type: PactStatusEnum, description: "After." }),
-    byUserId: t.exposeID("byUserId", { description: "Who." }),
-    reason: t.exposeString("reason", { nullable: true, description: "Why." }),
+    byUserId: t.exposeID("byUserId", { ...personal(ofPactEvent), description: "Who." }),
+    reason: t.exposeString("reason", { ...personal(ofPactEvent), nullable: true, description: "Why." }),
     at: t.expose("at", { type: "DateTime", description: "When." }),
   }),
 });

@@ -20,7 +20,7 @@ const STRINGS: Record<string, string> = {
 const INTS: Record<string, number> = { year: 2026, minutes: 60, responseHours: 24, first: 5, durationMinutes: 60, headcount: 1, priority: 3, minSkillLevel: 1, level: 1, birthYear: 1980, weeklyHourLimit: 5, maxTravelMinutes: 30, capacity: 5, hourBudgetMinutes: 600 };
 const DATES: Record<string, string> = { to: "2026-12-15", moveOut: "2027-06-01", weekStart: "2026-11-23", endDate: "2027-06-30", validTo: "2027-12-31", expiresOn: "2027-12-31" };
 
-function value(type: GraphQLInputType, name: string, ids: (name: string) => string, depth = 0): unknown {
+export function value(type: GraphQLInputType, name: string, ids: (name: string) => string, depth = 0): unknown {
   if (isNonNullType(type)) return value(type.ofType, name, ids, depth);
   if (isListType(type)) return depth > 2 ? [] : [value(type.ofType as GraphQLInputType, name, ids, depth + 1)];
   const named = getNamedType(type);
