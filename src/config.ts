@@ -43,7 +43,7 @@ export interface Config {
   /** Prefix of the BullMQ keys in Redis: deployments (or tests) sharing a Redis keep apart. */
   queuePrefix: string;
   /** What one request may ask (src/http/limits.ts). */
-  limits: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number };
+  limits: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number; operationTimeoutMs: number; maxSubscriptionsPerUser: number; maxSubscriptionsPerProcess: number };
   /** Sign-in throttling (src/auth/throttle.ts). */
   login: { maxFailures: number; lockMinutes: number; perAddressPerMinute: number };
   /** pino level of the JSON logs on standard output. */
@@ -88,8 +88,11 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(3).max(50).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(200).default(15),
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(1_000_000_000).default(1_000_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_000_000),
+  GRAPHQL_OPERATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(5),
+  MAX_SUBSCRIPTIONS_PER_PROCESS: z.coerce.number().int().min(1).max(100_000).default(200),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   LOGIN_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
@@ -144,6 +147,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxCost: e.GRAPHQL_MAX_COST,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      operationTimeoutMs: e.GRAPHQL_OPERATION_TIMEOUT_MS,
+      maxSubscriptionsPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
+      maxSubscriptionsPerProcess: e.MAX_SUBSCRIPTIONS_PER_PROCESS,
     }),
     login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES, perAddressPerMinute: e.LOGIN_PER_ADDRESS_PER_MINUTE }),
     logLevel: e.LOG_LEVEL,

@@ -26,7 +26,8 @@ export type InputErrorCode =
   | "UNKNOWN_SPACE"
   | "UNKNOWN_USER"
   | "PERIOD_IN_PAST"
-  | "PERIOD_TOO_LONG";
+  | "PERIOD_TOO_LONG"
+  | "TOO_MANY_ITEMS";
 
 export type ConflictCode =
   | "EMAIL_TAKEN"

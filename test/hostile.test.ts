@@ -87,13 +87,15 @@ describe("hostile input", () => {
     const directives = await post(JSON.stringify({ query: `{ houses ${"@include(if: true) ".repeat(60)} { id } }` }));
     expect(directives.json.errors[0].extensions.code).toBe("QUERY_TOO_COMPLEX");
 
-    // Ten pages of a hundred citizens with their languages and skills at once: under every other
-    // limit, but too costly (one such page is fine).
-    const page100 = `citizens(first: 100) { totalCount edges { node { status homeMunicipality { id name } languages { languageCode level } skills { skill { code } level } } } }`;
-    const costly = await post(JSON.stringify({ query: `{ ${Array.from({ length: 10 }, (_, i) => `p${i}: ${page100}`).join(" ")} }` }));
+    // Lists nested in lists multiply: under every other limit, this one document would answer
+    // megabytes (territories x municipalities x municipalities ...); its cost counts them.
+    const nested = `territories { municipalities { territory { municipalities { territory { municipalities { id name } } } } } }`;
+    const costly = await post(JSON.stringify({ query: `{ ${nested} }` }));
     expect(costly.json.errors[0].extensions.code).toBe("QUERY_TOO_COMPLEX");
     expect(costly.json.errors[0].message).toMatch(/cost/i);
+    const page100 = `citizens(first: 100) { totalCount edges { node { status homeMunicipality { id name } languages { languageCode level } skills { skill { code } level } } } }`;
     expect((await post(JSON.stringify({ query: `{ ${page100} }` }))).json.data.citizens.edges.length).toBeGreaterThan(0);
+    expect((await post(JSON.stringify({ query: `{ territories { municipalities { id name } } }` }))).json.data.territories.length).toBeGreaterThan(0);
 
     // A field that does not exist: no suggestion of the real names.
     const typo = await post(JSON.stringify({ query: `{ housez { id } }` }));
@@ -205,5 +207,67 @@ describe("sign-in throttling", () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe("what one request may hold", () => {
+  it("refuses a list argument longer than its maximum, typed, before any work", async () => {
+    const start = await fingerprint();
+    const citizen = await server.database.prisma.citizen.findFirstOrThrow({ where: { status: "ENROLLED" }, orderBy: { email: "asc" } });
+    const AVAILABILITY = `mutation($id: ID!, $x: [AvailabilityExceptionInput!]) { setCitizenAvailability(citizenId: $id, windows: [], exceptions: $x) { __typename ... on InputError { code field message } } }`;
+    const exceptions = (n: number) => Array.from({ length: n }, (_, i) => ({ kind: "UNAVAILABLE", from: "2027-01-04", to: "2027-01-04", start: "10:00", end: i % 2 ? "11:00" : "12:00" }));
+    // Over the field's maximum: the mutation's typed InputError.
+    const many = await server.gql(AVAILABILITY, { id: citizen.id, x: exceptions(300) }, { token: coordinator, lang: "it" });
+    expect(many.data.setCitizenAvailability).toEqual({ __typename: "InputError", code: "TOO_MANY_ITEMS", field: ["exceptions"], message: "exceptions ha troppi elementi: al massimo 200." });
+    // Far over it (12,000 would be over the body limit already): refused before the variables are read.
+    const flood = await server.gql(AVAILABILITY, { id: citizen.id, x: exceptions(1_000) }, { token: coordinator });
+    expect(flood.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_ITEMS", max: 500 });
+    const municipality = await server.database.prisma.municipality.findUniqueOrThrow({ where: { istatCode: "053011" } });
+    const FAMILY = `mutation($m: ID!, $p: [FamilyMemberInput!]!) { createFamily(referenceName: "Big", municipalityId: $m, languages: ["ar"], members: $p) { __typename ... on InputError { code field } } }`;
+    const members = (n: number) => Array.from({ length: n }, () => ({ firstName: "A", isMinor: false, birthYear: 1980 }));
+    const family = await server.gql(FAMILY, { m: municipality.id, p: members(100) }, { token: coordinator });
+    expect(family.data.createFamily).toEqual({ __typename: "InputError", code: "TOO_MANY_ITEMS", field: ["members"] });
+    expect((await server.gql(FAMILY, { m: municipality.id, p: members(5_000) }, { token: coordinator })).errors?.[0]?.extensions?.code).toBe("TOO_MANY_ITEMS");
+    expect(await fingerprint()).toEqual(start);
+  });
+
+  it("stops a query at its deadline with OPERATION_TIMEOUT", async () => {
+    const hurried = await startTestServer({ limits: { operationTimeoutMs: 0 } });
+    try {
+      const token = await hurried.login("coordinatrice.grosseto@legami.demo");
+      const result = await hurried.gql(`{ citizens(first: 50) { edges { node { id languages { languageCode } } } } }`, {}, { token });
+      expect(result.errors?.[0]?.extensions?.code).toBe("OPERATION_TIMEOUT");
+      // Mutations are not cut short: they end with their transaction.
+      const read = await hurried.gql(`mutation { markNotificationsRead(ids: []) { __typename } }`, {}, { token });
+      expect(read.errors).toBeUndefined();
+    } finally {
+      await hurried.close();
+    }
+  });
+
+  it("holds at most five live subscriptions per user, and frees a place when one ends", async () => {
+    const token = await server.login("valentina.lorenzini@example.org");
+    const open = (signal: AbortSignal) =>
+      fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: `subscription { notificationAdded { id } }` }),
+        signal,
+      });
+    const controllers = Array.from({ length: 5 }, () => new AbortController());
+    const streams = await Promise.all(controllers.map((c) => open(c.signal)));
+    for (const s of streams) expect(s.status).toBe(200);
+    const sixth = await (await open(new AbortController().signal)).text();
+    expect(sixth).toContain("TOO_MANY_SUBSCRIPTIONS");
+    controllers[0]!.abort();
+    await streams[0]!.body?.cancel().catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const again = new AbortController();
+    const reopened = await open(again.signal);
+    const reader = reopened.body!.getReader();
+    const first = await Promise.race([reader.read().then((r) => new TextDecoder().decode(r.value)), new Promise<string>((resolve) => setTimeout(() => resolve(""), 1_000))]);
+    expect(first).not.toContain("TOO_MANY_SUBSCRIPTIONS");
+    again.abort();
+    for (const c of controllers) c.abort();
   });
 });

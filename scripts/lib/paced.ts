@@ -34,6 +34,8 @@ export async function pacedLoad(options: {
   connections: number;
   next: () => PacedRequest;
   check?: (status: number, body: string) => boolean;
+  /** GET sends no body (default POST). */
+  method?: "GET" | "POST";
 }): Promise<PacedResult> {
   const { rate, connections } = options;
   const total = Math.round(rate * options.seconds);
@@ -58,7 +60,7 @@ export async function pacedLoad(options: {
     const send = (due: number) => {
       const { body, headers } = options.next();
       const request = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: "POST", agent, headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
+        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "POST", agent, headers: options.method === "GET" ? { ...headers } : { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -70,7 +72,7 @@ export async function pacedLoad(options: {
         },
       );
       request.on("error", () => settle(due, false));
-      request.end(body);
+      request.end(options.method === "GET" ? undefined : body);
     };
     let sent = 0;
     // Timers fire late under load; every request whose time has come is sent on each tick, and

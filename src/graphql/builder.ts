@@ -8,6 +8,7 @@ import { GraphQLError } from "graphql";
 import type PrismaTypes from "../generated/pothos-prisma-types";
 import { getDatamodel } from "../generated/pothos-prisma-types";
 import type { Context } from "./context";
+import "./guards";
 
 const capitalize = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -36,7 +37,8 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // listInputLimits after errors: its wrapper runs inside, so its InputError is a typed result.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, "listInputLimits", PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Subscriptions are authorized when they start, not only per event.

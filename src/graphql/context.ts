@@ -8,6 +8,8 @@ export interface Context extends ServiceContext {
   requestId: string;
   /** Aborted when the client goes away: long-running subscriptions stop polling then. */
   signal?: AbortSignal;
+  /** When a query must be done by (performance.now()); unset for mutations and subscriptions (src/graphql/guards.ts). */
+  deadline?: number;
   /** The client's address, for throttling sign-ins. */
   clientAddress: string;
   loginThrottle: LoginThrottle;

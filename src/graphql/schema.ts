@@ -20,5 +20,6 @@ import "../reports/reports.graphql";
 import "../privacy/privacy.graphql";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder";
+import { guardResolvers } from "./guards";
 
-export const schema = lexicographicSortSchema(builder.toSchema());
+export const schema = guardResolvers(lexicographicSortSchema(builder.toSchema()));

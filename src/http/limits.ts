@@ -1,11 +1,12 @@
 // What one request may ask of the service. GraphQL documents are checked before they run (GraphQL
-// Armor: depth, aliases, tokens, directives, static cost; no field suggestions that would reveal
-// the schema), bodies are capped before they are parsed, batched operations are off (Yoga's
+// Armor: depth, aliases, tokens, directives; no field suggestions that would reveal the schema;
+// and the cost with lists at their sizes, src/http/cost.ts), bodies are capped before they are parsed, batched operations are off (Yoga's
 // default), and introspection can be turned off. A request over a limit gets a GraphQL error with
 // a stable code and does no work.
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type DocumentNode, type OperationDefinitionNode, type ValidationRule } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { listCostRule } from "./cost";
 
 export interface RequestLimits {
   /** Deepest selection (fields inside fields). */
@@ -14,7 +15,7 @@ export interface RequestLimits {
   maxAliases: number;
   /** Tokens in one document (parsing stops beyond it). */
   maxTokens: number;
-  /** Static cost (GraphQL Armor's: objects 2, scalars 1, x1.5 per level). */
+  /** Cost of a document with lists counted at their sizes (src/http/cost.ts). */
   maxCost: number;
   /** Directives in one document. */
   maxDirectives: number;
@@ -22,16 +23,24 @@ export interface RequestLimits {
   maxBodyBytes: number;
   /** Whether clients may introspect the schema. */
   introspection: boolean;
+  /** How long a query may run before its remaining fields answer OPERATION_TIMEOUT. */
+  operationTimeoutMs: number;
+  /** Subscriptions one user may hold at once, and the whole process. */
+  maxSubscriptionsPerUser: number;
+  maxSubscriptionsPerProcess: number;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
   maxDepth: 10,
   maxAliases: 15,
   maxTokens: 2000,
-  maxCost: 50_000,
+  maxCost: 1_000_000,
   maxDirectives: 20,
   maxBodyBytes: 1_000_000,
   introspection: true,
+  operationTimeoutMs: 5_000,
+  maxSubscriptionsPerUser: 5,
+  maxSubscriptionsPerProcess: 200,
 };
 
 /** Armor's rejections carry the code QUERY_TOO_COMPLEX, so clients can tell them apart. */
@@ -46,14 +55,108 @@ export function limitPlugins(limits: RequestLimits): Plugin[] {
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, ...reject },
     maxAliases: { n: limits.maxAliases, ...reject },
     maxTokens: { n: limits.maxTokens, ...reject },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...reject },
+    costLimit: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, ...reject },
     blockFieldSuggestion: { enabled: true },
   }) as Plugin;
-  const plugins: Plugin[] = [armor];
+  const cost = listCostRule(limits.maxCost);
+  const plugins: Plugin[] = [armor, { onValidate: ({ addValidationRule }) => addValidationRule(cost) }];
   if (!limits.introspection) {
     const rule: ValidationRule = NoSchemaIntrospectionCustomRule;
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(rule) });
   }
+  plugins.push(rawListCap(), queryDeadline(limits.operationTimeoutMs), subscriptionCap(limits));
   return plugins;
+}
+
+/** No list in any argument may be longer than this, checked on the raw variables before they are coerced. */
+export const RAW_LIST_MAX = 500;
+
+/**
+ * Lists in the variables over RAW_LIST_MAX items are refused before GraphQL coerces them (a
+ * thousand availability exceptions cost 22 ms of coercion before their field could refuse them).
+ * The field's own, smaller maximum is checked after (src/graphql/guards.ts).
+ */
+function rawListCap(): Plugin {
+  const tooLong = (value: unknown, depth = 0): boolean => {
+    if (depth > 10 || value === null || typeof value !== "object") return false;
+    if (Array.isArray(value)) return value.length > RAW_LIST_MAX || value.some((v) => tooLong(v, depth + 1));
+    return Object.values(value).some((v) => tooLong(v, depth + 1));
+  };
+  return {
+    onParams({ params, setResult, request }) {
+      if (!tooLong(params.variables)) return;
+      const it = request.headers.get("accept-language")?.toLowerCase().startsWith("it");
+      setResult({ errors: [new GraphQLError(it ? `Una lista ha troppi elementi: al massimo ${RAW_LIST_MAX}.` : `A list has too many items: at most ${RAW_LIST_MAX}.`, { extensions: { code: "TOO_MANY_ITEMS", max: RAW_LIST_MAX } })] });
+    },
+  };
+}
+
+/** Queries get a deadline (src/graphql/guards.ts stops their fields past it); mutations run to the end of their transaction. */
+function queryDeadline(ms: number): Plugin {
+  return {
+    onExecute({ args }) {
+      const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName));
+      if (operation?.operation === "query") (args.contextValue as { deadline?: number }).deadline = performance.now() + ms;
+    },
+  };
+}
+
+/**
+ * At most `maxSubscriptionsPerUser` subscriptions per user and `maxSubscriptionsPerProcess` in
+ * all: each polls the database, and a hundred from one user tripled everyone's latency. One over
+ * the cap answers TOO_MANY_SUBSCRIPTIONS and starts nothing; a subscription that ends frees its place.
+ */
+function subscriptionCap(limits: Pick<RequestLimits, "maxSubscriptionsPerUser" | "maxSubscriptionsPerProcess">): Plugin {
+  const byUser = new Map<string, number>();
+  let total = 0;
+  return {
+    onSubscribe({ args, setSubscribeFn, subscribeFn }) {
+      const context = args.contextValue as { viewer?: { userId: string } | null; lang?: string };
+      const user = context.viewer?.userId ?? "anonymous";
+      if ((byUser.get(user) ?? 0) >= limits.maxSubscriptionsPerUser || total >= limits.maxSubscriptionsPerProcess) {
+        const message = context.lang === "it" ? "Troppi aggiornamenti in corso: chiuderne qualcuno e riprovare." : "Too many live updates open: close some and try again.";
+        setSubscribeFn(async () => ({ errors: [new GraphQLError(message, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })] }));
+        return;
+      }
+      byUser.set(user, (byUser.get(user) ?? 0) + 1);
+      total += 1;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        total -= 1;
+        const left = (byUser.get(user) ?? 1) - 1;
+        if (left <= 0) byUser.delete(user);
+        else byUser.set(user, left);
+      };
+      setSubscribeFn(async (subscribeArgs) => {
+        const result = await subscribeFn(subscribeArgs);
+        if (!result || typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function") {
+          release();
+          return result;
+        }
+        const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]() as AsyncIterator<unknown> & { return?: (value?: unknown) => Promise<IteratorResult<unknown>> };
+        return {
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+          async next() {
+            const step = await iterator.next();
+            if (step.done) release();
+            return step;
+          },
+          async return(value?: unknown) {
+            release();
+            return iterator.return ? iterator.return(value) : { done: true, value };
+          },
+          async throw(error?: unknown) {
+            release();
+            if (iterator.throw) return iterator.throw(error);
+            throw error;
+          },
+        } as AsyncIterableIterator<unknown>;
+      });
+    },
+  };
 }
