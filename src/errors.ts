@@ -27,7 +27,9 @@ export type InputErrorCode =
   | "UNKNOWN_USER"
   | "PERIOD_IN_PAST"
   | "PERIOD_TOO_LONG"
-  | "TOO_MANY_ITEMS";
+  | "TOO_MANY_ITEMS"
+  | "INVALID_TEXT"
+  | "TOO_LONG";
 
 export type ConflictCode =
   | "EMAIL_TAKEN"

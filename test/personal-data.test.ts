@@ -11,7 +11,7 @@ import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, is
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERSONAL_EXTENSION } from "../src/graphql/personal";
 import { schema } from "../src/graphql/schema";
-import { value } from "./helpers/operations";
+import { literal, value } from "./helpers/operations";
 import { prepareMatrix, ROLES, type MatrixRole } from "./helpers/role-matrix-setup";
 import { startTestServer, TEST_NOW, type TestServer } from "./helpers/server";
 
@@ -173,18 +173,6 @@ const PUBLIC_FIELDS: Record<string, string[]> = {
   House: ["activities", "households", "id", "municipality", "name", "plans", "quietHours", "spaces", "tutors"],
   HousingOccurrence: ["activity", "attendance", "duty", "endsAt", "id", "pinned", "recordedAt", "startsAt", "status"],
 };
-
-/** A GraphQL literal for an argument value. */
-function literal(type: GraphQLInputType, v: unknown): string {
-  if (isNonNullType(type)) return literal(type.ofType, v);
-  if (v === null || v === undefined) return "null";
-  if (isListType(type)) return `[${(v as unknown[]).map((x) => literal(type.ofType as GraphQLInputType, x)).join(", ")}]`;
-  const named = getNamedType(type);
-  if (isEnumType(named)) return String(v);
-  if (isInputObjectType(named)) return `{ ${Object.entries(v as object).map(([k, x]) => `${k}: ${literal(named.getFields()[k]!.type, x)}`).join(", ")} }`;
-  if (isScalarType(named) && (named.name === "Int" || named.name === "Float" || named.name === "Boolean")) return String(v);
-  return JSON.stringify(v);
-}
 
 const isPersonal = (type: GraphQLObjectType, field: string) => Boolean(type.getFields()[field]!.extensions?.[PERSONAL_EXTENSION]);
 

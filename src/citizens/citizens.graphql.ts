@@ -4,6 +4,7 @@ import { loaderFor } from "../graphql/loaders";
 import { displayNameOf, type Subject } from "../auth/personal";
 import { citizenSubject, personal } from "../graphql/personal";
 import type { Context } from "../graphql/context";
+import { reread, rereadMany } from "../graphql/payload";
 
 const ofCitizen = (c: { id: string }, context: Context) => citizenSubject(context, c.id);
 const ofUser = (u: { id: string; territoryId: string | null }): Subject => ({ kind: "user", userId: u.id, territoryId: u.territoryId });
@@ -523,7 +524,7 @@ builder.mutationFields((t) => ({
       completedOn: t.arg({ type: "Date", required: true, description: "Completion date." }),
       expiresOn: t.arg({ type: "Date", required: false, description: "Expiry, if not the course's default." }),
     },
-    resolve: (_query, _root, args, context) => citizens.recordTraining(context, { ...args, citizenId: String(args.citizenId) }),
+    resolve: async (query, _root, args, context) => reread(query, context, "TrainingRecord", await (citizens.recordTraining(context, { ...args, citizenId: String(args.citizenId) }))),
   }),
   recordCriminalRecordCheck: t.prismaField({
     type: "CriminalRecordCheck",
@@ -535,7 +536,7 @@ builder.mutationFields((t) => ({
       checkedOn: t.arg({ type: "Date", required: true, description: "Date of the certificate." }),
       expiresOn: t.arg({ type: "Date", required: true, description: "Date after which a new check is needed." }),
     },
-    resolve: (_query, _root, args, context) => citizens.recordCriminalRecordCheck(context, { ...args, citizenId: String(args.citizenId) }),
+    resolve: async (query, _root, args, context) => reread(query, context, "CriminalRecordCheck", await (citizens.recordCriminalRecordCheck(context, { ...args, citizenId: String(args.citizenId) }))),
   }),
   recordInsuranceCover: t.prismaField({
     type: "InsuranceCover",
@@ -549,7 +550,7 @@ builder.mutationFields((t) => ({
       validFrom: t.arg({ type: "Date", required: true, description: "First day of cover." }),
       validTo: t.arg({ type: "Date", required: true, description: "Last day of cover." }),
     },
-    resolve: (_query, _root, args, context) => citizens.recordInsuranceCover(context, { ...args, citizenId: String(args.citizenId) }),
+    resolve: async (query, _root, args, context) => reread(query, context, "InsuranceCover", await (citizens.recordInsuranceCover(context, { ...args, citizenId: String(args.citizenId) }))),
   }),
   changeEnrolmentStatus: t.field({
     type: CitizenRef,

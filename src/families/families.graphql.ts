@@ -13,6 +13,7 @@ import { formatLocalTime } from "../time/local-time";
 import * as families from "./families.service";
 import type { Context } from "../graphql/context";
 import { familyHouses, familySubject, personal, staffSubject } from "../graphql/personal";
+import { reread, rereadMany } from "../graphql/payload";
 
 // Personal fields: a family's data is for the staff of its territory, the tutors of the house it
 // lives in and its resident contact; a task's title, place and people for staff (and the tutors
@@ -327,8 +328,7 @@ builder.mutationFields((t) => ({
       coordinatorId: t.arg.id({ required: false, description: "Coordinator in charge (default: you)." }),
       members: t.arg({ type: [FamilyMemberInput], required: true, description: "Members." }),
     },
-    resolve: (_q, _r, args, context) =>
-      families.createFamily(context, { ...args, municipalityId: String(args.municipalityId), coordinatorId: args.coordinatorId == null ? null : String(args.coordinatorId) }),
+    resolve: async (query, _root, args, context) => reread(query, context, "Family", await (families.createFamily(context, { ...args, municipalityId: String(args.municipalityId), coordinatorId: args.coordinatorId == null ? null : String(args.coordinatorId) }))),
   }),
   createAutonomyPlan: t.prismaField({
     type: "AutonomyPlan",
@@ -340,7 +340,7 @@ builder.mutationFields((t) => ({
       goals: t.arg({ type: [PlanGoalInput], required: true, description: "Goals by area." }),
       status: t.arg({ type: PlanStatusEnum, required: false, description: "Status (default ACTIVE)." }),
     },
-    resolve: (_q, _r, { familyId, goals, status }, context) => families.createAutonomyPlan(context, String(familyId), goals, status ?? "ACTIVE"),
+    resolve: async (query, _root, { familyId, goals, status }, context) => reread(query, context, "AutonomyPlan", await (families.createAutonomyPlan(context, String(familyId), goals, status ?? "ACTIVE"))),
   }),
   createMicroProject: t.prismaField({
     type: "MicroProject",
@@ -355,7 +355,7 @@ builder.mutationFields((t) => ({
       endDate: t.arg({ type: "Date", required: true, description: "End." }),
       coDesignLab: t.arg.string({ required: false, description: "The co-design lab it came from." }),
     },
-    resolve: (_q, _r, args, context) => families.createMicroProject(context, { ...args, planId: String(args.planId) }),
+    resolve: async (query, _root, args, context) => reread(query, context, "MicroProject", await (families.createMicroProject(context, { ...args, planId: String(args.planId) }))),
   }),
   createTask: t.prismaField({
     type: "Task",
@@ -363,12 +363,11 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: TaskInput, required: true, description: "The task." }) },
-    resolve: (_q, _r, { input }, context) =>
-      families.createTask(context, {
+    resolve: async (query, _root, { input }, context) => reread(query, context, "Task", await (families.createTask(context, {
         ...input,
         microProjectId: String(input.microProjectId),
         municipalityId: input.municipalityId == null ? null : String(input.municipalityId),
-      }),
+      }))),
   }),
   cancelTask: t.prismaField({
     type: "Task",
@@ -376,6 +375,6 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { taskId: t.arg.id({ required: true, description: "The task." }) },
-    resolve: (_q, _r, { taskId }, context) => families.cancelTask(context, String(taskId)),
+    resolve: async (query, _root, { taskId }, context) => reread(query, context, "Task", await (families.cancelTask(context, String(taskId)))),
   }),
 }));

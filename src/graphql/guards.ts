@@ -5,6 +5,7 @@
 import SchemaBuilder, { BasePlugin, type SchemaTypes } from "@pothos/core";
 import { defaultFieldResolver, getNamedType, GraphQLError, isInputObjectType, isListType, isNonNullType, isObjectType, isUnionType, type GraphQLArgument, type GraphQLField, type GraphQLFieldResolver, type GraphQLInputType, type GraphQLSchema } from "graphql";
 import { InputError } from "../errors";
+import { errorMessage, type Lang } from "../i18n";
 import type { Context } from "./context";
 
 /** Items a list argument (or a list field of an input) may have, by its name; others: DEFAULT_LIST_INPUT_MAX. */
@@ -32,16 +33,25 @@ export const LIST_INPUT_MAX: Record<string, number> = {
 };
 export const DEFAULT_LIST_INPUT_MAX = 100;
 
-/** The first list in the arguments longer than its maximum: where, and the maximum. */
-function tooLong(args: readonly GraphQLArgument[], values: Record<string, unknown>): { path: string[]; max: number } | null {
-  const visit = (type: GraphQLInputType, value: unknown, path: string[]): { path: string[]; max: number } | null => {
+/** Characters no text may hold: control characters but tab and line breaks (PostgreSQL refuses NUL outright), and lone surrogates. */
+const FORBIDDEN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** The longest text any argument may be (fields have smaller limits of their own). */
+export const MAX_TEXT = 20_000;
+/** The largest magnitude of a Float argument (hours, coordinates: far below it). */
+export const MAX_FLOAT = 1e9;
+
+type Problem = { path: string[]; code: "TOO_MANY_ITEMS" | "INVALID_TEXT" | "TOO_LONG" | "INVALID_RANGE"; max?: number };
+
+/** The first argument value that breaks a guard: a list too long, a text with control characters or too long, a Float out of range. */
+function problemIn(args: readonly GraphQLArgument[], values: Record<string, unknown>): Problem | null {
+  const visit = (type: GraphQLInputType, value: unknown, path: string[]): Problem | null => {
     if (value === null || value === undefined) return null;
     if (isNonNullType(type)) return visit(type.ofType, value, path);
     if (isListType(type)) {
-      if (!Array.isArray(value)) return null;
+      if (!Array.isArray(value)) return visit(type.ofType as GraphQLInputType, value, path);
       const name = path[path.length - 1] ?? "";
       const max = LIST_INPUT_MAX[name] ?? DEFAULT_LIST_INPUT_MAX;
-      if (value.length > max) return { path, max };
+      if (value.length > max) return { path, code: "TOO_MANY_ITEMS", max };
       for (const item of value) {
         const found = visit(type.ofType as GraphQLInputType, item, path);
         if (found) return found;
@@ -49,6 +59,12 @@ function tooLong(args: readonly GraphQLArgument[], values: Record<string, unknow
       return null;
     }
     const named = getNamedType(type);
+    if (typeof value === "string") {
+      if (FORBIDDEN_TEXT.test(value)) return { path, code: "INVALID_TEXT" };
+      if (value.length > MAX_TEXT) return { path, code: "TOO_LONG", max: MAX_TEXT };
+      return null;
+    }
+    if (typeof value === "number" && named.name === "Float" && !(Math.abs(value) <= MAX_FLOAT)) return { path, code: "INVALID_RANGE" };
     if (isInputObjectType(named) && typeof value === "object") {
       for (const field of Object.values(named.getFields())) {
         const found = visit(field.type, (value as Record<string, unknown>)[field.name], [...path, field.name]);
@@ -62,16 +78,6 @@ function tooLong(args: readonly GraphQLArgument[], values: Record<string, unknow
     if (found) return found;
   }
   return null;
-}
-
-/** Whether an argument's type holds a list anywhere (itself, or a field of an input, at any depth). */
-function holdsList(type: GraphQLInputType, seen = new Set<string>()): boolean {
-  if (isNonNullType(type)) return holdsList(type.ofType, seen);
-  if (isListType(type)) return true;
-  const named = getNamedType(type);
-  if (!isInputObjectType(named) || seen.has(named.name)) return false;
-  seen.add(named.name);
-  return Object.values(named.getFields()).some((f) => holdsList(f.type, seen));
 }
 
 const takesInputError = (field: GraphQLField<unknown, unknown>) => {
@@ -97,19 +103,22 @@ export function guardResolvers(schema: GraphQLSchema): GraphQLSchema {
 }
 
 /**
- * The list-length guard, as a Pothos plugin placed after the errors plugin, so that its
- * InputError is answered as the field's typed result (fields without one answer TOO_MANY_ITEMS).
+ * The input guards, as a Pothos plugin placed after the errors plugin, so that an InputError is
+ * answered as the field's typed result (fields without one answer a GraphQL error with the same
+ * code): lists over their maximum, texts with control characters or over MAX_TEXT, Floats over
+ * MAX_FLOAT. Checked before any work, so nothing is written.
  */
 export class ListInputLimitsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(resolver: GraphQLFieldResolver<unknown, Types["Context"], object>): GraphQLFieldResolver<unknown, Types["Context"], object> {
     return (parent, args, context, info) => {
       const field = info.parentType.getFields()[info.fieldName];
-      if (field && field.args.length > 0 && field.args.some((a) => holdsList(a.type))) {
-        const found = tooLong(field.args, args as Record<string, unknown>);
+      if (field && field.args.length > 0) {
+        const found = problemIn(field.args, args as Record<string, unknown>);
         if (found) {
-          if (takesInputError(field)) throw new InputError("TOO_MANY_ITEMS", found.path, { max: found.max });
-          const lang = (context as { lang?: string }).lang;
-          throw new GraphQLError(lang === "it" ? `Troppi elementi in ${found.path.join(".")}: al massimo ${found.max}.` : `Too many items in ${found.path.join(".")}: at most ${found.max}.`, { extensions: { code: "TOO_MANY_ITEMS", field: found.path, max: found.max } });
+          const params: Record<string, number> = found.max === undefined ? {} : { max: found.max };
+          if (takesInputError(field)) throw new InputError(found.code, found.path, params);
+          const lang: Lang = (context as { lang?: Lang }).lang ?? "en";
+          throw new GraphQLError(errorMessage(new InputError(found.code, found.path, params), lang), { extensions: { code: found.code, field: found.path, ...params } });
         }
       }
       return resolver(parent, args, context, info);

@@ -14,6 +14,7 @@ import * as housing from "./housing.service";
 import type { PlacementReason, Plan, RotaBalance, Unplaced } from "./planner.model";
 import type { Subject } from "../auth/personal";
 import { householdSubject, houseTerritory, personal, staffSubject } from "../graphql/personal";
+import { reread, rereadMany } from "../graphql/payload";
 
 const HousingActivityKindEnum = builder.enumType("HousingActivityKind", {
   description: "What a tutor plans in a shared house.",
@@ -416,7 +417,7 @@ builder.mutationFields((t) => ({
       spaces: t.arg({ type: [SpaceInput], required: true, description: "Common spaces." }),
       tutorIds: t.arg.idList({ required: true, description: "Housing tutors (users with role TUTOR in the territory)." }),
     },
-    resolve: (_q, _r, args, context) => {
+    resolve: async (query, _root, args, context) => reread(query, context, "House", await (async () => {
       const quiet = minutes(args.quietHours, "quietHours")!;
       return housing.createHouse(context, {
         name: args.name,
@@ -427,7 +428,7 @@ builder.mutationFields((t) => ({
         spaces: args.spaces.map((s, i) => ({ name: s.name, capacity: s.capacity, opening: toWindows(s.opening, `spaces.${i}.opening`) })),
         tutorIds: args.tutorIds.map(String),
       });
-    },
+    })()),
   }),
   addHousehold: t.prismaField({
     type: "Household",
@@ -442,8 +443,7 @@ builder.mutationFields((t) => ({
       busy: t.arg({ type: BusyInput, required: true, description: "When the household is busy." }),
       contactUserId: t.arg.id({ required: false, description: "A RESIDENT user who reads the plan for the household." }),
     },
-    resolve: (_q, _r, args, context) =>
-      housing.addHousehold(context, String(args.houseId), { familyId: String(args.familyId), moveIn: args.moveIn, moveOut: args.moveOut, busy: toBusy(args.busy), contactUserId: args.contactUserId ? String(args.contactUserId) : null }),
+    resolve: async (query, _root, args, context) => reread(query, context, "Household", await (housing.addHousehold(context, String(args.houseId), { familyId: String(args.familyId), moveIn: args.moveIn, moveOut: args.moveOut, busy: toBusy(args.busy), contactUserId: args.contactUserId ? String(args.contactUserId) : null }))),
   }),
   updateHousehold: t.prismaField({
     type: "Household",
@@ -455,7 +455,7 @@ builder.mutationFields((t) => ({
       moveOut: t.arg({ type: "Date", required: false, description: "Moves out (exclusive); omit to keep, null to clear." }),
       busy: t.arg({ type: BusyInput, required: false, description: "New busy times (replace the old)." }),
     },
-    resolve: (_q, _r, args, context) => housing.updateHousehold(context, String(args.householdId), { moveOut: args.moveOut, busy: args.busy ? toBusy(args.busy) : null }),
+    resolve: async (query, _root, args, context) => reread(query, context, "Household", await (housing.updateHousehold(context, String(args.householdId), { moveOut: args.moveOut, busy: args.busy ? toBusy(args.busy) : null }))),
   }),
   createHousingActivity: t.prismaField({
     type: "HousingActivity",
@@ -463,7 +463,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { houseId: t.arg.id({ required: true, description: "The house." }), input: t.arg({ type: ActivityInput, required: true, description: "The activity." }) },
-    resolve: (_q, _r, { houseId, input }, context) => {
+    resolve: async (query, _root, { houseId, input }, context) => reread(query, context, "HousingActivity", await (async () => {
       const window = minutes(input.preferredWindow, "preferredWindow");
       return housing.createHousingActivity(context, String(houseId), {
         ...input,
@@ -473,7 +473,7 @@ builder.mutationFields((t) => ({
         preferredStartMinute: window?.start ?? null,
         preferredEndMinute: window?.end ?? null,
       });
-    },
+    })()),
   }),
   setHousingActivityActive: t.prismaField({
     type: "HousingActivity",
@@ -481,7 +481,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { activityId: t.arg.id({ required: true, description: "The activity." }), active: t.arg.boolean({ required: true, description: "Whether plans include it." }) },
-    resolve: (_q, _r, { activityId, active }, context) => housing.setHousingActivityActive(context, String(activityId), active),
+    resolve: async (query, _root, { activityId, active }, context) => reread(query, context, "HousingActivity", await (housing.setHousingActivityActive(context, String(activityId), active))),
   }),
   planHousePeriod: t.prismaField({
     type: "HousePlan",
@@ -489,7 +489,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { houseId: t.arg.id({ required: true, description: "The house." }), from: t.arg({ type: "Date", required: true, description: "First day." }), to: t.arg({ type: "Date", required: true, description: "Day after the last." }) },
-    resolve: (_q, _r, { houseId, from, to }, context) => housing.planHousePeriod(context, String(houseId), from, to),
+    resolve: async (query, _root, { houseId, from, to }, context) => reread(query, context, "HousePlan", await (housing.planHousePeriod(context, String(houseId), from, to))),
   }),
   replanHousePlan: t.prismaField({
     type: "HousePlan",
@@ -497,7 +497,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { planId: t.arg.id({ required: true, description: "The draft." }) },
-    resolve: (_q, _r, { planId }, context) => housing.replanHousePlan(context, String(planId)),
+    resolve: async (query, _root, { planId }, context) => reread(query, context, "HousePlan", await (housing.replanHousePlan(context, String(planId)))),
   }),
   pinHousingOccurrence: t.prismaField({
     type: "HousingOccurrence",
@@ -505,7 +505,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { occurrenceId: t.arg.id({ required: true, description: "The occurrence." }), pinned: t.arg.boolean({ required: false, description: "Default true." }) },
-    resolve: (_q, _r, { occurrenceId, pinned }, context) => housing.pinHousingOccurrence(context, String(occurrenceId), pinned ?? true),
+    resolve: async (query, _root, { occurrenceId, pinned }, context) => reread(query, context, "HousingOccurrence", await (housing.pinHousingOccurrence(context, String(occurrenceId), pinned ?? true))),
   }),
   moveHousingOccurrence: t.prismaField({
     type: "HousingOccurrence",
@@ -513,7 +513,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { occurrenceId: t.arg.id({ required: true, description: "The occurrence." }), start: t.arg({ type: "DateTime", required: true, description: "The new start." }) },
-    resolve: (_q, _r, { occurrenceId, start }, context) => housing.moveHousingOccurrence(context, String(occurrenceId), start),
+    resolve: async (query, _root, { occurrenceId, start }, context) => reread(query, context, "HousingOccurrence", await (housing.moveHousingOccurrence(context, String(occurrenceId), start))),
   }),
   publishHousePlan: t.prismaField({
     type: "HousePlan",
@@ -521,7 +521,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { planId: t.arg.id({ required: true, description: "The draft." }) },
-    resolve: (_q, _r, { planId }, context) => housing.publishHousePlan(context, String(planId)),
+    resolve: async (query, _root, { planId }, context) => reread(query, context, "HousePlan", await (housing.publishHousePlan(context, String(planId)))),
   }),
   recordHousingOccurrence: t.prismaField({
     type: "HousingOccurrence",
@@ -534,6 +534,6 @@ builder.mutationFields((t) => ({
       presentHouseholdIds: t.arg.idList({ required: false, description: "HELD: the households that took part." }),
       note: t.arg.string({ required: false, description: "A short note (up to 280 characters; keep it minimal)." }),
     },
-    resolve: (_q, _r, args, context) => housing.recordHousingOccurrence(context, String(args.occurrenceId), { status: args.status, presentHouseholdIds: args.presentHouseholdIds?.map(String), note: args.note }),
+    resolve: async (query, _root, args, context) => reread(query, context, "HousingOccurrence", await (housing.recordHousingOccurrence(context, String(args.occurrenceId), { status: args.status, presentHouseholdIds: args.presentHouseholdIds?.map(String), note: args.note }))),
   }),
 }));

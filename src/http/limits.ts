@@ -65,8 +65,30 @@ export function limitPlugins(limits: RequestLimits): Plugin[] {
     const rule: ValidationRule = NoSchemaIntrospectionCustomRule;
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(rule) });
   }
-  plugins.push(rawListCap(), queryDeadline(limits.operationTimeoutMs), subscriptionCap(limits));
+  plugins.push(rawListCap(), queryDeadline(limits.operationTimeoutMs), subscriptionCap(limits), codedInputErrors());
   return plugins;
+}
+
+/**
+ * Errors of the request itself (a variable of the wrong type, an Int over 32 bits) carry
+ * BAD_USER_INPUT, like the schema's scalars' own: every error a client can cause has a code.
+ */
+function codedInputErrors(): Plugin {
+  const tag = (errors: readonly GraphQLError[]) => {
+    for (const error of errors) {
+      const extensions = error.extensions as Record<string, unknown>;
+      if (!extensions.code && error.path === undefined) extensions.code = "BAD_USER_INPUT";
+    }
+  };
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result }) {
+          if ("errors" in result && Array.isArray(result.errors)) tag(result.errors as GraphQLError[]);
+        },
+      };
+    },
+  };
 }
 
 /** No list in any argument may be longer than this, checked on the raw variables before they are coerced. */

@@ -37,6 +37,8 @@ const errorTemplates: Record<ErrorCode, Template> = {
   PERIOD_IN_PAST: { en: "A plan starts today or later.", it: "Un calendario inizia oggi o più avanti." },
   PERIOD_TOO_LONG: { en: "A plan covers at most {maxDays} days.", it: "Un calendario copre al massimo {maxDays} giorni." },
   TOO_MANY_ITEMS: { en: "{field} has too many items: at most {max}.", it: "{field} ha troppi elementi: al massimo {max}." },
+  INVALID_TEXT: { en: "{field} holds characters that are not allowed (control characters).", it: "{field} contiene caratteri non ammessi (caratteri di controllo)." },
+  TOO_LONG: { en: "{field} is too long: at most {max} characters.", it: "{field} è troppo lungo: al massimo {max} caratteri." },
   MOVE_NOT_ALLOWED: { en: "The activity cannot go there: {reasons}.", it: "L'attività non può andare lì: {reasons}." },
   PLAN_NOT_DRAFT: { en: "Only a draft plan can be changed this way; this one is {status}.", it: "Solo un calendario in bozza si può modificare così; questo è {status}." },
   OCCURRENCE_NOT_STARTED: { en: "An activity is recorded as held only once it has started.", it: "Un'attività si registra come svolta solo dopo il suo inizio." },

@@ -7,6 +7,7 @@ import type { CommitmentHours } from "./ledger.model";
 import * as ledger from "./ledger.service";
 import type { Context } from "../graphql/context";
 import { citizenSubject, personal } from "../graphql/personal";
+import { reread, rereadMany } from "../graphql/payload";
 
 /** A commitment's and a ledger line's details are the citizen's: theirs and their territory's staff. */
 const ofCitizenRecord = (row: { citizenId: string }, context: Context) => citizenSubject(context, row.citizenId);
@@ -147,14 +148,14 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { occurrenceId: t.arg.id({ required: true, description: "The occurrence." }), citizenId: t.arg.id({ required: true, description: "The citizen." }) },
-    resolve: (_q, _r, { occurrenceId, citizenId }, context) => ledger.assignCitizen(context, String(occurrenceId), String(citizenId)),
+    resolve: async (query, _root, { occurrenceId, citizenId }, context) => reread(query, context, "Commitment", await (ledger.assignCitizen(context, String(occurrenceId), String(citizenId)))),
   }),
   withdrawCommitment: t.prismaField({
     type: "Commitment",
     description: "The citizen (or staff) withdraws from a commitment before the occurrence starts.",
     errors: { types: writeErrors, directResult: true },
     args: { commitmentId: t.arg.id({ required: true, description: "The commitment." }) },
-    resolve: (_q, _r, { commitmentId }, context) => ledger.withdrawCommitment(context, String(commitmentId)),
+    resolve: async (query, _root, { commitmentId }, context) => reread(query, context, "Commitment", await (ledger.withdrawCommitment(context, String(commitmentId)))),
   }),
   logHours: t.prismaField({
     type: "HoursEntry",
@@ -166,7 +167,7 @@ builder.mutationFields((t) => ({
       minutes: t.arg.int({ required: true, description: "Minutes done (1 to 720)." }),
       note: t.arg.string({ required: false, description: "Note." }),
     },
-    resolve: (_q, _r, { commitmentId, minutes, note }, context) => ledger.logHours(context, String(commitmentId), minutes, note),
+    resolve: async (query, _root, { commitmentId, minutes, note }, context) => reread(query, context, "HoursEntry", await (ledger.logHours(context, String(commitmentId), minutes, note))),
   }),
   confirmHours: t.prismaField({
     type: "HoursEntry",
@@ -174,7 +175,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { commitmentId: t.arg.id({ required: true, description: "The commitment." }) },
-    resolve: (_q, _r, { commitmentId }, context) => ledger.confirmHours(context, String(commitmentId)),
+    resolve: async (query, _root, { commitmentId }, context) => reread(query, context, "HoursEntry", await (ledger.confirmHours(context, String(commitmentId)))),
   }),
   correctHours: t.prismaField({
     type: "HoursEntry",
@@ -186,6 +187,6 @@ builder.mutationFields((t) => ({
       minutes: t.arg.int({ required: true, description: "Minutes actually done (0 to 720)." }),
       note: t.arg.string({ required: true, description: "Why they differ." }),
     },
-    resolve: (_q, _r, { commitmentId, minutes, note }, context) => ledger.correctHours(context, String(commitmentId), minutes, note),
+    resolve: async (query, _root, { commitmentId, minutes, note }, context) => reread(query, context, "HoursEntry", await (ledger.correctHours(context, String(commitmentId), minutes, note))),
   }),
 }));

@@ -16,6 +16,7 @@ import { pairKey, type ScoreTerm } from "./compile.model";
 import type { AssignmentExplanation, GapExplanation } from "./explain.model";
 import * as matching from "./matching.service";
 import type { RunSummary } from "./run-summary.model";
+import { reread, rereadMany } from "../graphql/payload";
 
 const MatchingRunStatusEnum = builder.enumType("MatchingRunStatus", {
   description: "Where a matching run is.",
@@ -305,7 +306,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { territoryId: t.arg.id({ required: true, description: "The territory." }), weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }) },
-    resolve: (_q, _r, { territoryId, weekStart }, context) => matching.startMatchingRun(context, String(territoryId), weekStart),
+    resolve: async (query, _root, { territoryId, weekStart }, context) => reread(query, context, "MatchingRun", await (matching.startMatchingRun(context, String(territoryId), weekStart))),
   }),
   publishMatchingRun: t.prismaField({
     type: "MatchingRun",
@@ -316,7 +317,7 @@ builder.mutationFields((t) => ({
       runId: t.arg.id({ required: true, description: "The run." }),
       responseHours: t.arg.int({ required: false, description: "Hours citizens have to answer (default 48; never past the occurrence's start)." }),
     },
-    resolve: async (_q, _r, { runId, responseHours }, context) => asRunParent(await matching.publishMatchingRun(context, String(runId), responseHours ?? 48)),
+    resolve: async (query, _root, { runId, responseHours }, context) => reread(query, context, "MatchingRun", await (asRunParent(await matching.publishMatchingRun(context, String(runId), responseHours ?? 48)))),
   }),
   decideMatchingPair: t.field({
     type: "Date",

@@ -8,6 +8,7 @@ import { gapMessage } from "../i18n/explanations";
 import * as notifications from "../notifications/notifications.service";
 import * as offers from "./offers.service";
 import { citizenSubject, personal } from "../graphql/personal";
+import { reread, rereadMany } from "../graphql/payload";
 
 const OfferStatusEnum = builder.enumType("OfferStatus", {
   description: "Where an offer is.",
@@ -127,7 +128,7 @@ builder.mutationFields((t) => ({
       offerId: t.arg.id({ required: true, description: "The offer." }),
       wholeSeries: t.arg.boolean({ required: false, description: "Accept all the task's offered dates (default false)." }),
     },
-    resolve: (_q, _r, { offerId, wholeSeries }, context) => offers.acceptOffer(context, String(offerId), wholeSeries ?? false),
+    resolve: async (query, _root, { offerId, wholeSeries }, context) => rereadMany(query, context, "Offer", await (offers.acceptOffer(context, String(offerId), wholeSeries ?? false))),
   }),
   declineOffer: t.prismaField({
     type: "Offer",
@@ -138,7 +139,7 @@ builder.mutationFields((t) => ({
       offerId: t.arg.id({ required: true, description: "The offer." }),
       reason: t.arg.string({ required: false, description: "Why (optional, up to 500 characters)." }),
     },
-    resolve: (_q, _r, { offerId, reason }, context) => offers.declineOffer(context, String(offerId), reason),
+    resolve: async (query, _root, { offerId, reason }, context) => reread(query, context, "Offer", await (offers.declineOffer(context, String(offerId), reason))),
   }),
   cancelOccurrence: t.prismaField({
     type: "TaskOccurrence",
@@ -149,7 +150,7 @@ builder.mutationFields((t) => ({
       occurrenceId: t.arg.id({ required: true, description: "The occurrence." }),
       reason: t.arg.string({ required: true, description: "Why (3 to 500 characters), told to the citizens." }),
     },
-    resolve: (_q, _r, { occurrenceId, reason }, context) => offers.cancelOccurrence(context, String(occurrenceId), reason),
+    resolve: async (query, _root, { occurrenceId, reason }, context) => reread(query, context, "TaskOccurrence", await (offers.cancelOccurrence(context, String(occurrenceId), reason))),
   }),
   markNotificationsRead: t.int({
     description: "Marks some of your notifications read; returns how many changed.",

@@ -12,6 +12,7 @@ import { loaderFor } from "../graphql/loaders";
 import * as pacts from "./pacts.service";
 import type { Context } from "../graphql/context";
 import { citizenSubject, personal } from "../graphql/personal";
+import { reread, rereadMany } from "../graphql/payload";
 
 builder.prismaObject("CollaborationPact", {
   description: "A collaboration pact between the administration and one or more citizens (model regulation, art. 5).",
@@ -148,7 +149,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: PactInput, required: true, description: "The pact." }) },
-    resolve: (_q, _r, { input }, context) => pacts.proposePact(context, { ...input, municipalityIds: input.municipalityIds.map(String), citizenIds: input.citizenIds.map(String) }),
+    resolve: async (query, _root, { input }, context) => reread(query, context, "CollaborationPact", await (pacts.proposePact(context, { ...input, municipalityIds: input.municipalityIds.map(String), citizenIds: input.citizenIds.map(String) }))),
   }),
   changePactStatus: t.prismaField({
     type: "CollaborationPact",
@@ -160,7 +161,7 @@ builder.mutationFields((t) => ({
       to: t.arg({ type: PactStatusEnum, required: true, description: "New status." }),
       reason: t.arg.string({ required: false, description: "Why." }),
     },
-    resolve: (_q, _r, { pactId, to, reason }, context) => pacts.changePactStatus(context, String(pactId), to, reason),
+    resolve: async (query, _root, { pactId, to, reason }, context) => reread(query, context, "CollaborationPact", await (pacts.changePactStatus(context, String(pactId), to, reason))),
   }),
   renewPact: t.prismaField({
     type: "CollaborationPact",
@@ -173,6 +174,6 @@ builder.mutationFields((t) => ({
       endDate: t.arg({ type: "Date", required: true, description: "Last day of the renewal." }),
       hourBudgetHours: t.arg.float({ required: false, description: "New hour budget (default: the old one)." }),
     },
-    resolve: (_q, _r, { pactId, ...input }, context) => pacts.renewPact(context, String(pactId), input),
+    resolve: async (query, _root, { pactId, ...input }, context) => reread(query, context, "CollaborationPact", await (pacts.renewPact(context, String(pactId), input))),
   }),
 }));

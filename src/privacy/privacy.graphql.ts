@@ -2,6 +2,7 @@
 import { builder } from "../graphql/builder";
 import { writeErrors } from "../graphql/errors";
 import * as privacy from "./privacy.service";
+import { reread, rereadMany } from "../graphql/payload";
 
 builder.queryFields((t) => ({
   exportMyData: t.string({
@@ -18,7 +19,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: writeErrors, directResult: true },
     args: { citizenId: t.arg.id({ required: true, description: "The citizen." }), reason: t.arg.string({ required: true, description: "Why (the request's reference), 3 to 500 characters." }) },
-    resolve: (_q, _r, { citizenId, reason }, context) => privacy.eraseCitizen(context, String(citizenId), reason),
+    resolve: async (query, _root, { citizenId, reason }, context) => reread(query, context, "Citizen", await (privacy.eraseCitizen(context, String(citizenId), reason))),
   }),
   eraseFamily: t.prismaField({
     type: "Family",
@@ -26,6 +27,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: writeErrors, directResult: true },
     args: { familyId: t.arg.id({ required: true, description: "The family." }), reason: t.arg.string({ required: true, description: "Why (the request's reference), 3 to 500 characters." }) },
-    resolve: (_q, _r, { familyId, reason }, context) => privacy.eraseFamily(context, String(familyId), reason),
+    resolve: async (query, _root, { familyId, reason }, context) => reread(query, context, "Family", await (privacy.eraseFamily(context, String(familyId), reason))),
   }),
 }));

@@ -3,6 +3,7 @@ import { builder } from "../graphql/builder";
 import { ActivityKindEnum } from "../graphql/enums";
 import { writeErrors } from "../graphql/errors";
 import * as regulations from "./regulation.service";
+import { reread, rereadMany } from "../graphql/payload";
 
 builder.prismaObject("Regulation", {
   description: "A version of the shared-commons regulation: the parameters the rules read.",
@@ -65,6 +66,6 @@ builder.mutationFields((t) => ({
       travelCountsAsHours: t.arg.boolean({ required: true, description: "Whether travel counts towards hours." }),
       trainingRequirements: t.arg({ type: [RegulationTrainingInput], required: true, description: "Required courses." }),
     },
-    resolve: (_query, _root, args, context) => regulations.publishRegulation(context, args),
+    resolve: async (query, _root, args, context) => reread(query, context, "Regulation", await (regulations.publishRegulation(context, args))),
   }),
 }));

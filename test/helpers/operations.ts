@@ -74,3 +74,16 @@ export function rootFields(kind: "query" | "mutation"): string[] {
   const root = kind === "query" ? schema.getQueryType()! : schema.getMutationType()!;
   return Object.keys(root.getFields()).sort();
 }
+
+/** A GraphQL literal for an argument value. */
+export function literal(type: GraphQLInputType, v: unknown): string {
+  if (isNonNullType(type)) return literal(type.ofType, v);
+  if (v === null || v === undefined) return "null";
+  if (isListType(type)) return `[${(v as unknown[]).map((x) => literal(type.ofType as GraphQLInputType, x)).join(", ")}]`;
+  const named = getNamedType(type);
+  if (isEnumType(named)) return String(v);
+  if (isInputObjectType(named)) return `{ ${Object.entries(v as object).map(([k, x]) => `${k}: ${literal(named.getFields()[k]!.type, x)}`).join(", ")} }`;
+  if (isScalarType(named) && (named.name === "Int" || named.name === "Float" || named.name === "Boolean")) return String(v);
+  return JSON.stringify(v);
+}
+

@@ -37,7 +37,7 @@ export interface TestServer {
   database: Database;
   tokens: TokenService;
   close(): Promise<void>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; lang?: string }): Promise<GraphQLResponse<T>>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; lang?: string; requestId?: string }): Promise<GraphQLResponse<T>>;
   login(email: string, password?: string): Promise<string>;
   /** Resolves when every job handed over so far has finished. */
   jobsIdle(): Promise<void>;
@@ -138,6 +138,7 @@ export async function startTestServer(
         accept: "application/graphql-response+json",
         "accept-language": opts.lang ?? "en",
         ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.requestId ? { "x-request-id": opts.requestId } : {}),
       },
       body: JSON.stringify({ query, variables }),
     });
