@@ -8,6 +8,8 @@
 // table, with the request's id) holds nothing of that request.
 import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType, type GraphQLField, type GraphQLInputType, type GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Context } from "../src/graphql/context";
+import { reread, rereadMany } from "../src/graphql/payload";
 import { schema } from "../src/graphql/schema";
 import { literal, value } from "./helpers/operations";
 import { prepareMatrix } from "./helpers/role-matrix-setup";
@@ -39,13 +41,13 @@ function fullSelection(type: GraphQLObjectType, ids: (arg: string) => string, de
 }
 
 /** The document calling `field` with variables for its required arguments, selecting all of its payload. */
-function documentFor(field: GraphQLField<unknown, unknown>, ids: (arg: string) => string): string {
+function documentFor(field: GraphQLField<unknown, unknown>, ids: (arg: string) => string, only: "all" | "typename" = "all"): string {
   const required = field.args.filter((a) => isNonNullType(a.type));
   const defs = required.map((a) => `$${a.name}: ${a.type.toString()}`).join(", ");
   const call = required.map((a) => `${a.name}: $${a.name}`).join(", ");
   const named = getNamedType(field.type);
   const members = isUnionType(named) ? named.getTypes() : isObjectType(named) ? [named] : [];
-  const selection = members.length === 0 ? "" : `{ __typename ${members.map((m) => (isUnionType(named) ? `... on ${m.name} { ${fullSelection(m, ids, 1, new Set([m.name]), m.name.endsWith("Error") ? m.name : "")} }` : fullSelection(m, ids, 1, new Set([m.name])))).join(" ")} }`;
+  const selection = members.length === 0 ? "" : only === "typename" ? "{ __typename }" : `{ __typename ${members.map((m) => (isUnionType(named) ? `... on ${m.name} { ${fullSelection(m, ids, 1, new Set([m.name]), m.name.endsWith("Error") ? m.name : "")} }` : fullSelection(m, ids, 1, new Set([m.name])))).join(" ")} }`;
   return `mutation${defs ? `(${defs})` : ""} { ${field.name}${call ? `(${call})` : ""} ${selection} }`;
 }
 
@@ -181,13 +183,14 @@ describe("mutations", { timeout: 600_000 }, () => {
       insuranceTo: "2030-06-30",
     });
     const field = (name: string) => schema.getMutationType()!.getFields()[name]!;
-    const run = async (name: string, variables: Record<string, unknown>, token = admin) => {
-      const answer: any = await server.gql(documentFor(field(name), matrix.idFor(name)), variables, { token });
+    // Some calls select only __typename: a payload's reread must still work when the client selects nothing of the row.
+    const run = async (name: string, variables: Record<string, unknown>, token = admin, selection: "full" | "typename" = "full") => {
+      const answer: any = await server.gql(documentFor(field(name), matrix.idFor(name), selection === "full" ? "all" : "typename"), variables, { token });
       expect(answer.errors ?? [], `${name}: ${JSON.stringify(answer.errors?.[0])}`).toEqual([]);
       expect(answer.data[name].__typename, `${name}: ${JSON.stringify(answer.data[name]).slice(0, 200)}`).not.toMatch(/Error$/);
       return answer.data[name];
     };
-    await run("assignCitizen", { occurrenceId: assignable!.o, citizenId: assignable!.c }, coordinator);
+    await run("assignCitizen", { occurrenceId: assignable!.o, citizenId: assignable!.c }, coordinator, "typename");
     const pact = await run("proposePact", { input: pactInput(enrolled.slice(0, 2).map((c) => c.id)) });
     await run("changePactStatus", { pactId: pact.id, to: "UNDER_REVIEW", reason: "Da rivedere" });
     await run("changePactStatus", { pactId: pact.id, to: "ACTIVE", reason: "Firmato" });
@@ -196,12 +199,23 @@ describe("mutations", { timeout: 600_000 }, () => {
     const newPlan = await run("createAutonomyPlan", { familyId: family.id, goals: [{ area: "LANGUAGE", description: "Italiano A2" }] });
     await run("createMicroProject", { planId: newPlan.id, title: "Compiti", goal: "Compiti ogni settimana", startDate: "2026-12-01", endDate: "2027-06-30" });
     await run("createCitizen", { input: { firstName: "Nuova", lastName: "Volontaria", email: "nuova.volontaria@example.org", birthDate: "1990-05-01", homeMunicipalityId: municipality.id, weeklyHourLimit: 4, maxTravelMinutes: 30 } });
-    await run("recordTraining", { citizenId: enrolled[0]!.id, courseCode: "REGULATION_BASICS", completedOn: "2026-11-01" });
+    await run("recordTraining", { citizenId: enrolled[0]!.id, courseCode: "REGULATION_BASICS", completedOn: "2026-11-01" }, admin, "typename");
     await run("recordCriminalRecordCheck", { citizenId: enrolled[0]!.id, checkedOn: "2026-11-01", expiresOn: "2027-11-01" });
-    await run("setCitizenLanguages", { citizenId: enrolled[0]!.id, languages: [{ languageCode: "it", level: "NATIVE" }, { languageCode: "fr", level: "B2" }] });
+    await run("setCitizenLanguages", { citizenId: enrolled[0]!.id, languages: [{ languageCode: "it", level: "NATIVE" }, { languageCode: "fr", level: "B2" }] }, admin, "typename");
     await run("updateCitizenProfile", { citizenId: enrolled[0]!.id, input: { phone: "+39 333 000 0000" } });
     await run("createSkill", { code: "STORYTELLING", nameIt: "Lettura ad alta voce", nameEn: "Reading aloud", activityKinds: ["HOMEWORK_HELP"] });
     void plan;
+  });
+
+  it("read a payload again even when the field's query selects nothing of the row", async () => {
+    // Pothos hands a payload's resolver `select: {}` when the client asks only for __typename of
+    // a type whose fields declare selections (Offer); Prisma refuses an empty select.
+    const context = { prisma: server.database.prisma } as unknown as Context;
+    const offers = await server.database.prisma.offer.findMany({ take: 2, orderBy: { id: "asc" } });
+    expect(offers.length).toBe(2);
+    expect((await rereadMany({ select: {} }, context, "Offer", offers)).map((o) => o.id)).toEqual(offers.map((o) => o.id));
+    expect((await reread({ select: {} }, context, "Offer", offers[0]!)).id).toBe(offers[0]!.id);
+    expect((await reread({ include: { commitment: true } }, context, "Offer", offers[0]!)).status).toBe(offers[0]!.status);
   });
 
   it("refuse hostile values in every argument with a code, and write nothing then", async () => {

@@ -3,6 +3,8 @@
 // a commitment's occurrence), and those fields failed after the change was made, so that a
 // retry answered ALREADY_COMMITTED. Read this way, every nested field finds what it selects.
 import type { Context } from "./context";
+// With the id always selected: a payload asking only for __typename selects nothing, which Prisma refuses.
+import { withId } from "./loaders";
 
 type Delegate = { findUniqueOrThrow(args: object): Promise<unknown>; findMany(args: object): Promise<{ id: string }[]> };
 
@@ -10,12 +12,12 @@ const delegateOf = (context: Context, model: string) => (context.prisma as unkno
 
 /** The row written, as the field's query selects it. */
 export async function reread<T extends { id: string }>(query: object, context: Context, model: string, row: T): Promise<T> {
-  return (await delegateOf(context, model).findUniqueOrThrow({ ...query, where: { id: row.id } })) as T;
+  return (await delegateOf(context, model).findUniqueOrThrow({ ...withId(query), where: { id: row.id } })) as T;
 }
 
 /** The rows written, in their order, as the field's query selects them. */
 export async function rereadMany<T extends { id: string }>(query: object, context: Context, model: string, rows: T[]): Promise<T[]> {
-  const found = await delegateOf(context, model).findMany({ ...query, where: { id: { in: rows.map((r) => r.id) } } });
+  const found = await delegateOf(context, model).findMany({ ...withId(query), where: { id: { in: rows.map((r) => r.id) } } });
   const byId = new Map(found.map((r) => [r.id, r]));
   return rows.map((r) => (byId.get(r.id) ?? r) as T);
 }
