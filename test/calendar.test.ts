@@ -4,11 +4,13 @@
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../src/demo/seed";
+import { activityName } from "../src/i18n/activities";
 import { startTestServer, type TestServer } from "./helpers/server";
 
 let server: TestServer;
 let token: string;
 let citizenId: string;
+let activity: string;
 const before = { start: "2027-03-26T16:00:00+01:00", end: "2027-03-26T17:30:00+01:00" }; // CET
 const after = { start: "2027-03-29T16:00:00+02:00", end: "2027-03-29T17:30:00+02:00" }; // CEST
 const commitmentIds: string[] = [];
@@ -37,7 +39,10 @@ beforeAll(async () => {
   citizenId = membership.citizenId;
   token = await server.login(membership.citizen.user!.email, DEMO_PASSWORD);
   const task = await prisma.task.findFirstOrThrow({ where: { remote: false }, orderBy: { id: "asc" } });
-  await prisma.task.update({ where: { id: task.id }, data: { title: "Aiuto compiti, matematica; lettura" } });
+  // Staff-written title and description name the family: they must never reach the feed. The
+  // address, with its comma and semicolon, checks the escaping.
+  await prisma.task.update({ where: { id: task.id }, data: { title: "Famiglia Haddad: compiti, matematica", description: "Il figlio Karim ha bisogno di aiuto", address: "Via Roma, 3; scala B" } });
+  activity = activityName(task.activityKind, membership.citizen.user!.locale === "EN" ? "en" : "it");
   for (const [i, slot] of [before, after].entries()) {
     const occurrence = await prisma.taskOccurrence.create({ data: { taskId: task.id, startsAt: new Date(slot.start), endsAt: new Date(slot.end), localDate: new Date(`${slot.start.slice(0, 10)}T00:00:00Z`) } });
     const commitment = await prisma.commitment.create({ data: { citizenId, occurrenceId: occurrence.id, pactId: membership.pactId, plannedMinutes: 90, createdById: membership.citizen.userId!, createdAt: new Date(Date.UTC(2026, 10, 20, 9, i)) } });
@@ -63,6 +68,7 @@ describe("calendar feed", () => {
     expect(feed.text).toMatch(/\r\n/);
     const events = parse(feed.text).filter((e) => commitmentIds.some((id) => e.uid === `commitment-${id}@legami`));
     expect(events).toHaveLength(2);
+    expect(feed.text).not.toMatch(/Haddad|Karim/);
     for (const [i, slot] of [before, after].entries()) {
       const event = events.find((e) => e.uid === `commitment-${commitmentIds[i]}@legami`)!;
       // Same wall-clock hour in Rome, different UTC instants (+01:00, then +02:00).
@@ -70,7 +76,8 @@ describe("calendar feed", () => {
       expect(event.end.toJSDate().toISOString()).toBe(new Date(slot.end).toISOString());
       expect([event.start.hour, event.start.minute]).toEqual([16, 0]);
       expect(event.start.zone.tzid).toBe("Europe/Rome");
-      expect(event.summary).toBe("Aiuto compiti, matematica; lettura");
+      expect(event.summary).toBe(activity);
+      expect(event.location).toMatch(/^Via Roma, 3; scala B, /);
       expect(event.status).toBe("CONFIRMED");
       expect(event.sequence).toBe(0);
     }

@@ -4,6 +4,7 @@
 // database the suite runs on (in process and PGlite, or BullMQ on Redis and PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../src/demo/seed";
+import { renderNotification } from "../src/i18n/notifications";
 import { startTestServer, TEST_NOW, type TestServer } from "./helpers/server";
 
 let server: TestServer;
@@ -57,8 +58,19 @@ function followInbox(token: string) {
 
 const offersOf = (occurrenceId: string) => server.database.prisma.offer.findMany({ where: { occurrenceId }, orderBy: { createdAt: "asc" } });
 
+// Staff-written words that name a family: they must never reach a citizen (nor any notification, which outlive erasure's redaction).
+const STAFF_WORDS: string[] = [];
+
 beforeAll(async () => {
   server = await startTestServer();
+  const prisma = server.database.prisma;
+  for (const task of await prisma.task.findMany({ include: { microProject: { include: { plan: { include: { family: { include: { members: true } } } } } } } })) {
+    const family = task.microProject.plan.family;
+    const child = family.members[0]?.firstName ?? "Nadia";
+    const words = { title: `${task.title} famiglia ${family.referenceName}`, description: `Per ${child}, citofono ${family.referenceName}` };
+    await prisma.task.update({ where: { id: task.id }, data: words });
+    STAFF_WORDS.push(words.title, words.description, family.referenceName);
+  }
   coordinator = await server.login("coordinatrice.grosseto@legami.demo");
   territoryId = (await server.database.prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
   const started = await server.gql(START, { t: territoryId, w: WEEK }, { token: coordinator });
@@ -307,6 +319,29 @@ describe("offers", { timeout: 90_000 }, () => {
     for (const userId of citizenUsers) expect(warnings.filter((w) => w.userId === userId)).toHaveLength(1);
     const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
     expect(warnings.filter((w) => w.userId === coordinatorUser.id)).toHaveLength(1);
+    // The pact's title is read from the pact when shown, not stored in the notification.
+    expect(JSON.stringify(warnings.map((w) => w.params))).not.toContain(pact.title);
+    const inbox = (await server.gql(INBOX, {}, { token: coordinator, lang: "it" })).data.myNotifications;
+    const shown = inbox.filter((n: any) => n.kind === "PACT_EXPIRING");
+    expect(shown.length).toBeGreaterThan(0);
+    for (const n of shown) {
+      const row = await server.database.prisma.notification.findUniqueOrThrow({ where: { id: n.id } });
+      const title = (await server.database.prisma.collaborationPact.findUniqueOrThrow({ where: { id: (row.params as { pactId: string }).pactId } })).title;
+      expect(n.title).toBe(`Patto in scadenza: ${title}`);
+    }
     server.setNow(TEST_NOW);
+  });
+
+  it("never puts a task's staff-written title or description, or the family's name, in any notification", async () => {
+    const stored = await server.database.prisma.notification.findMany();
+    const kinds = new Set(stored.map((n) => n.kind));
+    // Every kind about an occurrence was written by the tests above.
+    for (const kind of ["OFFER_RECEIVED", "OFFER_EXPIRING", "OFFER_EXPIRED", "COMMITMENT_REMINDER", "COMMITMENT_CANCELLED", "SEAT_UNFILLED"]) expect(kinds).toContain(kind);
+    const leaks: string[] = [];
+    for (const n of stored) {
+      const texts = [JSON.stringify(n.params), ...(["it", "en"] as const).flatMap((lang) => Object.values(renderNotification(n.kind, n.params as Record<string, string>, lang)))];
+      for (const word of new Set(STAFF_WORDS)) if (texts.some((t) => t.includes(word))) leaks.push(`${n.kind}: ${word}`);
+    }
+    expect(leaks).toEqual([]);
   });
 });

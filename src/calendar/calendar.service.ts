@@ -5,6 +5,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { requireCitizen, requireViewer } from "../auth/access";
 import { fromDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
+import { activityName } from "../i18n/activities";
+import type { Lang } from "../i18n";
+import { citizenOccurrence } from "../offers/citizen-view.model";
 import type { PrismaClient } from "../generated/prisma/client";
 import { houseFor } from "../housing/housing.repository";
 import type { ServiceContext } from "../service-context";
@@ -62,7 +65,10 @@ export async function createHouseholdCalendarFeed(context: ServiceContext, house
 export async function calendarFor(prisma: PrismaClient, token: string, now: Date): Promise<string | null> {
   const feed = await prisma.calendarFeed.findUnique({ where: { tokenHash: hashOf(token) }, include: { citizen: true } });
   if (!feed || feed.revokedAt) return null;
-  if (feed.citizenId) return citizenCalendar(prisma, feed.citizenId, feed.citizen!.firstName, now);
+  if (feed.citizenId) {
+    const user = feed.citizen!.userId ? await prisma.user.findUnique({ where: { id: feed.citizen!.userId }, select: { locale: true } }) : null;
+    return citizenCalendar(prisma, feed.citizenId, feed.citizen!.firstName, user?.locale === "EN" ? "en" : "it", now);
+  }
   if (feed.houseId) return houseCalendarFeed(prisma, feed.houseId, null, now);
   if (feed.householdId) {
     const household = await prisma.household.findUniqueOrThrow({ where: { id: feed.householdId } });
@@ -71,7 +77,12 @@ export async function calendarFor(prisma: PrismaClient, token: string, now: Date
   return null;
 }
 
-async function citizenCalendar(prisma: PrismaClient, citizenId: string, firstName: string, now: Date) {
+/**
+ * A citizen's commitments. Each event says what the citizen's projection of the occurrence says
+ * (the kind of activity, src/offers/citizen-view.model.ts), never the task's title or
+ * description, which staff write and may name the family; the address only while committed.
+ */
+async function citizenCalendar(prisma: PrismaClient, citizenId: string, firstName: string, lang: Lang, now: Date) {
   const commitments = await prisma.commitment.findMany({
     where: { citizenId, occurrence: { startsAt: { gte: new Date(now.getTime() - HISTORY_MS) } } },
     include: { occurrence: { include: { task: { include: { municipality: true } } } } },
@@ -82,7 +93,7 @@ async function citizenCalendar(prisma: PrismaClient, citizenId: string, firstNam
     const active = c.status === "ACTIVE";
     // The address is for committed citizens only; a cancelled event keeps just the town.
     const place = task.remote ? "Online" : [active ? task.address : null, task.municipality?.name].filter(Boolean).join(", ");
-    return { id: c.id, status: c.status, sequence: c.sequence, updatedAt: c.updatedAt, startsAt: c.occurrence.startsAt, endsAt: c.occurrence.endsAt, title: task.title, place, description: task.description ?? undefined };
+    return { id: c.id, status: c.status, sequence: c.sequence, updatedAt: c.updatedAt, startsAt: c.occurrence.startsAt, endsAt: c.occurrence.endsAt, title: activityName(citizenOccurrence({ ...c.occurrence, task }).activityKind, lang), place };
   });
   return calendarFeed(`Legami - ${firstName}`, entries);
 }

@@ -14,6 +14,7 @@ import * as families from "./families.service";
 import type { Context } from "../graphql/context";
 import { familyHouses, familySubject, personal, staffSubject } from "../graphql/personal";
 import { reread, rereadMany } from "../graphql/payload";
+import { citizenOccurrence, type CitizenOccurrence } from "../offers/citizen-view.model";
 
 // Personal fields: a family's data is for the staff of its territory, the tutors of the house it
 // lives in and its resident contact; a task's title, place and people for staff (and the tutors
@@ -129,27 +130,8 @@ builder.prismaObject("TaskOccurrence", {
   }),
 });
 
-export interface OccurrenceViewShape {
-  id: string;
-  startsAt: Date;
-  endsAt: Date;
-  status: string;
-  task: {
-    activityKind: string;
-    remote: boolean;
-    municipalityId: string | null;
-    durationMinutes: number;
-    involvesMinors: boolean;
-    requiredLanguages: string[];
-    preferredLanguages: string[];
-    minSkillLevel: number;
-    requiredSkillId: string;
-    headcount: number;
-    /** Loaded with the task by lists that show many occurrences (one query for all, not one each). */
-    municipality?: Municipality | null;
-    requiredSkill?: Skill;
-  };
-}
+/** A citizen's projection of an occurrence (src/offers/citizen-view.model.ts), with its town and skill when loaded. */
+export type OccurrenceViewShape = CitizenOccurrence<Municipality, Skill>;
 
 export const OccurrenceView = builder.objectRef<OccurrenceViewShape>("OccurrenceView").implement({
   description: "What a citizen sees of an occurrence: kind, place, time and needs. Never the family.",
@@ -158,27 +140,27 @@ export const OccurrenceView = builder.objectRef<OccurrenceViewShape>("Occurrence
     startsAt: t.field({ type: "DateTime", description: "Start.", resolve: (o) => o.startsAt }),
     endsAt: t.field({ type: "DateTime", description: "End.", resolve: (o) => o.endsAt }),
     status: t.field({ type: TaskStatusEnum, description: "Status.", resolve: (o) => o.status as never }),
-    activityKind: t.field({ type: ActivityKindEnum, description: "Kind of activity.", resolve: (o) => o.task.activityKind as never }),
-    remote: t.boolean({ description: "Done remotely.", resolve: (o) => o.task.remote }),
+    activityKind: t.field({ type: ActivityKindEnum, description: "Kind of activity.", resolve: (o) => o.activityKind as never }),
+    remote: t.boolean({ description: "Done remotely.", resolve: (o) => o.remote }),
     municipality: t.prismaField({
       type: "Municipality",
       nullable: true,
       description: "The municipality (never the address).",
       resolve: (query, o, _a, context) => {
-        if (o.task.municipality !== undefined) return o.task.municipality;
-        return o.task.municipalityId ? context.prisma.municipality.findUnique({ ...query, where: { id: o.task.municipalityId } }) : null;
+        if (o.municipality !== undefined) return o.municipality;
+        return o.municipalityId ? context.prisma.municipality.findUnique({ ...query, where: { id: o.municipalityId } }) : null;
       },
     }),
     requiredSkill: t.prismaField({
       type: "Skill",
       description: "Skill needed.",
-      resolve: (query, o, _a, context) => o.task.requiredSkill ?? context.prisma.skill.findUniqueOrThrow({ ...query, where: { id: o.task.requiredSkillId } }),
+      resolve: (query, o, _a, context) => o.requiredSkill ?? context.prisma.skill.findUniqueOrThrow({ ...query, where: { id: o.requiredSkillId } }),
     }),
-    minSkillLevel: t.int({ description: "Minimum skill level.", resolve: (o) => o.task.minSkillLevel }),
-    requiredLanguages: t.stringList({ description: "Languages needed.", resolve: (o) => o.task.requiredLanguages }),
-    preferredLanguages: t.stringList({ description: "Languages that help.", resolve: (o) => o.task.preferredLanguages }),
-    involvesMinors: t.boolean({ description: "Contact with minors.", resolve: (o) => o.task.involvesMinors }),
-    headcount: t.int({ description: "Citizens needed.", resolve: (o) => o.task.headcount }),
+    minSkillLevel: t.int({ description: "Minimum skill level.", resolve: (o) => o.minSkillLevel }),
+    requiredLanguages: t.stringList({ description: "Languages needed.", resolve: (o) => o.requiredLanguages }),
+    preferredLanguages: t.stringList({ description: "Languages that help.", resolve: (o) => o.preferredLanguages }),
+    involvesMinors: t.boolean({ description: "Contact with minors.", resolve: (o) => o.involvesMinors }),
+    headcount: t.int({ description: "Citizens needed.", resolve: (o) => o.headcount }),
   }),
 });
 
@@ -308,7 +290,7 @@ builder.queryFields((t) => ({
         territoryId = (await context.prisma.citizen.findUnique({ where: { id: viewer.citizenId }, select: { homeMunicipality: { select: { territoryId: true } } } }))?.homeMunicipality.territoryId ?? null;
       }
       if (!occurrence || (viewer.role !== "ADMIN" && occurrence.task.territoryId !== territoryId)) throw new NotFoundError("TaskOccurrence", String(id));
-      return occurrence;
+      return citizenOccurrence(occurrence);
     },
   }),
 }));

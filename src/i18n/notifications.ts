@@ -1,6 +1,7 @@
 // Notification texts in Italian and English. A notification is stored with its kind and
 // parameters and rendered in the reader's language when read.
 import { DateTime } from "luxon";
+import { activityName } from "./activities";
 import type { Lang } from "./index";
 
 /** Parameters holding an instant (ISO 8601) or a date (YYYY-MM-DD), shown in Rome's time. */
@@ -8,6 +9,9 @@ const INSTANTS = new Set(["when", "deadline"]);
 const DATES = new Set(["end", "week", "from", "to"]);
 
 function formatParam(name: string, value: string | number, lang: Lang): string {
+  // What a citizen reads of a task: the kind of activity in words, the town or "remote" (src/offers/citizen-view.model.ts).
+  if (name === "activity") return activityName(String(value), lang);
+  if (name === "place" && value === "remote") return lang === "it" ? "a distanza" : "remotely";
   if (typeof value === "string" && INSTANTS.has(name)) {
     const at = DateTime.fromISO(value, { zone: "Europe/Rome" });
     if (at.isValid) return at.setLocale(lang).toLocaleString(DateTime.DATETIME_MED_WITH_WEEKDAY);
@@ -34,28 +38,28 @@ type Template = Record<Lang, { title: string; body: string }>;
 
 const templates: Record<NotificationKind, Template> = {
   OFFER_RECEIVED: {
-    en: { title: "New offer: {task}", body: "You are offered {task} on {when} in {place}. Please answer by {deadline}." },
-    it: { title: "Nuova proposta: {task}", body: "Ti viene proposto {task} il {when} a {place}. Rispondi entro il {deadline}." },
+    en: { title: "New offer: {activity}", body: "You are offered: {activity}, {when}, {place}. Please answer by {deadline}." },
+    it: { title: "Nuova proposta: {activity}", body: "Ti viene proposto: {activity}, {when}, {place}. Rispondi entro il {deadline}." },
   },
   OFFER_EXPIRING: {
-    en: { title: "Offer about to expire: {task}", body: "Your offer for {task} on {when} expires on {deadline}." },
-    it: { title: "Proposta in scadenza: {task}", body: "La proposta per {task} del {when} scade il {deadline}." },
+    en: { title: "Offer about to expire: {activity}", body: "Your offer ({activity}, {when}) expires on {deadline}." },
+    it: { title: "Proposta in scadenza: {activity}", body: "La proposta ({activity}, {when}) scade il {deadline}." },
   },
   OFFER_EXPIRED: {
-    en: { title: "Offer expired: {task}", body: "The offer for {task} on {when} was not answered in time and has been offered to someone else." },
-    it: { title: "Proposta scaduta: {task}", body: "La proposta per {task} del {when} non ha avuto risposta in tempo ed è stata offerta ad altri." },
+    en: { title: "Offer expired: {activity}", body: "The offer ({activity}, {when}) was not answered in time and has been offered to someone else." },
+    it: { title: "Proposta scaduta: {activity}", body: "La proposta ({activity}, {when}) non ha avuto risposta in tempo ed è stata offerta ad altri." },
   },
   COMMITMENT_REMINDER: {
-    en: { title: "Tomorrow: {task}", body: "Reminder: {task} on {when} in {place}." },
-    it: { title: "Domani: {task}", body: "Promemoria: {task} il {when} a {place}." },
+    en: { title: "Tomorrow: {activity}", body: "Reminder: {activity}, {when}, {place}." },
+    it: { title: "Domani: {activity}", body: "Promemoria: {activity}, {when}, {place}." },
   },
   COMMITMENT_CANCELLED: {
-    en: { title: "Cancelled: {task}", body: "{task} on {when} has been cancelled. Reason: {reason}." },
-    it: { title: "Annullato: {task}", body: "{task} del {when} è stato annullato. Motivo: {reason}." },
+    en: { title: "Cancelled: {activity}", body: "{activity}, {when}, has been cancelled. Reason: {reason}." },
+    it: { title: "Annullato: {activity}", body: "L'attività ({activity}, {when}) è stata annullata. Motivo: {reason}." },
   },
   SEAT_UNFILLED: {
-    en: { title: "Seat nobody can fill: {task}", body: "{task} on {when} still has {free} free seat(s) and no eligible citizen is available. {why}" },
-    it: { title: "Posto non copribile: {task}", body: "{task} del {when} ha ancora {free} posto/i libero/i e nessun cittadino idoneo è disponibile. {why}" },
+    en: { title: "Seat nobody can fill: {activity}", body: "{activity}, {when}, {place}: {free} free seat(s) left and no eligible citizen is available. {why}" },
+    it: { title: "Posto non copribile: {activity}", body: "{activity}, {when}, {place}: posti ancora liberi {free}, e nessun cittadino idoneo è disponibile. {why}" },
   },
   PACT_EXPIRING: {
     en: { title: "Pact ending: {pact}", body: "The collaboration pact {pact} ends on {end}. Renew it if the collaboration goes on." },
@@ -72,7 +76,10 @@ const templates: Record<NotificationKind, Template> = {
 };
 
 export function renderNotification(kind: NotificationKind, params: Record<string, string | number>, lang: Lang): { title: string; body: string } {
-  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => (params[name] === undefined ? "" : formatParam(name, params[name]!, lang)));
+  // Notifications stored before the citizen's projection carried the task's staff-written title:
+  // it is never shown; the activity is said generically.
+  const given: Record<string, string | number> = { activity: "", ...params };
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => (given[name] === undefined ? "" : formatParam(name, given[name]!, lang))).replace(/ {2,}/g, " ").replace(/: $/, "");
   const template = templates[kind][lang];
   return { title: fill(template.title), body: fill(template.body) };
 }

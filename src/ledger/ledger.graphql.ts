@@ -8,6 +8,7 @@ import * as ledger from "./ledger.service";
 import type { Context } from "../graphql/context";
 import { citizenSubject, personal } from "../graphql/personal";
 import { reread, rereadMany } from "../graphql/payload";
+import { citizenOccurrence } from "../offers/citizen-view.model";
 
 /** A commitment's and a ledger line's details are the citizen's: theirs and their territory's staff. */
 const ofCitizenRecord = (row: { citizenId: string }, context: Context) => citizenSubject(context, row.citizenId);
@@ -54,7 +55,7 @@ builder.prismaObject("Commitment", {
       type: OccurrenceView,
       description: "The occurrence: kind, place, time, needs.",
       select: { occurrence: { include: { task: true } } },
-      resolve: (c) => c.occurrence,
+      resolve: (c) => citizenOccurrence(c.occurrence),
     }),
     family: t.field({ ...personal(ofCitizenRecord),
       type: builder.objectRef<{ referenceName: string; languages: string[]; address: string | null }>("CommittedFamily").implement({

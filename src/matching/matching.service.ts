@@ -11,7 +11,8 @@ import { summarizeRun } from "./run-summary.model";
 import { solveMatching, type Solve } from "../solver/solve";
 import { notify } from "../notifications/notifications.service";
 import { afterCommit } from "../jobs/runner";
-import { afterOffers, occurrenceParams } from "../offers/offers.jobs";
+import { afterOffers } from "../offers/offers.jobs";
+import { occurrenceParams } from "../offers/citizen-view.model";
 import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, seatsLeft, withoutStability, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
@@ -218,7 +219,7 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
         id: true,
         startsAt: true,
         status: true,
-        task: { select: { title: true, remote: true, headcount: true, municipality: { select: { name: true } } } },
+        task: { select: { activityKind: true, remote: true, headcount: true, municipality: { select: { name: true } } } },
         commitments: { select: { citizenId: true, status: true } },
         offers: { select: { citizenId: true, status: true } },
       },

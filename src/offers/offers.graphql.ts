@@ -9,6 +9,8 @@ import * as notifications from "../notifications/notifications.service";
 import * as offers from "./offers.service";
 import { citizenSubject, personal } from "../graphql/personal";
 import { reread, rereadMany } from "../graphql/payload";
+import { citizenOccurrence } from "./citizen-view.model";
+import { loaderFor } from "../graphql/loaders";
 
 const OfferStatusEnum = builder.enumType("OfferStatus", {
   description: "Where an offer is.",
@@ -48,7 +50,7 @@ builder.prismaObject("Offer", {
       type: OccurrenceView,
       description: "What is offered: kind, place, time and needs (never the family).",
       select: { occurrence: { include: { task: true } } },
-      resolve: (o) => o.occurrence,
+      resolve: (o) => citizenOccurrence(o.occurrence),
     }),
     partOfSeries: t.boolean({
       description: "Whether the task recurs with continuity: the citizen may accept all its offered dates at once.",
@@ -80,14 +82,25 @@ builder.prismaObject("Notification", {
     kind: t.expose("kind", { type: NotificationKindEnum, description: "What it is about." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When." }),
     readAt: t.expose("readAt", { type: "DateTime", nullable: true, description: "When it was read." }),
-    title: t.string({ description: "Title, in the reader's language.", resolve: (n, _a, context) => renderFor(n, context).title }),
-    body: t.string({ description: "Text, in the reader's language.", resolve: (n, _a, context) => renderFor(n, context).body }),
+    title: t.string({ description: "Title, in the reader's language.", resolve: async (n, _a, context) => (await renderFor(n, context)).title }),
+    body: t.string({ description: "Text, in the reader's language.", resolve: async (n, _a, context) => (await renderFor(n, context)).body }),
   }),
 });
 
-/** Renders a notification; an unfilled seat gets its reasons as a sentence in the reader's language. */
-function renderFor(n: { kind: Parameters<typeof notifications.rendered>[0]["kind"]; params: unknown }, context: Context) {
+/**
+ * Renders a notification; an unfilled seat gets its reasons as a sentence in the reader's language.
+ * Names are read when shown, never stored in the notification: a pact's title comes from the pact
+ * (as erasure left it), so an erased family's name is not kept in anyone's inbox.
+ */
+async function renderFor(n: { kind: Parameters<typeof notifications.rendered>[0]["kind"]; params: unknown }, context: Context) {
   const params = { ...((n.params ?? {}) as Record<string, string | number>) };
+  if (typeof params.pactId === "string") {
+    const pact = await loaderFor<string, { id: string; title: string } | null>(context, "notificationPact", async (ids) => {
+      const rows = await context.prisma.collaborationPact.findMany({ where: { id: { in: [...ids] } }, select: { id: true, title: true } });
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }).load(params.pactId);
+    params.pact = pact?.title ?? "";
+  } else delete params.pact;
   if (n.kind === "SEAT_UNFILLED") {
     const reasonCounts = JSON.parse(String(params.reasonCounts ?? "{}")) as Record<string, number>;
     // Notifications written before the compiler counted ALREADY_ASKED among the reasons carry it apart.

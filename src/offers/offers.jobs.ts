@@ -2,6 +2,7 @@
 // seats, commitment reminders, pact expiry warnings, reconciliation on start. Every handler reads
 // the rows it is about, checks the job is still due, and is idempotent: notifications have keys,
 // state changes are guarded by the current status.
+import { occurrenceParams } from "./citizen-view.model";
 import { mondayOf } from "../time/local-time";
 import { fromDbDate } from "../db/dates";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -62,12 +63,9 @@ async function scheduleCommitments(deps: Pick<JobDeps, "prisma" | "jobs" | "now"
 
 // --- what notifications say about an occurrence ------------------------------------------------
 
-type OccurrenceForText = { startsAt: Date; task: { title: string; remote: boolean; municipality: { name: string } | null } };
-const occurrenceInclude = { task: { select: { title: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } as const;
+/** What notifications about an occurrence read of it: the citizen's projection (citizen-view.model), and the title for staff. */
+const occurrenceInclude = { task: { select: { title: true, activityKind: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } as const;
 
-export function occurrenceParams(occurrence: OccurrenceForText) {
-  return { task: occurrence.task.title, when: occurrence.startsAt.toISOString(), place: occurrence.task.remote ? "remote" : (occurrence.task.municipality?.name ?? "-") };
-}
 
 // --- handlers -----------------------------------------------------------------------------------
 
@@ -193,7 +191,7 @@ export async function dailyScan(deps: JobDeps) {
     for (const pact of pacts) {
       const users = [...pact.citizens.flatMap((c) => (c.citizen.userId ? [c.citizen.userId] : [])), ...(await coordinatorsOf(tx, pact.territoryId))];
       const end = fromDbDate(pact.endDate);
-      await notify(tx, users.map((userId) => ({ userId, kind: "PACT_EXPIRING" as const, params: { pact: pact.title, end }, key: `pact-expiring:${pact.id}:${end}:${userId}` })));
+      await notify(tx, users.map((userId) => ({ userId, kind: "PACT_EXPIRING" as const, params: { pactId: pact.id, end }, key: `pact-expiring:${pact.id}:${end}:${userId}` })));
     }
   });
   await reconcile(deps);

@@ -7,7 +7,8 @@ import { notify } from "../notifications/notifications.service";
 import type { ServiceContext } from "../service-context";
 import type { Prisma } from "../generated/prisma/client";
 import { afterCommit } from "../jobs/runner";
-import { afterCommitments, occurrenceParams } from "./offers.jobs";
+import { afterCommitments } from "./offers.jobs";
+import { occurrenceParams } from "./citizen-view.model";
 
 // The task's place and skill come along: a citizen's list shows them for every offer.
 const offerInclude = {
@@ -97,7 +98,7 @@ export async function cancelOccurrence(context: ServiceContext, occurrenceId: st
  */
 export async function cancelOccurrenceIn(tx: Prisma.TransactionClient, scope: { territoryId: string | null }, occurrenceId: string, text: string, now: Date) {
   await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
-  const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: { select: { title: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } });
+  const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: { select: { activityKind: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } });
   if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
   if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= now) {
     throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "CANCELLED" });
