@@ -178,11 +178,11 @@ async function explainHotOperations(region: { territoryIds: string[] }, weekStar
     if (body.errors) throw new Error(JSON.stringify(body.errors));
   };
   const open = await prisma.offer.findMany({ where: { status: "OFFERED" }, take: 2, include: { citizen: { select: { userId: true, email: true } } } });
-  const citizen = (await tokens.issue(open[0]!.citizen.userId!, "CITIZEN")).token;
-  const other = (await tokens.issue(open[1]!.citizen.userId!, "CITIZEN")).token;
+  const citizen = (await tokens.issue(open[0]!.citizen.userId!, "CITIZEN", 0)).token;
+  const other = (await tokens.issue(open[1]!.citizen.userId!, "CITIZEN", 0)).token;
   const run = await prisma.matchingRun.findFirstOrThrow({ where: { territoryId: region.territoryIds[0] } });
   const coordinatorUser = await prisma.user.findFirstOrThrow({ where: { role: "COORDINATOR", territoryId: run.territoryId } });
-  const coordinator = (await tokens.issue(coordinatorUser.id, "COORDINATOR")).token;
+  const coordinator = (await tokens.issue(coordinatorUser.id, "COORDINATOR", 0)).token;
   const weekEnd = DateTime.fromISO(weekStart).plus({ days: 7 }).toISODate()!;
   const operations: [string, () => Promise<unknown>][] = [
     ["login", () => call("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }", { e: open[0]!.citizen.email, p: REGION_PASSWORD })],
@@ -265,7 +265,7 @@ async function main() {
   const tokens = createTokenService({ secret: SECRET, ttlSeconds: 3600 });
   const coordinators = await prisma.user.findMany({ where: { role: "COORDINATOR" }, orderBy: { email: "asc" } });
   const coordinatorToken = new Map<string, string>();
-  for (const c of coordinators) coordinatorToken.set(c.territoryId!, (await tokens.issue(c.id, c.role)).token);
+  for (const c of coordinators) coordinatorToken.set(c.territoryId!, (await tokens.issue(c.id, c.role, 0)).token);
   const matchingStarted = Date.now();
   const START = `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } ... on Error { code } } }`;
   const runs = await Promise.all(region.territoryIds.map(async (t) => (await gql(START, { t, w: weekStart }, coordinatorToken.get(t))).startMatchingRun as { __typename: string; id: string }));
@@ -288,7 +288,7 @@ async function main() {
   // Tokens for the citizens with offers (clients hold tokens; signing in is measured on its own).
   const offered = await prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, citizenId: true, occurrenceId: true, citizen: { select: { userId: true } } } });
   const citizenToken = new Map<string, string>();
-  for (const o of offered) if (!citizenToken.has(o.citizenId)) citizenToken.set(o.citizenId, (await tokens.issue(o.citizen.userId!, "CITIZEN")).token);
+  for (const o of offered) if (!citizenToken.has(o.citizenId)) citizenToken.set(o.citizenId, (await tokens.issue(o.citizen.userId!, "CITIZEN", 0)).token);
   const citizenTokens = [...citizenToken.values()];
   const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
   const rows: Row[] = [];
@@ -350,7 +350,7 @@ async function main() {
   const deadline = new Date(Date.now() + 48 * 3600 * 1000);
   await prisma.offer.createMany({ data: extra.map((e) => ({ ...e, source: "REPLACEMENT" as const, deadline })) });
   const allOpen = await prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, citizenId: true, citizen: { select: { userId: true } } } });
-  for (const o of allOpen) if (!citizenToken.has(o.citizenId)) citizenToken.set(o.citizenId, (await tokens.issue(o.citizen.userId!, "CITIZEN")).token);
+  for (const o of allOpen) if (!citizenToken.has(o.citizenId)) citizenToken.set(o.citizenId, (await tokens.issue(o.citizen.userId!, "CITIZEN", 0)).token);
   const queue = allOpen.map((o) => ({ id: o.id, token: citizenToken.get(o.citizenId)! })).sort(() => Math.random() - 0.5);
   const commitmentsBefore = await prisma.commitment.count({ where: { status: "ACTIVE" } });
   const ACCEPT = "mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }";

@@ -99,7 +99,7 @@ async function main() {
   const queue = offers.filter((_, i) => i % 3 !== 2);
   const accept = async () => {
     for (let offer = queue.shift(); offer; offer = queue.shift()) {
-      const token = (await tokens.issue(offer.citizen.userId!, "CITIZEN")).token;
+      const token = (await tokens.issue(offer.citizen.userId!, "CITIZEN", 0)).token;
       for (let failed = false; ; ) {
         const answer = await gql(`mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }`, { id: offer.id }, token).catch(() => null);
         const result = answer?.data?.acceptOffer as { __typename: string; code?: string } | undefined;

@@ -4,6 +4,7 @@ import type { TokenService } from "./auth/tokens";
 import type { Viewer } from "./auth/viewer";
 import type { JobRunner } from "./jobs/runner";
 import type { Plan, PlannerInput } from "./housing/planner.model";
+import type { Lang } from "./i18n";
 
 export interface ServiceContext {
   prisma: PrismaClient;
@@ -14,4 +15,6 @@ export interface ServiceContext {
   jobs: JobRunner;
   /** Plans a shared house (default: on the calling thread; main.ts passes a solver pool's). */
   planner?: (input: PlannerInput) => Promise<Plan>;
+  /** The caller's language, for the few words a service puts in what it returns (an erased name). */
+  lang?: Lang;
 }

@@ -61,8 +61,8 @@ describe("password login", () => {
 
   it("refuses expired tokens and tokens signed with another secret", async () => {
     const admin = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "admin@legami.demo" } });
-    const expired = await createTokenService({ secret: TEST_SECRET, ttlSeconds: -10 }).issue(admin.id, "ADMIN");
-    const foreign = await createTokenService({ secret: "another-secret-another-secret-another-secret", ttlSeconds: 600 }).issue(admin.id, "ADMIN");
+    const expired = await createTokenService({ secret: TEST_SECRET, ttlSeconds: -10 }).issue(admin.id, "ADMIN", 0);
+    const foreign = await createTokenService({ secret: "another-secret-another-secret-another-secret", ttlSeconds: 600 }).issue(admin.id, "ADMIN", 0);
     for (const token of [expired.token, foreign.token]) {
       const result = await server.gql(`{ citizens(first: 1) { totalCount } }`, {}, { token });
       expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -71,14 +71,24 @@ describe("password login", () => {
 
   it("stops accepting a remembered token the moment it expires, and never remembers a forged one", async () => {
     const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 2 });
-    const issued = await tokens.issue("user-1", "CITIZEN");
-    expect(await tokens.verify(issued.token)).toEqual({ kind: "local", userId: "user-1" });
+    const issued = await tokens.issue("user-1", "CITIZEN", 3);
+    expect(await tokens.verify(issued.token)).toEqual({ kind: "local", userId: "user-1", version: 3 });
     // Remembered now; a token differing in its signature alone is still checked and refused.
     const [header, payload, signature] = issued.token.split(".");
     const forged = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
     expect(await tokens.verify(forged)).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, issued.expiresAt.getTime() - Date.now() + 1_100));
     expect(await tokens.verify(issued.token)).toBeNull();
+  });
+
+  it("ends every token of a user at once when their token version rises", async () => {
+    const token = await server.login("tutor.abitare@legami.demo");
+    expect((await server.gql(`{ me { id } }`, {}, { token })).data.me.id).toBeTruthy();
+    await server.database.prisma.user.update({ where: { email: "tutor.abitare@legami.demo" }, data: { tokenVersion: { increment: 1 } } });
+    expect((await server.gql(`{ me { id } }`, {}, { token })).data.me).toBeNull();
+    expect((await server.gql(`{ myNotifications { id } }`, {}, { token })).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const again = await server.login("tutor.abitare@legami.demo");
+    expect((await server.gql(`{ me { id } }`, {}, { token: again })).data.me.id).toBeTruthy();
   });
 
   it("takes the role from the database, not from the token", async () => {

@@ -38,11 +38,11 @@ export async function login(context: ServiceContext, email: string, password: st
   const user = await context.prisma.user.findUnique({ where: { email: key } });
   // Compare against a dummy hash when there is no user, so the answer takes as long either way.
   const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !user.passwordHash || !valid) {
+  if (!user || !user.passwordHash || user.erasedAt || !valid) {
     if (throttle) await recordFailure(context, key, throttle, now);
     throw new AuthenticationError();
   }
   if (throttle) await context.prisma.loginThrottle.deleteMany({ where: { email: key } });
-  const { token, expiresAt } = await context.tokens.issue(user.id, user.role);
+  const { token, expiresAt } = await context.tokens.issue(user.id, user.role, user.tokenVersion);
   return { token, expiresAt, user };
 }

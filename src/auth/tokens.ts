@@ -7,11 +7,12 @@ const ISSUER = "legami";
 const AUDIENCE = "legami";
 
 export type VerifiedToken =
-  | { kind: "local"; userId: string }
+  | { kind: "local"; userId: string; version: number }
   | { kind: "oidc"; subject: string; email: string | undefined; emailVerified: boolean };
 
 export interface TokenService {
-  issue(userId: string, role: string): Promise<{ token: string; expiresAt: Date }>;
+  /** A token for the user at their current token version (User.tokenVersion): raising the version ends it. */
+  issue(userId: string, role: string, version: number): Promise<{ token: string; expiresAt: Date }>;
   /** Returns null for any token that is not valid (bad signature, expired, wrong issuer...). */
   verify(token: string): Promise<VerifiedToken | null>;
 }
@@ -22,9 +23,9 @@ export function createTokenService(options: { secret: string; ttlSeconds: number
   const verified = new Map<string, { identity: VerifiedToken; until: number }>();
 
   return {
-    async issue(userId, role) {
+    async issue(userId, role, version) {
       const expiresAt = new Date(Date.now() + options.ttlSeconds * 1000);
-      const token = await new SignJWT({ role })
+      const token = await new SignJWT({ role, ver: version })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(userId)
         .setIssuer(ISSUER)
@@ -57,7 +58,7 @@ export function createTokenService(options: { secret: string; ttlSeconds: number
     try {
       if (alg === "HS256") {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
-        return payload.sub ? { kind: "local", userId: payload.sub } : null;
+        return payload.sub ? { kind: "local", userId: payload.sub, version: typeof payload.ver === "number" ? payload.ver : 0 } : null;
       }
       if (jwks && options.oidc) {
         const { payload } = await jwtVerify(token, jwks, {

@@ -17,7 +17,7 @@ export async function resolveViewer(prisma: PrismaClient, tokens: TokenService, 
   if (!match) return null;
   const verified = await tokens.verify(match[1]!);
   if (!verified) return null;
-  const select = { id: true, role: true, territoryId: true, locale: true, oidcSubject: true, citizen: { select: { id: true } } } as const;
+  const select = { id: true, role: true, territoryId: true, locale: true, oidcSubject: true, tokenVersion: true, erasedAt: true, citizen: { select: { id: true } } } as const;
   let user = null;
   if (verified.kind === "local") {
     user = await prisma.user.findUnique({ where: { id: verified.userId }, select });
@@ -32,6 +32,8 @@ export async function resolveViewer(prisma: PrismaClient, tokens: TokenService, 
       }
     }
   }
-  if (!user) return null;
+  if (!user || user.erasedAt) return null;
+  // A token issued before the version was raised (erasure, a new password) has ended.
+  if (verified.kind === "local" && verified.version !== user.tokenVersion) return null;
   return { userId: user.id, role: user.role, territoryId: user.territoryId, citizenId: user.citizen?.id ?? null, locale: user.locale };
 }

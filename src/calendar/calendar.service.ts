@@ -2,6 +2,7 @@
 // time, one live feed per owner (a new one revokes the old). A feed shows a citizen's
 // commitments, a shared house's published plan, or one household's part of it.
 import { createHash, randomBytes } from "node:crypto";
+import { familyName } from "../privacy/erased.model";
 import { requireCitizen, requireViewer } from "../auth/access";
 import { fromDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
@@ -111,7 +112,7 @@ async function houseCalendarFeed(prisma: PrismaClient, houseId: string, househol
     orderBy: { startsAt: "asc" },
   });
   const household = house.households.find((h) => h.id === householdId);
-  const names = new Map(house.households.map((h) => [h.id, h.family.referenceName]));
+  const names = new Map(house.households.map((h) => [h.id, familyName(h.family, "it")]));
   const concerns = (o: (typeof occurrences)[number]) => {
     if (!household) return true;
     const date = localDateOf(o.startsAt.getTime());

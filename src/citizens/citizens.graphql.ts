@@ -2,6 +2,7 @@
 // service and return; access rules live in the services.
 import { loaderFor } from "../graphql/loaders";
 import { displayNameOf, type Subject } from "../auth/personal";
+import { erasedName } from "../privacy/erased.model";
 import { citizenSubject, personal } from "../graphql/personal";
 import type { Context } from "../graphql/context";
 import { reread, rereadMany } from "../graphql/payload";
@@ -175,9 +176,10 @@ export const CitizenRef = builder.prismaObject("Citizen", {
   description: "An active citizen in the register (albo dei cittadini attivi).",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    displayName: t.string({ description: "The name shown to those who may not read the citizen's data: first name and last initial (Anna R.).", resolve: (c) => displayNameOf(c.firstName, c.lastName) }),
-    firstName: t.exposeString("firstName", { ...personal(ofCitizen), description: "First name." }),
-    lastName: t.exposeString("lastName", { ...personal(ofCitizen), description: "Last name." }),
+    displayName: t.string({ description: "The name shown to those who may not read the citizen's data: first name and last initial (Anna R.).", resolve: (c, _a, context) => (c.erasedAt ? erasedName("person", context.lang) : displayNameOf(c.firstName, c.lastName)) }),
+    firstName: t.string({ ...personal(ofCitizen), description: "First name (\"erased person\" once erased).", resolve: (c, _a, context) => (c.erasedAt ? erasedName("person", context.lang) : c.firstName) }),
+    lastName: t.string({ ...personal(ofCitizen), description: "Last name (empty once erased).", resolve: (c) => (c.erasedAt ? "" : c.lastName) }),
+    erasedAt: t.expose("erasedAt", { ...personal(ofCitizen), type: "DateTime", nullable: true, description: "When the citizen was erased." }),
     email: t.exposeString("email", { ...personal(ofCitizen), description: "Contact email." }),
     phone: t.exposeString("phone", { ...personal(ofCitizen), nullable: true, description: "Contact phone." }),
     birthDate: t.field({ ...personal(ofCitizen), type: "Date", description: "Date of birth (the regulation sets a minimum age).", resolve: (c) => fromDbDate(c.birthDate) }),

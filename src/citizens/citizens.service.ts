@@ -193,7 +193,7 @@ export async function registerCitizen(context: ServiceContext, input: CitizenPro
   checkPassword(input.password);
   const passwordHash = await hashPassword(input.password);
   const citizen = await inTransaction(context, (tx) => createCitizenRecord(tx, context, input, { passwordHash, createdBy: null }));
-  const { token, expiresAt } = await context.tokens.issue(citizen.userId!, "CITIZEN");
+  const { token, expiresAt } = await context.tokens.issue(citizen.userId!, "CITIZEN", 0);
   return { citizen, token, expiresAt };
 }
 

@@ -15,6 +15,7 @@ import type { Context } from "../graphql/context";
 import { familyHouses, familySubject, personal, staffSubject } from "../graphql/personal";
 import { reread, rereadMany } from "../graphql/payload";
 import { citizenOccurrence, type CitizenOccurrence } from "../offers/citizen-view.model";
+import { familyName } from "../privacy/erased.model";
 
 // Personal fields: a family's data is for the staff of its territory, the tutors of the house it
 // lives in and its resident contact; a task's title, place and people for staff (and the tutors
@@ -35,7 +36,8 @@ builder.prismaObject("Family", {
   description: "A household supported by the programme (staff only).",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    referenceName: t.exposeString("referenceName", { ...personal(ofFamily), description: "How staff refer to the family." }),
+    referenceName: t.string({ ...personal(ofFamily), description: "How staff refer to the family (\"erased family\" once erased).", resolve: (f, _a, context) => familyName(f, context.lang) }),
+    erasedAt: t.expose("erasedAt", { ...personal(ofFamily), type: "DateTime", nullable: true, description: "When the family was erased." }),
     municipality: t.relation("municipality", { ...personal(ofFamily), description: "Where the family lives." }),
     address: t.exposeString("address", { ...personal(ofFamily), nullable: true, description: "Address (private)." }),
     languages: t.exposeStringList("languages", { ...personal(ofFamily), description: "Languages spoken at home (ISO 639)." }),

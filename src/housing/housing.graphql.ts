@@ -1,6 +1,7 @@
 // GraphQL for shared housing: staff set houses up, tutors plan them (propose, pin, move with an
 // explanation, re-plan, publish, record what happened, rota balance), residents read the plan.
 import { loaderFor } from "../graphql/loaders";
+import { familyName } from "../privacy/erased.model";
 import { AvailabilityExceptionInput, AvailabilityRef, AvailabilityWindowInput, AvailabilityWindowRef, toExceptions, toWindows } from "../citizens/citizens.graphql";
 import { fromDbDate } from "../db/dates";
 import { builder } from "../graphql/builder";
@@ -130,8 +131,11 @@ builder.prismaObject("Household", {
       description: "How the house refers to the family (for those who live or work in the house, and staff).",
       resolve: (h, _a, context) =>
         loaderFor<string, string>(context, "familyName", async (ids) => {
-          const families = await context.prisma.family.findMany({ where: { id: { in: [...ids] } }, select: { id: true, referenceName: true } });
-          return ids.map((id) => families.find((f) => f.id === id)?.referenceName ?? "?");
+          const families = await context.prisma.family.findMany({ where: { id: { in: [...ids] } }, select: { id: true, referenceName: true, erasedAt: true } });
+          return ids.map((id) => {
+            const family = families.find((f) => f.id === id);
+            return family ? familyName(family, context.lang) : "?";
+          });
         }).load(h.familyId),
     }),
     familyId: t.exposeID("familyId", { ...personal(ofHousehold), description: "The family (staff, the house's tutors, the household itself)." }),

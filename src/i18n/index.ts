@@ -53,6 +53,7 @@ const errorTemplates: Record<ErrorCode, Template> = {
   ILLEGAL_TRANSITION: { en: "A citizen cannot go from {from} to {to}.", it: "Un cittadino non può passare da {from} a {to}." },
   PACT_OVERLAP: { en: "A citizen of this pact already has a pact over these dates.", it: "Un cittadino di questo patto ha già un patto in queste date." },
   ALREADY_RENEWED: { en: "This pact has already been renewed.", it: "Questo patto è già stato rinnovato." },
+  ALREADY_ERASED: { en: "This person or family has already been erased.", it: "Questa persona o famiglia è già stata cancellata." },
   CITIZENS_NOT_ENROLLED: { en: "Every citizen of the pact must be enrolled to sign it; not enrolled: {citizens}.", it: "Per firmare il patto tutti i cittadini devono essere iscritti all'albo; non iscritti: {citizens}." },
   NOT_ELIGIBLE: { en: "The citizen is not eligible for this occurrence: {reasons}.", it: "Il cittadino non è idoneo per questa attività: {reasons}." },
   HEADCOUNT_REACHED: { en: "This occurrence already has all the people it needs.", it: "Questa attività ha già tutte le persone necessarie." },

@@ -9,6 +9,7 @@ import type { Context } from "../graphql/context";
 import { citizenSubject, personal } from "../graphql/personal";
 import { reread, rereadMany } from "../graphql/payload";
 import { citizenOccurrence } from "../offers/citizen-view.model";
+import { familyName } from "../privacy/erased.model";
 
 /** A commitment's and a ledger line's details are the citizen's: theirs and their territory's staff. */
 const ofCitizenRecord = (row: { citizenId: string }, context: Context) => citizenSubject(context, row.citizenId);
@@ -72,7 +73,7 @@ builder.prismaObject("Commitment", {
       resolve: async (c, _a, context) => {
         if (c.status !== "ACTIVE") return null;
         const family = await context.prisma.family.findUniqueOrThrow({ where: { id: c.occurrence.task.familyId } });
-        return { referenceName: family.referenceName, languages: family.languages, address: c.occurrence.task.address };
+        return { referenceName: familyName(family, context.lang), languages: family.languages, address: c.occurrence.task.address };
       },
     }),
     hours: t.relation("hours", { ...personal(ofCitizenRecord), description: "Ledger lines, oldest first.", query: { orderBy: { seq: "asc" } } }),

@@ -17,6 +17,7 @@ import type { AssignmentExplanation, GapExplanation } from "./explain.model";
 import * as matching from "./matching.service";
 import type { RunSummary } from "./run-summary.model";
 import { reread, rereadMany } from "../graphql/payload";
+import { citizenFullName } from "../privacy/erased.model";
 
 const MatchingRunStatusEnum = builder.enumType("MatchingRunStatus", {
   description: "Where a matching run is.",
@@ -44,15 +45,37 @@ const SolverStopEnum = builder.enumType("SolverStop", {
   } as const,
 });
 
-/** A failed run's reason in the caller's language, with names and times from the run's summary. */
-function failureMessage(run: { failureCode: string | null; failureDetails: unknown } & WithSummary, lang: Context["lang"]): string | null {
+/**
+ * Names of citizens and occurrences as they read now: a citizen by full name (an erased one as
+ * such), an occurrence by its task's title. Runs store ids only, so erasure never edits them.
+ * One query per table for all the names a request needs.
+ */
+async function namesOf(context: Context, ids: Iterable<string>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  const loader = loaderFor<string, string>(context, "run-names", async (keys) => {
+    const [citizens, occurrences] = await Promise.all([
+      context.prisma.citizen.findMany({ where: { id: { in: [...keys] } }, select: { id: true, firstName: true, lastName: true, erasedAt: true } }),
+      context.prisma.taskOccurrence.findMany({ where: { id: { in: [...keys] } }, select: { id: true, task: { select: { title: true } } } }),
+    ]);
+    const found = new Map<string, string>([...citizens.map((c) => [c.id, citizenFullName(c, context.lang)] as const), ...occurrences.map((o) => [o.id, o.task.title] as const)]);
+    return keys.map((id) => found.get(id) ?? id);
+  });
+  const names = await loader.loadMany(wanted);
+  return new Map(wanted.map((id, i) => [id, typeof names[i] === "string" ? names[i] : id]));
+}
+
+/** A failed run's reason in the caller's language, with names read now and times from the run's summary. */
+async function failureMessage(run: { failureCode: string | null; failureDetails: unknown } & WithSummary, context: Context): Promise<string | null> {
   if (!run.failureCode) return null;
+  const lang = context.lang;
   const view = viewOf(run);
+  const details = (run.failureDetails ?? {}) as RunFailure["details"];
+  const names = await namesOf(context, (details.pins ?? []).flatMap((g) => g.pairs.flatMap((p) => [p.citizen, p.occurrence])));
   const whenOf = (occurrenceId: string) => {
     const start = view.starts.get(occurrenceId);
     return start ? DateTime.fromMillis(start, { zone: "Europe/Rome" }).setLocale(lang).toLocaleString(DateTime.DATETIME_MED_WITH_WEEKDAY) : "";
   };
-  return runFailureMessage({ code: run.failureCode as RunFailureCode, details: (run.failureDetails ?? {}) as RunFailure["details"] }, lang, (id) => view.names.get(id) ?? id, whenOf);
+  return runFailureMessage({ code: run.failureCode as RunFailureCode, details }, lang, (id) => names.get(id) ?? id, whenOf);
 }
 
 const AssignmentOrderEnum = builder.enumType("AssignmentOrder", {
@@ -141,7 +164,6 @@ const summaryOf = (run: WithSummary) => run.summary as RunSummary | null;
 
 /** A run's summary as the maps its fields look things up in. */
 interface SummaryView {
-  names: Map<string, string>;
   /** Minutes by proposed pair. */
   loads: Map<string, number>;
   /** Start (epoch ms, 0 when unknown) by occurrence. */
@@ -153,11 +175,10 @@ interface SummaryView {
 const summaryViews = new WeakMap<object, SummaryView>();
 function viewOf(run: WithSummary): SummaryView {
   const summary = summaryOf(run);
-  if (!summary) return { names: new Map(), loads: new Map(), starts: new Map(), seats: 0 };
+  if (!summary) return { loads: new Map(), starts: new Map(), seats: 0 };
   let view = summaryViews.get(summary);
   if (!view) {
     view = {
-      names: new Map(summary.names),
       loads: new Map(summary.loads.map(([citizen, occurrence, minutes]) => [pairKey(citizen, occurrence), minutes])),
       starts: new Map(summary.occurrences.map((o) => [o.id, o.start === undefined ? 0 : Date.parse(o.start)])),
       seats: summary.occurrences.reduce((sum, o) => sum + o.headcount, 0),
@@ -193,7 +214,7 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
       nullable: true,
       select: { failureCode: true, failureDetails: true, summary: true },
       description: "Why it failed, in the caller's language (null unless FAILED).",
-      resolve: (r, _a, context) => failureMessage(r, context.lang),
+      resolve: (r, _a, context) => failureMessage(r, context),
     }),
     failureCode: t.field({
       type: MatchingRunFailureCodeEnum,
@@ -246,9 +267,11 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
       description: "The proposal, in the order asked.",
       select: { explanation: true, summary: true },
       args: { order: t.arg({ type: AssignmentOrderEnum, required: false, description: "Order (default BY_DAY)." }) },
-      resolve: (r, { order }) => {
-        const { names, loads: loadOf, starts } = viewOf(r);
-        const views = (explanationOf(r)?.assignments ?? []).map((a) => ({ ...a, loadMinutes: loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0, startsAt: starts.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
+      resolve: async (r, { order }, context) => {
+        const { loads: loadOf, starts } = viewOf(r);
+        const assignments = explanationOf(r)?.assignments ?? [];
+        const names = order === "BY_TASK" || order === "BY_CITIZEN" ? await namesOf(context, assignments.flatMap((a) => [a.citizen, a.occurrence])) : new Map<string, string>();
+        const views = assignments.map((a) => ({ ...a, loadMinutes: loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0, startsAt: starts.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
         const byDay = (a: AssignmentView, b: AssignmentView) => a.startsAt - b.startsAt || a.citizen.localeCompare(b.citizen);
         if (order === "BY_TASK") return views.sort((a, b) => a.taskId.localeCompare(b.taskId) || byDay(a, b));
         if (order === "BY_CITIZEN") return views.sort((a, b) => (names.get(a.citizen) ?? "").localeCompare(names.get(b.citizen) ?? "") || a.citizen.localeCompare(b.citizen) || byDay(a, b));
@@ -259,9 +282,10 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
       type: [UnfilledSeatRef],
       description: "Every seat left empty, with why.",
       select: { explanation: true, summary: true },
-      resolve: (r) => {
-        const { names } = viewOf(r);
-        return (explanationOf(r)?.gaps ?? []).map((g) => ({ ...g, names }));
+      resolve: async (r, _a, context) => {
+        const gaps = explanationOf(r)?.gaps ?? [];
+        const names = await namesOf(context, gaps.flatMap((g) => g.eligible.flatMap((e) => [e.citizen, ...e.assignedTo])));
+        return gaps.map((g) => ({ ...g, names }));
       },
     }),
     ineligiblePins: t.stringList({

@@ -15,8 +15,6 @@ export function weekBounds(weekStart: string): { from: Date; to: Date } {
 
 export interface LoadedWeek {
   input: Omit<CompileInput, "previousProposal" | "pinned" | "excluded">;
-  /** Display names, for explanations. */
-  names: Map<string, string>;
   found: boolean;
 }
 
@@ -69,9 +67,7 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
   const previousAssignees = new Map<string, Set<string>>();
   for (const c of earlier) previousAssignees.set(c.occurrence.taskId, new Set([...(previousAssignees.get(c.occurrence.taskId) ?? []), c.citizenId]));
 
-  const names = new Map<string, string>();
   const citizens: MatchingCitizen[] = citizenRows.map((c) => {
-    names.set(c.id, `${c.firstName} ${c.lastName}`);
     return {
       ...toEligibilityCitizen(c),
       preferredActivityKinds: c.preferredActivityKinds,
@@ -88,7 +84,6 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
   );
   const occurrences: MatchingOccurrence[] = occurrenceRows
     .map((o) => {
-      names.set(o.id, o.task.title);
       return {
         ...toEligibilityOccurrence(o),
         taskId: o.taskId,
@@ -116,5 +111,5 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
     travelMinutes,
     weekCommittedMinutes: committedMinutes.get(citizenId) ?? 0,
   });
-  return { input: { citizens, occurrences, contextOf, previousAssignees }, names, found: regulation !== null };
+  return { input: { citizens, occurrences, contextOf, previousAssignees }, found: regulation !== null };
 }

@@ -31,7 +31,6 @@ export interface StoredCompiled {
   breakdown: [string, CompiledWeek["breakdown"] extends Map<string, infer V> ? V : never][];
   excludedReasons: [string, Record<string, number>][];
   ineligiblePins: CompiledWeek["ineligiblePins"];
-  names: [string, string][];
 }
 
 /**
@@ -109,7 +108,6 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
     breakdown: [...compiled.breakdown],
     excludedReasons: [...compiled.excludedReasons].map(([k, v]) => [k, v as Record<string, number>]),
     ineligiblePins: compiled.ineligiblePins,
-    names: [...week.names],
   };
   await prisma.matchingRun.update({ where: { id: run.id }, data: { inputVersion, problem: problem as object, compiled: stored as object, summary: summarizeRun(problem, stored, null) as object, previousRunId: previous?.id ?? null, phase: "solving" } });
   return { problem, compiled: stored };

@@ -12,7 +12,7 @@ const problem = {
     { citizen: "c1", occurrence: "o2", score: 5, loadMinutes: 60 },
   ],
 };
-const compiled = { names: [["c1", "Ada"], ["o1", "Doposcuola"]] as [string, string][], ineligiblePins: [{ citizen: "c2", occurrence: "o2", reasons: ["NO_SKILL"] }] };
+const compiled = { ineligiblePins: [{ citizen: "c2", occurrence: "o2", reasons: ["NO_SKILL"] }] };
 
 describe("summarizeRun", () => {
   it("keeps what the run's fields show, with the minutes of the proposed pairs only, in the input's order", () => {
@@ -22,7 +22,6 @@ describe("summarizeRun", () => {
         { id: "o1", headcount: 2, start: "2026-11-23T09:00:00.000Z" },
         { id: "o2", headcount: 1 },
       ],
-      names: compiled.names,
       ineligiblePins: compiled.ineligiblePins,
       loads: [
         ["c1", "o1", 120],

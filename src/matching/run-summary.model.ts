@@ -8,8 +8,6 @@ import { pairKey } from "./compile.model";
 export interface RunSummary {
   /** The week's occurrences to fill: start (ISO instant) and seats. */
   occurrences: { id: string; headcount: number; start?: string }[];
-  /** Display names of the week's citizens and occurrences, by id. */
-  names: [string, string][];
   /** Pinned pairs that were no longer eligible when compiled (not kept). */
   ineligiblePins: { citizen: string; occurrence: string; reasons: string[] }[];
   /** Minutes of each proposed pair, [citizen, occurrence, minutes]; empty until solved. */
@@ -19,13 +17,12 @@ export interface RunSummary {
 /** The summary of a compiled run, and of its proposal once `solution` is there. */
 export function summarizeRun(
   problem: Pick<MatchingProblem, "occurrences" | "pairs">,
-  compiled: Pick<RunSummary, "names" | "ineligiblePins">,
+  compiled: Pick<RunSummary, "ineligiblePins">,
   solution: Pick<MatchingSolution, "assignments"> | null,
 ): RunSummary {
   const proposed = new Set((solution?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence)));
   return {
     occurrences: problem.occurrences.map((o) => ({ id: o.id, headcount: o.headcount, ...(o.start === undefined ? {} : { start: o.start }) })),
-    names: compiled.names,
     ineligiblePins: compiled.ineligiblePins,
     loads: problem.pairs.filter((p) => proposed.has(pairKey(p.citizen, p.occurrence))).map((p) => [p.citizen, p.occurrence, p.loadMinutes]),
   };

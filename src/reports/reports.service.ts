@@ -2,6 +2,7 @@
 // occurrences), for coordinators (their territory) and administrators (any); and a citizen's own
 // hours statement per pact for a year. Reads only.
 import { requireCitizen, requireViewer } from "../auth/access";
+import { familyName } from "../privacy/erased.model";
 import { fromDbDate, toDbDate } from "../db/dates";
 import { ForbiddenError, InputError, NotFoundError } from "../errors";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -85,11 +86,11 @@ export async function programmeReport(context: ServiceContext, territoryId: stri
     where: { localDate: dates, task: { territoryId }, status: { not: "CANCELLED" } },
     select: { id: true, status: true, task: { select: { id: true, headcount: true, familyId: true } } },
   });
-  const families = await prisma.family.findMany({ where: { id: { in: [...new Set(occurrences.map((o) => o.task.familyId))] } }, select: { id: true, referenceName: true } });
+  const families = await prisma.family.findMany({ where: { id: { in: [...new Set(occurrences.map((o) => o.task.familyId))] } }, select: { id: true, referenceName: true, erasedAt: true } });
   const perFamily = families
     .map((f) => {
       const own = occurrences.filter((o) => o.task.familyId === f.id);
-      return { familyId: f.id, name: f.referenceName, tasks: new Set(own.map((o) => o.task.id)).size, occurrences: own.length, filledOccurrences: own.filter((o) => o.status === "FILLED" || o.status === "DONE").length };
+      return { familyId: f.id, name: familyName(f, context.lang ?? "it"), tasks: new Set(own.map((o) => o.task.id)).size, occurrences: own.length, filledOccurrences: own.filter((o) => o.status === "FILLED" || o.status === "DONE").length };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   const activeBy = new Map<string, number>();
@@ -110,7 +111,7 @@ export async function programmeReport(context: ServiceContext, territoryId: stri
   const noShows = decided.filter((i) => i.hours.doneMinutes === 0).length;
 
   // --- shared houses ------------------------------------------------------------------------------
-  const houses = await prisma.house.findMany({ where: { territoryId }, orderBy: { name: "asc" }, include: { households: { include: { family: { select: { referenceName: true } } } } } });
+  const houses = await prisma.house.findMany({ where: { territoryId }, orderBy: { name: "asc" }, include: { households: { include: { family: { select: { referenceName: true, erasedAt: true } } } } } });
   const houseRows = [];
   for (const house of houses) {
     const inPeriod = await prisma.housingOccurrence.groupBy({ by: ["status"], where: { plan: { houseId: house.id, status: "PUBLISHED" }, status: { not: "SUPERSEDED" }, startsAt: { gte: start, lt: end } }, _count: true });
@@ -118,7 +119,7 @@ export async function programmeReport(context: ServiceContext, territoryId: stri
     const rota = new Map<string, ProgrammeReport["houses"][number]["rota"][number]>();
     for (const r of rotaRows) {
       const key = `${r.activityId}|${r.householdId}`;
-      const row = rota.get(key) ?? { householdId: r.householdId, name: house.households.find((h) => h.id === r.householdId)?.family.referenceName ?? "?", activityId: r.activityId, duties: 0, share: 0, cumulativeDuties: 0, cumulativeShare: 0 };
+      const row = rota.get(key) ?? { householdId: r.householdId, name: (() => { const family = house.households.find((h) => h.id === r.householdId)?.family; return family ? familyName(family, context.lang ?? "it") : "?"; })(), activityId: r.activityId, duties: 0, share: 0, cumulativeDuties: 0, cumulativeShare: 0 };
       row.duties += r.duties;
       row.share += r.share;
       row.cumulativeDuties = r.cumulativeDuties;
