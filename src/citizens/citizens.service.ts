@@ -19,6 +19,7 @@ import {
   normaliseName,
   normalisePhone,
 } from "./citizens.model";
+import { lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands } from "../ledger/release.service";
 import * as repository from "./citizens.repository";
 import type { Tx } from "./citizens.repository";
 
@@ -391,7 +392,10 @@ export async function enrolmentRequirementsMissingMany(context: ServiceContext, 
  */
 export async function changeEnrolmentStatus(context: ServiceContext, citizenId: string, to: EnrolmentStatus, reason?: string | null) {
   const viewer = requireViewer(context);
-  return inTransaction(context, async (tx) => {
+  const now = context.now();
+  const { citizen, freed } = await inTransaction(context, async (tx) => {
+    // The occurrences of their future work first, then the citizen: the lock order of every accept.
+    await lockFutureWork(tx, [citizenId], now);
     const scope = await citizenForWrite(tx, viewer, citizenId);
     if (viewer.role === "CITIZEN" && !(to === "WITHDRAWN" || (scope.status === "WITHDRAWN" && to === "APPLICANT"))) throw new ForbiddenError();
     assertEnrolmentTransition(scope.status, to, reason);
@@ -399,7 +403,11 @@ export async function changeEnrolmentStatus(context: ServiceContext, citizenId: 
       const missing = missingEnrolmentRequirements(await repository.loadEnrolmentRecords(tx, citizenId), localToday(context.now()));
       if (missing.length > 0) throw new ConflictError("ENROLMENT_REQUIREMENTS_MISSING", { missing: missing.join(", ") }, missing);
     }
-    await tx.enrolmentEvent.create({ data: { citizenId, fromStatus: scope.status, toStatus: to, byUserId: viewer.userId, reason: reason?.trim() || null, at: context.now() } });
-    return tx.citizen.update({ where: { id: citizenId }, data: { status: to } });
+    await tx.enrolmentEvent.create({ data: { citizenId, fromStatus: scope.status, toStatus: to, byUserId: viewer.userId, reason: reason?.trim() || null, at: now } });
+    const citizen = await tx.citizen.update({ where: { id: citizenId }, data: { status: to } });
+    // Leaving (suspension, withdrawal) releases their future work; its seats are searched again.
+    return { citizen, freed: await releaseWhatNoLongerStands(tx, [citizenId], now) };
   });
+  await refillAfterCommit(context.jobs, freed);
+  return citizen;
 }

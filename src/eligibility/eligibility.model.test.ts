@@ -1,6 +1,6 @@
 // One test per rule: a citizen eligible for an occurrence, then one thing broken at a time.
 import { describe, expect, it } from "vitest";
-import { checkEligibility, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type ReasonCode } from "./eligibility.model";
+import { checkEligibility, mustStillStand, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type ReasonCode } from "./eligibility.model";
 
 const H = 3_600_000;
 // Tuesday 2026-11-24, 16:00-17:30 in Rome (15:00Z).
@@ -161,5 +161,36 @@ describe("eligibility", () => {
   it("lists every reason at once", () => {
     const result = checkEligibility(citizen({ status: "APPLICANT", skills: [], insurances: [], maxTravelMinutes: 0 }), occurrence(), context({ pacts: [] }));
     expect(result.eligible ? [] : result.reasons.map((r) => r.code)).toEqual(["NOT_ENROLLED", "MISSING_SKILL", "NO_ACTIVE_PACT", "INSURANCE_NOT_VALID", "TOO_FAR"]);
+  });
+});
+
+describe("mustStillStand: what undoes work already agreed", () => {
+  const standing = (c = citizen(), o = occurrence(), x = context(), pactId: string | null = "p1") => mustStillStand(c, o, x, pactId).map((r) => r.code);
+
+  it("holds for a citizen in good standing, whatever their hours, availability or distance", () => {
+    expect(standing()).toEqual([]);
+    expect(standing(citizen({ weeklyHourLimit: 0, maxTravelMinutes: 0, availability: { windows: [], exceptions: [] }, skills: [] }), occurrence(), context({ weekCommittedMinutes: 99 * 60 }))).toEqual([]);
+    // The work is counted in the pact's budget already: a budget used up does not undo it.
+    expect(standing(citizen(), occurrence(), context({ pacts: [{ ...pact, usedMinutes: pact.budgetMinutes }] }))).toEqual([]);
+  });
+
+  it("ends with the enrolment: suspended or withdrawn", () => {
+    expect(standing(citizen({ status: "SUSPENDED" }))).toEqual(["NOT_ENROLLED"]);
+    expect(standing(citizen({ status: "WITHDRAWN" }))).toEqual(["NOT_ENROLLED"]);
+  });
+
+  it("ends with the pact: a commitment's own pact, an offer's any active covering pact", () => {
+    expect(standing(citizen(), occurrence(), context({ pacts: [{ ...pact, status: "REVOKED" }] }))).toEqual(["NO_ACTIVE_PACT"]);
+    const other = { ...pact, id: "p2" };
+    expect(standing(citizen(), occurrence(), context({ pacts: [{ ...pact, status: "SUSPENDED" }, other] }), "p1")).toEqual(["NO_ACTIVE_PACT"]);
+    expect(standing(citizen(), occurrence(), context({ pacts: [{ ...pact, status: "SUSPENDED" }, other] }), null)).toEqual([]);
+    expect(standing(citizen(), occurrence(), context({ pacts: [{ ...pact, endDate: "2026-11-20" }] }))).toEqual(["PACT_DATE_NOT_COVERED"]);
+  });
+
+  it("ends with a lapsed training, check or insurance, or under the minimum age", () => {
+    expect(standing(citizen({ trainings: [{ courseId: "basics", completedOn: "2026-01-10", expiresOn: null }] }))).toEqual(["TRAINING_MISSING"]);
+    expect(standing(citizen({ criminalRecordChecks: [{ checkedOn: "2025-01-01", expiresOn: "2026-01-01" }] }))).toEqual(["CRIMINAL_RECORD_CHECK_EXPIRED"]);
+    expect(standing(citizen({ insurances: [] }))).toEqual(["INSURANCE_NOT_VALID"]);
+    expect(standing(citizen({ birthDate: "2010-01-01" }))).toEqual(["UNDER_MINIMUM_AGE"]);
   });
 });

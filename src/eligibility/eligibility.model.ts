@@ -246,6 +246,24 @@ export function mustBeWithinTravelLimit(citizen: EligibilityCitizen, occurrence:
   return minutes <= citizen.maxTravelMinutes ? [] : [reason("TOO_FAR", { travelMinutes: minutes, maxTravelMinutes: citizen.maxTravelMinutes })];
 }
 
+/**
+ * Work already agreed (a commitment under its pact, or an open offer under any pact) stands while
+ * the citizen's standing holds on its date: enrolled, of age, an active pact covering it, the
+ * training, check and insurance it needs. Hours, availability and distance were checked when it
+ * was agreed and do not undo it; the pact's budget neither (the work is counted in it).
+ */
+export function mustStillStand(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext, pactId: string | null): Reason[] {
+  const pacts = context.pacts.filter((p) => pactId === null || p.id === pactId).map((p) => ({ ...p, usedMinutes: 0 }));
+  const reasons: Reason[] = [];
+  appendAll(reasons, mustBeEnrolled(citizen));
+  appendAll(reasons, mustBeOfAge(citizen, occurrence, context));
+  appendAll(reasons, mustHaveCoveringPact(citizen, occurrence, { ...context, pacts }, 0).reasons);
+  appendAll(reasons, mustHaveValidTraining(citizen, occurrence, context));
+  appendAll(reasons, mustHaveCriminalRecordCheckForMinors(citizen, occurrence, context));
+  appendAll(reasons, mustBeInsured(citizen, occurrence));
+  return reasons;
+}
+
 function appendAll(into: Reason[], found: Reason[]): void {
   for (const r of found) into.push(r);
 }

@@ -11,6 +11,7 @@ const DATES = new Set(["end", "week", "from", "to"]);
 function formatParam(name: string, value: string | number, lang: Lang): string {
   // What a citizen reads of a task: the kind of activity in words, the town or "remote" (src/offers/citizen-view.model.ts).
   if (name === "activity") return activityName(String(value), lang);
+  if (name === "cause") return releaseCause(String(value), lang);
   if (name === "place" && value === "remote") return lang === "it" ? "a distanza" : "remotely";
   if (typeof value === "string" && INSTANTS.has(name)) {
     const at = DateTime.fromISO(value, { zone: "Europe/Rome" });
@@ -23,6 +24,25 @@ function formatParam(name: string, value: string | number, lang: Lang): string {
   return String(value);
 }
 
+/** Why work already agreed was released (ledger/release.service), by the reason code of the rule that no longer holds. */
+const RELEASE_CAUSES: Record<string, Record<Lang, string>> = {
+  NOT_ENROLLED: { en: "your enrolment in the register is not active", it: "la tua iscrizione all'albo non è attiva" },
+  UNDER_MINIMUM_AGE: { en: "the regulation's minimum age is not reached", it: "non è raggiunta l'età minima prevista dal regolamento" },
+  NO_ACTIVE_PACT: { en: "your collaboration pact is no longer active", it: "il tuo patto di collaborazione non è più attivo" },
+  PACT_ACTIVITY_NOT_COVERED: { en: "your collaboration pact no longer covers it", it: "il tuo patto di collaborazione non la copre più" },
+  PACT_MUNICIPALITY_NOT_COVERED: { en: "your collaboration pact no longer covers it", it: "il tuo patto di collaborazione non la copre più" },
+  PACT_DATE_NOT_COVERED: { en: "your collaboration pact no longer covers it", it: "il tuo patto di collaborazione non la copre più" },
+  TRAINING_MISSING: { en: "a required training is missing", it: "manca una formazione richiesta" },
+  TRAINING_EXPIRED: { en: "a required training has expired", it: "una formazione richiesta è scaduta" },
+  CRIMINAL_RECORD_CHECK_MISSING: { en: "a criminal-record check is needed", it: "serve il certificato del casellario giudiziale" },
+  CRIMINAL_RECORD_CHECK_EXPIRED: { en: "the criminal-record check has expired", it: "il certificato del casellario giudiziale è scaduto" },
+  INSURANCE_NOT_VALID: { en: "there is no valid insurance cover on that date", it: "non c'è una copertura assicurativa valida in quella data" },
+};
+
+function releaseCause(code: string, lang: Lang): string {
+  return RELEASE_CAUSES[code]?.[lang] ?? (lang === "it" ? "i requisiti non sono più soddisfatti" : "the requirements are no longer met");
+}
+
 export type NotificationKind =
   | "OFFER_RECEIVED"
   | "OFFER_EXPIRING"
@@ -32,7 +52,8 @@ export type NotificationKind =
   | "SEAT_UNFILLED"
   | "PACT_EXPIRING"
   | "DRAFT_RUN_READY"
-  | "HOUSE_PLAN_PUBLISHED";
+  | "HOUSE_PLAN_PUBLISHED"
+  | "WORK_RELEASED";
 
 type Template = Record<Lang, { title: string; body: string }>;
 
@@ -68,6 +89,10 @@ const templates: Record<NotificationKind, Template> = {
   DRAFT_RUN_READY: {
     en: { title: "Draft matching for the week of {week}", body: "A draft matching for the week of {week} has been prepared for review." },
     it: { title: "Bozza di abbinamento per la settimana del {week}", body: "È stata preparata una bozza di abbinamento per la settimana del {week}, da rivedere." },
+  },
+  WORK_RELEASED: {
+    en: { title: "No longer yours: {activity}", body: "{activity}, {when}, {place}, is no longer assigned to you: {cause}. The seat will be offered to someone else." },
+    it: { title: "Non più a tuo carico: {activity}", body: "L'attività ({activity}, {when}, {place}) non ti è più assegnata: {cause}. Il posto sarà proposto ad altri." },
   },
   HOUSE_PLAN_PUBLISHED: {
     en: { title: "New plan for {house}", body: "The plan of {house} from {from} to {to} is out, with {count} activities. Rota turns: {duties}." },

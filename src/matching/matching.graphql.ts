@@ -236,6 +236,7 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     offers: t.relation("offers", { description: "The offers made when it was published.", query: { orderBy: [{ deadline: "asc" }, { id: "asc" }] } }),
     skippedAsked: t.exposeInt("skippedAsked", { nullable: true, description: "At publication: proposed pairs not offered because the citizen had been asked for that occurrence since the run (null until published)." }),
     skippedNoSeat: t.exposeInt("skippedNoSeat", { nullable: true, description: "At publication: proposed pairs not offered because the seat had been taken since, or the occurrence cancelled or started (null until published)." }),
+    skippedIneligible: t.exposeInt("skippedIneligible", { nullable: true, description: "At publication: proposed pairs not offered because they no longer held: the citizen withdrew, was suspended or erased, or a hard constraint fails now (null until published)." }),
     finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true, description: "Finished." }),
     objective: t.float({ nullable: true, select: { solution: true }, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
     bound: t.float({ nullable: true, select: { solution: true }, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),

@@ -17,6 +17,7 @@ import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, seatsLeft, withoutStability, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { planPublication } from "./publish.model";
+import { holdCitizens, refillAfterCommit, standingOf } from "../ledger/release.service";
 import { runFailureOf } from "./run-failure.model";
 import { loadWeek } from "./matching.repository";
 import { regulationInForce } from "../regulation/regulation.service";
@@ -186,6 +187,15 @@ export async function decidePair(context: ServiceContext, input: { occurrenceId:
   return { weekStart };
 }
 
+/** The pairs the matcher's compiler finds eligible in the run's week now (empty for a run not found). */
+async function currentPairs(context: ServiceContext, runId: string, territoryId: string | null): Promise<Set<string>> {
+  const run = await context.prisma.matchingRun.findUnique({ where: { id: runId }, select: { territoryId: true, weekStart: true } });
+  if (!run || (territoryId !== null && run.territoryId !== territoryId)) return new Set();
+  const week = await loadWeek(context.prisma, run.territoryId, fromDbDate(run.weekStart));
+  const compiled = compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
+  return new Set(compiled.problem.pairs.map((p) => pairKey(p.citizen, p.occurrence)));
+}
+
 /**
  * Publishes a finished run: every proposed assignment becomes an offer to the citizen, with a
  * response deadline (never after the occurrence starts), unless the week moved since the run
@@ -196,7 +206,10 @@ export async function decidePair(context: ServiceContext, input: { occurrenceId:
 export async function publishMatchingRun(context: ServiceContext, runId: string, responseHours = 48) {
   const scope = requireStaff(context);
   if (!Number.isInteger(responseHours) || responseHours < 1 || responseHours > 24 * 14) throw new InputError("INVALID_RANGE", ["responseHours"], { min: 1, max: 336 });
-  const { published, offerIds } = await context.prisma.$transaction(async (tx) => {
+  // The week as it is now, every hard constraint checked by the matcher's own compiler (read
+  // before the locks: it takes a while on a large territory); standing is checked again under them.
+  const current = await currentPairs(context, runId, scope.territoryId);
+  const { published, offerIds, unoffered } = await context.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "MatchingRun" WHERE "id" = ${runId} FOR UPDATE`;
     const run = await tx.matchingRun.findUnique({ where: { id: runId }, omit: RUN_INPUT });
     if (!run || (scope.territoryId !== null && run.territoryId !== scope.territoryId)) throw new NotFoundError("MatchingRun", runId);
@@ -226,7 +239,11 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
     const over = (o: (typeof occurrences)[number]) => o.status === "CANCELLED" || o.status === "DONE" || o.startsAt <= now;
     const freeSeats = new Map(occurrences.map((o) => [o.id, over(o) ? 0 : seatsLeft(o.task.headcount, o.commitments, o.offers)]));
     const asked = new Set(occurrences.flatMap((o) => [...o.commitments, ...o.offers].map((x) => pairKey(x.citizenId, o.id))));
-    const plan = planPublication(proposal, freeSeats, asked);
+    // Then the citizens, after the occurrences: a withdrawal or pact change in flight is waited for.
+    await holdCitizens(tx, proposal.map((a) => a.citizen));
+    const standing = await standingOf(tx, proposal.map((a) => ({ citizenId: a.citizen, occurrenceId: a.occurrence })));
+    const holds = (pair: { citizen: string; occurrence: string }) => current.has(pairKey(pair.citizen, pair.occurrence)) && standing.failing(pair.citizen, pair.occurrence, null) === null;
+    const plan = planPublication(proposal, freeSeats, asked, holds);
     const data = plan.offers.map((a) => {
       const occurrence = occurrences.find((o) => o.id === a.occurrence)!;
       const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
@@ -240,11 +257,13 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
         return o.citizen.userId ? [{ userId: o.citizen.userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: o.deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
       }),
     );
-    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId, skippedAsked: plan.alreadyAsked, skippedNoSeat: plan.noSeatLeft }, omit: RUN_INPUT });
-    return { published, offerIds: offers.map((o) => o.id) };
+    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId, skippedAsked: plan.alreadyAsked, skippedNoSeat: plan.noSeatLeft, skippedIneligible: plan.noLongerEligible.length }, omit: RUN_INPUT });
+    return { published, offerIds: offers.map((o) => o.id), unoffered: [...new Set(plan.noLongerEligible.map((a) => a.occurrence))] };
   });
-  // Deadlines and reminders are scheduled once the offers are committed.
+  // Deadlines and reminders are scheduled once the offers are committed; a seat left free by a
+  // pair that no longer held is searched again, as after a decline.
   await afterOffers(context, offerIds);
+  await refillAfterCommit(context.jobs, unoffered);
   return published;
 }
 

@@ -15,16 +15,19 @@ export interface PublishPlan {
   alreadyAsked: number;
   /** Proposed pairs left without a seat: taken since, or the occurrence cancelled or started. */
   noSeatLeft: number;
+  /** Proposed pairs that no longer hold now (the citizen left, or a hard constraint fails): their seats are free. */
+  noLongerEligible: ProblemPairRef[];
 }
 
 /**
  * @param freeSeats seats each occurrence can still offer now (headcount less active commitments
  *   and open offers; 0 for one cancelled or started); an occurrence not in the map has none.
  * @param asked "citizen|occurrence" keys of every offer and commitment made so far.
+ * @param holds whether a pair still holds now, checked again against the current state.
  */
-export function planPublication(proposal: ProposedPair[], freeSeats: Map<string, number>, asked: Set<string>): PublishPlan {
+export function planPublication(proposal: ProposedPair[], freeSeats: Map<string, number>, asked: Set<string>, holds: (pair: ProblemPairRef) => boolean): PublishPlan {
   const left = new Map(freeSeats);
-  const plan: PublishPlan = { offers: [], alreadyAsked: 0, noSeatLeft: 0 };
+  const plan: PublishPlan = { offers: [], alreadyAsked: 0, noSeatLeft: 0, noLongerEligible: [] };
   // Where seats ran short, the best-scored pairs keep theirs.
   const ordered = [...proposal].sort((a, b) => b.score - a.score || a.occurrence.localeCompare(b.occurrence) || a.citizen.localeCompare(b.citizen));
   for (const pair of ordered) {
@@ -35,6 +38,11 @@ export function planPublication(proposal: ProposedPair[], freeSeats: Map<string,
     const free = left.get(pair.occurrence) ?? 0;
     if (free <= 0) {
       plan.noSeatLeft += 1;
+      continue;
+    }
+    // A pair that no longer holds leaves its seat to the next.
+    if (!holds(pair)) {
+      plan.noLongerEligible.push({ citizen: pair.citizen, occurrence: pair.occurrence });
       continue;
     }
     left.set(pair.occurrence, free - 1);

@@ -72,6 +72,7 @@ const NotificationKindEnum = builder.enumType("NotificationKind", {
     PACT_EXPIRING: { description: "A collaboration pact ends within 30 days." },
     DRAFT_RUN_READY: { description: "A draft matching run is ready for review." },
     HOUSE_PLAN_PUBLISHED: { description: "A shared house's plan for a period was published (tutors and residents)." },
+    WORK_RELEASED: { description: "A commitment or an open offer was released because the citizen's standing changed (enrolment, pact, training, check, insurance)." },
   } as const,
 });
 

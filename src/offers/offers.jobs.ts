@@ -10,6 +10,7 @@ import { afterCommit, type JobRunner } from "../jobs/runner";
 import { compileWeek } from "../matching/compile.model";
 import { loadWeek } from "../matching/matching.repository";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
+import { holdCitizens, lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands, standingOf } from "../ledger/release.service";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -139,10 +140,14 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
       ].map((x) => x.citizenId),
     );
     const capacity = new Map(compiled.problem.citizens.map((c) => [c.id, c.capacityMinutes]));
-    const candidates = compiled.problem.pairs
+    const ranked = compiled.problem.pairs
       .filter((p) => p.occurrence === occurrenceId && !asked.has(p.citizen) && p.loadMinutes <= (capacity.get(p.citizen) ?? 0))
-      .sort((a, b) => b.score - a.score || a.citizen.localeCompare(b.citizen))
-      .slice(0, free);
+      .sort((a, b) => b.score - a.score || a.citizen.localeCompare(b.citizen));
+    // The week was read before the lock: each candidate's standing is read again under it, after
+    // their rows are held, so nobody who withdrew or was suspended meanwhile is asked.
+    await holdCitizens(tx, ranked.map((p) => p.citizen));
+    const standing = await standingOf(tx, ranked.map((p) => ({ citizenId: p.citizen, occurrenceId })));
+    const candidates = ranked.filter((p) => standing.failing(p.citizen, occurrenceId, null) === null).slice(0, free);
     const deadline = new Date(Math.min(now.getTime() + REPLACEMENT_RESPONSE_MS, occurrence.startsAt.getTime()));
     const offers = [];
     for (const candidate of candidates) {
@@ -194,7 +199,36 @@ export async function dailyScan(deps: JobDeps) {
       await notify(tx, users.map((userId) => ({ userId, kind: "PACT_EXPIRING" as const, params: { pactId: pact.id, end }, key: `pact-expiring:${pact.id}:${end}:${userId}` })));
     }
   });
+  await releaseLapsedWork(deps);
   await reconcile(deps);
+}
+
+/**
+ * Daily: every citizen's future work is checked again for standing (ledger/release.service), so
+ * what lapsed without anyone acting (a regulation that asks more, a record corrected) is released
+ * and its seat searched again. In small transactions, a few citizens at a time.
+ */
+export async function releaseLapsedWork(deps: JobDeps): Promise<number> {
+  const now = deps.now();
+  const future = { occurrence: { startsAt: { gt: now } } };
+  const citizenIds = [
+    ...new Set([
+      ...(await deps.prisma.commitment.findMany({ where: { ...future, status: "ACTIVE" }, select: { citizenId: true }, distinct: ["citizenId"] })),
+      ...(await deps.prisma.offer.findMany({ where: { ...future, status: "OFFERED" }, select: { citizenId: true }, distinct: ["citizenId"] })),
+    ].map((x) => x.citizenId)),
+  ].sort();
+  let freed = 0;
+  for (let i = 0; i < citizenIds.length; i += 25) {
+    const batch = citizenIds.slice(i, i + 25);
+    const occurrences = await deps.prisma.$transaction(async (tx) => {
+      await lockFutureWork(tx, batch, now);
+      await holdCitizens(tx, batch);
+      return releaseWhatNoLongerStands(tx, batch, now);
+    });
+    await refillAfterCommit(deps.jobs, occurrences);
+    freed += occurrences.length;
+  }
+  return freed;
 }
 
 /**

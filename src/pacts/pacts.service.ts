@@ -5,6 +5,7 @@ import { fromDbDate, localToday, toDbDate } from "../db/dates";
 import { ConflictError, InputError, NotFoundError } from "../errors";
 import type { ActivityKind } from "../generated/prisma/enums";
 import type { Prisma } from "../generated/prisma/client";
+import { holdCitizens, lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands } from "../ledger/release.service";
 import type { ServiceContext } from "../service-context";
 import { assertPactTransition, datesOverlap, LIVE_PACT_STATUSES, RENEWABLE_PACT_STATUSES, validatePactContents, type PactContents, type PactStatus } from "./pacts.model";
 
@@ -89,7 +90,8 @@ async function lockPact(tx: Tx, pactId: string) {
 /** Moves a pact along its lifecycle. Signing (to ACTIVE) records who and when, and needs every citizen enrolled. */
 export async function changePactStatus(context: ServiceContext, pactId: string, to: PactStatus, reason?: string | null) {
   const scope = requireStaff(context);
-  return context.prisma.$transaction(async (tx) => {
+  const now = context.now();
+  const { updated, freed } = await context.prisma.$transaction(async (tx) => {
     const pact = assertInTerritory(scope, "CollaborationPact", pactId, await lockPact(tx, pactId));
     assertPactTransition(pact.status, to, reason, fromDbDate(pact.endDate), localToday(context.now()));
     const data: Prisma.CollaborationPactUpdateInput = { status: to };
@@ -98,13 +100,18 @@ export async function changePactStatus(context: ServiceContext, pactId: string, 
       if (notEnrolled.length > 0) throw new ConflictError("CITIZENS_NOT_ENROLLED", { citizens: notEnrolled.join(", ") }, notEnrolled);
       if (pact.signedAt === null) Object.assign(data, { signedById: scope.viewer.userId, signedAt: context.now() });
     }
-    if (to === "REVOKED" || to === "CONCLUDED" || to === "EXPIRED") {
-      // Future commitments end with the pact; hours already done stay in the ledger.
-      await tx.commitment.updateMany({ where: { pactId, status: "ACTIVE", occurrence: { startsAt: { gt: context.now() } } }, data: { status: "CANCELLED" } });
-    }
-    await tx.pactEvent.create({ data: { pactId, fromStatus: pact.status, toStatus: to, byUserId: scope.viewer.userId, reason: reason?.trim() || null, at: context.now() } });
-    return tx.collaborationPact.update({ where: { id: pactId }, data });
+    // Then the occurrences of its citizens' future work and the citizens, in the order of every accept.
+    const citizenIds = pact.citizens.map((c) => c.citizenId).sort();
+    await lockFutureWork(tx, citizenIds, now);
+    await holdCitizens(tx, citizenIds);
+    await tx.pactEvent.create({ data: { pactId, fromStatus: pact.status, toStatus: to, byUserId: scope.viewer.userId, reason: reason?.trim() || null, at: now } });
+    const updated = await tx.collaborationPact.update({ where: { id: pactId }, data });
+    // A pact suspended, revoked, concluded or expired releases the future work under it (hours
+    // already done stay in the ledger); its seats are searched again.
+    return { updated, freed: await releaseWhatNoLongerStands(tx, citizenIds, now) };
   });
+  await refillAfterCommit(context.jobs, freed);
+  return updated;
 }
 
 /** Renewal is a new proposed pact with the same contents and new dates, linked to the old one. */

@@ -3,6 +3,7 @@
 // counts, hours and history stay (so reports, ledger totals and the audit log stay correct),
 // every field that identifies the person is overwritten or removed. The audit log never held
 // those fields' values (see the migration `audit_log`).
+import { lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands } from "../ledger/release.service";
 import { requireViewer } from "../auth/access";
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
@@ -135,7 +136,9 @@ async function forgetAddresses(tx: Tx, emails: string[]) {
 export async function eraseCitizen(context: ServiceContext, citizenId: string, reason: string) {
   requireAdmin(context);
   if (reason.trim().length < 3 || reason.length > 500) throw new InputError("INVALID_RANGE", ["reason"], { min: 3, max: 500 });
-  return context.prisma.$transaction(async (tx) => {
+  const { erased, freed } = await context.prisma.$transaction(async (tx) => {
+    // Withdrawal released their work already; anything left (offered since) goes now, in lock order.
+    await lockFutureWork(tx, [citizenId], context.now());
     await tx.$queryRaw`SELECT "id" FROM "Citizen" WHERE "id" = ${citizenId} FOR UPDATE`;
     const citizen = await tx.citizen.findUnique({ where: { id: citizenId }, include: { user: { select: { email: true } } } });
     if (!citizen) throw new NotFoundError("Citizen", citizenId);
@@ -168,8 +171,10 @@ export async function eraseCitizen(context: ServiceContext, citizenId: string, r
       data: { firstName: ERASED_MARK, lastName: ERASED_MARK, email: `erased-${citizenId}@invalid`, phone: null, birthDate: new Date(Date.UTC(year, 0, 1)), preferredActivityKinds: [], userId: null, erasedAt: now },
     });
     if (citizen.userId) await eraseUser(tx, citizen.userId, now);
-    return erased;
+    return { erased, freed: await releaseWhatNoLongerStands(tx, [citizenId], now) };
   });
+  await refillAfterCommit(context.jobs, freed);
+  return erased;
 }
 
 /**
