@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenService } from "../src/auth/tokens";
+import { loadConfig } from "../src/config";
 import { startTestServer, TEST_SECRET, type TestServer } from "./helpers/server";
 
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on Session { token expiresAt user { email role } } ... on Error { code message } } }`;
@@ -134,5 +135,26 @@ describe("OpenID Connect", () => {
     const colline = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.colline@legami.demo" } });
     expect(colline.oidcSubject).toBeNull();
     expect(await server.database.prisma.user.count({ where: { email: "stranger@example.org" } })).toBe(0);
+  });
+
+  it("links an account only by an email proved on both sides: one registered with someone else's address gets nothing", async () => {
+    // Someone registers first with a victim's address (it is never proved here)...
+    const prisma = server.database.prisma;
+    const squatter = await prisma.user.create({ data: { email: "victim@example.org", passwordHash: null, role: "CITIZEN", displayName: "Squatter", emailVerifiedAt: null } });
+    // ...then the victim signs in through the provider, which has verified the address.
+    const token = await oidcToken({ sub: "oidc|victim", email: "victim@example.org", email_verified: true });
+    expect((await server.gql(ME, {}, { token })).data.me).toBeNull();
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: squatter.id } })).oidcSubject).toBeNull();
+    // Once the account's owner has proved the address here, the same sign-in links.
+    await prisma.user.update({ where: { id: squatter.id }, data: { emailVerifiedAt: new Date() } });
+    expect((await server.gql(ME, {}, { token })).data.me).toEqual({ email: "victim@example.org", role: "CITIZEN" });
+  });
+});
+
+describe("configuration", () => {
+  it("refuses OpenID Connect without an audience: tokens meant for other clients would be taken", () => {
+    const env = { OIDC_JWKS_URL: "https://id.example.org/jwks", OIDC_ISSUER: "https://id.example.org" };
+    expect(() => loadConfig(env)).toThrow(/OIDC_AUDIENCE: required/);
+    expect(loadConfig({ ...env, OIDC_AUDIENCE: "legami" }).oidc).toMatchObject({ audience: "legami" });
   });
 });

@@ -73,7 +73,7 @@ function homeworkTask(projectId: string, schedule: Record<string, unknown> = {},
 /** A citizen registered, trained, insured, checked and enrolled: ready for a pact. Returns ids and token. */
 async function readyCitizen(email: string) {
   const registered = await server.gql(
-    `mutation($input: CitizenProfileInput!) { registerCitizen(input: $input, password: "a-long-password-1") { ... on Registration { citizen { id } session { token } } ${ERR} } }`,
+    `mutation($input: CitizenProfileInput!) { registerCitizen(input: $input, password: "quiet river stone 42") { __typename ${ERR} } }`,
     {
       input: {
         firstName: "Marta",
@@ -88,8 +88,9 @@ async function readyCitizen(email: string) {
       },
     },
   );
-  const citizenId = registered.data.registerCitizen.citizen.id as string;
-  const token = registered.data.registerCitizen.session.token as string;
+  expect(registered.data.registerCitizen.__typename).toBe("RegistrationReceived");
+  const token = await server.login(email, "quiet river stone 42");
+  const citizenId = (await server.database.prisma.citizen.findFirstOrThrow({ where: { email: email.toLowerCase() } })).id;
   await server.gql(`mutation($id: ID!) { setCitizenAvailability(citizenId: $id, windows: [{ weekday: TUESDAY, start: "15:00", end: "19:00" }]) { __typename } }`, { id: citizenId }, { token });
   for (const code of ["REGULATION_BASICS", "SAFEGUARDING_MINORS"]) {
     await server.gql(`mutation($id: ID!, $c: String!) { recordTraining(citizenId: $id, courseCode: $c, completedOn: "2026-10-01") { __typename } }`, { id: citizenId, c: code }, { token: coordinator });
@@ -279,10 +280,11 @@ describe("collaboration pacts", () => {
     expect(await snapshot()).toBe(before);
 
     const applicant = await server.gql(
-      `mutation($input: CitizenProfileInput!) { registerCitizen(input: $input, password: "a-long-password-1") { ... on Registration { citizen { id } } } }`,
+      `mutation($input: CitizenProfileInput!) { registerCitizen(input: $input, password: "quiet river stone 42") { __typename } }`,
       { input: { firstName: "Nuovo", lastName: "Iscritto", email: "pact.applicant@example.org", birthDate: "1990-01-01", homeMunicipalityId: grossetoId, weeklyHourLimit: 4, maxTravelMinutes: 20 } },
     );
-    const applicantId = applicant.data.registerCitizen.citizen.id;
+    expect(applicant.data.registerCitizen.__typename).toBe("RegistrationReceived");
+    const applicantId = (await server.database.prisma.citizen.findFirstOrThrow({ where: { email: "pact.applicant@example.org" } })).id;
     const proposed = await server.gql(PROPOSE, { input: pactInput([applicantId]) }, { token: coordinator });
     await server.gql(MOVE, { id: proposed.data.proposePact.id, to: "UNDER_REVIEW" }, { token: coordinator });
     const sign = await server.gql(MOVE, { id: proposed.data.proposePact.id, to: "ACTIVE" }, { token: coordinator });

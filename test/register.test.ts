@@ -21,7 +21,7 @@ const CITIZEN_FIELDS = `
 const REGISTER = `mutation($input: CitizenProfileInput!, $password: String!) {
   registerCitizen(input: $input, password: $password) {
     __typename
-    ... on Registration { citizen { ${CITIZEN_FIELDS} } session { token user { role email } } }
+    ... on RegistrationReceived { email message }
     ... on Error { code message }
     ... on InputError { field }
   }
@@ -67,10 +67,17 @@ function newCitizenInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
+export const PASSWORD = "quiet river stone 42";
+
+/** Registers, then signs in as the new citizen (registration itself signs nobody in). */
 async function register(overrides: Record<string, unknown> = {}) {
-  const result = await server.gql(REGISTER, { input: newCitizenInput(overrides), password: "a-long-password-1" });
-  expect(result.data.registerCitizen.__typename).toBe("Registration");
-  return { citizen: result.data.registerCitizen.citizen, token: result.data.registerCitizen.session.token as string };
+  const input = newCitizenInput(overrides);
+  const result = await server.gql(REGISTER, { input, password: PASSWORD });
+  expect(result.data.registerCitizen).toMatchObject({ __typename: "RegistrationReceived", email: String(input.email).toLowerCase() });
+  const token = await server.login(String(input.email), PASSWORD);
+  const { id } = await server.database.prisma.citizen.findFirstOrThrow({ where: { email: String(input.email).toLowerCase() } });
+  const citizen = (await server.gql(CITIZEN, { id }, { token })).data.citizen;
+  return { citizen, token };
 }
 
 /** Everything stored about the register, to prove a refused request changed nothing. */
@@ -128,24 +135,65 @@ describe("registration", () => {
     ["an empty first name", { firstName: "   " }, "INVALID_INPUT", ["firstName"]],
   ])("refuses %s with a typed error and changes nothing", async (_label, overrides, code, field) => {
     const before = await registerSnapshot();
-    const result = await server.gql(REGISTER, { input: newCitizenInput(overrides), password: "a-long-password-1" });
+    const result = await server.gql(REGISTER, { input: newCitizenInput(overrides), password: PASSWORD });
     expect(result.data.registerCitizen).toMatchObject({ __typename: "InputError", code, field });
     expect(await registerSnapshot()).toBe(before);
   });
 
-  it("refuses a short password and an email already registered, changing nothing", async () => {
+  it("refuses a short or common password, changing nothing", async () => {
     const before = await registerSnapshot();
     const short = await server.gql(REGISTER, { input: newCitizenInput(), password: "short" });
-    expect(short.data.registerCitizen).toMatchObject({ __typename: "InputError", code: "INVALID_PASSWORD" });
-    const taken = await server.gql(REGISTER, { input: newCitizenInput({ email: "Admin@Legami.demo" }), password: "a-long-password-1" });
-    expect(taken.data.registerCitizen).toMatchObject({ __typename: "ConflictError", code: "EMAIL_TAKEN" });
+    expect(short.data.registerCitizen).toMatchObject({ __typename: "InputError", code: "INVALID_PASSWORD", field: ["password"] });
+    for (const common of ["1234567890", "123456789012345", "passwordpassword", "noemi tester 2026"]) {
+      const answer = await server.gql(REGISTER, { input: newCitizenInput(), password: common });
+      expect(answer.data.registerCitizen.code, common).toMatch(/^(INVALID_PASSWORD|PASSWORD_TOO_COMMON)$/);
+    }
     expect(await registerSnapshot()).toBe(before);
+  });
+
+  it("answers an address already registered exactly as a new one, and changes nothing for it", async () => {
+    const fresh = await server.gql(REGISTER, { input: newCitizenInput({ email: "brand.new.person@example.org" }), password: PASSWORD });
+    const before = await registerSnapshot();
+    const admin = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "admin@legami.demo" } });
+    const taken = await server.gql(REGISTER, { input: newCitizenInput({ email: "Admin@Legami.demo" }), password: PASSWORD });
+    expect(taken.data.registerCitizen).toEqual({ ...fresh.data.registerCitizen, email: "admin@legami.demo" });
+    expect(await registerSnapshot()).toBe(before);
+    expect(await server.database.prisma.user.findUniqueOrThrow({ where: { email: "admin@legami.demo" } })).toEqual(admin);
+  });
+
+  it("refuses someone under the regulation's minimum age, at registration, by staff and on a profile edit", async () => {
+    const minimumAge = (await server.database.prisma.regulation.findFirstOrThrow({ orderBy: { effectiveFrom: "desc" } })).minimumAge;
+    const before = await registerSnapshot();
+    // Today is the test clock's day; a birthday tomorrow is still under age.
+    const today = server.now().toISOString().slice(0, 10);
+    const young = `${Number(today.slice(0, 4)) - minimumAge}-${today.slice(5, 7)}-${String(Number(today.slice(8, 10)) + 1).padStart(2, "0")}`;
+    for (const birthDate of ["2016-05-01", "2012-01-01", young]) {
+      const answer = await server.gql(REGISTER, { input: newCitizenInput({ birthDate }), password: PASSWORD }, { lang: "it" });
+      expect(answer.data.registerCitizen).toMatchObject({ __typename: "InputError", code: "UNDER_MINIMUM_AGE", field: ["birthDate"], message: `Per il regolamento, i cittadini attivi devono avere almeno ${minimumAge} anni.` });
+      const byStaff = await server.gql(`mutation($input: CitizenProfileInput!) { createCitizen(input: $input) { __typename ... on InputError { code } } }`, { input: newCitizenInput({ birthDate }) }, { token: coordinatorToken });
+      expect(byStaff.data.createCitizen).toEqual({ __typename: "InputError", code: "UNDER_MINIMUM_AGE" });
+    }
+    expect(await registerSnapshot()).toBe(before);
+    const adult = await register({ birthDate: `${Number(today.slice(0, 4)) - minimumAge}-${today.slice(5)}` });
+    const edited = await server.gql(UPDATE, { id: adult.citizen.id, input: { birthDate: "2015-03-03" } }, { token: adult.token });
+    expect(edited.data.updateCitizenProfile).toMatchObject({ __typename: "InputError", code: "UNDER_MINIMUM_AGE" });
+  });
+
+  it("does not enrol someone under the minimum age, whatever their records", async () => {
+    const citizen = await register();
+    // A row from before the rule (or typed in the database): the enrolment still checks it.
+    await server.database.prisma.citizen.update({ where: { id: citizen.citizen.id }, data: { birthDate: new Date(Date.UTC(2014, 0, 1)) } });
+    const missing = await server.gql(`query($id: ID!) { citizen(id: $id) { ... on Citizen { enrolmentRequirementsMissing } } }`, { id: citizen.citizen.id }, { token: coordinatorToken });
+    expect(missing.data.citizen.enrolmentRequirementsMissing).toContain("minimumAge");
+    const enrol = await server.gql(CHANGE_STATUS, { id: citizen.citizen.id, to: "ENROLLED" }, { token: coordinatorToken });
+    expect(enrol.data.changeEnrolmentStatus).toMatchObject({ __typename: "ConflictError", code: "ENROLMENT_REQUIREMENTS_MISSING" });
+    expect(enrol.data.changeEnrolmentStatus.details).toContain("minimumAge");
   });
 
   it("answers in Italian or English after Accept-Language", async () => {
     const input = newCitizenInput({ email: "bad" });
-    const it_ = await server.gql(REGISTER, { input, password: "a-long-password-1" }, { lang: "it-IT,it;q=0.9,en;q=0.8" });
-    const en = await server.gql(REGISTER, { input, password: "a-long-password-1" }, { lang: "en-GB" });
+    const it_ = await server.gql(REGISTER, { input, password: PASSWORD }, { lang: "it-IT,it;q=0.9,en;q=0.8" });
+    const en = await server.gql(REGISTER, { input, password: PASSWORD }, { lang: "en-GB" });
     expect(it_.data.registerCitizen.message).toBe("L'indirizzo email non è valido.");
     expect(en.data.registerCitizen.message).toBe("The email address is not valid.");
   });

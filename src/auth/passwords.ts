@@ -1,12 +1,17 @@
-// Password hashing with scrypt (node:crypto). Stored as "scrypt$N$r$p$salt$hash" in base64url.
+// Password hashing with scrypt (node:crypto, on libuv's thread pool: the event loop stays free).
+// Stored as "scrypt$N$r$p$salt$hash" in base64url. N = 2^17, r = 8, p = 1 is OWASP's minimum
+// for scrypt (Password Storage Cheat Sheet): 128 MiB and about half a second of one core per
+// hash here. A hash stored with weaker parameters is replaced at the next sign-in (needsRehash).
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const KEY_LENGTH = 32;
-const PARAMS = { N: 16384, r: 8, p: 1 };
+export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+/** scrypt needs 128 * N * r bytes; a stored hash asking for more than this is refused. */
+const MAX_MEMORY = 256 * 1024 * 1024;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) =>
+    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, { ...options, maxmem: MAX_MEMORY }, (error, key) =>
       error ? reject(error) : resolve(key),
     ),
   );
@@ -14,17 +19,35 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, PARAMS);
-  return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  const key = await scrypt(password, salt, SCRYPT_PARAMS);
+  return ["scrypt", SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+}
+
+function parse(stored: string) {
+  const [scheme, n, r, p, salt, hash] = stored.split("$");
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  if (scheme !== "scrypt" || !salt || !hash || !Object.values(params).every((v) => Number.isSafeInteger(v) && v > 0)) return null;
+  return { params, salt, hash };
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !hash) return false;
-  const expected = Buffer.from(hash, "base64url");
-  const key = await scrypt(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  const parsed = parse(stored);
+  if (!parsed) return false;
+  const expected = Buffer.from(parsed.hash, "base64url");
+  try {
+    const key = await scrypt(password, Buffer.from(parsed.salt, "base64url"), parsed.params);
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  } catch {
+    // Parameters scrypt refuses (not a power of two, over the memory bound): no match.
+    return false;
+  }
 }
 
-/** A hash to compare against when the user does not exist, so timing does not reveal it. */
-export const DUMMY_PASSWORD_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+/** Whether a stored hash is weaker than the current parameters (it is replaced at sign-in). */
+export function needsRehash(stored: string): boolean {
+  const parsed = parse(stored);
+  return !parsed || parsed.params.N < SCRYPT_PARAMS.N || parsed.params.r < SCRYPT_PARAMS.r || parsed.params.p < SCRYPT_PARAMS.p;
+}
+
+/** A hash to compare against when the user does not exist, at the current cost, so timing does not reveal it. */
+export const DUMMY_PASSWORD_HASH = `scrypt$${SCRYPT_PARAMS.N}$${SCRYPT_PARAMS.r}$${SCRYPT_PARAMS.p}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;

@@ -23,11 +23,13 @@ export async function resolveViewer(prisma: PrismaClient, tokens: TokenService, 
     user = await prisma.user.findUnique({ where: { id: verified.userId }, select });
   } else {
     user = await prisma.user.findUnique({ where: { oidcSubject: verified.subject }, select });
-    // First sign-in through the provider: link by verified email to an existing account.
+    // First sign-in through the provider: link to an existing account by an email verified on
+    // both sides (the provider says so, and the account's owner proved the address here), so an
+    // account registered first with someone else's address never receives their sign-in.
     // Accounts are never created from a token: someone must have registered the person.
     if (!user && verified.email && verified.emailVerified) {
-      const byEmail = await prisma.user.findUnique({ where: { email: verified.email }, select });
-      if (byEmail && byEmail.oidcSubject === null) {
+      const byEmail = await prisma.user.findUnique({ where: { email: verified.email }, select: { ...select, emailVerifiedAt: true } });
+      if (byEmail && byEmail.oidcSubject === null && byEmail.emailVerifiedAt !== null && !byEmail.erasedAt) {
         user = await prisma.user.update({ where: { id: byEmail.id }, data: { oidcSubject: verified.subject }, select });
       }
     }

@@ -404,30 +404,28 @@ export const toExceptions = (exceptions: { kind: "UNAVAILABLE" | "AVAILABLE"; fr
 
 builder.mutationFields((t) => ({
   registerCitizen: t.field({
-    type: builder.objectRef<{ citizen: { id: string }; token: string; expiresAt: Date; userId: string }>("Registration").implement({
-      description: "A new citizen and their signed-in session.",
+    type: builder.objectRef<{ email: string }>("RegistrationReceived").implement({
+      description: "A registration was received. The same answer whether or not the address was registered already: sign in with the email and password.",
       fields: (f) => ({
-        citizen: f.prismaField({
-          type: "Citizen",
-          description: "The new citizen, as APPLICANT.",
-          resolve: (query, r, _args, context) => context.prisma.citizen.findUniqueOrThrow({ ...query, where: { id: r.citizen.id } }),
+        email: f.exposeString("email", { description: "The address registered, normalised: sign in with it." }),
+        message: f.string({
+          description: "What to do next, in the caller's language.",
+          resolve: (_r, _args, context) =>
+            context.lang === "it"
+              ? "Registrazione ricevuta. Accedi con la tua email e la password scelta; se l'indirizzo era già registrato, usa la password di allora o rivolgiti al tuo coordinatore."
+              : "Registration received. Sign in with your email and the password you chose; if the address was registered already, use the password you chose then or ask your coordinator.",
         }),
-        session: f.field({ type: SessionPayload, description: "The session of the new account.", resolve: (r) => ({ token: r.token, expiresAt: r.expiresAt, userId: r.userId }) }),
       }),
     }),
-    description: "Self-service registration in the register of active citizens. Public.",
+    description: "Self-service registration in the register of active citizens, as APPLICANT. Public; rate-limited per client address. Says nothing about whether the address was registered already.",
     skipTypeScopes: true,
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: [...writeErrors, RateLimitError], directResult: true },
     args: {
       input: t.arg({ type: CitizenProfileInput, required: true, description: "The citizen's data." }),
-      password: t.arg.string({ required: true, description: "Password, 10 to 200 characters." }),
+      password: t.arg.string({ required: true, description: "Password: 15 to 128 characters (a few words together), not a common one nor mostly the person's own name or email." }),
     },
-    resolve: async (_root, { input, password }, context) => {
-      const result = await citizens.registerCitizen(context, { ...input, homeMunicipalityId: String(input.homeMunicipalityId), password });
-      // The caller is now that citizen: the payload is read as them (their own data).
-      context.viewer ??= { userId: result.citizen.userId!, role: "CITIZEN", territoryId: null, citizenId: result.citizen.id, locale: input.locale ?? "IT" };
-      return { ...result, userId: result.citizen.userId! };
-    },
+    resolve: (_root, { input, password }, context) =>
+      citizens.registerCitizen(context, { ...input, homeMunicipalityId: String(input.homeMunicipalityId), password }, { throttle: context.loginThrottle, address: context.clientAddress }),
   }),
   login: t.field({
     type: SessionPayload,

@@ -27,11 +27,20 @@ describe("enrolment transitions", () => {
 describe("enrolment requirements", () => {
   const requiredCourses = [{ code: "REGULATION_BASICS" }];
   it("lists missing training and insurance", () => {
-    expect(missingEnrolmentRequirements({ requiredCourses, trainings: [], insurances: [] }, "2026-11-22")).toEqual(["training:REGULATION_BASICS", "insurance"]);
+    expect(missingEnrolmentRequirements({ birthDate: "1990-01-01", minimumAge: 18, requiredCourses, trainings: [], insurances: [] }, "2026-11-22")).toEqual(["training:REGULATION_BASICS", "insurance"]);
+  });
+
+  it("needs the regulation's minimum age today, when a regulation is in force", () => {
+    const valid = { requiredCourses: [], trainings: [], insurances: [{ validFrom: "2026-01-01", validTo: "2026-12-31" }] };
+    expect(missingEnrolmentRequirements({ ...valid, birthDate: "2012-05-01", minimumAge: 18 }, "2026-11-22")).toEqual(["minimumAge"]);
+    expect(missingEnrolmentRequirements({ ...valid, birthDate: "2008-11-22", minimumAge: 18 }, "2026-11-22")).toEqual([]);
+    expect(missingEnrolmentRequirements({ ...valid, birthDate: "2012-05-01", minimumAge: null }, "2026-11-22")).toEqual([]);
   });
 
   it("does not count expired or future records", () => {
     const records = {
+      birthDate: "1990-01-01",
+      minimumAge: 18,
       requiredCourses,
       trainings: [{ courseCode: "REGULATION_BASICS", completedOn: "2020-01-01", expiresOn: "2025-01-01" }],
       insurances: [{ validFrom: "2026-12-01", validTo: "2027-12-01" }],
@@ -41,6 +50,8 @@ describe("enrolment requirements", () => {
 
   it("is satisfied by valid records, the last day of cover included", () => {
     const records = {
+      birthDate: "1990-01-01",
+      minimumAge: 18,
       requiredCourses,
       trainings: [{ courseCode: "REGULATION_BASICS", completedOn: "2026-01-01", expiresOn: null }],
       insurances: [{ validFrom: "2026-01-01", validTo: "2026-11-22" }],

@@ -1,5 +1,7 @@
 // Pure rules of the citizen register: input normalisation, enrolment transitions and
 // enrolment requirements. No database, no GraphQL.
+import { PASSWORD_LENGTH, passwordProblem } from "../auth/password-policy.model";
+import { mustBeOfAgeOn } from "../eligibility/eligibility.model";
 import { DateTime } from "luxon";
 import { ConflictError, InputError } from "../errors";
 
@@ -25,17 +27,22 @@ export function assertEnrolmentTransition(from: EnrolmentStatus, to: EnrolmentSt
 }
 
 export interface EnrolmentRecords {
+  birthDate: string;
+  /** The minimum age of the regulation in force today; null when none is in force. */
+  minimumAge: number | null;
   requiredCourses: { code: string }[];
   trainings: { courseCode: string; completedOn: string; expiresOn: string | null }[];
   insurances: { validFrom: string; validTo: string }[];
 }
 
 /**
- * What a citizen lacks to be enrolled on `today` (ISO date): each required course completed and
- * not expired ("training:CODE"), and an insurance cover valid today ("insurance").
+ * What a citizen lacks to be enrolled on `today` (ISO date): the regulation's minimum age
+ * ("minimumAge"), each required course completed and not expired ("training:CODE"), and an
+ * insurance cover valid today ("insurance").
  */
 export function missingEnrolmentRequirements(records: EnrolmentRecords, today: string): string[] {
   const missing: string[] = [];
+  if (records.minimumAge !== null && mustBeOfAgeOn(records.birthDate, today, records.minimumAge).length > 0) missing.push("minimumAge");
   for (const course of records.requiredCourses) {
     const valid = records.trainings.some(
       (t) => t.courseCode === course.code && t.completedOn <= today && (t.expiresOn === null || t.expiresOn >= today),
@@ -69,8 +76,11 @@ export function normalisePhone(phone: string | null | undefined): string | null 
   return trimmed;
 }
 
-export function checkPassword(password: string): void {
-  if (password.length < 10 || password.length > 200) throw new InputError("INVALID_PASSWORD", ["password"]);
+/** A password that may be set (auth/password-policy): long enough, and not a common or expected one. */
+export function checkPassword(password: string, personal: string[] = [], field = ["password"]): void {
+  const problem = passwordProblem(password, personal);
+  if (problem === "TOO_SHORT" || problem === "TOO_LONG") throw new InputError("INVALID_PASSWORD", field, { min: PASSWORD_LENGTH.min, max: PASSWORD_LENGTH.max });
+  if (problem === "TOO_COMMON") throw new InputError("PASSWORD_TOO_COMMON", field);
 }
 
 const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });

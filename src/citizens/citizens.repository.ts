@@ -2,6 +2,7 @@
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import type { EnrolmentStatus } from "../generated/prisma/enums";
 import { fromDbDate } from "../db/dates";
+import { regulationInForce } from "../regulation/regulation.service";
 import type { Availability } from "../time/availability";
 
 export type Tx = Prisma.TransactionClient;
@@ -74,25 +75,20 @@ export function availabilityFromRows(rows: {
   };
 }
 
-export async function loadEnrolmentRecords(db: Db | Tx, citizenId: string) {
-  const [requiredCourses, trainings, insurances] = await Promise.all([
-    db.trainingCourse.findMany({ where: { requiredForEnrolment: true }, select: { code: true }, orderBy: { code: "asc" } }),
-    db.trainingRecord.findMany({ where: { citizenId }, select: { completedOn: true, expiresOn: true, course: { select: { code: true } } } }),
-    db.insuranceCover.findMany({ where: { citizenId }, select: { validFrom: true, validTo: true } }),
-  ]);
-  return {
-    requiredCourses,
-    trainings: trainings.map((t) => ({ courseCode: t.course.code, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
-    insurances: insurances.map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),
-  };
+export async function loadEnrolmentRecords(db: Db | Tx, citizenId: string, today: string) {
+  return (await loadEnrolmentRecordsMany(db, [citizenId], today))[0]!;
 }
 
 /** The same records for many citizens at once (one query per kind of record). */
-export async function loadEnrolmentRecordsMany(db: Db | Tx, citizenIds: readonly string[]) {
+export async function loadEnrolmentRecordsMany(db: Db | Tx, citizenIds: readonly string[], today: string) {
+  const minimumAge = (await regulationInForce(db, today))?.minimumAge ?? null;
+  const births = await db.citizen.findMany({ where: { id: { in: [...citizenIds] } }, select: { id: true, birthDate: true } });
   const requiredCourses = await db.trainingCourse.findMany({ where: { requiredForEnrolment: true }, select: { code: true }, orderBy: { code: "asc" } });
   const trainings = await db.trainingRecord.findMany({ where: { citizenId: { in: [...citizenIds] } }, select: { citizenId: true, completedOn: true, expiresOn: true, course: { select: { code: true } } } });
   const insurances = await db.insuranceCover.findMany({ where: { citizenId: { in: [...citizenIds] } }, select: { citizenId: true, validFrom: true, validTo: true } });
   return citizenIds.map((id) => ({
+    birthDate: fromDbDate(births.find((b) => b.id === id)?.birthDate ?? new Date(0)),
+    minimumAge,
     requiredCourses,
     trainings: trainings.filter((t) => t.citizenId === id).map((t) => ({ courseCode: t.course.code, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
     insurances: insurances.filter((i) => i.citizenId === id).map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),

@@ -3,7 +3,10 @@
 import { hashPassword } from "../auth/passwords";
 import type { Viewer } from "../auth/viewer";
 import { fromDbDate, localToday, toDbDate } from "../db/dates";
-import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
+import { ConflictError, ForbiddenError, InputError, NotFoundError, RateLimitError } from "../errors";
+import type { LoginThrottle } from "../auth/throttle";
+import { mustBeOfAgeOn } from "../eligibility/eligibility.model";
+import { regulationInForce } from "../regulation/regulation.service";
 import type { ActivityKind, EnrolmentStatus, LanguageLevel, Locale } from "../generated/prisma/enums";
 import type { ServiceContext } from "../service-context";
 import { validateExceptions, validateWindows, type DatedException, type WeeklyWindow } from "../time/availability";
@@ -146,8 +149,11 @@ async function createCitizenRecord(
   input: CitizenProfileInput,
   account: { passwordHash: string | null; createdBy: string | null },
 ) {
-  const profile = normaliseProfile(input, localToday(context.now()));
-  await checkMunicipality(tx, context.viewer, profile.homeMunicipalityId);
+  const today = localToday(context.now());
+  const profile = normaliseProfile(input, today);
+  await checkMinimumAge(tx, profile.birthDate, today);
+  // Self-registration is open to any town; staff register in their own territory.
+  await checkMunicipality(tx, account.createdBy ? context.viewer : null, profile.homeMunicipalityId);
   const skills = await resolveSkills(tx, input.skills ?? []);
   if (await repository.emailInUse(tx, profile.email)) throw new ConflictError("EMAIL_TAKEN");
   const user = await tx.user.create({
@@ -189,13 +195,28 @@ async function inTransaction<T>(context: ServiceContext, work: (tx: Tx) => Promi
   }
 }
 
-/** Self-service registration: creates the account and the citizen as APPLICANT, and signs in. */
-export async function registerCitizen(context: ServiceContext, input: CitizenProfileInput & { password: string }) {
-  checkPassword(input.password);
+/** The regulation in force today sets a minimum age to register and to be enrolled (eligibility mustBeOfAgeOn). */
+async function checkMinimumAge(tx: Tx, birthDate: string, today: string) {
+  const minimumAge = (await regulationInForce(tx, today))?.minimumAge;
+  if (minimumAge !== undefined && mustBeOfAgeOn(birthDate, today, minimumAge).length > 0) throw new InputError("UNDER_MINIMUM_AGE", ["birthDate"], { minimumAge });
+}
+
+/**
+ * Self-service registration: creates the account and the citizen as APPLICANT; the person then
+ * signs in with their email and password. The answer is the same whether or not the address was
+ * registered already (nothing is created then), so registration tells nobody who is registered;
+ * it is rate-limited per client address (throttle.ts).
+ */
+export async function registerCitizen(context: ServiceContext, input: CitizenProfileInput & { password: string }, options: { throttle?: LoginThrottle; address?: string } = {}) {
+  if (options.throttle && !(await options.throttle.allowRegistration(options.address ?? "unknown", Date.now()))) throw new RateLimitError(3600);
+  checkPassword(input.password, [input.firstName, input.lastName, input.email]);
   const passwordHash = await hashPassword(input.password);
-  const citizen = await inTransaction(context, (tx) => createCitizenRecord(tx, context, input, { passwordHash, createdBy: null }));
-  const { token, expiresAt } = await context.tokens.issue(citizen.userId!, "CITIZEN", 0);
-  return { citizen, token, expiresAt };
+  try {
+    await inTransaction(context, (tx) => createCitizenRecord(tx, context, input, { passwordHash, createdBy: null }));
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.code === "EMAIL_TAKEN")) throw error;
+  }
+  return { email: normaliseEmail(input.email) };
 }
 
 /** A coordinator or administrator registers a citizen (who signs in later through OpenID Connect or a password set by staff). */
@@ -203,7 +224,7 @@ export async function createCitizen(context: ServiceContext, input: CitizenProfi
   const viewer = requireViewer(context);
   let passwordHash: string | null = null;
   if (input.initialPassword) {
-    checkPassword(input.initialPassword);
+    checkPassword(input.initialPassword, [input.firstName, input.lastName, input.email], ["initialPassword"]);
     passwordHash = await hashPassword(input.initialPassword);
   }
   return inTransaction(context, (tx) => createCitizenRecord(tx, context, input, { passwordHash, createdBy: viewer.userId }));
@@ -219,7 +240,11 @@ export async function updateCitizenProfile(context: ServiceContext, citizenId: s
     if (patch.firstName != null) data.firstName = normaliseName(patch.firstName, ["firstName"]);
     if (patch.lastName != null) data.lastName = normaliseName(patch.lastName, ["lastName"]);
     if (patch.phone !== undefined) data.phone = normalisePhone(patch.phone);
-    if (patch.birthDate != null) data.birthDate = toDbDate(checkBirthDate(patch.birthDate, localToday(context.now())));
+    if (patch.birthDate != null) {
+      const birthDate = checkBirthDate(patch.birthDate, localToday(context.now()));
+      await checkMinimumAge(tx, birthDate, localToday(context.now()));
+      data.birthDate = toDbDate(birthDate);
+    }
     if (patch.weeklyHourLimit != null) data.weeklyHourLimit = checkIntRange(patch.weeklyHourLimit, ...WEEKLY_HOUR_LIMIT_RANGE, ["weeklyHourLimit"]);
     if (patch.maxTravelMinutes != null) data.maxTravelMinutes = checkIntRange(patch.maxTravelMinutes, ...MAX_TRAVEL_MINUTES_RANGE, ["maxTravelMinutes"]);
     if (patch.preferredActivityKinds != null) data.preferredActivityKinds = [...new Set(patch.preferredActivityKinds)];
@@ -376,13 +401,13 @@ export async function recordInsuranceCover(context: ServiceContext, input: { cit
 
 /** What the citizen lacks today to be enrolled (empty when nothing). */
 export async function enrolmentRequirementsMissing(context: ServiceContext, citizenId: string): Promise<string[]> {
-  return missingEnrolmentRequirements(await repository.loadEnrolmentRecords(context.prisma, citizenId), localToday(context.now()));
+  return missingEnrolmentRequirements(await repository.loadEnrolmentRecords(context.prisma, citizenId, localToday(context.now())), localToday(context.now()));
 }
 
 /** The same for many citizens at once, in order (a page of the register). */
 export async function enrolmentRequirementsMissingMany(context: ServiceContext, citizenIds: readonly string[]): Promise<string[][]> {
   const today = localToday(context.now());
-  return (await repository.loadEnrolmentRecordsMany(context.prisma, citizenIds)).map((records) => missingEnrolmentRequirements(records, today));
+  return (await repository.loadEnrolmentRecordsMany(context.prisma, citizenIds, today)).map((records) => missingEnrolmentRequirements(records, today));
 }
 
 /**
@@ -400,7 +425,7 @@ export async function changeEnrolmentStatus(context: ServiceContext, citizenId: 
     if (viewer.role === "CITIZEN" && !(to === "WITHDRAWN" || (scope.status === "WITHDRAWN" && to === "APPLICANT"))) throw new ForbiddenError();
     assertEnrolmentTransition(scope.status, to, reason);
     if (to === "ENROLLED") {
-      const missing = missingEnrolmentRequirements(await repository.loadEnrolmentRecords(tx, citizenId), localToday(context.now()));
+      const missing = missingEnrolmentRequirements(await repository.loadEnrolmentRecords(tx, citizenId, localToday(context.now())), localToday(context.now()));
       if (missing.length > 0) throw new ConflictError("ENROLMENT_REQUIREMENTS_MISSING", { missing: missing.join(", ") }, missing);
     }
     await tx.enrolmentEvent.create({ data: { citizenId, fromStatus: scope.status, toStatus: to, byUserId: viewer.userId, reason: reason?.trim() || null, at: now } });

@@ -199,6 +199,9 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
       const coordinatorIds = (await tx.user.findMany({ where: { role: "COORDINATOR", territoryId: territory.id }, orderBy: { email: "asc" } })).map((u) => u.id);
       await seedFamiliesAndPacts(tx, random, { territoryId: territory.id, today, adminId: admin.id, coordinatorIds });
       accounts.push(...(await seedHousing(tx, { territoryId: territory.id, today, adminId: admin.id, passwordHash })));
+      // The demo's made-up addresses count as proved, so that signing in through OpenID Connect
+      // can be shown linking to them (a real account proves its address by mail).
+      await tx.user.updateMany({ data: { emailVerifiedAt: now } });
     },
     { timeout: 120_000, maxWait: 10_000 },
   );

@@ -1,6 +1,6 @@
 // One test per rule: a citizen eligible for an occurrence, then one thing broken at a time.
 import { describe, expect, it } from "vitest";
-import { checkEligibility, mustStillStand, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type ReasonCode } from "./eligibility.model";
+import { ageOn, checkEligibility, mustBeOfAgeOn, mustStillStand, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type ReasonCode } from "./eligibility.model";
 
 const H = 3_600_000;
 // Tuesday 2026-11-24, 16:00-17:30 in Rome (15:00Z).
@@ -192,5 +192,16 @@ describe("mustStillStand: what undoes work already agreed", () => {
     expect(standing(citizen({ criminalRecordChecks: [{ checkedOn: "2025-01-01", expiresOn: "2026-01-01" }] }))).toEqual(["CRIMINAL_RECORD_CHECK_EXPIRED"]);
     expect(standing(citizen({ insurances: [] }))).toEqual(["INSURANCE_NOT_VALID"]);
     expect(standing(citizen({ birthDate: "2010-01-01" }))).toEqual(["UNDER_MINIMUM_AGE"]);
+  });
+});
+
+describe("mustBeOfAgeOn: the regulation's minimum age on a date", () => {
+  it("counts whole years, the birthday included", () => {
+    expect(ageOn("2008-12-01", "2026-11-30")).toBe(17);
+    expect(ageOn("2008-12-01", "2026-12-01")).toBe(18);
+    expect(ageOn("2008-02-29", "2026-02-28")).toBe(17);
+    expect(mustBeOfAgeOn("2008-12-02", "2026-12-01", 18).map((r) => r.code)).toEqual(["UNDER_MINIMUM_AGE"]);
+    expect(mustBeOfAgeOn("2008-12-01", "2026-12-01", 18)).toEqual([]);
+    expect(mustBeOfAgeOn("2016-01-01", "2026-12-01", 18)[0]!.params).toEqual({ age: 10, minimumAge: 18 });
   });
 });

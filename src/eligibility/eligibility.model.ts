@@ -132,11 +132,21 @@ export function mustBeEnrolled(citizen: EligibilityCitizen): Reason[] {
   return citizen.status === "ENROLLED" ? [] : [reason("NOT_ENROLLED", { status: citizen.status })];
 }
 
-/** The regulation sets a minimum age on the date of the activity. */
+/** Whole years from a birth date to a date (ISO dates). */
+export function ageOn(birthDate: string, date: string): number {
+  // The birthday has not come yet that year when the date's "MM-DD" sorts before it.
+  return Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (date.slice(5) < birthDate.slice(5) ? 1 : 0);
+}
+
+/** The regulation's minimum age, reached on a date: to register, to be enrolled, and to act. */
+export function mustBeOfAgeOn(birthDate: string, date: string, minimumAge: number): Reason[] {
+  const age = ageOn(birthDate, date);
+  return age >= minimumAge ? [] : [reason("UNDER_MINIMUM_AGE", { age, minimumAge })];
+}
+
+/** The minimum age holds on the date of the activity (mustBeOfAgeOn). */
 export function mustBeOfAge(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
-  // ISO dates: the birthday has not come yet this year when the date's "MM-DD" sorts before it.
-  const age = Number(occurrence.localDate.slice(0, 4)) - Number(citizen.birthDate.slice(0, 4)) - (occurrence.localDate.slice(5) < citizen.birthDate.slice(5) ? 1 : 0);
-  return age >= context.regulation.minimumAge ? [] : [reason("UNDER_MINIMUM_AGE", { age, minimumAge: context.regulation.minimumAge })];
+  return mustBeOfAgeOn(citizen.birthDate, occurrence.localDate, context.regulation.minimumAge);
 }
 
 /** The task needs its skill at a minimum level: families deserve someone who can do it. */

@@ -11,7 +11,9 @@ type Template = Record<Lang, string>;
 const errorTemplates: Record<ErrorCode, Template> = {
   INVALID_INPUT: { en: "The value of {field} is not valid.", it: "Il valore di {field} non è valido." },
   INVALID_EMAIL: { en: "The email address is not valid.", it: "L'indirizzo email non è valido." },
-  INVALID_PASSWORD: { en: "The password must be 10 to 200 characters long.", it: "La password deve avere da 10 a 200 caratteri." },
+  INVALID_PASSWORD: { en: "The password must be {min} to {max} characters long: a few words together are easy to remember.", it: "La password deve avere da {min} a {max} caratteri: alcune parole insieme si ricordano facilmente." },
+  PASSWORD_TOO_COMMON: { en: "This password is too common or too easy to guess: choose a few words of your own.", it: "Questa password è troppo comune o facile da indovinare: scegli alcune parole tue." },
+  UNDER_MINIMUM_AGE: { en: "Under the regulation, active citizens must be at least {minimumAge} years old.", it: "Per il regolamento, i cittadini attivi devono avere almeno {minimumAge} anni." },
   INVALID_TIME: { en: "The time {value} is not valid: use HH:mm from 00:00 to 24:00.", it: "L'orario {value} non è valido: usare HH:mm da 00:00 a 24:00." },
   INVALID_DATE: { en: "The date {value} is not valid: use YYYY-MM-DD.", it: "La data {value} non è valida: usare AAAA-MM-GG." },
   INVALID_LANGUAGE: { en: "The language code {value} is not an ISO 639 code.", it: "Il codice lingua {value} non è un codice ISO 639." },
