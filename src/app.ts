@@ -1,5 +1,6 @@
 // Builds the HTTP application: express with GraphQL Yoga at /graphql, /health and /ready.
 // It does not listen: main.ts does, and tests drive it on an ephemeral port.
+import helmet from "helmet";
 import { randomUUID } from "node:crypto";
 import express, { type Express } from "express";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
@@ -24,7 +25,7 @@ import { QUEUE_BOARD_PATH, queueBoardRoutes } from "./http/queue-board";
 import type { Queue } from "bullmq";
 import { runAs } from "./db/audit";
 import { silentLogger, type Logger } from "./observability/log";
-import { createMetrics, observedSolve, operationLabel, type Metrics } from "./observability/metrics";
+import { createMetrics, observedSolve, operationLabeller, type Metrics } from "./observability/metrics";
 import { solveMatching } from "./solver/solve";
 import type { Plugin } from "graphql-yoga";
 import type { DocumentNode, OperationDefinitionNode } from "graphql";
@@ -47,6 +48,12 @@ export interface AppOptions {
   limits?: Partial<RequestLimits>;
   /** Login throttling (defaults in src/auth/throttle.ts). */
   loginThrottle?: LoginThrottle;
+  /** Origins (scheme://host[:port]) whose pages may call the API from a browser; none by default (same origin only). */
+  corsOrigins?: readonly string[];
+  /** Whether /metrics answers without a token when none is configured (not in production). */
+  metricsOpenWithoutToken?: boolean;
+  /** express "trust proxy": whose X-Forwarded-For gives the client's address (none by default). */
+  trustProxy?: boolean | number | string | string[];
   /** Where logs go (default: nowhere). */
   logger?: Logger;
   /** Prometheus metrics (default: a registry of this app's own). */
@@ -96,6 +103,13 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     // Unexpected errors reach clients as "Unexpected error."; typed errors are part of the schema.
     maskedErrors: true,
+    // Browsers may call the API only from the configured origins, with a bearer token (no cookies).
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      return origin && (options.corsOrigins ?? []).includes(origin)
+        ? { origin, credentials: false, methods: ["POST", "OPTIONS"], allowedHeaders: ["content-type", "authorization", "accept", "accept-language", "x-request-id"], maxAge: 600 }
+        : false;
+    },
     logging: { debug: (...args) => logger.debug(args.map(String).join(" ")), info: (...args) => logger.info(args.map(String).join(" ")), warn: (...args) => logger.warn(args.map(String).join(" ")), error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(" ") || "GraphQL error") },
     plugins: [...limitPlugins(limits), auditActor(), operationMetrics(metrics)],
     context: async ({ request, req }: { request: Request; req?: { ip?: string; socket?: { remoteAddress?: string } } }) => {
@@ -119,6 +133,7 @@ export function createApp(options: AppOptions): App {
 
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", options.trustProxy ?? false);
   // Every request gets an id (the caller's X-Request-Id when it is sane), sent back and logged
   // with the request's outcome; HTTP metrics by route.
   app.use((request, response, next) => {
@@ -135,7 +150,15 @@ export function createApp(options: AppOptions): App {
     });
     next();
   });
-  healthRoutes(app, options.database, metrics, options.metricsToken, options.redis);
+  // Security headers on every answer (helmet); pages that are not this service's own HTML (the
+  // GraphiQL page and the queue board) keep their own script sources, everything else may load nothing.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use((request, response, next) => {
+    const page = request.method === "GET" && (request.path === yoga.graphqlEndpoint || request.path.startsWith(QUEUE_BOARD_PATH));
+    if (!page) response.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+    next();
+  });
+  healthRoutes(app, options.database, metrics, options.metricsToken, options.redis, options.metricsOpenWithoutToken ?? true);
   queueBoardRoutes(app, { prisma: options.database.prisma, tokens: options.tokens, queues: options.queues, secureCookie: options.secureCookies ?? false, cookieSeconds: options.tokenTtlSeconds ?? 8 * 3600 });
   // A citizen's commitments as an iCalendar feed; the secret token in the URL is the credential.
   app.get("/calendar/:file", async (request, response) => {
@@ -168,7 +191,7 @@ export function createApp(options: AppOptions): App {
   });
   // Bodies are read (at most maxBodyBytes) before Yoga parses them; a bigger one is refused with
   // 413 and a GraphQL-shaped error, and nothing runs.
-  app.use(yoga.graphqlEndpoint, express.raw({ type: () => true, limit: limits.maxBodyBytes }), (request, response) => {
+  app.use(yoga.graphqlEndpoint, jsonPostsOnly, express.raw({ type: () => true, limit: limits.maxBodyBytes }), (request, response) => {
     void yoga(request, response);
   });
   app.use((error: { type?: string; status?: number }, _request: express.Request, response: express.Response, next: express.NextFunction) => {
@@ -185,6 +208,21 @@ export function createApp(options: AppOptions): App {
   return { express: app, yoga, jobs, metrics };
 }
 
+/**
+ * Only JSON POSTs execute operations: a form or multipart POST (what another site can make a
+ * browser send without asking) is refused with 415, and a GET with a query with 405; a plain GET
+ * (the GraphiQL page, when it is on) and CORS preflights pass.
+ */
+function jsonPostsOnly(request: express.Request, response: express.Response, next: express.NextFunction) {
+  const refuse = (status: number, code: string, message: string) => response.status(status).json({ errors: [{ message, extensions: { code } }] });
+  if (request.method === "OPTIONS") return next();
+  if (request.method === "GET") return "query" in request.query || "extensions" in request.query ? refuse(405, "METHOD_NOT_ALLOWED", "Send operations as JSON in a POST.") : next();
+  if (request.method !== "POST") return refuse(405, "METHOD_NOT_ALLOWED", "Send operations as JSON in a POST.");
+  const type = (request.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" && type !== "application/graphql-response+json") return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send operations as JSON (Content-Type: application/json).");
+  next();
+}
+
 /** The route a path belongs to, for metrics (never the raw path: tokens and ids stay out of labels). */
 function routeOf(path: string): string {
   if (path === "/graphql" || path === "/health" || path === "/ready" || path === "/metrics" || path === "/reports/programme.csv") return path;
@@ -195,6 +233,7 @@ function routeOf(path: string): string {
 
 /** GraphQL operations counted and timed by type and name. */
 function operationMetrics(metrics: Metrics): Plugin<Context> {
+  const operationLabel = operationLabeller();
   return {
     onExecute({ args }) {
       const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === "OperationDefinition" && (!args.operationName || d.name?.value === args.operationName));

@@ -1,5 +1,6 @@
 // Runs the service: reads the config, opens (and in embedded mode migrates) the database,
 // loads the demo territory into an empty database, and listens.
+import { Redis } from "ioredis";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
 import { loginThrottle } from "./auth/throttle";
@@ -54,10 +55,14 @@ async function main() {
     solve: solver.solve,
     planner: solver.planHouse,
     limits: config.limits,
-    loginThrottle: loginThrottle(config.login),
+    // With Redis, every replica counts the same attempts per address.
+    loginThrottle: loginThrottle(config.login, config.redisUrl ? { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), prefix: config.queuePrefix } : undefined),
+    trustProxy: config.trustProxy,
     logger,
     metrics,
     metricsToken: config.metricsToken,
+    metricsOpenWithoutToken: config.nodeEnv !== "production",
+    corsOrigins: config.corsOrigins,
     queues: queue?.queues,
     redis: queue,
     secureCookies: config.nodeEnv === "production",

@@ -12,10 +12,10 @@ import express from "express";
 import { healthRoutes } from "./http/health";
 import type { Database } from "./db/database";
 
-function workerHttp(database: Database, metrics: Metrics, token: string | undefined, redis: { ping(): Promise<void> }) {
+function workerHttp(database: Database, metrics: Metrics, token: string | undefined, redis: { ping(): Promise<void> }, openWithoutToken: boolean) {
   const app = express();
   app.disable("x-powered-by");
-  healthRoutes(app, database, metrics, token, redis);
+  healthRoutes(app, database, metrics, token, redis, openWithoutToken);
   return app;
 }
 
@@ -35,7 +35,7 @@ async function main() {
   const deps = { prisma: database.prisma, jobs: queue, now: () => new Date() };
   const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix });
   // With WORKER_PORT, the worker answers /health, /ready and /metrics for orchestrators and Prometheus.
-  const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken, queue).listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
+  const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken, queue, config.nodeEnv !== "production").listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
   await reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));

@@ -328,6 +328,28 @@ describe("shared housing", { timeout: 120_000 }, () => {
     });
     expect(mine.map((e) => e.uid).sort()).toEqual(expected.map((o: any) => `housing-${o.id}@legami`).sort());
     expect(mine.length).toBeLessThan(all.length);
+
+    // Each person has their own link: a resident's (or a coordinator's) new house link leaves the tutor's working.
+    const residentHouse = (await server.gql(`mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`, { h: house.id }, { token: resident })).data.createHouseCalendarFeed;
+    expect(residentHouse.path).not.toBe(houseFeed.path);
+    expect((await fetch(`${server.url}${houseFeed.path}`)).status).toBe(200);
+    expect((await fetch(`${server.url}${residentHouse.path}`)).status).toBe(200);
+    // The tutor's own new link ends only the tutor's earlier one.
+    const tutorAgain = (await server.gql(`mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`, { h: house.id }, { token: tutor })).data.createHouseCalendarFeed;
+    expect((await fetch(`${server.url}${houseFeed.path}`)).status).toBe(404);
+    expect((await fetch(`${server.url}${tutorAgain.path}`)).status).toBe(200);
+    expect((await fetch(`${server.url}${residentHouse.path}`)).status).toBe(200);
+    // A link ends with its person's access: a tutor taken off the house reads nothing more.
+    const prisma = server.database.prisma;
+    const tutorUser = await prisma.user.findUniqueOrThrow({ where: { email: "tutor.abitare@legami.demo" } });
+    const assignment = await prisma.houseTutor.findFirstOrThrow({ where: { houseId: house.id, userId: tutorUser.id } });
+    await prisma.houseTutor.delete({ where: { houseId_userId: { houseId: house.id, userId: tutorUser.id } } });
+    try {
+      expect((await fetch(`${server.url}${tutorAgain.path}`)).status).toBe(404);
+    } finally {
+      await prisma.houseTutor.create({ data: assignment });
+    }
+    expect((await fetch(`${server.url}${tutorAgain.path}`)).status).toBe(200);
   });
 
   it("records what happened: held with attendance once started, or cancelled; nothing before it starts", async () => {

@@ -19,7 +19,8 @@ const hashOf = (token: string) => createHash("sha256").update(token).digest("hex
 /** Past events stay in a feed this long. */
 const HISTORY_MS = 90 * 24 * 3_600_000;
 
-type Owner = { citizenId: string } | { houseId: string } | { householdId: string };
+/** A citizen's own feed, or one person's link to a house's or a household's plan. */
+type Owner = { citizenId: string } | { houseId: string; userId: string } | { householdId: string; userId: string };
 
 /** Makes a new feed for an owner, revoking its earlier ones; returns the link. */
 async function newFeed(context: ServiceContext, owner: Owner) {
@@ -44,10 +45,14 @@ export async function revokeCalendarFeeds(context: ServiceContext) {
   return count;
 }
 
-/** A shared house's plan as a feed (its tutors, staff and residents); one live link per house. */
+/**
+ * A shared house's plan as a feed (its tutors, staff and residents). Each person has their own
+ * link: a new one ends only their earlier one, and a link ends when its person loses access.
+ */
 export async function createHouseCalendarFeed(context: ServiceContext, houseId: string) {
-  await houseFor(context.prisma, requireViewer(context), houseId, "read");
-  return newFeed(context, { houseId });
+  const viewer = requireViewer(context);
+  await houseFor(context.prisma, viewer, houseId, "read");
+  return newFeed(context, { houseId, userId: viewer.userId });
 }
 
 /** One household's part of its house's plan as a feed (the house's tutors, staff, or the household's own contact). */
@@ -59,7 +64,7 @@ export async function createHouseholdCalendarFeed(context: ServiceContext, house
     if (viewer.role === "RESIDENT") throw new NotFoundError("Household", householdId);
     await houseFor(context.prisma, viewer, household.houseId, "plan");
   }
-  return newFeed(context, { householdId });
+  return newFeed(context, { householdId, userId: viewer.userId });
 }
 
 /** The feed behind a token, or null for an unknown or revoked one. */
@@ -70,12 +75,27 @@ export async function calendarFor(prisma: PrismaClient, token: string, now: Date
     const user = feed.citizen!.userId ? await prisma.user.findUnique({ where: { id: feed.citizen!.userId }, select: { locale: true } }) : null;
     return citizenCalendar(prisma, feed.citizenId, feed.citizen!.firstName, user?.locale === "EN" ? "en" : "it", now);
   }
+  // A house's or household's link works while its person may still read the plan.
+  if (!feed.userId || !(await stillReads(prisma, feed.userId, feed.houseId, feed.householdId))) return null;
   if (feed.houseId) return houseCalendarFeed(prisma, feed.houseId, null, now);
   if (feed.householdId) {
     const household = await prisma.household.findUniqueOrThrow({ where: { id: feed.householdId } });
     return houseCalendarFeed(prisma, household.houseId, household.id, now);
   }
   return null;
+}
+
+/** Whether the link's person may still read the house's (or the household's) plan, as when the link was made. */
+async function stillReads(prisma: PrismaClient, userId: string, houseId: string | null, householdId: string | null): Promise<boolean> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, role: true, territoryId: true, locale: true, erasedAt: true } });
+  if (!user || user.erasedAt) return false;
+  const viewer = { userId: user.id, role: user.role, territoryId: user.territoryId, citizenId: null, locale: user.locale };
+  const reaches = (id: string, access: "read" | "plan") => houseFor(prisma, viewer, id, access).then(() => true, () => false);
+  if (!householdId) return houseId !== null && reaches(houseId, "read");
+  const household = await prisma.household.findUnique({ where: { id: householdId } });
+  if (!household) return false;
+  if (household.contactUserId === userId) return true;
+  return user.role !== "RESIDENT" && reaches(household.houseId, "plan");
 }
 
 /**

@@ -1,10 +1,11 @@
 // The operational endpoints every process serves the same way: /health (the process is up),
-// /ready (the database answers, and Redis when jobs go through it), /metrics (Prometheus, behind a token when one is configured).
+// /ready (the database answers, and Redis when jobs go through it), /metrics (Prometheus, behind a token when one is configured;
+// closed without one in production).
 import type { Express } from "express";
 import type { Database } from "../db/database";
 import type { Metrics } from "../observability/metrics";
 
-export function healthRoutes(app: Express, database: Pick<Database, "ping">, metrics: Metrics, metricsToken: string | undefined, redis?: { ping(): Promise<void> }): void {
+export function healthRoutes(app: Express, database: Pick<Database, "ping">, metrics: Metrics, metricsToken: string | undefined, redis?: { ping(): Promise<void> }, openWithoutToken = true): void {
   app.get("/health", (_request, response) => {
     response.json({ status: "ok" });
   });
@@ -17,7 +18,8 @@ export function healthRoutes(app: Express, database: Pick<Database, "ping">, met
     response.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", database: db, ...(queue ? { redis: queue } : {}) });
   });
   app.get("/metrics", async (request, response) => {
-    if (metricsToken && request.get("authorization") !== `Bearer ${metricsToken}`) {
+    // In production /metrics needs a token: without one configured it stays closed.
+    if ((metricsToken && request.get("authorization") !== `Bearer ${metricsToken}`) || (!metricsToken && !openWithoutToken)) {
       response.status(401).type("text/plain").send("Unauthorized");
       return;
     }

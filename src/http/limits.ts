@@ -63,10 +63,32 @@ export function limitPlugins(limits: RequestLimits): Plugin[] {
   const plugins: Plugin[] = [armor, { onValidate: ({ addValidationRule }) => addValidationRule(cost) }];
   if (!limits.introspection) {
     const rule: ValidationRule = NoSchemaIntrospectionCustomRule;
-    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(rule) });
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(rule) }, noSuggestions());
   }
   plugins.push(rawListCap(), queryDeadline(limits.operationTimeoutMs), subscriptionCap(limits), codedInputErrors());
   return plugins;
+}
+
+/**
+ * With introspection off the schema is not for browsing: validation errors lose their "Did you
+ * mean ...?" hints (field, type, argument and enum names alike), which would otherwise spell it out.
+ */
+function noSuggestions(): Plugin {
+  const plain = (error: GraphQLError) =>
+    /Did you mean/.test(error.message)
+      ? new GraphQLError(error.message.replace(/\s*Did you mean .*$/s, ""), { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: error.extensions })
+      : error;
+  return {
+    onValidate: () => ({ valid, result, setResult }) => {
+      if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? plain(error) : error)));
+    },
+    // Variables are coerced when the operation executes: their errors suggest names too.
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if ("errors" in result && Array.isArray(result.errors)) setResult({ ...result, errors: (result.errors as GraphQLError[]).map(plain) });
+      },
+    }),
+  };
 }
 
 /**

@@ -77,7 +77,21 @@ export function observedSolve(metrics: Metrics, solve: Solve): Solve {
   };
 }
 
-/** Operation names become label values: bounded length and characters, so cardinality stays small. */
-export function operationLabel(name: string | null | undefined): string {
-  return name && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : "anonymous";
+/** How many distinct operation names one process labels; later ones are counted as "other". */
+export const MAX_OPERATION_LABELS = 100;
+
+/**
+ * Operation names become label values, chosen by clients: bounded in length and characters, and
+ * in number (the first MAX_OPERATION_LABELS names a process sees), so a client sending a new name
+ * with every request cannot make new series without end.
+ */
+export function operationLabeller(max = MAX_OPERATION_LABELS): (name: string | null | undefined) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (!name || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return "anonymous";
+    if (seen.has(name)) return name;
+    if (seen.size >= max) return "other";
+    seen.add(name);
+    return name;
+  };
 }

@@ -113,6 +113,7 @@ async function redactFreeText(tx: Tx, phrases: string[], words: string[], own: S
 /** A user account that no longer identifies anybody, signs nobody in, and whose tokens have ended. */
 async function eraseUser(tx: Tx, userId: string, now: Date) {
   await tx.notification.deleteMany({ where: { userId } });
+  await tx.calendarFeed.deleteMany({ where: { userId } });
   const user = await tx.user.update({
     where: { id: userId },
     data: { email: `erased-${userId}@invalid`, passwordHash: null, displayName: ERASED_MARK, oidcSubject: null, emailVerifiedAt: null, erasedAt: now, tokenVersion: { increment: 1 } },

@@ -69,7 +69,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean; limits?: Partial<RequestLimits>; loginThrottle?: LoginThrottle; logger?: Logger; metricsToken?: string } = {},
+  options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean; limits?: Partial<RequestLimits>; loginThrottle?: LoginThrottle; logger?: Logger; metricsToken?: string; trustProxy?: boolean | number | string | string[]; corsOrigins?: string[]; metricsOpenWithoutToken?: boolean } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
   if (options.demo !== false) await loadDemo(database.prisma, { now: TEST_NOW });
@@ -121,8 +121,8 @@ export async function startTestServer(
   // The events worker can be stopped ("killed") and started again by a test.
   let events = redisUrl && workersHere ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
   // Every test signs in from 127.0.0.1: the per-address rate is lifted unless a test sets its own.
-  const throttle = options.loginThrottle ?? loginThrottle({ perAddressPerMinute: 1_000_000 });
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken, queues: queue?.queues, redis: queue });
+  const throttle = options.loginThrottle ?? loginThrottle({ perAddressPerMinute: 1_000_000, registrationsPerAddressPerHour: 1_000_000 });
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken, queues: queue?.queues, redis: queue, trustProxy: options.trustProxy, corsOrigins: options.corsOrigins, metricsOpenWithoutToken: options.metricsOpenWithoutToken });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
     // Idle connections outlive the client's keep-alive, so a reused socket is never closed under it.
