@@ -14,12 +14,12 @@ ADD COLUMN     "tokenVersion" INTEGER NOT NULL DEFAULT 0;
 UPDATE "MatchingRun" SET "compiled" = "compiled" - 'names' WHERE "compiled" ? 'names';
 UPDATE "MatchingRun" SET "summary" = "summary" - 'names' WHERE "summary" ? 'names';
 
--- People erased before this migration, recognised by what erasure wrote; their tokens end.
+-- People erased before this migration, recognised by what erasure wrote: their tokens end.
 UPDATE "Citizen" SET "erasedAt" = "updatedAt" WHERE "email" LIKE 'erased-%@invalid';
 UPDATE "User" SET "erasedAt" = "updatedAt", "tokenVersion" = "tokenVersion" + 1 WHERE "email" LIKE 'erased-%@invalid';
 UPDATE "Family" SET "erasedAt" = "updatedAt" WHERE "referenceName" LIKE '[cancellato] %';
 
--- Notifications name things by id now (the pact's title is read when shown); the texts older
+-- Notifications name things by id now (the pact's title is read when shown), and the texts older
 -- ones copied (a task's title, a pact's title) may name a family.
 UPDATE "Notification" SET "params" = "params" - 'task' - 'pact' WHERE "params" ? 'task' OR "params" ? 'pact';
 
