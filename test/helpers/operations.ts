@@ -6,28 +6,36 @@ import { schema } from "../../src/graphql/schema";
 
 const STRINGS: Record<string, string> = {
   email: "someone@example.org",
-  password: "a-long-enough-password-1",
+  password: "quiet river stone 42",
+  initialPassword: "quiet river stone 42",
   reason: "test reason",
   note: "test note",
   month: "2026-12",
   mediationLanguage: "fr",
+  languages: "ar",
   languageCode: "fr",
   skillCode: "CONVERSATION",
   requiredSkillCode: "CONVERSATION",
   code: "TEST_SKILL",
   courseCode: "FIRST_AID",
 };
-const INTS: Record<string, number> = { year: 2026, minutes: 60, responseHours: 24, first: 5, durationMinutes: 60, headcount: 1, priority: 3, minSkillLevel: 1, level: 1, birthYear: 1980, weeklyHourLimit: 5, maxTravelMinutes: 30, capacity: 5, hourBudgetMinutes: 600 };
-const DATES: Record<string, string> = { to: "2026-12-15", moveOut: "2027-06-01", weekStart: "2026-11-23", endDate: "2027-06-30", validTo: "2027-12-31", expiresOn: "2027-12-31" };
+const INTS: Record<string, number> = { minimumAge: 18, year: 2026, minutes: 60, responseHours: 24, first: 5, durationMinutes: 60, headcount: 1, priority: 3, minSkillLevel: 1, level: 1, birthYear: 1980, weeklyHourLimit: 5, maxTravelMinutes: 30, capacity: 5, hourBudgetMinutes: 600 };
+const DATES: Record<string, string> = { birthDate: "1985-05-05", completedOn: "2026-10-01", checkedOn: "2026-10-01", to: "2026-12-15", moveOut: "2027-06-01", weekStart: "2026-11-23", endDate: "2027-06-30", validTo: "2027-12-31", expiresOn: "2027-12-31" };
+
+/** Booleans and enum values that must be consistent with the other placeholders. */
+const BOOLEANS: Record<string, boolean> = { isMinor: false, remote: false };
+const ENUMS: Record<string, string> = { frequency: "WEEKLY" };
+const FILLED = new Set(["TaskInput.municipalityId"]);
 
 export function value(type: GraphQLInputType, name: string, ids: (name: string) => string, depth = 0): unknown {
   if (isNonNullType(type)) return value(type.ofType, name, ids, depth);
   if (isListType(type)) return depth > 2 ? [] : [value(type.ofType as GraphQLInputType, name, ids, depth + 1)];
   const named = getNamedType(type);
-  if (isEnumType(named)) return named.getValues()[0]!.value;
+  if (isEnumType(named)) return ENUMS[name] ?? named.getValues()[0]!.value;
   if (isInputObjectType(named)) {
     const fields = named.getFields();
-    return Object.fromEntries(Object.values(fields).filter((f) => isNonNullType(f.type)).map((f) => [f.name, value(f.type, f.name, ids, depth + 1)]));
+    // Required fields, and the optional ones other placeholders depend on (a task's town).
+    return Object.fromEntries(Object.values(fields).filter((f) => isNonNullType(f.type) || FILLED.has(`${named.name}.${f.name}`)).map((f) => [f.name, value(f.type, f.name, ids, depth + 1)]));
   }
   if (isScalarType(named)) {
     switch (named.name) {
@@ -38,7 +46,7 @@ export function value(type: GraphQLInputType, name: string, ids: (name: string) 
       case "Float":
         return 1;
       case "Boolean":
-        return true;
+        return BOOLEANS[name] ?? true;
       case "Date":
         return DATES[name] ?? "2026-12-01";
       case "DateTime":
@@ -54,7 +62,7 @@ export function value(type: GraphQLInputType, name: string, ids: (name: string) 
 
 function selection(field: GraphQLField<unknown, unknown>): string {
   const named = getNamedType(field.type);
-  if (isUnionType(named)) return "{ __typename ... on Error { code } }";
+  if (isUnionType(named)) return `{ __typename ... on Error { code }${named.getTypes().some((t) => t.name === "InputError") ? " ... on InputError { field }" : ""} }`;
   if (isObjectType(named)) return "{ __typename }";
   return "";
 }

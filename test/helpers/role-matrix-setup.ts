@@ -47,6 +47,7 @@ export async function prepareMatrix(server: TestServer) {
 
   const byArg: Record<string, string> = {
     citizenId: b.id,
+    citizenIds: b.id,
     familyId: family.id,
     houseId: follonica.id,
     householdId: follonica.households[0]!.id,
@@ -59,6 +60,8 @@ export async function prepareMatrix(server: TestServer) {
     microProjectId: project.id,
     territoryId: territory.id,
     municipalityId: follonica.municipalityId,
+    municipalityIds: follonica.municipalityId,
+    homeMunicipalityId: follonica.municipalityId,
     contactUserId: users.find((u) => u.role === "RESIDENT")!.id,
     coordinatorId: users.find((u) => u.role === "COORDINATOR")!.id,
     tutorIds: users.find((u) => u.role === "TUTOR")!.id,
