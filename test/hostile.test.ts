@@ -157,7 +157,7 @@ describe("hostile input", () => {
     const after = await fingerprint();
     const changed = Object.keys(after).filter((table) => after[table] !== before[table]).sort();
     // The family, its member, and the audit log of both writes.
-    expect(changed).toEqual(["AuditLog", "Family", "FamilyMember"]);
+    expect(changed).toEqual(["AuditLog", "AuditSeal", "Family", "FamilyMember"]);
     expect(await server.database.prisma.citizen.count()).toBeGreaterThan(0);
   });
 });
