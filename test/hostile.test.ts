@@ -5,7 +5,10 @@
 // introspection switched off are here too.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loginThrottle } from "../src/auth/throttle";
+import { schema } from "../src/graphql/schema";
 import { tableNames } from "./helpers/database";
+import { documentFor, HOSTILE, positions, value, withValue } from "./helpers/operations";
+import { prepareMatrix } from "./helpers/role-matrix-setup";
 import { startTestServer, TEST_NOW, TEST_SECRET, type TestServer } from "./helpers/server";
 
 let server: TestServer;
@@ -270,4 +273,36 @@ describe("what one request may hold", () => {
     again.abort();
     for (const c of controllers) c.abort();
   });
+});
+
+describe("hostile values in every query", () => {
+  it("answers every argument of every query, and the nested fields it selects, with a code: never Unexpected error, nothing written", async () => {
+    const matrix = await prepareMatrix(server);
+    const problems: string[] = [];
+    let calls = 0;
+    const start = await fingerprint();
+    for (const field of Object.values(schema.getQueryType()!.getFields()).sort((a, b) => a.name.localeCompare(b.name))) {
+      const ids = matrix.idFor(field.name);
+      // Every argument declared, so optional ones get hostile values too; the payload followed two levels down.
+      const defs = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(", ");
+      const call = field.args.map((a) => `${a.name}: $${a.name}`).join(", ");
+      const nested = documentFor(field, ids, "all", "query", 2);
+      const selection = nested.slice(nested.indexOf(field.name) + field.name.length).replace(/^\([^)]*\)/, "");
+      const document = `query${defs ? `(${defs})` : ""} { ${field.name}${call ? `(${call})` : ""} ${selection} }`;
+      const base = Object.fromEntries(field.args.filter((a) => a.type.toString().endsWith("!")).map((a) => [a.name, value(a.type, a.name, ids)]));
+      for (const { path, scalar } of positions(field)) {
+        for (const hostile of HOSTILE[scalar] ?? []) {
+          const answer: any = await server.gql(document, withValue(base, field, path, hostile, ids), { token: matrix.tokens.ADMIN });
+          calls += 1;
+          const label = `${field.name}(${path.join(".")} = ${JSON.stringify(hostile).slice(0, 30)})`;
+          if ((answer.errors ?? []).some((e: any) => e.extensions?.code === "INTERNAL_SERVER_ERROR" || e.message === "Unexpected error.")) problems.push(`${label}: Unexpected error`);
+          else if ((answer.errors ?? []).some((e: any) => !e.extensions?.code)) problems.push(`${label}: an error without a code: ${answer.errors[0].message.slice(0, 80)}`);
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(200);
+    expect(problems.slice(0, 40)).toEqual([]);
+    // Reading writes nothing, however hostile (the matrix's own setup aside).
+    expect(await fingerprint()).toEqual(start);
+  }, 600_000);
 });

@@ -11,90 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../src/graphql/context";
 import { reread, rereadMany } from "../src/graphql/payload";
 import { schema } from "../src/graphql/schema";
-import { literal, value } from "./helpers/operations";
+import { documentFor, HOSTILE, positions, value, withValue as placed } from "./helpers/operations";
 import { prepareMatrix } from "./helpers/role-matrix-setup";
 import { startTestServer, type TestServer } from "./helpers/server";
 
 let server: TestServer;
 let matrix: Awaited<ReturnType<typeof prepareMatrix>>;
-
-const MAX_DEPTH = 4;
-
-/** Every field under `type`, to MAX_DEPTH, no type twice on a path; arguments of nested fields filled. */
-function fullSelection(type: GraphQLObjectType, ids: (arg: string) => string, depth: number, path: Set<string>, alias = ""): string {
-  const parts = ["__typename"];
-  for (const field of Object.values(type.getFields())) {
-    const named = getNamedType(field.type);
-    const required = field.args.filter((a) => isNonNullType(a.type));
-    const call = required.length ? `(${required.map((a) => `${a.name}: ${literal(a.type, value(a.type, a.name, ids))}`).join(", ")})` : "";
-    if (isLeafType(named)) {
-      // Members of one union may share a field name with another type: aliased apart.
-      parts.push(`${alias ? `${alias}_${field.name}: ` : ""}${field.name}${call}`);
-      continue;
-    }
-    if (depth >= MAX_DEPTH) continue;
-    const members = isUnionType(named) ? named.getTypes() : isObjectType(named) ? [named] : [];
-    const inner = members.filter((m) => !path.has(m.name)).map((m) => (isUnionType(named) ? `... on ${m.name} { ${fullSelection(m, ids, depth + 1, new Set([...path, m.name]))} }` : fullSelection(m, ids, depth + 1, new Set([...path, m.name]))));
-    parts.push(`${field.name}${call} { __typename ${inner.join(" ")} }`);
-  }
-  return parts.join(" ");
-}
-
-/** The document calling `field` with variables for its required arguments, selecting all of its payload. */
-function documentFor(field: GraphQLField<unknown, unknown>, ids: (arg: string) => string, only: "all" | "typename" = "all"): string {
-  const required = field.args.filter((a) => isNonNullType(a.type));
-  const defs = required.map((a) => `$${a.name}: ${a.type.toString()}`).join(", ");
-  const call = required.map((a) => `${a.name}: $${a.name}`).join(", ");
-  const named = getNamedType(field.type);
-  const members = isUnionType(named) ? named.getTypes() : isObjectType(named) ? [named] : [];
-  const selection = members.length === 0 ? "" : only === "typename" ? "{ __typename }" : `{ __typename ${members.map((m) => (isUnionType(named) ? `... on ${m.name} { ${fullSelection(m, ids, 1, new Set([m.name]), m.name.endsWith("Error") ? m.name : "")} }` : fullSelection(m, ids, 1, new Set([m.name])))).join(" ")} }`;
-  return `mutation${defs ? `(${defs})` : ""} { ${field.name}${call ? `(${call})` : ""} ${selection} }`;
-}
-
-const HOSTILE: Record<string, unknown[]> = {
-  String: ["\u0000", "before\u0000after", "\u0007bell", "\uD800", "x".repeat(30_000), "", " ", "‮ltr-override", "Robert'); DROP TABLE \"Citizen\";--"],
-  ID: ["", "not-an-id", "' OR 1=1 --", "\u0000", "x".repeat(5_000)],
-  Int: [2_147_483_647, -2_147_483_648, 2 ** 40, 0, -1],
-  Float: [1e308, -1e308, 0, -1, 1e-300],
-  Boolean: [true, false],
-  Date: ["0001-01-01", "9999-12-31", "1899-12-31", "2201-01-01", "2026-02-30", "2026-13-01", ""],
-  DateTime: ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "+275760-09-13T00:00:00Z", "2026-03-29T02:30:00+01:00", "not a time"],
-  LocalTime: ["24:00", "23:59", "00:00", "25:00", "\u0000"],
-};
-
-/** Each place a hostile value can go: [argument, field of its input, ...], with the scalar type there. */
-function positions(field: GraphQLField<unknown, unknown>): { path: string[]; scalar: string }[] {
-  const out: { path: string[]; scalar: string }[] = [];
-  const visit = (type: GraphQLInputType, path: string[], depth: number) => {
-    const named = getNamedType(type);
-    if (isScalarType(named)) out.push({ path, scalar: named.name });
-    else if (isInputObjectType(named) && depth < 2) for (const f of Object.values(named.getFields())) visit(f.type, [...path, f.name], depth + 1);
-  };
-  for (const arg of field.args) visit(arg.type, [arg.name], 0);
-  return out;
-}
-
-/** The variables with `hostile` placed at `path` (inside a list, in its first item). */
-function withValue(variables: Record<string, unknown>, field: GraphQLField<unknown, unknown>, path: string[], hostile: unknown): Record<string, unknown> {
-  const copy = structuredClone(variables);
-  const arg = field.args.find((a) => a.name === path[0])!;
-  if (path.length === 1) {
-    copy[path[0]!] = isListType(isNonNullType(arg.type) ? arg.type.ofType : arg.type) ? [hostile] : hostile;
-    return copy;
-  }
-  let target = copy[path[0]!] as Record<string, unknown> | Record<string, unknown>[] | undefined;
-  if (target === undefined || target === null) target = copy[path[0]!] = value(arg.type, arg.name, matrix.idFor(field.name)) as Record<string, unknown>;
-  if (Array.isArray(target)) target = target[0] as Record<string, unknown>;
-  for (const key of path.slice(1, -1)) {
-    let next = target![key] as Record<string, unknown> | Record<string, unknown>[];
-    if (Array.isArray(next)) next = next[0]!;
-    target = next;
-    if (!target) return copy;
-  }
-  const last = path[path.length - 1]!;
-  target![last] = Array.isArray(target![last]) ? [hostile] : hostile;
-  return copy;
-}
 
 /** Rows the request wrote: the audit log records every write to a domain table with the request's id (jobs it set off write under their own). */
 const writtenBy = async (requestId: string) => {
@@ -232,7 +154,7 @@ describe("mutations", { timeout: 600_000 }, () => {
       const base = Object.fromEntries(required.map((a) => [a.name, value(a.type, a.name, ids)]));
       for (const { path, scalar } of positions(field)) {
         for (const hostile of HOSTILE[scalar] ?? []) {
-          const variables = withValue(base, field, path, hostile);
+          const variables = placed(base, field, path, hostile, ids);
           const requestId = nextRequestId();
           const answer: any = await server.gql(document, variables, { token: matrix.tokens.ADMIN, requestId });
           calls += 1;

@@ -6,7 +6,8 @@
 // probed); "+" means the call gets through (it may still end with a typed error about its input or
 // the object's state). A new root field fails the test until it is classified here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { operationFor, rootFields } from "./helpers/operations";
+import { schema } from "../src/graphql/schema";
+import { documentFor, operationFor, rootFields } from "./helpers/operations";
 import { prepareMatrix, ROLES } from "./helpers/role-matrix-setup";
 import { startTestServer, type TestServer } from "./helpers/server";
 
@@ -131,7 +132,34 @@ async function outcome(kind: "query" | "mutation", field: string, role: (typeof 
   return "+";
 }
 
+/** Codes a nested field may answer with: a typed refusal (or a limit), never an unexpected error. */
+const NESTED_CODES = new Set(["FORBIDDEN", "NOT_FOUND", "UNAUTHENTICATED", "QUERY_TOO_COMPLEX", "OPERATION_TIMEOUT"]);
+
 describe("role matrix", { timeout: 180_000 }, () => {
+  it("follows the nested fields of every query a role is let through: each answers or refuses, typed", async () => {
+    const problems: string[] = [];
+    let cells = 0;
+    let refusedWhole = 0;
+    for (const [field, row] of Object.entries(QUERIES).sort()) {
+      const definition = schema.getQueryType()!.getFields()[field]!;
+      for (const [i, role] of ROLES.entries()) {
+        if (row[i] !== "+") continue;
+        const { variables } = operationFor("query", field, matrix.idFor(field));
+        const result = await server.gql(documentFor(definition, matrix.idFor(field), "all", "query", 3), variables, { token: matrix.tokens[role] });
+        cells += 1;
+        // A document refused as a whole (too costly) reads nothing: counted, so the walk cannot pass on refusals alone.
+        if (result.data == null || result.errors?.some((e) => e.extensions?.code === "QUERY_TOO_COMPLEX")) refusedWhole += 1;
+        for (const error of result.errors ?? []) {
+          const code = String(error.extensions?.code ?? "none");
+          if (!NESTED_CODES.has(code)) problems.push(`${field} as ${role} at ${(error as { path?: unknown[] }).path?.join(".") ?? "-"}: ${code} ${error.message}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(cells).toBeGreaterThan(50);
+    expect(refusedWhole, `${refusedWhole} of ${cells} documents refused whole`).toBeLessThan(cells / 4);
+  });
+
   for (const [kind, table] of [["query", QUERIES], ["mutation", MUTATIONS]] as const) {
     it(`classifies every root ${kind}`, () => {
       expect(Object.keys(table).sort()).toEqual(rootFields(kind));
