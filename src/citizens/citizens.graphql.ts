@@ -445,7 +445,7 @@ builder.mutationFields((t) => ({
     type: CitizenRef,
     description: "Staff register a citizen in their territory.",
     authScopes: { staff: true },
-    errors: { types: writeErrors, directResult: true },
+    errors: { types: [...writeErrors, RateLimitError], directResult: true },
     args: {
       input: t.arg({ type: CitizenProfileInput, required: true, description: "The citizen's data." }),
       initialPassword: t.arg.string({ required: false, description: "Optional password the citizen can sign in with." }),
