@@ -21,6 +21,8 @@ import type { Solve } from "./solver/solve";
 import type { ServiceContext } from "./service-context";
 import { DEFAULT_LIMITS, limitPlugins, type RequestLimits } from "./http/limits";
 import { healthRoutes } from "./http/health";
+import { yogaHandler } from "./http/yoga-bridge";
+import { inboxWatch } from "./notifications/inbox-watch";
 import { QUEUE_BOARD_PATH, queueBoardRoutes } from "./http/queue-board";
 import type { Queue } from "bullmq";
 import { runAs } from "./db/audit";
@@ -96,6 +98,7 @@ export function createApp(options: AppOptions): App {
           if (job.kind === "weekly-draft") await jobs.schedule(job, untilNextLocalHour(now(), 8, 1));
         }),
     });
+  const inbox = inboxWatch(options.database.prisma, { onError: (error) => logger.warn({ err: error }, "inbox poll failed") });
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -127,6 +130,7 @@ export function createApp(options: AppOptions): App {
         signal: request.signal,
         clientAddress: req?.ip ?? req?.socket?.remoteAddress ?? "unknown",
         loginThrottle: throttle,
+        inbox,
       };
     },
   });
@@ -191,9 +195,7 @@ export function createApp(options: AppOptions): App {
   });
   // Bodies are read (at most maxBodyBytes) before Yoga parses them; a bigger one is refused with
   // 413 and a GraphQL-shaped error, and nothing runs.
-  app.use(yoga.graphqlEndpoint, jsonPostsOnly, express.raw({ type: () => true, limit: limits.maxBodyBytes }), (request, response) => {
-    void yoga(request, response);
-  });
+  app.use(yoga.graphqlEndpoint, jsonPostsOnly, express.raw({ type: () => true, limit: limits.maxBodyBytes }), yogaHandler(yoga, logger));
   app.use((error: { type?: string; status?: number }, _request: express.Request, response: express.Response, next: express.NextFunction) => {
     if (error?.type === "entity.too.large") {
       response.status(413).json({ errors: [{ message: `Request body over ${limits.maxBodyBytes} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });

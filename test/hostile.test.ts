@@ -68,6 +68,17 @@ describe("hostile input", () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it("runs a body just under the limit like any other, with the request's headers", async () => {
+    // The body is handed to Yoga as it was read (src/http/yoga-bridge.ts): the same answer, in the asked language.
+    const near = await post(JSON.stringify({ query: `{ skills { id } }`, variables: { pad: "x".repeat(990_000) } }));
+    expect(near.status).toBe(200);
+    expect(near.json.data.skills.length).toBeGreaterThan(0);
+    const tooMany = Array.from({ length: 501 }, () => "a");
+    const italian = await post(JSON.stringify({ query: `{ __typename }`, variables: { ids: tooMany } }), { "accept-language": "it-IT,it;q=0.9", "x-request-id": "near-limit-1" });
+    expect(italian.json.errors[0].extensions.code).toBe("TOO_MANY_ITEMS");
+    expect(italian.json.errors[0].message).toMatch(/troppi elementi/);
+  });
+
   it("refuses oversized bodies, deep documents, alias, token and directive floods before running them", async () => {
     const huge = await post(JSON.stringify({ query: `{ houses { id } }`, variables: { pad: "x".repeat(2_000_000) } }));
     expect(huge.status).toBe(413);
