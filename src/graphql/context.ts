@@ -1,6 +1,7 @@
 import type { Lang } from "../i18n";
 import type { ServiceContext } from "../service-context";
 import type { LoginThrottle } from "../auth/throttle";
+import type { InboxWatch } from "../notifications/inbox-watch";
 
 export interface Context extends ServiceContext {
   /** Language of the words in the response (Accept-Language, else the user's, else the default). */
@@ -13,4 +14,6 @@ export interface Context extends ServiceContext {
   /** The client's address, for throttling sign-ins. */
   clientAddress: string;
   loginThrottle: LoginThrottle;
+  /** Live inboxes for subscriptions, one poll for the whole process. */
+  inbox: InboxWatch;
 }

@@ -183,21 +183,8 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-/** Polls the inbox (notifications are written by any process), yielding what is new. */
-async function* followInbox(context: Context) {
+/** The viewer's new notifications, from the process's one watch of every open inbox (src/notifications/inbox-watch.ts). */
+function followInbox(context: Context) {
   const viewer = requireViewer(context);
-  // Times compared are the database's own (createdAt), never this process's clock.
-  const latest = await context.prisma.notification.findFirst({ where: { userId: viewer.userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true, createdAt: true } });
-  let since = latest?.createdAt ?? new Date(0);
-  const seen = new Set<string>(latest ? [latest.id] : []);
-  for (let i = 0; i < 24_000 && !context.signal?.aborted; i += 1) {
-    const fresh = await context.prisma.notification.findMany({ where: { userId: viewer.userId, createdAt: { gte: since } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-    for (const n of fresh) {
-      if (seen.has(n.id)) continue;
-      seen.add(n.id);
-      yield n;
-    }
-    if (fresh.length > 0) since = fresh[fresh.length - 1]!.createdAt;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  return context.inbox.follow(viewer.userId, context.signal);
 }
