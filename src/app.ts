@@ -22,6 +22,8 @@ import type { ServiceContext } from "./service-context";
 import { DEFAULT_LIMITS, limitPlugins, type RequestLimits } from "./http/limits";
 import { healthRoutes } from "./http/health";
 import { yogaHandler } from "./http/yoga-bridge";
+import { asTrouble, troubleError } from "./http/trouble";
+import { databaseTrouble } from "./db/availability";
 import { inboxWatch } from "./notifications/inbox-watch";
 import { QUEUE_BOARD_PATH, queueBoardRoutes } from "./http/queue-board";
 import type { Queue } from "bullmq";
@@ -116,7 +118,9 @@ export function createApp(options: AppOptions): App {
     logging: { debug: (...args) => logger.debug(args.map(String).join(" ")), info: (...args) => logger.info(args.map(String).join(" ")), warn: (...args) => logger.warn(args.map(String).join(" ")), error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(" ") || "GraphQL error") },
     plugins: [...limitPlugins(limits), auditActor(), operationMetrics(metrics)],
     context: async ({ request, req }: { request: Request; req?: { ip?: string; socket?: { remoteAddress?: string } } }) => {
-      const viewer = await resolveViewer(options.database.prisma, options.tokens, request.headers.get("authorization"));
+      const viewer = await resolveViewer(options.database.prisma, options.tokens, request.headers.get("authorization")).catch((error: unknown) => {
+        throw asTrouble(error, negotiateLang(request.headers.get("accept-language"), options.defaultLang));
+      });
       const userLang: Lang = viewer?.locale === "EN" ? "en" : viewer?.locale === "IT" ? "it" : options.defaultLang;
       return {
         prisma: options.database.prisma,
@@ -196,7 +200,14 @@ export function createApp(options: AppOptions): App {
   // Bodies are read (at most maxBodyBytes) before Yoga parses them; a bigger one is refused with
   // 413 and a GraphQL-shaped error, and nothing runs.
   app.use(yoga.graphqlEndpoint, jsonPostsOnly, express.raw({ type: () => true, limit: limits.maxBodyBytes }), yogaHandler(yoga, logger));
-  app.use((error: { type?: string; status?: number }, _request: express.Request, response: express.Response, next: express.NextFunction) => {
+  app.use((error: { type?: string; status?: number }, request: express.Request, response: express.Response, next: express.NextFunction) => {
+    // The database too busy or away (the calendar feed, the CSV report): 503 with Retry-After.
+    const trouble = databaseTrouble(error);
+    if (trouble && !response.headersSent) {
+      const answer = troubleError(trouble, negotiateLang(request.get("accept-language"), options.defaultLang));
+      response.status(503).set("retry-after", String(answer.extensions.retryAfterSeconds)).json({ errors: [{ message: answer.message, extensions: { code: answer.extensions.code } }] });
+      return;
+    }
     if (error?.type === "entity.too.large") {
       response.status(413).json({ errors: [{ message: `Request body over ${limits.maxBodyBytes} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
       return;

@@ -51,7 +51,7 @@ describe("HTTP", () => {
     expect(await page.text()).toContain("GraphiQL");
   });
 
-  it("reports not ready and masks the internal error while the database is down", async () => {
+  it("reports not ready and answers SERVICE_UNAVAILABLE, naming nothing inside, while the database is down", async () => {
     const database = await openMemoryDatabase();
     const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 60 });
     const { express } = createApp({ database, tokens, graphiql: false, defaultLang: "en" });
@@ -67,8 +67,10 @@ describe("HTTP", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ query: "{ skills { code } }" }),
       });
-      const body = (await response.json()) as { errors: { message: string; extensions?: unknown }[] };
-      expect(body.errors[0]!.message).toBe("Unexpected error.");
+      const body = (await response.json()) as { errors: { message: string; extensions?: { code?: string } }[] };
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(body.errors[0]!.extensions?.code).toBe("SERVICE_UNAVAILABLE");
       expect(JSON.stringify(body)).not.toMatch(/PGlite|prisma|closed/i);
     } finally {
       http.close();

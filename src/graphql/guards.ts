@@ -7,6 +7,7 @@ import { defaultFieldResolver, getNamedType, GraphQLError, isInputObjectType, is
 import { InputError } from "../errors";
 import { errorMessage, type Lang } from "../i18n";
 import type { Context } from "./context";
+import { asTrouble } from "../http/trouble";
 
 /** Items a list argument (or a list field of an input) may have, by its name; others: DEFAULT_LIST_INPUT_MAX. */
 export const LIST_INPUT_MAX: Record<string, number> = {
@@ -85,7 +86,7 @@ const takesInputError = (field: GraphQLField<unknown, unknown>) => {
   return isUnionType(named) && named.getTypes().some((t) => t.name === "InputError");
 };
 
-/** Wraps every field's resolver with the query deadline. Called once, on the built schema. */
+/** Wraps every field's resolver with the query deadline and the database's availability. Called once, on the built schema. */
 export function guardResolvers(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
@@ -95,7 +96,15 @@ export function guardResolvers(schema: GraphQLSchema): GraphQLSchema {
         if (context.deadline !== undefined && performance.now() > context.deadline) {
           throw new GraphQLError(context.lang === "it" ? "La richiesta ha superato il tempo massimo: ripeterla chiedendo meno dati." : "The request took longer than allowed: ask for less and try again.", { extensions: { code: "OPERATION_TIMEOUT" } });
         }
-        return resolve(source, args, context, info);
+        // The database too busy or away: a typed, retryable answer, never "Unexpected error".
+        const lang = context.lang ?? "en";
+        try {
+          const result = resolve(source, args, context, info);
+          // Prisma's promises are thenables, not Promises.
+          return typeof (result as PromiseLike<unknown> | null)?.then === "function" ? Promise.resolve(result).catch((error: unknown) => Promise.reject(asTrouble(error, lang))) : result;
+        } catch (error) {
+          throw asTrouble(error, lang);
+        }
       };
     }
   }

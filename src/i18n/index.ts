@@ -83,6 +83,16 @@ export function errorMessage(error: AppError, lang: Lang): string {
   return fill(template[lang], { field, ...params });
 }
 
+const troubleTemplates: Record<"busy" | "unavailable", Template> = {
+  busy: { en: "The service is busy right now: try again in {seconds} seconds.", it: "Il servizio è occupato in questo momento: riprova tra {seconds} secondi." },
+  unavailable: { en: "The service is unavailable for a moment: try again in {seconds} seconds.", it: "Il servizio non è disponibile per qualche istante: riprova tra {seconds} secondi." },
+};
+
+/** What a client reads when the database could not serve its request (src/db/availability.ts). */
+export function troubleMessage(trouble: "busy" | "unavailable", seconds: number, lang: Lang): string {
+  return fill(troubleTemplates[trouble][lang], { seconds });
+}
+
 /** Every code has words in both languages: the type of errorTemplates makes it so. */
 export function knownErrorCodes(): ErrorCode[] {
   return Object.keys(errorTemplates) as ErrorCode[];
