@@ -8,6 +8,7 @@ import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../src/demo/seed";
 import { startTestServer, type TestServer } from "./helpers/server";
+import { recordStatements } from "../src/db/audit";
 
 let server: TestServer;
 const weekOf = (at: Date) => DateTime.fromJSDate(at, { zone: "Europe/Rome" }).startOf("week").toISODate();
@@ -86,6 +87,58 @@ describe("concurrent accepts", () => {
     const pacts = await prisma.collaborationPact.findMany({ where: { id: { in: [...new Set(commitments.map((c) => c.pactId))] } } });
     for (const pact of pacts) {
       expect(commitments.filter((c) => c.pactId === pact.id).reduce((sum, c) => sum + c.plannedMinutes, 0)).toBeLessThanOrEqual(pact.hourBudgetMinutes);
+    }
+  }, 300_000);
+});
+
+describe("a hot seat", () => {
+  it("answers one accept and refuses the rest with HEADCOUNT_REACHED, while others are served", async () => {
+    const hot = await startTestServer();
+    try {
+      const prisma = hot.database.prisma;
+      const coordinator = await hot.login("coordinatrice.grosseto@legami.demo");
+      const territoryId = (await prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
+      const started = await hot.gql(`mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { ... on MatchingRun { id } } }`, { t: territoryId, w: "2026-11-23" }, { token: coordinator });
+      await hot.jobsIdle();
+      const run = await prisma.matchingRun.findUniqueOrThrow({ where: { id: started.data.startMatchingRun.id } });
+      const pairs = (run.problem as { pairs: { citizen: string; occurrence: string }[] }).pairs;
+      // The occurrence the most citizens may take, made a single seat: every one of them is offered it.
+      const counts = new Map<string, number>();
+      for (const p of pairs) counts.set(p.occurrence, (counts.get(p.occurrence) ?? 0) + 1);
+      const [occurrenceId] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+      const occurrence = await prisma.taskOccurrence.findUniqueOrThrow({ where: { id: occurrenceId } });
+      await prisma.task.update({ where: { id: occurrence.taskId }, data: { headcount: 1 } });
+      const deadline = new Date(hot.now().getTime() + 48 * 3_600_000);
+      const eligible = pairs.filter((p) => p.occurrence === occurrenceId).map((p) => p.citizen);
+      expect(eligible.length).toBeGreaterThanOrEqual(3);
+      await prisma.offer.createMany({ data: eligible.map((citizenId) => ({ runId: run.id, citizenId, occurrenceId, deadline, createdAt: hot.now() })) });
+      const offers = await prisma.offer.findMany({ where: { occurrenceId, status: "OFFERED" }, include: { citizen: { include: { user: true } } } });
+      const tokens = await Promise.all(offers.map(async (o) => (await hot.tokens.issue(o.citizen.user!.id, o.citizen.user!.role, o.citizen.user!.tokenVersion)).token));
+      // Each citizen accepts ten times at once, and a citizen keeps reading their offers meanwhile.
+      const accepts = Array.from({ length: 10 }, () => offers.map((o, i) => hot.gql(ACCEPT, { id: o.id }, { token: tokens[i]! }))).flat();
+      const reads = Array.from({ length: 10 }, () => hot.gql(`{ myOffers { id status } }`, {}, { token: tokens[0]! }));
+      const locks: string[] = [];
+      recordStatements((q) => {
+        if (/FROM "TaskOccurrence" WHERE "id" = \$1 FOR UPDATE/.test(q.sql) && q.args[0] === occurrenceId) locks.push(q.sql);
+      });
+      const answers = await Promise.all(accepts);
+      recordStatements(null);
+      // Accepts of one seat take turns, and once it is taken the rest answer from a read: only a
+      // few ever queue for its lock (each would hold a connection while it waits).
+      expect(locks.length).toBeGreaterThan(0);
+      expect(locks.length).toBeLessThanOrEqual(3);
+      for (const read of await Promise.all(reads)) expect(read.errors).toBeUndefined();
+      const kinds = new Map<string, number>();
+      for (const a of answers) {
+        expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+        const key = a.data.acceptOffer.__typename === "AcceptOfferSuccess" ? "accepted" : a.data.acceptOffer.code;
+        kinds.set(key, (kinds.get(key) ?? 0) + 1);
+      }
+      // The winner's nine other tries find their offer accepted; everyone else finds the seat taken.
+      expect(Object.fromEntries(kinds)).toEqual({ accepted: 1, OFFER_CLOSED: 9, HEADCOUNT_REACHED: answers.length - 10 });
+      expect(await prisma.commitment.count({ where: { occurrenceId, status: "ACTIVE" } })).toBe(1);
+    } finally {
+      await hot.close();
     }
   }, 300_000);
 });

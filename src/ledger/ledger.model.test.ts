@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commitmentHours, sumHours, type LedgerLine } from "./ledger.model";
+import { commitmentHours, mustHaveSeatLeft, sumHours, type LedgerLine } from "./ledger.model";
 
 const c = { id: "c1", status: "ACTIVE" as const, plannedMinutes: 90 };
 const line = (id: string, kind: LedgerLine["kind"], minutes: number, seq: number): LedgerLine => ({ id, kind, commitmentId: "c1", minutes, seq });
@@ -20,5 +20,14 @@ describe("hours ledger", () => {
   it("drops planned minutes of withdrawn commitments but keeps hours already decided", () => {
     expect(commitmentHours({ ...c, status: "WITHDRAWN" }, [])).toEqual({ plannedMinutes: 0, pendingMinutes: 0, doneMinutes: 0, usedMinutes: 0 });
     expect(sumHours([commitmentHours(c, []), commitmentHours({ ...c, id: "c2" }, [])])).toMatchObject({ plannedMinutes: 180, usedMinutes: 180 });
+  });
+});
+
+describe("mustHaveSeatLeft", () => {
+  it("lets a commitment take a free seat and refuses one over the headcount", () => {
+    expect(() => mustHaveSeatLeft(0, 1)).not.toThrow();
+    expect(() => mustHaveSeatLeft(2, 3)).not.toThrow();
+    expect(() => mustHaveSeatLeft(1, 1)).toThrow(expect.objectContaining({ code: "HEADCOUNT_REACHED" }));
+    expect(() => mustHaveSeatLeft(4, 3)).toThrow(expect.objectContaining({ code: "HEADCOUNT_REACHED" }));
   });
 });

@@ -2,6 +2,8 @@
 // planned minutes count until a coordinator decides on the logged hours; from then on the
 // latest decision (confirmation or correction) counts as done.
 
+import { ConflictError } from "../errors";
+
 export interface LedgerLine {
   id: string;
   kind: "LOGGED" | "CONFIRMED" | "CORRECTED";
@@ -60,4 +62,9 @@ export function sumHours(items: CommitmentHours[]): CommitmentHours {
 /** A stored ledger row as the pure functions read it. */
 export function ledgerLine(row: { id: string; kind: LedgerLine["kind"]; commitmentId: string; minutes: number; seq: number }): LedgerLine {
   return { id: row.id, kind: row.kind, commitmentId: row.commitmentId, minutes: row.minutes, seq: row.seq };
+}
+
+/** An occurrence takes no more active commitments than its task's headcount. */
+export function mustHaveSeatLeft(activeCommitments: number, headcount: number): void {
+  if (activeCommitments >= headcount) throw new ConflictError("HEADCOUNT_REACHED");
 }

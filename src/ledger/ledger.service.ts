@@ -11,7 +11,7 @@ import type { ServiceContext } from "../service-context";
 import { checkIntRange } from "../citizens/citizens.model";
 import { afterCommit } from "../jobs/runner";
 import { afterCommitments } from "../offers/offers.jobs";
-import { commitmentHours, ledgerLine, sumHours, type CommitmentHours } from "./ledger.model";
+import { commitmentHours, ledgerLine, mustHaveSeatLeft, sumHours, type CommitmentHours } from "./ledger.model";
 
 type Tx = Prisma.TransactionClient;
 const HOUR = 3_600_000;
@@ -71,7 +71,7 @@ export async function commitWithinRules(tx: Tx, input: { occurrenceId: string; c
   if (input.territoryId !== null && inputs.citizenTerritoryId !== input.territoryId) throw new NotFoundError("Citizen", citizenId);
   if (await tx.commitment.findFirst({ where: { citizenId, occurrenceId, status: "ACTIVE" } })) throw new ConflictError("ALREADY_COMMITTED");
   const taken = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
-  if (taken >= occurrence.task.headcount) throw new ConflictError("HEADCOUNT_REACHED");
+  mustHaveSeatLeft(taken, occurrence.task.headcount);
   const eligibility = checkEligibility(inputs.citizen, inputs.occurrence, inputs.context);
   if (!eligibility.eligible) {
     const codes = eligibility.reasons.map((r) => r.code);

@@ -9,6 +9,9 @@ import type { Prisma } from "../generated/prisma/client";
 import { afterCommit } from "../jobs/runner";
 import { afterCommitments } from "./offers.jobs";
 import { occurrenceParams } from "./citizen-view.model";
+import { mustHaveSeatLeft } from "../ledger/ledger.model";
+import { turns } from "../ledger/turns";
+import { ServiceBusyError } from "../db/availability";
 
 // The task's place and skill come along: a citizen's list shows them for every offer.
 const offerInclude = {
@@ -36,6 +39,57 @@ export async function myOffers(context: ServiceContext, options: { openOnly: boo
  * for the same recurring task is accepted too, all or nothing.
  */
 export async function acceptOffer(context: ServiceContext, offerId: string, wholeSeries = false) {
+  const { citizenId } = requireCitizen(context);
+  if (wholeSeries) return acceptInTransaction(context, offerId, true);
+  // One offer: accepts of one seat take turns in this process, and a seat already settled
+  // answers from a cheap read, without queueing for its lock (src/ledger/turns.ts).
+  const giveUpAt = performance.now() + ACCEPT_PATIENCE_MS;
+  for (;;) {
+    const occurrenceId = await answerIfSettled(context, citizenId, offerId);
+    const release = await seatTurns.take(occurrenceId);
+    if (!release) {
+      if (performance.now() > giveUpAt) throw new ServiceBusyError("waiting for a turn at a seat");
+      continue;
+    }
+    try {
+      return await acceptInTransaction(context, offerId, false);
+    } finally {
+      release();
+    }
+  }
+}
+
+const seatTurns = turns();
+/** How long an accept waits for its turn at a hot seat before answering SERVICE_BUSY: less than a person waits. */
+const ACCEPT_PATIENCE_MS = 15_000;
+
+/**
+ * Reads, without locks, what the accept would meet first under them, and answers now when that
+ * answer cannot change by waiting: not the citizen's offer, the offer closed, the citizen already
+ * committed there, or every seat taken (mustHaveSeatLeft). Returns the offer's occurrence otherwise.
+ * An occurrence that is cancelled or has begun is left for the transaction to answer.
+ */
+async function answerIfSettled(context: ServiceContext, citizenId: string, offerId: string): Promise<string> {
+  const offer = await context.prisma.offer.findUnique({
+    where: { id: offerId },
+    select: {
+      citizenId: true,
+      status: true,
+      deadline: true,
+      occurrenceId: true,
+      occurrence: { select: { status: true, startsAt: true, task: { select: { headcount: true } }, commitments: { where: { status: "ACTIVE" }, select: { citizenId: true } } } },
+    },
+  });
+  if (!offer || offer.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
+  if (offer.status !== "OFFERED" || offer.deadline <= context.now()) throw new ConflictError("OFFER_CLOSED");
+  const { occurrence } = offer;
+  if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= context.now()) return offer.occurrenceId;
+  if (occurrence.commitments.some((c) => c.citizenId === citizenId)) throw new ConflictError("ALREADY_COMMITTED");
+  mustHaveSeatLeft(occurrence.commitments.length, occurrence.task.headcount);
+  return offer.occurrenceId;
+}
+
+async function acceptInTransaction(context: ServiceContext, offerId: string, wholeSeries: boolean) {
   const { viewer, citizenId } = requireCitizen(context);
   const now = context.now();
   const result = await context.prisma.$transaction(async (tx) => {
@@ -58,8 +112,8 @@ export async function acceptOffer(context: ServiceContext, offerId: string, whol
       accepted.push(await tx.offer.update({ where: { id: item.id }, data: { status: "ACCEPTED", respondedAt: now, commitmentId: commitment.id }, include: offerInclude }));
     }
     return accepted;
-    // Under a burst of accepts, transactions queue on the same rows: they may wait their turn.
-  }, { maxWait: 60_000, timeout: 60_000 });
+    // Other processes' accepts of the same seats queue on the same rows: they may wait their turn.
+  }, { maxWait: 10_000, timeout: 30_000 });
   await afterCommitments(context, result.flatMap((o) => (o.commitmentId ? [o.commitmentId] : [])));
   return result;
 }
