@@ -15,7 +15,8 @@ import { loadDemoIfEmpty } from "./demo/seed";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
-import { rebuildQueues, reconcile } from "./offers/offers.jobs";
+import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
+import { sweepEvery } from "./jobs/sweeper";
 import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
 
@@ -77,6 +78,8 @@ async function main() {
     if (config.weeklyDraft) await jobs.schedule({ kind: "weekly-draft" }, untilNextLocalHour(new Date(), 8, 1));
   }
   if (!queue || events) void reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed:", error));
+  // Offers past their deadline expire within seconds whatever happened to their jobs.
+  const sweeper = !queue || events ? sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries")) : undefined;
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   if (queue && events) queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", (error?: Error) => {
@@ -96,7 +99,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down`);
     server.close(() => {
-      Promise.all([worker?.close(), events?.close(), queue?.close()])
+      Promise.all([sweeper?.stop(), worker?.close(), events?.close(), queue?.close()])
         .then(() => solver.close())
         .then(() => database.close())
         .then(

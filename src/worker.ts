@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
-import { rebuildQueues, reconcile } from "./offers/offers.jobs";
+import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
+import { sweepEvery } from "./jobs/sweeper";
 import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
 import { createMetrics, observedSolve, type Metrics } from "./observability/metrics";
@@ -39,11 +40,14 @@ async function main() {
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
   await reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
+  // Offers past their deadline expire within seconds whatever happened to their jobs.
+  const sweeper = sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => console.error("overdue offers: sweep failed, the next one retries:", error));
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     http?.close();
+    await sweeper.stop();
     await worker.close();
     await events.close();
     await queue.close();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../src/demo/seed";
 import { renderNotification } from "../src/i18n/notifications";
 import { startTestServer, TEST_NOW, type TestServer } from "./helpers/server";
+import { expireOverdue } from "../src/offers/offers.jobs";
 
 let server: TestServer;
 let coordinator: string;
@@ -230,6 +231,24 @@ describe("offers", { timeout: 90_000 }, () => {
     const stillOpen = await server.database.prisma.offer.count({ where: { occurrenceId: offer.occurrenceId, status: "OFFERED" } });
     expect(active + stillOpen).toBeLessThanOrEqual(occurrence.task.headcount);
     server.setNow(TEST_NOW);
+  });
+
+  it("expires an offer whose deadline job was lost, on the next sweep, once, however many processes sweep", async () => {
+    const prisma = server.database.prisma;
+    const offer = await prisma.offer.findFirstOrThrow({ where: { status: "OFFERED" }, orderBy: { deadline: "asc" } });
+    // Its job gone (failed through an outage, or never handed over): only the database knows it is due.
+    await server.stopEventJobs();
+    server.setNow(new Date(offer.deadline.getTime() + 1000));
+    try {
+      const found = await Promise.all([expireOverdue(server.deps), expireOverdue(server.deps)]);
+      expect(found[0]).toBeGreaterThanOrEqual(1);
+      expect((await prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe("EXPIRED");
+      expect(await prisma.notification.count({ where: { key: `offer-expired:${offer.id}` } })).toBe(1);
+      expect(await expireOverdue(server.deps)).toBe(0);
+    } finally {
+      server.setNow(TEST_NOW);
+      await server.startEventJobs();
+    }
   });
 
   it("reminds a citizen a day before a commitment, and refills the seat when they withdraw", async () => {

@@ -89,6 +89,22 @@ export async function offerDeadline(deps: JobDeps, offerId: string) {
   await fillSeats(deps, expired.occurrenceId);
 }
 
+/** How often each process that runs jobs expires open offers past their deadline (expireOverdue). */
+export const OVERDUE_SWEEP_MS = 5_000;
+
+/**
+ * Expires open offers past their deadline whatever happened to their deadline jobs (lost with a
+ * process, or failed their retries through a database outage): each goes through offerDeadline,
+ * so the citizen is told once and the seat is offered again, as after any expiry. Several
+ * processes sweeping at once is harmless: the offer's lock lets one of them expire it. Returns
+ * how many it found.
+ */
+export async function expireOverdue(deps: JobDeps, limit = 100): Promise<number> {
+  const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: deps.now() } }, orderBy: { deadline: "asc" }, take: limit, select: { id: true } });
+  for (const offer of overdue) await offerDeadline(deps, offer.id);
+  return overdue.length;
+}
+
 export async function offerReminder(deps: JobDeps, offerId: string) {
   await deps.prisma.$transaction(async (tx) => {
     const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
