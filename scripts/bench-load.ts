@@ -11,6 +11,7 @@
 //      share of a second back to back as the second starts (a 20-deep burst every second), and
 //      evenly spaced by scripts/lib/paced.ts (independent clients; latency from when each request
 //      was due); the evenly spaced run is repeated with two busy processes competing for the cores;
+//   3b. a hot seat: 500 simultaneous accepts of one seat (`--burst N`), myOffers evenly spaced meanwhile;
 //   4. acceptOffer at the target rate, with extra offers made for seats already offered and for
 //      times a citizen is already offered, so that accepting races for seats and time; after it,
 //      the database is checked for over-commitment and for every success answered being there.
@@ -46,6 +47,8 @@ const RATE = option("rate", 200);
 const SECONDS = option("seconds", 20);
 /** Busy processes spinning during the second evenly spaced myOffers run (a slower or busier machine). */
 const BUSY = option("busy", 2);
+/** Simultaneous accepts of one seat in the hot-seat scenario. */
+const BURST = option("burst", 500);
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const DB_URL = `${PG.slice(0, PG.lastIndexOf("/"))}/legami_bench`;
@@ -329,6 +332,43 @@ async function main() {
   const login = () => ({ body: JSON.stringify({ query: LOGIN, variables: { e: pick(region.citizenEmails), p: REGION_PASSWORD } }) });
   rows.push(await cannon("login", { url: `${API}/graphql`, seconds: 10, connections: 4, body: login, check: (b) => b.includes('"Session"') }));
 
+  // 3b. A hot seat: BURST accepts of one seat at once (the eligible citizens of the occurrence most
+  // of them may take, each accepting its offer as often as needed to make BURST), while citizens
+  // keep reading their offers at 50 a second, evenly spaced.
+  const runsWithPairs = await prisma.matchingRun.findMany({ where: { id: { in: finished.map((r) => r.id) } }, select: { problem: true } });
+  const eligibleFor = new Map<string, Set<string>>();
+  for (const r of runsWithPairs) for (const pair of (r.problem as { pairs?: { citizen: string; occurrence: string }[] }).pairs ?? []) eligibleFor.set(pair.occurrence, (eligibleFor.get(pair.occurrence) ?? new Set()).add(pair.citizen));
+  const [hotId, hotCitizens] = [...eligibleFor].sort((a, b) => b[1].size - a[1].size)[0]!;
+  const hotOccurrence = await prisma.taskOccurrence.findUniqueOrThrow({ where: { id: hotId } });
+  await prisma.commitment.updateMany({ where: { occurrenceId: hotId, status: "ACTIVE" }, data: { status: "CANCELLED" } });
+  await prisma.task.update({ where: { id: hotOccurrence.taskId }, data: { headcount: 1 } });
+  const hotDeadline = new Date(Date.now() + 48 * 3600 * 1000);
+  await prisma.offer.createMany({ data: [...hotCitizens].map((citizenId) => ({ citizenId, occurrenceId: hotId, source: "REPLACEMENT" as const, deadline: hotDeadline })), skipDuplicates: true });
+  const hotOffers = await prisma.offer.findMany({ where: { occurrenceId: hotId, status: "OFFERED" }, select: { id: true, citizen: { select: { userId: true } } } });
+  const hotTokens = await Promise.all(hotOffers.map(async (o) => (await tokens.issue(o.citizen.userId!, "CITIZEN", 0)).token));
+  const HOT_ACCEPT = "mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }";
+  const reading = pacedLoad({ url: `${API}/graphql`, rate: 50, seconds: 8, connections: 20, next: () => ({ body: MY_OFFERS, headers: { authorization: `Bearer ${pick(citizenTokens)}` } }), check: (_status, body) => hasOffers(body) });
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const hotOutcomes = new Map<string, number>();
+  const hotLatencies = await Promise.all(
+    Array.from({ length: BURST }, async (_, i) => {
+      const k = i % hotOffers.length;
+      const began = performance.now();
+      const answer = await postGraphQL(API, HOT_ACCEPT, { id: hotOffers[k]!.id }, hotTokens[k], 120_000).catch((error: Error) => ({ errors: [{ message: error.message }] }) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] });
+      const result = answer.data?.acceptOffer as { __typename: string; code?: string } | undefined;
+      const key = result ? (result.code ?? result.__typename) : `error: ${(answer.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? answer.errors?.[0]?.message.slice(0, 40)}`;
+      hotOutcomes.set(key, (hotOutcomes.get(key) ?? 0) + 1);
+      return performance.now() - began;
+    }),
+  );
+  const read = await reading;
+  const hotCommitments = await prisma.commitment.count({ where: { occurrenceId: hotId, status: "ACTIVE" } });
+  const ms = (values: number[], q: number) => Math.round(quantile(values, q));
+  rows.push({ scenario: `acceptOffer, ${BURST} at once on one seat (${hotOffers.length} citizens)`, load: `${BURST} simultaneous`, requests: BURST, rps: 0, p50: ms(hotLatencies, 0.5), p99: ms(hotLatencies, 0.99), max: ms(hotLatencies, 1), errors: [...hotOutcomes].filter(([k]) => k.startsWith("error")).reduce((n, [, v]) => n + v, 0) });
+  rows.push({ scenario: "myOffers during that burst", load: "50 req/s evenly spaced", requests: read.latencies.length, rps: Math.round(read.latencies.length / read.seconds), p50: ms(read.latencies, 0.5), p99: ms(read.latencies, 0.99), max: ms(read.latencies, 1), errors: read.errors });
+  const hotNote = `${[...hotOutcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; active commitments on the seat afterwards: ${hotCommitments}`;
+  log(`hot seat: ${hotNote}`);
+
   // 4. acceptOffer under load, with races. Extra offers: for a quarter of the seats, two more
   // citizens of the territory are offered the same seat; their accepts race the first one's.
   const citizensByTerritory = new Map<string, string[]>();
@@ -404,6 +444,8 @@ async function main() {
     "At a rate, autocannon lets each of its 20 connections send its share of a second back to back as the second starts: the API gets a 20-deep burst every second, and latency is that of the burst. The evenly spaced rows send the same rate as independent clients would (scripts/lib/paced.ts), each latency counted from when the request was due; the target (p99 under 100 ms at 200 req/s) is read on them.",
     "",
     `acceptOffer: ${acceptRow.note}.`,
+    "",
+    `Hot seat (${BURST} accepts of a one-seat occurrence at once; the winner's other tries find their offer accepted): ${hotNote}. Targets: one accepted, the rest HEADCOUNT_REACHED (or OFFER_CLOSED), p99 under 2 s, myOffers p99 under 200 ms meanwhile, no other errors.`,
     "",
     explained,
     "",
