@@ -12,6 +12,7 @@ import { checkIntRange } from "../citizens/citizens.model";
 import { afterCommit } from "../jobs/runner";
 import { afterCommitments } from "../offers/offers.jobs";
 import { commitmentHours, ledgerLine, mustHaveSeatLeft, sumHours, type CommitmentHours } from "./ledger.model";
+import { occurrenceIsOver } from "../offers/offers.model";
 
 type Tx = Prisma.TransactionClient;
 const HOUR = 3_600_000;
@@ -64,7 +65,7 @@ export async function commitWithinRules(tx: Tx, input: { occurrenceId: string; c
   await lockRow(tx, "Citizen", citizenId);
   const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: true } });
   if (!occurrence || (input.territoryId !== null && occurrence.task.territoryId !== input.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
-  if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= input.now) {
+  if (occurrenceIsOver(occurrence, input.now)) {
     throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "ASSIGNED" });
   }
   const inputs = await loadEligibilityInputs(tx, citizenId, occurrenceId);

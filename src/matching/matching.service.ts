@@ -21,6 +21,7 @@ import { holdCitizens, refillAfterCommit, standingOf } from "../ledger/release.s
 import { runFailureOf } from "./run-failure.model";
 import { loadWeek } from "./matching.repository";
 import { regulationInForce } from "../regulation/regulation.service";
+import { occurrenceIsOver } from "../offers/offers.model";
 
 /**
  * A run's compiled input, left out of reads that only show or publish the run: it weighs
@@ -236,8 +237,7 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
       },
     });
     const now = context.now();
-    const over = (o: (typeof occurrences)[number]) => o.status === "CANCELLED" || o.status === "DONE" || o.startsAt <= now;
-    const freeSeats = new Map(occurrences.map((o) => [o.id, over(o) ? 0 : seatsLeft(o.task.headcount, o.commitments, o.offers)]));
+    const freeSeats = new Map(occurrences.map((o) => [o.id, occurrenceIsOver(o, now) ? 0 : seatsLeft(o.task.headcount, o.commitments, o.offers)]));
     const asked = new Set(occurrences.flatMap((o) => [...o.commitments, ...o.offers].map((x) => pairKey(x.citizenId, o.id))));
     // Then the citizens, after the occurrences: a withdrawal or pact change in flight is waited for.
     await holdCitizens(tx, proposal.map((a) => a.citizen));

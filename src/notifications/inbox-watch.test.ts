@@ -45,20 +45,31 @@ function collect(iterator: AsyncGenerator<Notification>) {
   return { got, done };
 }
 
+/** One follower of `userId` on a watch of `db`: `end()` stops it and gives what it received. */
+function following(db: ReturnType<typeof table>, userId: string, options: Parameters<typeof inboxWatch>[1] = { intervalMs: 10 }) {
+  const watch = inboxWatch(db.reader, options);
+  const stop = new AbortController();
+  const follower = collect(watch.follow(userId, stop.signal));
+  return {
+    watch,
+    async end() {
+      stop.abort();
+      await follower.done;
+      return follower.got;
+    },
+  };
+}
+
 describe("inboxWatch", () => {
   it("delivers what arrives after the follower came, not what was there before", async () => {
     const db = table();
     db.add("u1", T0);
-    const watch = inboxWatch(db.reader, { intervalMs: 10 });
-    const stop = new AbortController();
-    const follower = collect(watch.follow("u1", stop.signal));
+    const one = following(db, "u1");
     await tick();
     const fresh = db.add("u1", T0 + 1_000);
     db.add("u2", T0 + 1_000);
     await tick();
-    stop.abort();
-    await follower.done;
-    expect(follower.got).toEqual([fresh]);
+    expect(await one.end()).toEqual([fresh]);
   });
 
   it("polls once per interval for all its followers, not once per follower", async () => {
@@ -84,30 +95,23 @@ describe("inboxWatch", () => {
   it("delivers a notification committed late (older than one already delivered), and only once", async () => {
     const db = table();
     db.add("u1", T0);
-    const watch = inboxWatch(db.reader, { intervalMs: 10 });
-    const stop = new AbortController();
-    const follower = collect(watch.follow("u1", stop.signal));
+    const one = following(db, "u1");
     await tick();
     const first = db.add("u1", T0 + 10_000);
     await tick();
     // Its transaction began before the one above: an older createdAt, visible only now.
     const late = db.add("u1", T0 + 10_000 - (LOOKBACK_MS - 5_000));
     await tick(60);
-    stop.abort();
-    await follower.done;
-    expect(follower.got).toEqual([first, late]);
+    expect(await one.end()).toEqual([first, late]);
   });
 
   it("stops watching a user when their last follower goes, and polls no more", async () => {
     const db = table();
-    const watch = inboxWatch(db.reader, { intervalMs: 10 });
-    const stop = new AbortController();
-    const follower = collect(watch.follow("u1", stop.signal));
+    const one = following(db, "u1");
     await tick();
-    expect(watch.users).toBe(1);
-    stop.abort();
-    await follower.done;
-    expect(watch.users).toBe(0);
+    expect(one.watch.users).toBe(1);
+    await one.end();
+    expect(one.watch.users).toBe(0);
     const after = db.queries();
     await tick(60);
     expect(db.queries()).toBe(after);
@@ -116,17 +120,14 @@ describe("inboxWatch", () => {
   it("keeps following through a failed poll and loses nothing", async () => {
     const db = table();
     const errors: unknown[] = [];
-    const watch = inboxWatch(db.reader, { intervalMs: 10, onError: (e) => errors.push(e) });
-    const stop = new AbortController();
-    const follower = collect(watch.follow("u1", stop.signal));
+    const one = following(db, "u1", { intervalMs: 10, onError: (e) => errors.push(e) });
     await tick();
     db.failOnce();
     const id = db.add("u1", T0);
     await tick(80);
-    stop.abort();
-    await follower.done;
+    const got = await one.end();
     expect(errors).toHaveLength(1);
-    expect(follower.got).toEqual([id]);
+    expect(got).toEqual([id]);
   });
 
   it("ends a subscription after its lifetime", async () => {

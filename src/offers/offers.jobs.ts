@@ -11,6 +11,7 @@ import { compileWeek } from "../matching/compile.model";
 import { loadWeek } from "../matching/matching.repository";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
 import { holdCitizens, lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands, standingOf } from "../ledger/release.service";
+import { occurrenceIsOver, offerIsOpen } from "./offers.model";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -108,7 +109,7 @@ export async function expireOverdue(deps: JobDeps, limit = 100): Promise<number>
 export async function offerReminder(deps: JobDeps, offerId: string) {
   await deps.prisma.$transaction(async (tx) => {
     const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
-    if (!offer || offer.status !== "OFFERED" || offer.deadline <= deps.now() || !offer.citizen.userId) return;
+    if (!offer || !offerIsOpen(offer, deps.now()) || !offer.citizen.userId) return;
     await notify(tx, [{ userId: offer.citizen.userId, kind: "OFFER_EXPIRING", params: { ...occurrenceParams(offer.occurrence), deadline: offer.deadline.toISOString() }, key: `offer-expiring:${offerId}` }]);
   });
 }
@@ -133,7 +134,7 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
   // The week is read and ranked before the lock is taken (it takes a while on a large territory):
   // an offer is only an offer, and accepting it checks every rule again under the locks.
   const before = await deps.prisma.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
-  if (!before || before.status === "CANCELLED" || before.status === "DONE" || before.startsAt <= deps.now()) return;
+  if (!before || occurrenceIsOver(before, deps.now())) return;
   const weekStart = mondayOf(fromDbDate(before.localDate));
   const week = await loadWeek(deps.prisma, before.task.territoryId, weekStart);
   const compiled = compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
@@ -142,7 +143,7 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
     await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
     const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
     const now = deps.now();
-    if (!occurrence || occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= now) return [];
+    if (!occurrence || occurrenceIsOver(occurrence, now)) return [];
     // One query at a time on a transaction's connection.
     const headcount = (await tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } })).headcount;
     const active = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });

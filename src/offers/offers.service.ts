@@ -12,6 +12,7 @@ import { occurrenceParams } from "./citizen-view.model";
 import { mustHaveSeatLeft } from "../ledger/ledger.model";
 import { turns } from "../ledger/turns";
 import { ServiceBusyError } from "../db/availability";
+import { occurrenceIsOver, offerIsOpen } from "./offers.model";
 
 // The task's place and skill come along: a citizen's list shows them for every offer.
 const offerInclude = {
@@ -39,20 +40,20 @@ export async function myOffers(context: ServiceContext, options: { openOnly: boo
  * for the same recurring task is accepted too, all or nothing.
  */
 export async function acceptOffer(context: ServiceContext, offerId: string, wholeSeries = false) {
-  const { citizenId } = requireCitizen(context);
-  if (wholeSeries) return acceptInTransaction(context, offerId, true);
+  const citizen = requireCitizen(context);
+  if (wholeSeries) return acceptInTransaction(context, citizen, offerId, true);
   // One offer: accepts of one seat take turns in this process, and a seat already settled
   // answers from a cheap read, without queueing for its lock (src/ledger/turns.ts).
   const giveUpAt = performance.now() + ACCEPT_PATIENCE_MS;
   for (;;) {
-    const occurrenceId = await answerIfSettled(context, citizenId, offerId);
+    const occurrenceId = await answerIfSettled(context, citizen.citizenId, offerId);
     const release = await seatTurns.take(occurrenceId);
     if (!release) {
       if (performance.now() > giveUpAt) throw new ServiceBusyError("waiting for a turn at a seat");
       continue;
     }
     try {
-      return await acceptInTransaction(context, offerId, false);
+      return await acceptInTransaction(context, citizen, offerId, false);
     } finally {
       release();
     }
@@ -81,16 +82,15 @@ async function answerIfSettled(context: ServiceContext, citizenId: string, offer
     },
   });
   if (!offer || offer.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
-  if (offer.status !== "OFFERED" || offer.deadline <= context.now()) throw new ConflictError("OFFER_CLOSED");
+  if (!offerIsOpen(offer, context.now())) throw new ConflictError("OFFER_CLOSED");
   const { occurrence } = offer;
-  if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= context.now()) return offer.occurrenceId;
+  if (occurrenceIsOver(occurrence, context.now())) return offer.occurrenceId;
   if (occurrence.commitments.some((c) => c.citizenId === citizenId)) throw new ConflictError("ALREADY_COMMITTED");
   mustHaveSeatLeft(occurrence.commitments.length, occurrence.task.headcount);
   return offer.occurrenceId;
 }
 
-async function acceptInTransaction(context: ServiceContext, offerId: string, wholeSeries: boolean) {
-  const { viewer, citizenId } = requireCitizen(context);
+async function acceptInTransaction(context: ServiceContext, { viewer, citizenId }: ReturnType<typeof requireCitizen>, offerId: string, wholeSeries: boolean) {
   const now = context.now();
   const result = await context.prisma.$transaction(async (tx) => {
     const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { select: { taskId: true } } } });
@@ -107,7 +107,7 @@ async function acceptInTransaction(context: ServiceContext, offerId: string, who
       await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${item.occurrenceId} FOR UPDATE`;
       await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${item.id} FOR UPDATE`;
       const current = await tx.offer.findUniqueOrThrow({ where: { id: item.id } });
-      if (current.status !== "OFFERED" || current.deadline <= now) throw new ConflictError("OFFER_CLOSED");
+      if (!offerIsOpen(current, now)) throw new ConflictError("OFFER_CLOSED");
       const { commitment } = await commitWithinRules(tx, { occurrenceId: item.occurrenceId, citizenId, createdById: viewer.userId, now, territoryId: null });
       accepted.push(await tx.offer.update({ where: { id: item.id }, data: { status: "ACCEPTED", respondedAt: now, commitmentId: commitment.id }, include: offerInclude }));
     }
@@ -127,7 +127,7 @@ export async function declineOffer(context: ServiceContext, offerId: string, rea
     await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${offerId} FOR UPDATE`;
     const current = await tx.offer.findUnique({ where: { id: offerId } });
     if (!current || current.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
-    if (current.status !== "OFFERED" || current.deadline <= context.now()) throw new ConflictError("OFFER_CLOSED");
+    if (!offerIsOpen(current, context.now())) throw new ConflictError("OFFER_CLOSED");
     return tx.offer.update({ where: { id: offerId }, data: { status: "DECLINED", respondedAt: context.now(), declineReason: text }, include: offerInclude });
   });
   await afterCommit(() => context.jobs.schedule({ kind: "fill-seats", occurrenceId: offer.occurrenceId }));
@@ -154,7 +154,7 @@ export async function cancelOccurrenceIn(tx: Prisma.TransactionClient, scope: { 
   await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
   const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: { select: { activityKind: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } });
   if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
-  if (occurrence.status === "CANCELLED" || occurrence.status === "DONE" || occurrence.startsAt <= now) {
+  if (occurrenceIsOver(occurrence, now)) {
     throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "CANCELLED" });
   }
   const affected = await tx.commitment.findMany({ where: { occurrenceId, status: "ACTIVE" }, select: { id: true, citizen: { select: { userId: true } } } });
