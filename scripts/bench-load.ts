@@ -28,6 +28,7 @@ import { createApp } from "../src/app";
 import { recordStatements } from "../src/db/audit";
 import { openDatabase } from "../src/db/database";
 import { inProcessRunner } from "../src/jobs/runner";
+import { outboxRelay } from "../src/jobs/outbox";
 import { loadWeek } from "../src/matching/matching.repository";
 import { reconcile } from "../src/offers/offers.jobs";
 import pg from "pg";
@@ -173,7 +174,7 @@ function seqScans(node: PlanNode, into: Set<string>) {
 async function explainHotOperations(region: { territoryIds: string[] }, weekStart: string, tokens: ReturnType<typeof createTokenService>) {
   const database = await openDatabase({ kind: "postgres", url: DB_URL, pool: { max: 4, connectTimeoutMs: 5000, idleTimeoutMs: 10_000 } });
   const prisma = database.prisma;
-  const noJobs = inProcessRunner({ matchingRun: async () => {}, event: async () => {} });
+  const noJobs = outboxRelay(prisma, inProcessRunner({ matchingRun: async () => {}, event: async () => {} }));
   const app = createApp({ database, tokens, graphiql: false, defaultLang: "en", jobs: noJobs });
   const call = async (query: string, variables: object, token?: string) => {
     const response = await app.yoga.fetch("http://bench/graphql", { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
@@ -229,7 +230,7 @@ async function explainHotOperations(region: { territoryIds: string[] }, weekStar
     rows.push(`| ${name} | ${statements.length} | ${explained} | ${slowest.toFixed(1)} | ${large.length ? large.join(", ") : "none"} |`);
   }
   await client.end();
-  noJobs.close();
+  await noJobs.stop();
   await database.close();
   return [
     "Hot operations, each run once on the seeded region; every SQL statement it sent EXPLAIN ANALYZEd with its arguments (in a rolled-back transaction):",

@@ -12,7 +12,8 @@ import { schema } from "./graphql/schema";
 import { errorMessage, negotiateLang, type Lang } from "./i18n";
 import { AppError, ForbiddenError, NotFoundError } from "./errors";
 import { programmeReport, reportCsv } from "./reports/reports.service";
-import { inProcessRunner, type JobRunner } from "./jobs/runner";
+import { inProcessRunner, type JobHandlers } from "./jobs/runner";
+import { outboxRelay, type OutboxRelay } from "./jobs/outbox";
 import { executeMatchingRun } from "./matching/matching.service";
 import { calendarFor } from "./calendar/calendar.service";
 import { handleEventJob } from "./jobs/handlers";
@@ -42,8 +43,11 @@ export interface AppOptions {
   defaultLang: Lang;
   /** The clock, replaceable in tests. */
   now?: () => Date;
-  /** Where jobs go; by default they run in this process. */
-  jobs?: JobRunner;
+  /**
+   * Where jobs go, through the outbox's relay (its caller starts and stops it); by default they
+   * run in this process, relayed from the moment the app is created.
+   */
+  jobs?: OutboxRelay;
   /** How jobs run in this process solve (default: on the calling thread; main.ts passes a solver pool). */
   solve?: Solve;
   /** How shared houses are planned (default: on the calling thread; main.ts passes a solver pool's). */
@@ -77,8 +81,15 @@ export interface AppOptions {
 export interface App {
   express: Express;
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
-  jobs: JobRunner;
+  jobs: OutboxRelay;
   metrics: Metrics;
+}
+
+/** The default: jobs run by this process's timers, through the outbox, relayed from now on. */
+function startedRelay(prisma: Database["prisma"], now: () => Date, handlers: JobHandlers): OutboxRelay {
+  const relay = outboxRelay(prisma, inProcessRunner(handlers), { now });
+  relay.start();
+  return relay;
 }
 
 export function createApp(options: AppOptions): App {
@@ -88,9 +99,9 @@ export function createApp(options: AppOptions): App {
   const logger = options.logger ?? silentLogger();
   const metrics = options.metrics ?? createMetrics();
   const solve = observedSolve(metrics, options.solve ?? solveMatching);
-  const jobs: JobRunner =
+  const jobs: OutboxRelay =
     options.jobs ??
-    inProcessRunner({
+    startedRelay(options.database.prisma, now, {
       matchingRun: (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(options.database.prisma, runId, solve)),
       event: (job) =>
         metrics.timeJob("events", job.kind, async () => {

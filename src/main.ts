@@ -17,6 +17,7 @@ import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
 import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
 import { sweepEvery } from "./jobs/sweeper";
+import { outboxRelay } from "./jobs/outbox";
 import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
 
@@ -41,6 +42,10 @@ async function main() {
   void solver.start();
   const queue = config.redisUrl ? bullmqRunner(config.redisUrl, config.queuePrefix) : undefined;
   const logger = createLogger({ level: config.logLevel });
+  // Jobs are staged in the outbox by the transactions that need them; this process relays them
+  // to Redis (or, without Redis, to its own timers: createApp's default).
+  const relay = queue ? outboxRelay(database.prisma, queue, { onError: (error) => logger.warn({ err: error }, "outbox relay failed, the next pass retries") }) : undefined;
+  relay?.start();
   const metrics = createMetrics({ queueDepth: queue ? () => queue.depth() : undefined });
   const solve = observedSolve(metrics, solver.solve);
   const worker =
@@ -52,7 +57,7 @@ async function main() {
     tokens,
     graphiql: config.graphiql,
     defaultLang: config.defaultLocale,
-    jobs: queue,
+    jobs: relay,
     solve: solver.solve,
     planner: solver.planHouse,
     limits: config.limits,
@@ -99,7 +104,10 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down`);
     server.close(() => {
-      Promise.all([sweeper?.stop(), worker?.close(), events?.close(), queue?.close()])
+      // What is staged is handed over before the queue closes (jobs.stop drains the outbox).
+      Promise.all([sweeper?.stop(), worker?.close(), events?.close()])
+        .then(() => jobs.stop())
+        .then(() => queue?.close())
         .then(() => solver.close())
         .then(() => database.close())
         .then(

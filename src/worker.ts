@@ -6,6 +6,7 @@ import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bul
 import { handleEventJob } from "./jobs/handlers";
 import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
 import { sweepEvery } from "./jobs/sweeper";
+import { outboxRelay } from "./jobs/outbox";
 import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
 import { createMetrics, observedSolve, type Metrics } from "./observability/metrics";
@@ -33,7 +34,10 @@ async function main() {
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   const solve = observedSolve(metrics, solver.solve);
   const worker = startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix });
-  const deps = { prisma: database.prisma, jobs: queue, now: () => new Date() };
+  // Jobs its handlers stage are relayed from here too; so are rows left by a process that died.
+  const jobs = outboxRelay(database.prisma, queue);
+  jobs.start();
+  const deps = { prisma: database.prisma, jobs, now: () => new Date() };
   const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix });
   // With WORKER_PORT, the worker answers /health, /ready and /metrics for orchestrators and Prometheus.
   const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken, queue, config.nodeEnv !== "production").listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
@@ -50,6 +54,7 @@ async function main() {
     await sweeper.stop();
     await worker.close();
     await events.close();
+    await jobs.stop();
     await queue.close();
     await solver.close();
     await database.close();

@@ -123,22 +123,21 @@ describe("weekly matching", () => {
 
   it("queues one run, not two, when a coordinator starts the week again before it has begun", async () => {
     const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
-    const queued: string[] = [];
     const context = {
       prisma: server.database.prisma,
       viewer: { userId: coordinatorUser.id, role: coordinatorUser.role, territoryId, citizenId: null, locale: coordinatorUser.locale },
       now: () => new Date(),
-      // A runner that holds the job: the run stays queued.
-      jobs: { ...server.deps.jobs, enqueueMatchingRun: async ({ runId }: { runId: string }) => void queued.push(runId) },
+      // Jobs that are never handed over (until the relay's next pass): the run stays queued.
+      jobs: { ...server.deps.jobs, handOver: async () => {} },
     };
+    const runsBefore = await server.database.prisma.matchingRun.count({ where: { territoryId } });
     const one = await startMatchingRun(context, territoryId, WEEK);
     const two = await startMatchingRun(context, territoryId, WEEK);
     expect(two.id).toBe(one.id);
     expect(one.status).toBe("QUEUED");
     expect(one.inputVersion).toBeNull();
-    expect(queued).toEqual([one.id, one.id]);
-    // Released to the real runner, it compiles and answers like any run.
-    await server.deps.jobs.enqueueMatchingRun({ runId: one.id, territoryId });
+    expect(await server.database.prisma.matchingRun.count({ where: { territoryId } })).toBe(runsBefore + 1);
+    // Relayed to the real runner, it compiles and answers like any run.
     await server.jobsIdle();
     const done = await server.database.prisma.matchingRun.findUniqueOrThrow({ where: { id: one.id } });
     expect(done.status).toBe("DONE");

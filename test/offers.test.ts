@@ -211,6 +211,26 @@ describe("offers", { timeout: 90_000 }, () => {
     expect(await server.database.prisma.offer.count({ where: { occurrenceId: withNone.occurrenceId, source: "REPLACEMENT" } })).toBe(0);
   });
 
+  it("keeps the jobs of an answer whose process stopped before handing them over, for the next relay", async () => {
+    const prisma = server.database.prisma;
+    const [toDecline, toAccept] = await prisma.offer.findMany({ where: { status: "OFFERED", occurrence: { startsAt: { gt: new Date(TEST_NOW.getTime() + 2 * 24 * HOUR) } } }, orderBy: { id: "desc" }, take: 2 });
+    // As if the process died right after each commit: nothing is handed over from here.
+    await server.deps.jobs.stop();
+    try {
+      expect((await server.gql(DECLINE, { id: toDecline!.id }, { token: await tokenOf(toDecline!.citizenId) })).data.declineOffer.status).toBe("DECLINED");
+      const accepted = (await server.gql(ACCEPT, { id: toAccept!.id, series: false }, { token: await tokenOf(toAccept!.citizenId) })).data.acceptOffer;
+      const staged = (await prisma.outboxJob.findMany()).map((row) => row.payload);
+      expect(staged).toContainEqual({ kind: "fill-seats", occurrenceId: toDecline!.occurrenceId });
+      if (accepted.__typename === "AcceptOfferSuccess") expect(staged).toContainEqual({ kind: "commitment-reminder", commitmentId: accepted.data[0].commitment.id });
+      else expect(accepted.code).toBeDefined();
+    } finally {
+      // Another process's relay (here: this one started again) hands them over.
+      server.deps.jobs.start();
+    }
+    await server.waitFor("the outbox to be relayed", async () => (await prisma.outboxJob.count()) === 0);
+    await server.jobsIdle();
+  });
+
   it("expires an unanswered offer at its deadline and offers the seat again; a stopped worker loses nothing", async () => {
     const offer = await server.database.prisma.offer.findFirstOrThrow({ where: { status: "OFFERED", source: "RUN" }, orderBy: { deadline: "asc" } });
     // The worker is stopped before the deadline and started again after it.

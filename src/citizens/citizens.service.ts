@@ -22,7 +22,7 @@ import {
   normaliseName,
   normalisePhone,
 } from "./citizens.model";
-import { lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands } from "../ledger/release.service";
+import { lockFutureWork, releaseWhatNoLongerStands } from "../ledger/release.service";
 import * as repository from "./citizens.repository";
 import type { Tx } from "./citizens.repository";
 
@@ -433,6 +433,6 @@ export async function changeEnrolmentStatus(context: ServiceContext, citizenId: 
     // Leaving (suspension, withdrawal) releases their future work; its seats are searched again.
     return { citizen, freed: await releaseWhatNoLongerStands(tx, [citizenId], now) };
   });
-  await refillAfterCommit(context.jobs, freed);
+  if (freed.length > 0) await context.jobs.handOver();
   return citizen;
 }

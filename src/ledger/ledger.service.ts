@@ -9,8 +9,9 @@ import { loadEligibilityInputs } from "../eligibility/eligibility.service";
 import { refreshStatuses } from "../families/families.service";
 import type { ServiceContext } from "../service-context";
 import { checkIntRange } from "../citizens/citizens.model";
-import { afterCommit } from "../jobs/runner";
-import { afterCommitments } from "../offers/offers.jobs";
+import { stageJobs } from "../jobs/outbox";
+import { commitmentJobs } from "../offers/offers.jobs";
+import { refillJobs } from "./release.service";
 import { commitmentHours, ledgerLine, mustHaveSeatLeft, sumHours, type CommitmentHours } from "./ledger.model";
 import { occurrenceIsOver } from "../offers/offers.model";
 
@@ -85,6 +86,7 @@ export async function commitWithinRules(tx: Tx, input: { occurrenceId: string; c
     data: { citizenId, occurrenceId, pactId: eligibility.pactId, plannedMinutes: eligibility.loadMinutes, createdById: input.createdById, createdAt: input.now },
   });
   await refreshStatuses(tx, occurrenceId);
+  await stageJobs(tx, commitmentJobs([{ id: commitment.id, startsAt: occurrence.startsAt }], input.now), input.now);
   return { commitment, occurrence };
 }
 
@@ -94,7 +96,7 @@ export async function assignCitizen(context: ServiceContext, occurrenceId: strin
   const { commitment } = await context.prisma.$transaction((tx) =>
     commitWithinRules(tx, { occurrenceId, citizenId, createdById: scope.viewer.userId, now: context.now(), territoryId: scope.territoryId }),
   );
-  await afterCommitments(context, [commitment.id]);
+  await context.jobs.handOver();
   return commitment;
 }
 
@@ -118,10 +120,11 @@ export async function withdrawCommitment(context: ServiceContext, commitmentId: 
     if (commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= context.now()) throw new ConflictError("ILLEGAL_TRANSITION", { from: commitment.status, to: "WITHDRAWN" });
     const updated = await tx.commitment.update({ where: { id: commitmentId }, data: { status: "WITHDRAWN", sequence: { increment: 1 } } });
     await refreshStatuses(tx, commitment.occurrenceId);
+    // The freed seat goes to the next best eligible citizen, without a coordinator.
+    await stageJobs(tx, refillJobs([commitment.occurrenceId], context.now()), context.now());
     return updated;
   }).then(async (updated) => {
-    // The freed seat goes to the next best eligible citizen, without a coordinator.
-    await afterCommit(() => context.jobs.schedule({ kind: "fill-seats", occurrenceId: updated.occurrenceId }));
+    await context.jobs.handOver();
     return updated;
   });
 }

@@ -8,7 +8,7 @@ import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrenc
 import { mustStillStand, type EligibilityContext } from "../eligibility/eligibility.model";
 import { refreshStatuses } from "../families/families.service";
 import type { Prisma } from "../generated/prisma/client";
-import { afterCommit, type JobRunner } from "../jobs/runner";
+import { stageJobs, type StagedJob } from "../jobs/outbox";
 import { notify } from "../notifications/notifications.service";
 import { occurrenceParams } from "../offers/citizen-view.model";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
@@ -35,7 +35,8 @@ export async function lockFutureWork(tx: Tx, citizenIds: string[], now: Date): P
 /**
  * Releases the citizens' future commitments and open offers that no longer stand (mustStillStand):
  * commitments are withdrawn (their hours come back to the pact), offers withdrawn, occurrence
- * statuses updated and the citizens notified. Returns the occurrences whose seats were freed.
+ * statuses updated and the citizens notified, and each freed seat's search staged (refillJobs).
+ * Returns the occurrences whose seats were freed: the caller hands the staged jobs over after its commit.
  */
 export async function releaseWhatNoLongerStands(tx: Tx, citizenIds: string[], now: Date): Promise<string[]> {
   if (citizenIds.length === 0) return [];
@@ -73,6 +74,7 @@ export async function releaseWhatNoLongerStands(tx: Tx, citizenIds: string[], no
       return userId ? [{ userId, kind: "WORK_RELEASED" as const, params: { ...occurrenceParams(occurrences.get(r.occurrenceId)!), cause: r.cause }, key: `released:${r.kind}:${r.id}` }] : [];
     }),
   );
+  await stageJobs(tx, refillJobs(freed, now), now);
   return freed;
 }
 
@@ -115,7 +117,7 @@ export async function standingOf(tx: Tx, work: { citizenId: string; occurrenceId
   return { failing, occurrences, citizens };
 }
 
-/** After the commit: each freed seat is searched again (offers.jobs fillSeats). */
-export async function refillAfterCommit(jobs: JobRunner, occurrenceIds: string[]): Promise<void> {
-  for (const occurrenceId of occurrenceIds) await afterCommit(() => jobs.schedule({ kind: "fill-seats", occurrenceId }));
+/** Each freed seat is searched again (offers.jobs fillSeats), staged with the change that freed it. */
+export function refillJobs(occurrenceIds: readonly string[], now: Date): StagedJob[] {
+  return [...new Set(occurrenceIds)].map((occurrenceId) => ({ event: { kind: "fill-seats", occurrenceId }, dueAt: now }));
 }

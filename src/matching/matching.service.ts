@@ -10,14 +10,14 @@ import type { MatchingProblem, MatchingSolution } from "../solver/problem";
 import { summarizeRun } from "./run-summary.model";
 import { solveMatching, type Solve } from "../solver/solve";
 import { notify } from "../notifications/notifications.service";
-import { afterCommit } from "../jobs/runner";
-import { afterOffers } from "../offers/offers.jobs";
+import { stageJobs } from "../jobs/outbox";
+import { offerJobs } from "../offers/offers.jobs";
 import { occurrenceParams } from "../offers/citizen-view.model";
 import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
 import { compileWeek, pairKey, seatsLeft, withoutStability, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { planPublication } from "./publish.model";
-import { holdCitizens, refillAfterCommit, standingOf } from "../ledger/release.service";
+import { holdCitizens, refillJobs, standingOf } from "../ledger/release.service";
 import { runFailureOf } from "./run-failure.model";
 import { loadWeek } from "./matching.repository";
 import { regulationInForce } from "../regulation/regulation.service";
@@ -48,11 +48,14 @@ export async function startMatchingRun(context: Pick<ServiceContext, "prisma" | 
   assertInTerritory(scope, "Territory", territoryId, await context.prisma.territory.findUnique({ where: { id: territoryId } }).then((t) => (t ? { territoryId: t.id } : null)));
   if (!(await regulationInForce(context.prisma, weekStart))) throw new ConflictError("NO_REGULATION", { date: weekStart });
 
-  const waiting = await context.prisma.matchingRun.findFirst({ where: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", inputVersion: null }, orderBy: { createdAt: "desc" } });
-  const run = waiting ?? (await context.prisma.matchingRun.create({ data: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", phase: "queued", createdById: scope.viewer.userId } }));
-  // Handed to the job runner only now that the run is committed (again for a waiting one: the
-  // job id is the run's, so it is not queued twice).
-  await afterCommit(() => context.jobs.enqueueMatchingRun({ runId: run.id, territoryId }));
+  const run = await context.prisma.$transaction(async (tx) => {
+    const waiting = await tx.matchingRun.findFirst({ where: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", inputVersion: null }, orderBy: { createdAt: "desc" } });
+    const run = waiting ?? (await tx.matchingRun.create({ data: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", phase: "queued", createdById: scope.viewer.userId } }));
+    // Staged with the run (again for a waiting one: the job id is the run's, so it is not queued twice).
+    await stageJobs(tx, [{ run: { runId: run.id, territoryId } }], context.now());
+    return run;
+  });
+  await context.jobs.handOver();
   return run;
 }
 
@@ -210,7 +213,7 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
   // The week as it is now, every hard constraint checked by the matcher's own compiler (read
   // before the locks: it takes a while on a large territory); standing is checked again under them.
   const current = await currentPairs(context, runId, scope.territoryId);
-  const { published, offerIds, unoffered } = await context.prisma.$transaction(async (tx) => {
+  const published = await context.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "MatchingRun" WHERE "id" = ${runId} FOR UPDATE`;
     const run = await tx.matchingRun.findUnique({ where: { id: runId }, omit: RUN_INPUT });
     if (!run || (scope.territoryId !== null && run.territoryId !== scope.territoryId)) throw new NotFoundError("MatchingRun", runId);
@@ -250,6 +253,10 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
       return { runId, citizenId: a.citizen, occurrenceId: a.occurrence, deadline, createdAt: now };
     });
     const offers = await tx.offer.createManyAndReturn({ data, select: { id: true, occurrenceId: true, deadline: true, citizen: { select: { userId: true } } } });
+    // Deadlines and reminders are staged with the offers; a seat left free by a pair that no
+    // longer held is searched again, as after a decline.
+    const unoffered = [...new Set(plan.noLongerEligible.map((a) => a.occurrence))];
+    await stageJobs(tx, [...offerJobs(offers, now), ...refillJobs(unoffered, now)], now);
     await notify(
       tx,
       offers.flatMap((o) => {
@@ -258,12 +265,9 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
       }),
     );
     const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId, skippedAsked: plan.alreadyAsked, skippedNoSeat: plan.noSeatLeft, skippedIneligible: plan.noLongerEligible.length }, omit: RUN_INPUT });
-    return { published, offerIds: offers.map((o) => o.id), unoffered: [...new Set(plan.noLongerEligible.map((a) => a.occurrence))] };
+    return published;
   });
-  // Deadlines and reminders are scheduled once the offers are committed; a seat left free by a
-  // pair that no longer held is searched again, as after a decline.
-  await afterOffers(context, offerIds);
-  await refillAfterCommit(context.jobs, unoffered);
+  await context.jobs.handOver();
   return published;
 }
 

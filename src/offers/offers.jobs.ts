@@ -6,11 +6,11 @@ import { occurrenceParams } from "./citizen-view.model";
 import { mondayOf } from "../time/local-time";
 import { fromDbDate } from "../db/dates";
 import type { PrismaClient } from "../generated/prisma/client";
-import { afterCommit, type JobRunner } from "../jobs/runner";
+import { stageJobs, type Jobs, type StagedJob } from "../jobs/outbox";
 import { compileWeek } from "../matching/compile.model";
 import { loadWeek } from "../matching/matching.repository";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
-import { holdCitizens, lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands, standingOf } from "../ledger/release.service";
+import { holdCitizens, lockFutureWork, refillJobs, releaseWhatNoLongerStands, standingOf } from "../ledger/release.service";
 import { occurrenceIsOver, offerIsOpen } from "./offers.model";
 
 const HOUR = 3_600_000;
@@ -26,41 +26,27 @@ export const PACT_WARNING_DAYS = 30;
 
 export interface JobDeps {
   prisma: PrismaClient;
-  jobs: JobRunner;
+  jobs: Jobs;
   now: () => Date;
 }
 
-// --- scheduling, after a transaction has committed -------------------------------------------
+// --- the jobs a row needs, staged in the transaction that writes it (jobs/outbox.ts) ----------
 
-/** Deadlines and reminders of offers just made. */
-export async function afterOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[], options: { lateReminders?: boolean } = {}) {
-  if (offerIds.length > 0) await afterCommit(() => scheduleOffers(deps, offerIds, options.lateReminders ?? false));
+/**
+ * An open offer's jobs: its deadline, and a reminder when there is time for one. With `late`
+ * (reconciliation), a reminder whose time passed while no worker ran is sent now rather than never.
+ */
+export function offerJobs(offers: readonly { id: string; deadline: Date }[], now: Date, late = false): StagedJob[] {
+  return offers.flatMap((offer): StagedJob[] => {
+    const remindAt = new Date(offer.deadline.getTime() - OFFER_REMINDER_BEFORE_MS);
+    const remind = remindAt > now || (late && offer.deadline > now);
+    return [{ event: { kind: "offer-deadline", offerId: offer.id }, dueAt: offer.deadline }, ...(remind ? [{ event: { kind: "offer-reminder" as const, offerId: offer.id }, dueAt: remindAt }] : [])];
+  });
 }
 
-async function scheduleOffers(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, offerIds: string[], lateReminders: boolean) {
-  const offers = await deps.prisma.offer.findMany({ where: { id: { in: offerIds }, status: "OFFERED" }, select: { id: true, deadline: true } });
-  const now = deps.now().getTime();
-  for (const offer of offers) {
-    await deps.jobs.schedule({ kind: "offer-deadline", offerId: offer.id }, offer.deadline.getTime() - now);
-    // A new offer due within the reminder's lead gets no reminder; on reconciliation, a reminder
-    // whose time passed while no worker ran is sent late rather than never.
-    const remindAt = offer.deadline.getTime() - OFFER_REMINDER_BEFORE_MS;
-    if (remindAt > now || (lateReminders && offer.deadline.getTime() > now)) await deps.jobs.schedule({ kind: "offer-reminder", offerId: offer.id }, Math.max(0, remindAt - now));
-  }
-}
-
-/** Reminders of commitments just made. */
-export async function afterCommitments(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, commitmentIds: string[]) {
-  if (commitmentIds.length > 0) await afterCommit(() => scheduleCommitments(deps, commitmentIds));
-}
-
-async function scheduleCommitments(deps: Pick<JobDeps, "prisma" | "jobs" | "now">, commitmentIds: string[]) {
-  const commitments = await deps.prisma.commitment.findMany({ where: { id: { in: commitmentIds }, status: "ACTIVE" }, select: { id: true, occurrence: { select: { startsAt: true } } } });
-  const now = deps.now().getTime();
-  for (const c of commitments) {
-    const remindAt = c.occurrence.startsAt.getTime() - COMMITMENT_REMINDER_BEFORE_MS;
-    if (c.occurrence.startsAt.getTime() > now) await deps.jobs.schedule({ kind: "commitment-reminder", commitmentId: c.id }, Math.max(0, remindAt - now));
-  }
+/** An active commitment's reminder, a day before it starts (at once when that is past; none once it started). */
+export function commitmentJobs(commitments: readonly { id: string; startsAt: Date }[], now: Date): StagedJob[] {
+  return commitments.flatMap((c): StagedJob[] => (c.startsAt > now ? [{ event: { kind: "commitment-reminder", commitmentId: c.id }, dueAt: new Date(c.startsAt.getTime() - COMMITMENT_REMINDER_BEFORE_MS) }] : []));
 }
 
 // --- what notifications say about an occurrence ------------------------------------------------
@@ -143,13 +129,13 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
     await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
     const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
     const now = deps.now();
-    if (!occurrence || occurrenceIsOver(occurrence, now)) return [];
+    if (!occurrence || occurrenceIsOver(occurrence, now)) return 0;
     // One query at a time on a transaction's connection.
     const headcount = (await tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } })).headcount;
     const active = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
     const open = await tx.offer.count({ where: { occurrenceId, status: "OFFERED" } });
     const free = headcount - active - open;
-    if (free <= 0) return [];
+    if (free <= 0) return 0;
     const asked = new Set(
       [
         ...(await tx.offer.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
@@ -170,6 +156,7 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
     for (const candidate of candidates) {
       offers.push(await tx.offer.create({ data: { source: "REPLACEMENT", citizenId: candidate.citizen, occurrenceId, deadline, createdAt: now } }));
     }
+    await stageJobs(tx, offerJobs(offers, now), now);
     const users = await tx.citizen.findMany({ where: { id: { in: offers.map((o) => o.citizenId) } }, select: { id: true, userId: true } });
     await notify(
       tx,
@@ -195,10 +182,10 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
         })),
       );
     }
-    return offers.map((o) => o.id);
+    return offers.length;
     // Several workers may search the same seat at once: they wait for each other's lock.
   }, { maxWait: 30_000, timeout: 30_000 });
-  await afterOffers(deps, made);
+  if (made > 0) await deps.jobs.handOver();
 }
 
 /** Daily: warn about pacts ending within 30 days (once per pact and end date), and catch up on anything overdue. */
@@ -242,7 +229,7 @@ export async function releaseLapsedWork(deps: JobDeps): Promise<number> {
       await holdCitizens(tx, batch);
       return releaseWhatNoLongerStands(tx, batch, now);
     });
-    await refillAfterCommit(deps.jobs, occurrences);
+    if (occurrences.length > 0) await deps.jobs.handOver();
     freed += occurrences.length;
   }
   return freed;
@@ -258,30 +245,34 @@ export const REMINDER_HORIZON_MS = 8 * DAY;
  * Rebuilds what the queue should hold from the database, which is the source of truth: overdue
  * offers get their deadline job now (expiry, then the seat offered again), open offers their
  * deadline and reminder jobs, upcoming commitments their reminders, freed seats a new search.
- * Run when a worker starts, and daily.
+ * The jobs are staged in the outbox and relayed like any other (keyed: a job the queue still
+ * holds is not duplicated). Run when a process that runs jobs starts, when Redis comes back, and daily.
  */
 export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = {}) {
   const now = deps.now();
+  const staged: StagedJob[] = [];
   if (options.atStart) {
     // Matching runs handed over but never finished (Redis lost, or the process stopped mid-run)
     // are handed over again: a run's job id is the run's, so one still queued is not duplicated.
     const unfinished = await deps.prisma.matchingRun.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true, territoryId: true } });
-    for (const run of unfinished) await afterCommit(() => deps.jobs.enqueueMatchingRun({ runId: run.id, territoryId: run.territoryId }));
+    staged.push(...unfinished.map((run) => ({ run: { runId: run.id, territoryId: run.territoryId } })));
   }
-  const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: now } }, select: { id: true } });
-  // Handed over as jobs (deduplicated by key), not run here: reconciliation stays quick, and
-  // several workers starting at once share the work.
-  for (const offer of overdue) await afterCommit(() => deps.jobs.schedule({ kind: "offer-deadline", offerId: offer.id }));
-  const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { gt: now } }, select: { id: true } });
-  await afterOffers(deps, open.map((o) => o.id), { lateReminders: true });
-  const upcoming = await deps.prisma.commitment.findMany({ where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + REMINDER_HORIZON_MS) } } }, select: { id: true } });
-  await afterCommitments(deps, upcoming.map((c) => c.id));
+  // Overdue offers included: their deadline job is due at once.
+  const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, deadline: true } });
+  staged.push(...offerJobs(open, now, true));
+  const upcoming = await deps.prisma.commitment.findMany({
+    where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + REMINDER_HORIZON_MS) } } },
+    select: { id: true, occurrence: { select: { startsAt: true } } },
+  });
+  staged.push(...commitmentJobs(upcoming.map((c) => ({ id: c.id, startsAt: c.occurrence.startsAt })), now));
   // Seats freed (a decline, an expiry, a withdrawal) whose refill may have been lost: searched again.
   const freed = await deps.prisma.taskOccurrence.findMany({
     where: { startsAt: { gt: now }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, OR: [{ offers: { some: { status: { in: ["DECLINED", "EXPIRED"] } } } }, { commitments: { some: { status: "WITHDRAWN" } } }] },
     select: { id: true },
   });
-  for (const occurrence of freed) await afterCommit(() => deps.jobs.schedule({ kind: "fill-seats", occurrenceId: occurrence.id }));
+  staged.push(...refillJobs(freed.map((o) => o.id), now));
+  await deps.prisma.$transaction((tx) => stageJobs(tx, staged, now));
+  await deps.jobs.handOver();
 }
 
 /**

@@ -6,8 +6,8 @@ import { commitWithinRules } from "../ledger/ledger.service";
 import { notify } from "../notifications/notifications.service";
 import type { ServiceContext } from "../service-context";
 import type { Prisma } from "../generated/prisma/client";
-import { afterCommit } from "../jobs/runner";
-import { afterCommitments } from "./offers.jobs";
+import { stageJobs } from "../jobs/outbox";
+import { refillJobs } from "../ledger/release.service";
 import { occurrenceParams } from "./citizen-view.model";
 import { mustHaveSeatLeft } from "../ledger/ledger.model";
 import { turns } from "../ledger/turns";
@@ -114,7 +114,7 @@ async function acceptInTransaction(context: ServiceContext, { viewer, citizenId 
     return accepted;
     // Other processes' accepts of the same seats queue on the same rows: they may wait their turn.
   }, { maxWait: 10_000, timeout: 30_000 });
-  await afterCommitments(context, result.flatMap((o) => (o.commitmentId ? [o.commitmentId] : [])));
+  await context.jobs.handOver();
   return result;
 }
 
@@ -128,9 +128,10 @@ export async function declineOffer(context: ServiceContext, offerId: string, rea
     const current = await tx.offer.findUnique({ where: { id: offerId } });
     if (!current || current.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
     if (!offerIsOpen(current, context.now())) throw new ConflictError("OFFER_CLOSED");
+    await stageJobs(tx, refillJobs([current.occurrenceId], context.now()), context.now());
     return tx.offer.update({ where: { id: offerId }, data: { status: "DECLINED", respondedAt: context.now(), declineReason: text }, include: offerInclude });
   });
-  await afterCommit(() => context.jobs.schedule({ kind: "fill-seats", occurrenceId: offer.occurrenceId }));
+  await context.jobs.handOver();
   return offer;
 }
 

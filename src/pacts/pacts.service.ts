@@ -5,7 +5,7 @@ import { fromDbDate, localToday, toDbDate } from "../db/dates";
 import { ConflictError, InputError, NotFoundError } from "../errors";
 import type { ActivityKind } from "../generated/prisma/enums";
 import type { Prisma } from "../generated/prisma/client";
-import { holdCitizens, lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands } from "../ledger/release.service";
+import { holdCitizens, lockFutureWork, releaseWhatNoLongerStands } from "../ledger/release.service";
 import type { ServiceContext } from "../service-context";
 import { assertPactTransition, datesOverlap, LIVE_PACT_STATUSES, RENEWABLE_PACT_STATUSES, validatePactContents, type PactContents, type PactStatus } from "./pacts.model";
 
@@ -110,7 +110,7 @@ export async function changePactStatus(context: ServiceContext, pactId: string, 
     // already done stay in the ledger); its seats are searched again.
     return { updated, freed: await releaseWhatNoLongerStands(tx, citizenIds, now) };
   });
-  await refillAfterCommit(context.jobs, freed);
+  if (freed.length > 0) await context.jobs.handOver();
   return updated;
 }
 

@@ -3,7 +3,7 @@
 // counts, hours and history stay (so reports, ledger totals and the audit log stay correct),
 // every field that identifies the person is overwritten or removed. The audit log never held
 // those fields' values (see the migration `audit_log`).
-import { lockFutureWork, refillAfterCommit, releaseWhatNoLongerStands } from "../ledger/release.service";
+import { lockFutureWork, releaseWhatNoLongerStands } from "../ledger/release.service";
 import { requireViewer } from "../auth/access";
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
@@ -174,7 +174,7 @@ export async function eraseCitizen(context: ServiceContext, citizenId: string, r
     if (citizen.userId) await eraseUser(tx, citizen.userId, now);
     return { erased, freed: await releaseWhatNoLongerStands(tx, [citizenId], now) };
   });
-  await refillAfterCommit(context.jobs, freed);
+  if (freed.length > 0) await context.jobs.handOver();
   return erased;
 }
 

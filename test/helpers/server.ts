@@ -10,6 +10,7 @@ import { createApp } from "../../src/app";
 import { randomBytes } from "node:crypto";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "../../src/jobs/bullmq";
 import { inProcessRunner, type EventJob } from "../../src/jobs/runner";
+import { outboxRelay } from "../../src/jobs/outbox";
 import { handleEventJob } from "../../src/jobs/handlers";
 import { reconcile, type JobDeps } from "../../src/offers/offers.jobs";
 import { solverPool } from "../../src/jobs/solver-pool";
@@ -113,7 +114,9 @@ export async function startTestServer(
     }
   };
   const local = inProcessRunner({ matchingRun: handler("in-process"), event: onEvent });
-  const jobs = queue ?? local;
+  // Through the outbox, as in the service: relayed after each commit and every few seconds.
+  const jobs = outboxRelay(database.prisma, queue ?? local, { now: clock });
+  jobs.start();
   const deps = { prisma: database.prisma, jobs, now: clock };
   // With redisWorkers: false, jobs are only queued: a test runs the workers as processes of their own.
   const workersHere = options.redisWorkers !== false;
@@ -159,7 +162,11 @@ export async function startTestServer(
     gql,
     login,
     jobsIdle: async () => {
-      await local.idle();
+      // Until nothing is staged and nothing runs here (a job may stage more).
+      do {
+        await jobs.relay();
+        await local.idle();
+      } while ((await database.prisma.outboxJob.count()) > 0);
       // Whatever runs the jobs, the database says when they are finished.
       for (let i = 0; i < 600; i += 1) {
         if ((await database.prisma.matchingRun.count({ where: { status: { in: ["QUEUED", "RUNNING"] } } })) === 0) return;
@@ -205,6 +212,7 @@ export async function startTestServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker?.close();
       await events?.close();
+      await jobs.stop();
       local.close();
       await queue?.close();
       await solver.close();
