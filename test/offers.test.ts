@@ -215,7 +215,7 @@ describe("offers", { timeout: 90_000 }, () => {
     const prisma = server.database.prisma;
     const [toDecline, toAccept] = await prisma.offer.findMany({ where: { status: "OFFERED", occurrence: { startsAt: { gt: new Date(TEST_NOW.getTime() + 2 * 24 * HOUR) } } }, orderBy: { id: "desc" }, take: 2 });
     // As if the process died right after each commit: nothing is handed over from here.
-    await server.deps.jobs.stop();
+    await server.relay.stop();
     try {
       expect((await server.gql(DECLINE, { id: toDecline!.id }, { token: await tokenOf(toDecline!.citizenId) })).data.declineOffer.status).toBe("DECLINED");
       const accepted = (await server.gql(ACCEPT, { id: toAccept!.id, series: false }, { token: await tokenOf(toAccept!.citizenId) })).data.acceptOffer;
@@ -225,7 +225,7 @@ describe("offers", { timeout: 90_000 }, () => {
       else expect(accepted.code).toBeDefined();
     } finally {
       // Another process's relay (here: this one started again) hands them over.
-      server.deps.jobs.start();
+      server.relay.start();
     }
     await server.waitFor("the outbox to be relayed", async () => (await prisma.outboxJob.count()) === 0);
     await server.jobsIdle();

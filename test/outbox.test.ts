@@ -2,7 +2,7 @@
 // staged it committed, and reaches the runner whatever happened to the process that wrote it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handOverJobs, outboxRelay, stageJobs, type StagedJob } from "../src/jobs/outbox";
-import type { EventJob, JobRunner, MatchingJob } from "../src/jobs/runner";
+import { HAND_OVER_WAIT_MS, type EventJob, type JobRunner, type MatchingJob } from "../src/jobs/runner";
 import type { Database } from "../src/db/database";
 import { openTestDatabase } from "./helpers/database";
 
@@ -82,6 +82,22 @@ describe("the job outbox", () => {
     expect(await relay.relay()).toBe(2);
     expect(events.map((e) => e.job)).toEqual(expect.arrayContaining([{ kind: "offer-deadline", offerId: "o1" }, { kind: "offer-deadline", offerId: "o2" }]));
     expect(await staged()).toBe(0);
+  });
+
+  it("neither fails nor holds a request when the queue does not answer; the rows wait for it", async () => {
+    await database.prisma.$transaction((tx) => stageJobs(tx, [deadline("stuck", 5)], NOW));
+    const errors: unknown[] = [];
+    const silent: JobRunner = { enqueueMatchingRun: () => new Promise(() => {}), schedule: () => new Promise(() => {}) };
+    const relay = outboxRelay(database.prisma, silent, { now: () => NOW, onError: (error) => errors.push(error), handOverTimeoutMs: 300 });
+    const started = Date.now();
+    await relay.handOver();
+    expect(Date.now() - started).toBeLessThan(HAND_OVER_WAIT_MS + 500);
+    for (let i = 0; i < 100 && errors.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(String(errors[0])).toMatch(/hand-over took over 300 ms/);
+    expect(await staged()).toBe(1);
+    const { runner, events } = recorder();
+    expect(await outboxRelay(database.prisma, runner, { now: () => NOW }).relay()).toBe(1);
+    expect(events.map((e) => e.job)).toEqual([{ kind: "offer-deadline", offerId: "stuck" }]);
   });
 
   it("hands each row to one relay when several processes relay at once", async () => {

@@ -53,8 +53,9 @@ const BATCH = 200;
 const HAND_OVER_TIMEOUT_MS = 10_000;
 
 /** Wraps a runner with the outbox's relay. */
-export function outboxRelay(prisma: PrismaClient, runner: JobRunner, options: { now?: () => Date; onError?: (error: unknown) => void } = {}): OutboxRelay {
+export function outboxRelay(prisma: PrismaClient, runner: JobRunner, options: { now?: () => Date; onError?: (error: unknown) => void; handOverTimeoutMs?: number } = {}): OutboxRelay {
   const now = options.now ?? (() => new Date());
+  const handOverTimeoutMs = options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS;
   const onError = options.onError ?? ((error: unknown) => console.error("outbox relay failed (the next pass retries):", error));
   // One pass at a time; a hand-over asked for during a pass gets one more pass after it, so
   // rows committed while a pass was reading are not left for the loop.
@@ -70,11 +71,11 @@ export function outboxRelay(prisma: PrismaClient, runner: JobRunner, options: { 
         const rows = await tx.$queryRaw<{ seq: bigint; kind: string; payload: unknown; dueAt: Date }[]>`
           SELECT "seq", "kind", "payload", "dueAt" FROM "OutboxJob" ORDER BY "seq" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
         if (rows.length === 0) return 0;
-        await withTimeout(handOverJobs(runner, rows.map(stagedOf), now()), HAND_OVER_TIMEOUT_MS);
+        await withTimeout(handOverJobs(runner, rows.map(stagedOf), now()), handOverTimeoutMs);
         await tx.$executeRaw`DELETE FROM "OutboxJob" WHERE "seq" = ANY(${rows.map((r) => r.seq)})`;
         return rows.length;
       },
-      { maxWait: 5_000, timeout: HAND_OVER_TIMEOUT_MS + 5_000 },
+      { maxWait: 5_000, timeout: handOverTimeoutMs + 5_000 },
     );
 
   const pass = async () => {

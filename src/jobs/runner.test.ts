@@ -1,8 +1,6 @@
-import { stat } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { overlapRecorder } from "../../test/helpers/overlap";
-import { afterCommit, inProcessRunner } from "./runner";
+import { inProcessRunner } from "./runner";
 
 describe("in-process runner", () => {
   it("runs different territories' matching runs in parallel and one territory's one at a time", async () => {
@@ -34,38 +32,5 @@ describe("in-process runner", () => {
       console.error = log;
     }
     expect(done).toEqual(["good"]);
-  });
-});
-
-describe("handing jobs over after a commit", () => {
-  it("neither fails nor holds the request when the queue does not answer, and the hand-over still completes", async () => {
-    let release!: () => void;
-    let handed = false;
-    const stuck = new Promise<void>((resolve) => (release = resolve)).then(() => void (handed = true));
-    await afterCommit(() => stuck, 20);
-    expect(handed).toBe(false);
-    release();
-    await stuck;
-    expect(handed).toBe(true);
-    await expect(afterCommit(() => Promise.reject(new Error("queue down")), 20)).resolves.toBe("failed");
-  });
-
-  it("does not call a hand-over late when its answer arrived while the event loop was held", async () => {
-    // The answer (here a file system call done on libuv's thread pool) arrives while a long
-    // synchronous stretch holds the loop past the wait; timers run before arrived I/O is read.
-    const answered = () => new Promise<void>((resolve, reject) => stat(fileURLToPath(import.meta.url), (error) => (error ? reject(error) : resolve())));
-    // Started from the loop's check phase, so that the next turn runs the expired timer before
-    // reading the answer (where it is started from decides that order).
-    const outcome = await new Promise<Awaited<ReturnType<typeof afterCommit>>>((resolve) =>
-      setImmediate(() => {
-        const handing = afterCommit(answered, 20);
-        const until = Date.now() + 1000;
-        while (Date.now() < until) {
-          // held, as by a worker compiling a week
-        }
-        resolve(handing);
-      }),
-    );
-    expect(outcome).toBe("handed");
   });
 });

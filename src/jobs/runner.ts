@@ -1,9 +1,9 @@
 // Where long or later work runs. The in-process runner is used when no Redis is configured; the
-// BullMQ runner (bullmq.ts) has the same interface. Jobs are handed over only after the
-// transaction that made them has committed, and handlers are idempotent and check that the job
-// is still due against the database, so running one twice, early or late changes nothing wrong.
-// The database is the source of truth: `reconcile` (offers.jobs.ts) rebuilds every pending job
-// from it when a worker starts.
+// BullMQ runner (bullmq.ts) has the same interface. Services do not call a runner directly: they
+// stage jobs in the outbox (outbox.ts) inside their transactions, and its relay hands them over.
+// Handlers are idempotent and check that the job is still due against the database, so running
+// one twice, early or late changes nothing wrong. The database is the source of truth:
+// `reconcile` (offers.jobs.ts) rebuilds every pending job from it when a worker starts.
 import { runAsSystem } from "../db/audit";
 
 /** Work that happens at a time: the payload names the row; the handler reads the rest. */
@@ -51,33 +51,6 @@ export interface JobRunner {
   enqueueMatchingRun(run: MatchingJob): Promise<void>;
   /** Runs an event job after `delayMs` (0: now). A job with the same key is replaced. */
   schedule(job: EventJob, delayMs?: number): Promise<void>;
-}
-
-/**
- * Hands jobs over after a commit without letting the queue fail or hold the request: what was
- * committed stands, and reconciliation (on worker start and daily) re-creates what is missing.
- * While Redis is away its client holds commands until it is back; the request waits for the
- * hand-over at most `waitMs`, then answers, and the hand-over finishes (or fails, logged) on its own.
- */
-export async function afterCommit(work: () => Promise<void>, waitMs = HAND_OVER_WAIT_MS): Promise<"handed" | "failed" | "late"> {
-  let timer: NodeJS.Timeout | undefined;
-  const handed = work().then(
-    () => "handed" as const,
-    (error: unknown) => {
-      console.error("could not hand jobs over (reconciliation will):", error);
-      return "failed" as const;
-    },
-  );
-  // When the wait is over, one more turn of the event loop before calling it late: if a long
-  // synchronous stretch (a worker compiling a week) held the loop past the wait, Redis's answer
-  // may already be there, and timers are run before arrived I/O is read.
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => setImmediate(() => resolve("late")), waitMs);
-  });
-  const outcome = await Promise.race([handed, late]);
-  clearTimeout(timer);
-  if (outcome === "late") console.error(`jobs not handed over within ${waitMs} ms (is Redis down or slow?): answering; they follow when it is back, or reconciliation re-creates them`);
-  return outcome;
 }
 
 /** How long a request waits for its jobs to be handed over (Redis answers in a millisecond when up). */

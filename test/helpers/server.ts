@@ -10,7 +10,7 @@ import { createApp } from "../../src/app";
 import { randomBytes } from "node:crypto";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "../../src/jobs/bullmq";
 import { inProcessRunner, type EventJob } from "../../src/jobs/runner";
-import { outboxRelay } from "../../src/jobs/outbox";
+import { outboxRelay, type OutboxRelay } from "../../src/jobs/outbox";
 import { handleEventJob } from "../../src/jobs/handlers";
 import { reconcile, type JobDeps } from "../../src/offers/offers.jobs";
 import { solverPool } from "../../src/jobs/solver-pool";
@@ -53,6 +53,8 @@ export interface TestServer {
   setNow(date: Date, options?: { flowing?: boolean }): void;
   now(): Date;
   deps: JobDeps;
+  /** The outbox's relay of this server (stop it to act as a process that dies before handing jobs over). */
+  relay: OutboxRelay;
   /** Event jobs handled so far (in this process or by this test's BullMQ worker). */
   eventsProcessed: EventJob[];
   /** What a worker does on start: rebuild pending jobs from the database. */
@@ -185,6 +187,7 @@ export async function startTestServer(
     },
     now: clock,
     deps,
+    relay: jobs,
     eventsProcessed,
     reconcile: () => reconcile(deps),
     stopEventJobs: async () => {
