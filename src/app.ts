@@ -19,6 +19,7 @@ import { calendarFor } from "./calendar/calendar.service";
 import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
 import type { Solve } from "./solver/solve";
+import type { CompileRun } from "./matching/week.model";
 import type { ServiceContext } from "./service-context";
 import { DEFAULT_LIMITS, limitPlugins, type RequestLimits } from "./http/limits";
 import { healthRoutes } from "./http/health";
@@ -50,6 +51,8 @@ export interface AppOptions {
   jobs?: OutboxRelay;
   /** How jobs run in this process solve (default: on the calling thread; main.ts passes a solver pool). */
   solve?: Solve;
+  /** Where jobs in this process compile a run's week (default: on the calling thread; main.ts passes a solver pool's). */
+  compile?: CompileRun;
   /** How shared houses are planned (default: on the calling thread; main.ts passes a solver pool's). */
   planner?: ServiceContext["planner"];
   /** Request limits (defaults in src/http/limits.ts). */
@@ -102,7 +105,7 @@ export function createApp(options: AppOptions): App {
   const jobs: OutboxRelay =
     options.jobs ??
     startedRelay(options.database.prisma, now, {
-      matchingRun: (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(options.database.prisma, runId, solve)),
+      matchingRun: (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(options.database.prisma, runId, solve, options.compile)),
       event: (job) =>
         metrics.timeJob("events", job.kind, async () => {
           await handleEventJob({ prisma: options.database.prisma, jobs, now }, job);

@@ -50,7 +50,7 @@ async function main() {
   const solve = observedSolve(metrics, solver.solve);
   const worker =
     config.redisUrl && config.runWorker
-      ? startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix })
+      ? startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix })
       : undefined;
   const { express, jobs } = createApp({
     database,
@@ -60,6 +60,7 @@ async function main() {
     jobs: relay,
     solve: solver.solve,
     planner: solver.planHouse,
+    compile: solver.compileRun,
     limits: config.limits,
     // With Redis, every replica counts the same attempts per address.
     loginThrottle: loginThrottle(config.login, config.redisUrl ? { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), prefix: config.queuePrefix } : undefined),

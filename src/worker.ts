@@ -33,7 +33,7 @@ async function main() {
   const queue = bullmqRunner(config.redisUrl, config.queuePrefix);
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   const solve = observedSolve(metrics, solver.solve);
-  const worker = startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix });
+  const worker = startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix });
   // Jobs its handlers stage are relayed from here too; so are rows left by a process that died.
   const jobs = outboxRelay(database.prisma, queue);
   jobs.start();

@@ -76,6 +76,18 @@ const RUN_FAILURES: Record<RunFailureCode, Record<Lang, string>> = {
     en: "The run stopped because of an internal error. Start it again; if it fails again, tell an administrator.",
     it: "L'elaborazione si è interrotta per un errore interno. Avviarla di nuovo; se non riesce, avvisare un amministratore.",
   },
+  WORKER_LOST: {
+    en: "The run was interrupted several times without finishing: the process working on it stopped each time. Start it again; if it happens again, tell an administrator.",
+    it: "L'elaborazione si è interrotta più volte senza terminare: ogni volta si è fermato il processo che la eseguiva. Avviarla di nuovo; se succede ancora, avvisare un amministratore.",
+  },
+  NOT_STARTED: {
+    en: "No process took the run within {minutes} minutes: the service that runs the matching may be stopped. Tell an administrator, then start the run again.",
+    it: "Nessun processo ha preso in carico l'elaborazione entro {minutes} minuti: il servizio che esegue gli abbinamenti potrebbe essere fermo. Avvisare un amministratore, poi avviare di nuovo l'elaborazione.",
+  },
+  TIMED_OUT: {
+    en: "The run did not finish within {minutes} minutes and was stopped. Start it again; if it happens again, tell an administrator.",
+    it: "L'elaborazione non è terminata entro {minutes} minuti ed è stata fermata. Avviarla di nuovo; se succede ancora, avvisare un amministratore.",
+  },
 };
 
 const PIN_RULES: Record<BrokenPins["rule"], Record<Lang, string>> = {
@@ -93,5 +105,5 @@ export function runFailureMessage(failure: RunFailure, lang: Lang, nameOf: (id: 
     const occurrences = list([...new Set(group.pairs.map((p) => p.occurrence))].map((o) => `${nameOf(o)} (${whenOf(o)})`));
     return PIN_RULES[group.rule][lang].replace("{citizens}", citizens).replace("{occurrences}", occurrences);
   });
-  return RUN_FAILURES[failure.code][lang].replace("{pins}", pins.join("; ")).replace("{date}", failure.details.date ?? "");
+  return RUN_FAILURES[failure.code][lang].replace("{pins}", pins.join("; ")).replace("{date}", failure.details.date ?? "").replace("{minutes}", String(failure.details.minutes ?? ""));
 }

@@ -6,6 +6,8 @@ import { ProblemError } from "../solver/problem";
 import { solveMatching } from "../solver/solve";
 import { solverPool } from "./solver-pool";
 import { planHouse, type PlannerInput } from "../housing/planner.model";
+import { compileRunWeek } from "../matching/week.model";
+import { sampleWeek } from "../../test/helpers/week";
 
 describe("solver pool", () => {
   const pool = solverPool({ size: 1, optimise: false });
@@ -38,6 +40,14 @@ describe("solver pool", () => {
     const onThread = await pool.planHouse(input);
     expect(onThread.occurrences).toHaveLength(6);
     expect(onThread).toEqual(await planHouse(input));
+  });
+
+  it("compiles a run's week on a thread exactly as here, Maps and Sets included", async () => {
+    const decisions = { pinned: [{ citizen: "carla", occurrence: "follonica" }], excluded: [{ citizen: "anna", occurrence: "late" }], previousProposal: new Set(["bruno|early"]) };
+    const onThread = await pool.compileRun(sampleWeek(), decisions);
+    expect(onThread?.compiled.breakdown.size).toBeGreaterThan(0);
+    expect(onThread).toEqual(compileRunWeek(sampleWeek(), decisions));
+    expect(await pool.compileRun(sampleWeek({ regulation: null }), decisions)).toBeNull();
   });
 
   it("keeps the event loop free while HiGHS works, and queues a second solve behind the first", async () => {

@@ -8,11 +8,14 @@ import type { SolveHooks } from "../solver/solve";
 import type { Solve } from "../solver/solve";
 import type { FromThread, ToThread } from "./solver-thread";
 import type { Plan, PlannerInput } from "../housing/planner.model";
+import type { CompileRun } from "../matching/week.model";
 
 export interface SolverPool {
   solve: Solve;
   /** Plans a shared house (housing/planner.model.ts) on a thread. */
   planHouse(input: PlannerInput): Promise<Plan>;
+  /** Compiles a matching run's week (matching/week.model.ts) on a thread. */
+  compileRun: CompileRun;
   /** Starts every thread now and resolves when they are ready (otherwise they start on first use). */
   start(): Promise<void>;
   /** Stops the threads; solves still running are rejected. */
@@ -121,6 +124,7 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
   return {
     solve: (problem, hooks) => run<MatchingSolution>((id) => ({ id, kind: "matching", problem }), hooks),
     planHouse: (input) => run<Plan>((id) => ({ id, kind: "house-plan", input })),
+    compileRun: (data, decisions) => run((id) => ({ id, kind: "compile-run", data, decisions })),
     async start() {
       while (slots.length < size) start();
       await Promise.all(slots.map((s) => s.ready));

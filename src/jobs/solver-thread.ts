@@ -1,12 +1,17 @@
 // Entry point of a solver thread (see solver-pool.ts): loads HiGHS once, then solves the
-// problems it is sent (matching weeks, with progress; shared-house plans), one at a time.
+// problems it is sent (matching weeks, with progress; a run's week to compile; shared-house
+// plans), one at a time.
 import { parentPort, workerData } from "node:worker_threads";
 import { warmUpHighs } from "../solver/highs-backend";
 import { ProblemError, type MatchingProblem, type ProblemIssue } from "../solver/problem";
 import { solveMatching } from "../solver/solve";
 import { planHouse, type PlannerInput } from "../housing/planner.model";
+import { compileRunWeek, type RunDecisions, type WeekData } from "../matching/week.model";
 
-export type ToThread = { id: number; kind: "matching"; problem: MatchingProblem } | { id: number; kind: "house-plan"; input: PlannerInput };
+export type ToThread =
+  | { id: number; kind: "matching"; problem: MatchingProblem }
+  | { id: number; kind: "house-plan"; input: PlannerInput }
+  | { id: number; kind: "compile-run"; data: WeekData; decisions: RunDecisions };
 export type FromThread =
   | { id: number; kind: "progress"; solved: number; total: number }
   | { id: number; kind: "done"; result: unknown }
@@ -22,7 +27,9 @@ if (port) {
       const result =
         message.kind === "matching"
           ? await solveMatching(message.problem, { onProgress: ({ solved, total }) => port.postMessage({ id, kind: "progress", solved, total } satisfies FromThread) })
-          : await planHouse(message.input);
+          : message.kind === "compile-run"
+            ? compileRunWeek(message.data, message.decisions)
+            : await planHouse(message.input);
       port.postMessage({ id, kind: "done", result } satisfies FromThread);
     } catch (error) {
       const { message } = error instanceof Error ? error : new Error(String(error));

@@ -31,6 +31,9 @@ const MatchingRunFailureCodeEnum = builder.enumType("MatchingRunFailureCode", {
     NO_REGULATION: { description: "No regulation is in force for the week." },
     INVALID_WEEK: { description: "The week's data could not be made into a matching problem." },
     INTERNAL: { description: "An internal error; the run can be started again." },
+    WORKER_LOST: { description: "The process working on the run stopped too many times; the run can be started again." },
+    NOT_STARTED: { description: "No worker took the run in time (none running?); the run can be started again." },
+    TIMED_OUT: { description: "The run did not finish within its time limit and was stopped; it can be started again." },
   } as const,
 });
 

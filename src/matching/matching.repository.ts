@@ -1,11 +1,11 @@
 // Loads one territory's week for the compiler in a fixed number of queries, whatever its size.
-import type { EligibilityContext } from "../eligibility/eligibility.model";
 import { pactUsedMinutes } from "../eligibility/eligibility.service";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
 import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "../eligibility/eligibility.mapping";
 import { addDays, instantsOfLocalRange } from "../time/local-time";
-import { seatsLeft, type CompileInput, type MatchingCitizen, type MatchingOccurrence } from "./compile.model";
+import { seatsLeft, type MatchingCitizen, type MatchingOccurrence } from "./compile.model";
+import { weekInput, type LoadedWeek, type WeekData } from "./week.model";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -13,12 +13,13 @@ export function weekBounds(weekStart: string): { from: Date; to: Date } {
   return { from: new Date(instantsOfLocalRange(weekStart, 0, 1440)[0]!.start), to: new Date(instantsOfLocalRange(addDays(weekStart, 7), 0, 1440)[0]!.start) };
 }
 
-export interface LoadedWeek {
-  input: Omit<CompileInput, "previousProposal" | "pinned" | "excluded">;
-  found: boolean;
+/** A territory's week for the compiler, ready to use (week.model weekInput). */
+export async function loadWeek(db: Db, territoryId: string, weekStart: string): Promise<LoadedWeek> {
+  return weekInput(await loadWeekData(db, territoryId, weekStart));
 }
 
-export async function loadWeek(db: Db, territoryId: string, weekStart: string): Promise<LoadedWeek> {
+/** A territory's week as data only (it crosses to a solver thread to be compiled there). */
+export async function loadWeekData(db: Db, territoryId: string, weekStart: string): Promise<WeekData> {
   const { from, to } = weekBounds(weekStart);
   const regulation = await regulationInForce(db, weekStart);
   const [occurrenceRows, citizenRows, travelRows] = await Promise.all([
@@ -52,7 +53,6 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
   // Nested maps: the compiler asks for a trip several times per pair, so no key is built per call.
   const travel = new Map<string, Map<string, number>>();
   for (const t of travelRows) travel.set(t.fromId, (travel.get(t.fromId) ?? new Map()).set(t.toId, t.minutes));
-  const travelMinutes = (fromId: string, toId: string) => (fromId === toId ? 0 : travel.get(fromId)?.get(toId));
   const heldTime = (o: { startsAt: Date; endsAt: Date; task: { municipalityId: string | null; remote: boolean } }) => ({ start: o.startsAt.getTime(), end: o.endsAt.getTime(), municipalityId: o.task.remote ? null : o.task.municipalityId });
   const committedMinutes = new Map<string, number>();
   const busy = new Map<string, NonNullable<MatchingCitizen["busy"]>>();
@@ -95,21 +95,5 @@ export async function loadWeek(db: Db, territoryId: string, weekStart: string): 
     })
     .filter((o) => o.headcount > 0);
 
-  const regulationParams = regulation ? eligibilityRegulation(regulation) : null;
-  const contexts = new Map<string, EligibilityContext>();
-  const contextOf = (citizenId: string): EligibilityContext => {
-    const known = contexts.get(citizenId);
-    if (known) return known;
-    const made = makeContext(citizenId);
-    contexts.set(citizenId, made);
-    return made;
-  };
-  const makeContext = (citizenId: string): EligibilityContext => ({
-    // Without a regulation in force nobody is eligible: an impossible minimum age says so.
-    regulation: regulationParams ?? { minimumAge: 1000, maxWeeklyHours: 0, trainingByActivityKind: {}, minorsCourseIds: [], minorsRequireCriminalRecordCheck: true, travelCountsAsHours: false },
-    pacts: pactsOf.get(citizenId) ?? [],
-    travelMinutes,
-    weekCommittedMinutes: committedMinutes.get(citizenId) ?? 0,
-  });
-  return { input: { citizens, occurrences, contextOf, previousAssignees }, found: regulation !== null };
+  return { citizens, occurrences, previousAssignees, travel, committedMinutes, pactsOf, regulation: regulation ? eligibilityRegulation(regulation) : null };
 }

@@ -1,6 +1,5 @@
 // The weekly matching workflow: compile a territory's week, solve it in a job, keep the input
 // and the output so a result can be reproduced, and let coordinators pin or exclude pairs.
-import { createHash } from "node:crypto";
 import { assertInTerritory, requireStaff } from "../auth/access";
 import { fromDbDate, toDbDate } from "../db/dates";
 import { ConflictError, InputError, NotFoundError } from "../errors";
@@ -19,7 +18,10 @@ import { explainWeek } from "./explain.model";
 import { planPublication } from "./publish.model";
 import { holdCitizens, refillJobs, standingOf } from "../ledger/release.service";
 import { runFailureOf } from "./run-failure.model";
-import { loadWeek } from "./matching.repository";
+import { loadWeek, loadWeekData } from "./matching.repository";
+import { compileRunWeek, type CompileRun } from "./week.model";
+import { RUN_HEARTBEAT_MS, RUN_MAX_ATTEMPTS } from "./run-watch.model";
+import { databaseTrouble } from "../db/availability";
 import { regulationInForce } from "../regulation/regulation.service";
 import { occurrenceIsOver } from "../offers/offers.model";
 
@@ -59,51 +61,72 @@ export async function startMatchingRun(context: Pick<ServiceContext, "prisma" | 
   return run;
 }
 
+/** A worker's writes to a run it no longer holds (another worker took it over) are refused. */
+class LeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`matching run ${runId}: taken over by another worker, this one writes nothing more`);
+  }
+}
+
+type RunWrite = Parameters<PrismaClient["matchingRun"]["updateMany"]>[0]["data"];
+
 /**
- * The job's first step: loads the week and the coordinator's decisions and compiles the problem.
- * The input version is the week's data and the decisions before stability against the previous
- * proposal is weighted in: when an earlier run of the week had the same, its proposal is the
- * answer and is taken over as it is (the same input gives the same proposal, without solving).
- * Returns the compiled run, or null when it was answered from the identical earlier run.
+ * A worker's hold on a run: taking it raises the run's lease, and every later write of this
+ * worker names that lease in its UPDATE (fenced), so once another worker has taken the run (this
+ * one's locks lapsed, or the watchdog queued it again) this one can write nothing.
  */
-async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: string; weekStart: Date }): Promise<{ problem: MatchingProblemWithOptions; compiled: StoredCompiled } | null> {
+async function takeRun(prisma: PrismaClient, runId: string) {
+  const [taken] = await prisma.matchingRun.updateManyAndReturn({
+    where: { id: runId, status: { in: ["QUEUED", "RUNNING"] } },
+    data: { lease: { increment: 1 }, attempts: { increment: 1 }, status: "RUNNING", heartbeatAt: new Date() },
+  });
+  if (!taken) return null;
+  const write = async (data: RunWrite) => {
+    const { count } = await prisma.matchingRun.updateMany({ where: { id: runId, lease: taken.lease }, data });
+    if (count === 0) throw new LeaseLostError(runId);
+  };
+  return { run: taken, write };
+}
+
+/**
+ * The job's first step: loads the week and the coordinator's decisions and compiles the problem
+ * (on a solver thread when the worker has a pool). When an earlier run of the week had the same
+ * input version, its proposal is the answer and is taken over as it is (the same input gives
+ * the same proposal, without solving). Returns the compiled run, or null when it was answered
+ * from the identical earlier run.
+ */
+async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: string; weekStart: Date }, write: (data: RunWrite) => Promise<void>, compile: CompileRun): Promise<{ problem: MatchingProblemWithOptions; compiled: StoredCompiled } | null> {
   const weekStart = fromDbDate(run.weekStart);
-  await prisma.matchingRun.update({ where: { id: run.id }, data: { status: "RUNNING", phase: "compiling" } });
-  const week = await loadWeek(prisma, run.territoryId, weekStart);
-  if (!week.found) throw new ConflictError("NO_REGULATION", { date: weekStart });
-  const [decisions, previous] = await Promise.all([
+  await write({ phase: "compiling" });
+  const [data, decisions, previous] = await Promise.all([
+    loadWeekData(prisma, run.territoryId, weekStart),
     prisma.matchingDecision.findMany({ where: { territoryId: run.territoryId, weekStart: run.weekStart } }),
     // Its proposal only: a run's compiled input weighs megabytes.
     prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" }, select: { id: true, solution: true } }),
   ]);
-  const decided = {
+  // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
+  const result = await compile(data, {
     pinned: decisions.filter((d) => d.kind === "PIN").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
     excluded: decisions.filter((d) => d.kind === "EXCLUDE").map((d) => ({ citizen: d.citizenId, occurrence: d.occurrenceId })),
-  };
-  // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
-  const previousProposal = new Set(((previous?.solution as MatchingSolution | null)?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence)));
-  const compiled = compileWeek({ ...week.input, previousProposal, ...decided });
-  // Without a previous proposal there is no stability term to leave out.
-  const unweighted = previousProposal.size > 0 ? withoutStability(compiled) : compiled.problem;
-  const inputVersion = createHash("sha256").update(JSON.stringify(unweighted)).digest("hex").slice(0, 32);
+    previousProposal: new Set(((previous?.solution as MatchingSolution | null)?.assignments ?? []).map((a) => pairKey(a.citizen, a.occurrence))),
+  });
+  if (!result) throw new ConflictError("NO_REGULATION", { date: weekStart });
+  const { compiled, inputVersion } = result;
   const identical = await prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, inputVersion, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" } });
   if (identical) {
-    await prisma.matchingRun.update({
-      where: { id: run.id },
-      data: {
-        inputVersion,
-        status: "DONE",
-        phase: "done",
-        problem: identical.problem ?? undefined,
-        compiled: identical.compiled ?? undefined,
-        summary: identical.summary ?? undefined,
-        solution: identical.solution ?? undefined,
-        explanation: identical.explanation ?? undefined,
-        componentsTotal: identical.componentsTotal,
-        componentsSolved: identical.componentsSolved,
-        previousRunId: identical.id,
-        finishedAt: new Date(),
-      },
+    await write({
+      inputVersion,
+      status: "DONE",
+      phase: "done",
+      problem: identical.problem ?? undefined,
+      compiled: identical.compiled ?? undefined,
+      summary: identical.summary ?? undefined,
+      solution: identical.solution ?? undefined,
+      explanation: identical.explanation ?? undefined,
+      componentsTotal: identical.componentsTotal,
+      componentsSolved: identical.componentsSolved,
+      previousRunId: identical.id,
+      finishedAt: new Date(),
     });
     return null;
   }
@@ -114,33 +137,53 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
     excludedReasons: [...compiled.excludedReasons].map(([k, v]) => [k, v as Record<string, number>]),
     ineligiblePins: compiled.ineligiblePins,
   };
-  await prisma.matchingRun.update({ where: { id: run.id }, data: { inputVersion, problem: problem as object, compiled: stored as object, summary: summarizeRun(problem, stored, null) as object, previousRunId: previous?.id ?? null, phase: "solving" } });
+  await write({ inputVersion, problem: problem as object, compiled: stored as object, summary: summarizeRun(problem, stored, null) as object, previousRunId: previous?.id ?? null, phase: "solving" });
   return { problem, compiled: stored };
 }
 
 type MatchingProblemWithOptions = MatchingProblem;
 
-/** The job: compiles the run's week if not done yet, solves it, and stores the proposal with its explanations. Idempotent. */
-export async function executeMatchingRun(prisma: PrismaClient, runId: string, solve: Solve = solveMatching): Promise<void> {
-  const run = await prisma.matchingRun.findUnique({ where: { id: runId } });
-  if (!run || run.status === "DONE") return;
+const compileHere: CompileRun = async (data, decisions) => compileRunWeek(data, decisions);
+
+/**
+ * The job: takes the run (its lease), compiles its week if not done yet, solves it, and stores
+ * the proposal with its explanations, writing a heartbeat meanwhile. Idempotent; a run another
+ * worker took over meanwhile is left to it. When the database is away the job fails as it is (its
+ * retries, then the watchdog, carry on); any other error fails the run with its reason in words.
+ */
+export async function executeMatchingRun(prisma: PrismaClient, runId: string, solve: Solve = solveMatching, compile: CompileRun = compileHere): Promise<void> {
+  const taken = await takeRun(prisma, runId);
+  if (!taken) return;
+  const { run, write } = taken;
+  // Taken too often without finishing (its workers died each time): it fails rather than kill another.
+  if (run.attempts > RUN_MAX_ATTEMPTS) {
+    await write({ status: "FAILED", phase: "failed", failureCode: "WORKER_LOST", failureDetails: {}, error: `taken ${run.attempts} times without finishing`, finishedAt: new Date() });
+    return;
+  }
+  let lost = false;
+  const heartbeat = setInterval(() => {
+    write({ heartbeatAt: new Date() }).catch((error: unknown) => {
+      if (error instanceof LeaseLostError) lost = true;
+    });
+  }, RUN_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     let problem = run.problem as unknown as MatchingProblemWithOptions | null;
     let stored = run.compiled as unknown as StoredCompiled | null;
     if (!problem || !stored) {
-      const compiled = await compileRun(prisma, run);
+      const compiled = await compileRun(prisma, run, write, compile);
       if (!compiled) return;
       ({ problem, compiled: stored } = compiled);
     } else {
-      await prisma.matchingRun.update({ where: { id: runId }, data: { status: "RUNNING", phase: "solving" } });
+      await write({ phase: "solving" });
     }
     let lastReport = 0;
     const solution = await solve(problem, {
       // Progress is written to the run, at most every quarter of a second, for pollers and subscribers.
       onProgress: async ({ solved, total }) => {
-        if (solved !== 0 && solved !== total && Date.now() - lastReport < 250) return;
+        if (lost || (solved !== 0 && solved !== total && Date.now() - lastReport < 250)) return;
         lastReport = Date.now();
-        await prisma.matchingRun.update({ where: { id: runId }, data: { componentsSolved: solved, componentsTotal: total } });
+        await write({ componentsSolved: solved, componentsTotal: total, heartbeatAt: new Date() });
       },
     });
     const compiled: CompiledWeek = {
@@ -150,23 +193,26 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string, so
       ineligiblePins: stored.ineligiblePins,
     };
     const explanation = explainWeek(compiled, solution);
-    await prisma.matchingRun.update({
-      where: { id: runId },
-      data: {
-        status: "DONE",
-        phase: "done",
-        componentsTotal: solution.components.length,
-        componentsSolved: solution.components.length,
-        solution: solution as object,
-        explanation: explanation as object,
-        summary: summarizeRun(problem, stored, solution) as object,
-        finishedAt: new Date(),
-      },
+    await write({
+      status: "DONE",
+      phase: "done",
+      componentsTotal: solution.components.length,
+      componentsSolved: solution.components.length,
+      solution: solution as object,
+      explanation: explanation as object,
+      summary: summarizeRun(problem, stored, solution) as object,
+      finishedAt: new Date(),
     });
   } catch (error) {
+    if (error instanceof LeaseLostError) return;
+    if (databaseTrouble(error)) throw error;
     // The coordinator is told why in words (run-failure.model); the technical text is kept for administrators.
     const failure = runFailureOf(error);
-    await prisma.matchingRun.update({ where: { id: runId }, data: { status: "FAILED", phase: "failed", failureCode: failure.code, failureDetails: failure.details as object, error: (error as Error).message.slice(0, 2000) } });
+    await write({ status: "FAILED", phase: "failed", failureCode: failure.code, failureDetails: failure.details as object, error: (error as Error).message.slice(0, 2000), finishedAt: new Date() }).catch((e: unknown) => {
+      if (!(e instanceof LeaseLostError)) throw e;
+    });
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

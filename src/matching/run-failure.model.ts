@@ -2,8 +2,10 @@
 // names: names are read when the failure is shown). Pure.
 import { ConflictError } from "../errors";
 import { ProblemError, type ProblemIssue, type ProblemPairRef } from "../solver/problem";
+import type { RunStopCode } from "./run-watch.model";
 
-export type RunFailureCode = "PINS_CANNOT_ALL_BE_KEPT" | "NO_REGULATION" | "INVALID_WEEK" | "INTERNAL";
+/** A run failed by what it computed, or stopped by the watchdog (run-watch.model RunStopCode). */
+export type RunFailureCode = "PINS_CANNOT_ALL_BE_KEPT" | "NO_REGULATION" | "INVALID_WEEK" | "INTERNAL" | RunStopCode;
 
 /** A group of pins that cannot all be kept, and the rule they break together. */
 export interface BrokenPins {
@@ -13,7 +15,8 @@ export interface BrokenPins {
 
 export interface RunFailure {
   code: RunFailureCode;
-  details: { pins?: BrokenPins[]; date?: string };
+  /** minutes: the limit a stopped run reached (NOT_STARTED, TIMED_OUT). */
+  details: { pins?: BrokenPins[]; date?: string; minutes?: number };
 }
 
 const RULE_OF: Partial<Record<ProblemIssue["code"], BrokenPins["rule"]>> = { FIXED_OVER_HEADCOUNT: "SEATS", FIXED_OVER_CAPACITY: "HOURS", FIXED_CONFLICT: "OVERLAP" };
