@@ -17,6 +17,7 @@ import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
 import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
 import { sweepEvery } from "./jobs/sweeper";
+import { RUN_WATCH_MS, watchRuns } from "./matching/run-watch.service";
 import { outboxRelay } from "./jobs/outbox";
 import { solverPool } from "./jobs/solver-pool";
 import { executeMatchingRun } from "./matching/matching.service";
@@ -86,6 +87,8 @@ async function main() {
   if (!queue || events) void reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed:", error));
   // Offers past their deadline expire within seconds whatever happened to their jobs.
   const sweeper = !queue || events ? sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries")) : undefined;
+  // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.
+  const watchdog = !queue || events ? sweepEvery(RUN_WATCH_MS, () => watchRuns(deps), (error) => logger.warn({ err: error }, "matching runs: watch failed, the next one retries")) : undefined;
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   if (queue && events) queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", (error?: Error) => {
@@ -106,7 +109,7 @@ async function main() {
     console.log(`${signal}: shutting down`);
     server.close(() => {
       // What is staged is handed over before the queue closes (jobs.stop drains the outbox).
-      Promise.all([sweeper?.stop(), worker?.close(), events?.close()])
+      Promise.all([sweeper?.stop(), watchdog?.stop(), worker?.close(), events?.close()])
         .then(() => jobs.stop())
         .then(() => queue?.close())
         .then(() => solver.close())

@@ -6,6 +6,7 @@ import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bul
 import { handleEventJob } from "./jobs/handlers";
 import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
 import { sweepEvery } from "./jobs/sweeper";
+import { RUN_WATCH_MS, watchRuns } from "./matching/run-watch.service";
 import { outboxRelay } from "./jobs/outbox";
 import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
@@ -46,12 +47,14 @@ async function main() {
   await reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
   // Offers past their deadline expire within seconds whatever happened to their jobs.
   const sweeper = sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => console.error("overdue offers: sweep failed, the next one retries:", error));
+  // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.
+  const watchdog = sweepEvery(RUN_WATCH_MS, () => watchRuns(deps), (error) => console.error("matching runs: watch failed, the next one retries:", error));
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     http?.close();
-    await sweeper.stop();
+    await Promise.all([sweeper.stop(), watchdog.stop()]);
     await worker.close();
     await events.close();
     await jobs.stop();

@@ -1,5 +1,6 @@
 // The BullMQ runner's scheduling rules, on the machine's Redis (skipped without REDIS_URL).
 import { randomUUID } from "node:crypto";
+import { UnrecoverableError } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "../src/jobs/bullmq";
 import type { EventJob } from "../src/jobs/runner";
@@ -74,6 +75,48 @@ describe.runIf(redisUrl)("BullMQ runner", () => {
     expect(recorder.overlaps).toContain("arezzo|grosseto");
     expect(recorder.overlaps).not.toContain("arezzo|arezzo");
     expect(recorder.overlaps).not.toContain("grosseto|grosseto");
+  });
+
+  it("queues a run again after its job failed, and gives a run queued again by the watchdog a job of its own, once", async () => {
+    // Queues of its own: the workers of the test before still listen on the shared ones.
+    const own = `${prefix}-again`;
+    const runner = bullmqRunner(redisUrl!, own);
+    closers.push(() => runner.close());
+    const calls: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const worker = startMatchingWorker(
+      redisUrl!,
+      async (runId) => {
+        calls.push(runId);
+        const mine = calls.filter((c) => c === runId).length;
+        // Its retries spent (here at once): the job is failed and kept for the dashboard.
+        if (runId === "failing" && mine === 1) throw new UnrecoverableError("the database stayed away");
+        // A worker that lost its run but still holds the job.
+        if (runId === "held" && mine === 1) await gate;
+      },
+      { concurrency: 2, prefix: own },
+    );
+    closers.push(() => worker.close());
+
+    await runner.enqueueMatchingRun({ runId: "failing", territoryId: "t-failing" });
+    await until("the job to fail", () => calls.includes("failing"));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await runner.enqueueMatchingRun({ runId: "failing", territoryId: "t-failing" });
+    await until("the run queued again", () => calls.filter((c) => c === "failing").length === 2);
+
+    await runner.enqueueMatchingRun({ runId: "held", territoryId: "t-held" });
+    await until("the first job to hold the run", () => calls.includes("held"));
+    // The watchdog queued it again with a new lease, twice (two rounds): one more job.
+    await runner.enqueueMatchingRun({ runId: "held", territoryId: "t-held", lease: 2 });
+    await runner.enqueueMatchingRun({ runId: "held", territoryId: "t-held", lease: 2 });
+    // Queued again under the run's own id while that job is active: nothing more.
+    await runner.enqueueMatchingRun({ runId: "held", territoryId: "t-held" });
+    release();
+    await until("the run's new job", () => calls.filter((c) => c === "held").length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(calls.filter((c) => c === "held")).toHaveLength(2);
+    expect(calls.filter((c) => c === "failing")).toHaveLength(2);
   });
 
   it("answers a readiness ping when Redis does, and fails it within the time given when it does not", async () => {

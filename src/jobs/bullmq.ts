@@ -19,6 +19,14 @@ function connect(redisUrl: string) {
 }
 
 const retry = { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 } as const;
+/**
+ * A matching run's job outlasts a database or Redis outage of about eight minutes (1 s doubling,
+ * ten attempts); after that the watchdog (run-watch.service.ts) queues the run again.
+ */
+const RUN_RETRY = { ...retry, attempts: 10 } as const;
+
+/** A run's job id: the run's, or, queued again by the watchdog, the run's and its lease. */
+export const runJobId = (run: MatchingJob) => (run.lease ? `${run.runId}.lease${run.lease}` : run.runId);
 
 export function bullmqRunner(
   redisUrl: string,
@@ -66,7 +74,12 @@ export function bullmqRunner(
       return { [MATCHING_QUEUE]: await count(matching), [EVENTS_QUEUE]: await count(events) };
     },
     async enqueueMatchingRun(run) {
-      await matching.add("run", run, { jobId: run.runId, ...retry });
+      const jobId = runJobId(run);
+      // A failed job (its retries spent) is kept for the dashboard, and BullMQ ignores a new job
+      // with its id: it is removed, so the run is queued again. A waiting or active one stays.
+      const state = await matching.getJobState(jobId);
+      if (state === "failed" || state === "completed") await matching.remove(jobId).catch(() => 0);
+      await matching.add("run", run, { jobId, ...RUN_RETRY });
     },
     async schedule(job, delayMs = 0) {
       const key = jobKey(job);

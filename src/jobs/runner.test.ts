@@ -33,4 +33,26 @@ describe("in-process runner", () => {
     }
     expect(done).toEqual(["good"]);
   });
+
+  it("queues a run handed over again before it starts once, and again once it has started", async () => {
+    const started: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const runner = inProcessRunner({
+      matchingRun: async (runId) => {
+        started.push(runId);
+        if (runId === "first") await gate;
+      },
+    });
+    await runner.enqueueMatchingRun({ runId: "first", territoryId: "north" });
+    // Waiting behind "first": handed over three times (the watchdog's rounds), queued once.
+    for (let i = 0; i < 3; i++) await runner.enqueueMatchingRun({ runId: "waiting", territoryId: "north" });
+    await runner.enqueueMatchingRun({ runId: "waiting", territoryId: "north", lease: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    // Running now: handed over again, it runs again after (its handler then finds it finished).
+    await runner.enqueueMatchingRun({ runId: "first", territoryId: "north" });
+    release();
+    await runner.idle();
+    expect(started).toEqual(["first", "waiting", "waiting", "first"]);
+  });
 });

@@ -41,6 +41,12 @@ export function jobKey(job: EventJob): string {
 export interface MatchingJob {
   runId: string;
   territoryId: string;
+  /**
+   * Set when the watchdog queued the run again (run-watch.service.ts): the run's lease then. The
+   * job is one of its own (BullMQ's id names the lease), so a job still held by a worker that
+   * lost the run does not stand in its way.
+   */
+  lease?: number;
 }
 
 export interface JobRunner {
@@ -95,10 +101,18 @@ export function inProcessRunner(handlers: JobHandlers): JobRunner & { idle(): Pr
     timer.unref();
     timers.set(key, timer);
   };
+  // Runs handed over and not started yet: handed over again meanwhile, they are queued once.
+  const waiting = new Set<string>();
   return {
-    async enqueueMatchingRun({ runId, territoryId }) {
+    async enqueueMatchingRun({ runId, territoryId, lease }) {
+      const key = `${runId}.${lease ?? 0}`;
+      if (waiting.has(key)) return;
+      waiting.add(key);
       // One territory's runs queue behind each other; other territories' go ahead.
-      const mine = run(() => handlers.matchingRun(runId), territories.get(territoryId));
+      const mine = run(() => {
+        waiting.delete(key);
+        return handlers.matchingRun(runId);
+      }, territories.get(territoryId));
       territories.set(territoryId, mine);
       void mine.finally(() => {
         if (territories.get(territoryId) === mine) territories.delete(territoryId);

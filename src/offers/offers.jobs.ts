@@ -9,6 +9,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { stageJobs, type Jobs, type StagedJob } from "../jobs/outbox";
 import { compileWeek } from "../matching/compile.model";
 import { loadWeek } from "../matching/matching.repository";
+import { runJob } from "../matching/run-watch.service";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
 import { holdCitizens, lockFutureWork, refillJobs, releaseWhatNoLongerStands, standingOf } from "../ledger/release.service";
 import { occurrenceIsOver, offerIsOpen } from "./offers.model";
@@ -252,10 +253,11 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
   const now = deps.now();
   const staged: StagedJob[] = [];
   if (options.atStart) {
-    // Matching runs handed over but never finished (Redis lost, or the process stopped mid-run)
-    // are handed over again: a run's job id is the run's, so one still queued is not duplicated.
-    const unfinished = await deps.prisma.matchingRun.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true, territoryId: true } });
-    staged.push(...unfinished.map((run) => ({ run: { runId: run.id, territoryId: run.territoryId } })));
+    // Queued runs are handed over again (Redis lost them, or the process stopped before its
+    // hand-over): a run's job id is the run's (and its lease), so one still queued is not
+    // duplicated. Running ones may be running elsewhere: the watchdog judges them by heartbeat.
+    const queued = await deps.prisma.matchingRun.findMany({ where: { status: "QUEUED" }, select: { id: true, territoryId: true, lease: true } });
+    staged.push(...queued.map(runJob));
   }
   // Overdue offers included: their deadline job is due at once.
   const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, deadline: true } });
