@@ -4,7 +4,7 @@
 // or cut off from the database). Pure.
 
 /** A running run whose heartbeat is older than this has lost its worker. */
-export const RUN_STALL_MS = 90_000;
+export const RUN_STALL_MS = 60_000;
 /** How often a worker writes a running run's heartbeat (well inside RUN_STALL_MS). */
 export const RUN_HEARTBEAT_MS = 10_000;
 /** Taken this many times without finishing (its worker died each time), a run fails. */

@@ -10,7 +10,7 @@ import { stageJobs, type StagedJob } from "../jobs/outbox";
 import { RUN_QUEUE_LIMIT_MS, RUN_TIME_LIMIT_MS, runVerdict, type RunStopCode, type RunVerdict } from "./run-watch.model";
 
 /** How often each process that runs jobs looks at the unfinished runs. */
-export const RUN_WATCH_MS = 30_000;
+export const RUN_WATCH_MS = 15_000;
 
 /** An unfinished run as the watchdog read it. */
 export interface SeenRun {
