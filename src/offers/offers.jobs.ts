@@ -78,7 +78,7 @@ export async function offerDeadline(deps: JobDeps, offerId: string) {
 }
 
 /** How often each process that runs jobs expires open offers past their deadline (expireOverdue). */
-export const OVERDUE_SWEEP_MS = 5_000;
+export const OVERDUE_SWEEP_MS = 2_000;
 
 /**
  * Expires open offers past their deadline whatever happened to their deadline jobs (lost with a
