@@ -14,24 +14,43 @@ export function weekBounds(weekStart: string): { from: Date; to: Date } {
 }
 
 /** A territory's week for the compiler, ready to use (week.model weekInput). */
-export async function loadWeek(db: Db, territoryId: string, weekStart: string): Promise<LoadedWeek> {
-  return weekInput(await loadWeekData(db, territoryId, weekStart));
+export async function loadWeek(db: Db, territoryId: string, weekStart: string, only?: WeekOnly): Promise<LoadedWeek> {
+  return weekInput(await loadWeekData(db, territoryId, weekStart, only));
+}
+
+/**
+ * Only some occurrences of the week (a refill ranks one occurrence's candidates), and optionally
+ * only the citizens who could take them: each citizen read still comes with all their time held
+ * that week, so every rule holds for them.
+ */
+export interface WeekOnly {
+  occurrenceIds: readonly string[];
+  /** Leaves out citizens a task's first rules refuse anyway (candidatesFor); the compiler still applies every rule. */
+  citizens?: Prisma.CitizenWhereInput;
+}
+
+/**
+ * A narrowing of the citizens read for one task's refill, not a rule: only the enrolled who have
+ * its skill at its level, whom mustBeEnrolled and mustHaveSkill (eligibility.model) would keep.
+ */
+export function candidatesFor(task: { requiredSkillId: string; minSkillLevel: number }): Prisma.CitizenWhereInput {
+  return { status: "ENROLLED", skills: { some: { skillId: task.requiredSkillId, level: { gte: task.minSkillLevel } } } };
 }
 
 /** A territory's week as data only (it crosses to a solver thread to be compiled there). */
-export async function loadWeekData(db: Db, territoryId: string, weekStart: string): Promise<WeekData> {
+export async function loadWeekData(db: Db, territoryId: string, weekStart: string, only?: WeekOnly): Promise<WeekData> {
   const { from, to } = weekBounds(weekStart);
   const regulation = await regulationInForce(db, weekStart);
   const [occurrenceRows, citizenRows, travelRows] = await Promise.all([
     db.taskOccurrence.findMany({
-      where: { startsAt: { gte: from, lt: to }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, task: { territoryId, status: { notIn: ["CANCELLED", "DONE"] } } },
+      where: { ...(only ? { id: { in: [...only.occurrenceIds] } } : {}), startsAt: { gte: from, lt: to }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, task: { territoryId, status: { notIn: ["CANCELLED", "DONE"] } } },
       // Everyone ever asked for an occurrence, and how it stands: active commitments and open
       // offers hold its seats, and nobody is asked for it twice.
       include: { task: true, commitments: { select: { citizenId: true, status: true } }, offers: { select: { citizenId: true, status: true } } },
       orderBy: { startsAt: "asc" },
     }),
     db.citizen.findMany({
-      where: { homeMunicipality: { territoryId }, status: { not: "WITHDRAWN" } },
+      where: { homeMunicipality: { territoryId }, status: { not: "WITHDRAWN" }, ...only?.citizens },
       include: eligibilityCitizenInclude,
     }),
     db.travelTime.findMany({ where: { from: { territoryId } } }),

@@ -5,10 +5,10 @@
 import { occurrenceParams } from "./citizen-view.model";
 import { mondayOf } from "../time/local-time";
 import { fromDbDate } from "../db/dates";
-import type { PrismaClient } from "../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { stageJobs, type Jobs, type StagedJob } from "../jobs/outbox";
 import { compileWeek } from "../matching/compile.model";
-import { loadWeek } from "../matching/matching.repository";
+import { candidatesFor, loadWeek } from "../matching/matching.repository";
 import { runJob } from "../matching/run-watch.service";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
 import { holdCitizens, lockFutureWork, refillJobs, releaseWhatNoLongerStands, standingOf } from "../ledger/release.service";
@@ -53,7 +53,7 @@ export function commitmentJobs(commitments: readonly { id: string; startsAt: Dat
 // --- what notifications say about an occurrence ------------------------------------------------
 
 /** What notifications about an occurrence read of it: the citizen's projection (citizen-view.model), and the title for staff. */
-const occurrenceInclude = { task: { select: { title: true, activityKind: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } as const;
+const occurrenceInclude = { task: { select: { title: true, activityKind: true, remote: true, territoryId: true, requiredSkillId: true, minSkillLevel: true, municipality: { select: { name: true } } } } } as const;
 
 
 // --- handlers -----------------------------------------------------------------------------------
@@ -123,20 +123,25 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
   const before = await deps.prisma.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
   if (!before || occurrenceIsOver(before, deps.now())) return;
   const weekStart = mondayOf(fromDbDate(before.localDate));
-  const week = await loadWeek(deps.prisma, before.task.territoryId, weekStart);
-  const compiled = compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
+  // Only this occurrence is ranked, against everything its candidates hold that week.
+  const compileFor = async (citizens?: Prisma.CitizenWhereInput) => {
+    const week = await loadWeek(deps.prisma, before.task.territoryId, weekStart, { occurrenceIds: [occurrenceId], citizens });
+    return compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] });
+  };
+  // Of the territory's citizens, only those who could take the task are read and ranked.
+  const compiled = await compileFor(candidatesFor(before.task));
 
-  const made = await deps.prisma.$transaction(async (tx) => {
+  const result = await deps.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
     const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
     const now = deps.now();
-    if (!occurrence || occurrenceIsOver(occurrence, now)) return 0;
+    if (!occurrence || occurrenceIsOver(occurrence, now)) return null;
     // One query at a time on a transaction's connection.
     const headcount = (await tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } })).headcount;
     const active = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
     const open = await tx.offer.count({ where: { occurrenceId, status: "OFFERED" } });
     const free = headcount - active - open;
-    if (free <= 0) return 0;
+    if (free <= 0) return null;
     const asked = new Set(
       [
         ...(await tx.offer.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
@@ -166,27 +171,32 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
         return userId ? [{ userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
       }),
     );
-    if (offers.length < free) {
-      // Citizens asked before the week was read are counted by the compiler; those asked since, here.
-      const askedSince = compiled.problem.pairs.filter((p) => p.occurrence === occurrenceId && asked.has(p.citizen)).length;
-      const counted = compiled.excludedReasons.get(occurrenceId) ?? {};
-      const reasonCounts = askedSince > 0 ? { ...counted, ALREADY_ASKED: (counted.ALREADY_ASKED ?? 0) + askedSince } : counted;
+    return { made: offers.length, unfilled: offers.length < free ? { occurrence, active, left: free - offers.length } : null };
+    // Several workers may search the same seat at once: they wait for each other's lock.
+  }, { maxWait: 30_000, timeout: 30_000 });
+  if (!result) return;
+  if (result.unfilled) {
+    // The coordinators are told why, about every citizen of the territory: the week is read again
+    // as it now stands, without the narrowing (a seat nobody can take is the rare case). After
+    // the commit: should this process die first, the job runs again and tells them then.
+    const { occurrence, active, left } = result.unfilled;
+    const everyone = await compileFor();
+    const reasonCounts = everyone.excludedReasons.get(occurrenceId) ?? {};
+    await deps.prisma.$transaction(async (tx) => {
       const coordinators = await coordinatorsOf(tx, occurrence.task.territoryId);
       await notify(
         tx,
         coordinators.map((userId) => ({
           userId,
           kind: "SEAT_UNFILLED" as const,
-          params: { ...occurrenceParams(occurrence), free: free - offers.length, reasonCounts: JSON.stringify(reasonCounts) },
+          params: { ...occurrenceParams(occurrence), free: left, reasonCounts: JSON.stringify(reasonCounts) },
           // Once per occurrence and number of seats left, however often the search runs.
-          key: `seat-unfilled:${occurrenceId}:${active}:${free - offers.length}:${userId}`,
+          key: `seat-unfilled:${occurrenceId}:${active}:${left}:${userId}`,
         })),
       );
-    }
-    return offers.length;
-    // Several workers may search the same seat at once: they wait for each other's lock.
-  }, { maxWait: 30_000, timeout: 30_000 });
-  if (made > 0) await deps.jobs.handOver();
+    });
+  }
+  if (result.made > 0) await deps.jobs.handOver();
 }
 
 /** Daily: warn about pacts ending within 30 days (once per pact and end date), and catch up on anything overdue. */
@@ -247,9 +257,12 @@ export const REMINDER_HORIZON_MS = 8 * DAY;
  * offers get their deadline job now (expiry, then the seat offered again), open offers their
  * deadline and reminder jobs, upcoming commitments their reminders, freed seats a new search.
  * The jobs are staged in the outbox and relayed like any other (keyed: a job the queue still
- * holds is not duplicated). Run when a process that runs jobs starts, when Redis comes back, and daily.
+ * holds is not duplicated). Run daily, and when a process that runs jobs starts or Redis comes
+ * back; then, when Redis kept its data (`jobsKept`: every job reached it through the outbox, so
+ * none is missing), only queued runs are handed over again, and the start is not held up behind
+ * thousands of jobs the queue already has.
  */
-export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = {}) {
+export async function reconcile(deps: JobDeps, options: { atStart?: boolean; jobsKept?: boolean } = {}) {
   const now = deps.now();
   const staged: StagedJob[] = [];
   if (options.atStart) {
@@ -259,6 +272,18 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
     const queued = await deps.prisma.matchingRun.findMany({ where: { status: "QUEUED" }, select: { id: true, territoryId: true, lease: true } });
     staged.push(...queued.map(runJob));
   }
+  if (!options.jobsKept) staged.push(...(await everyPendingJob(deps, now)));
+  // In transactions of a bounded size: a large region has tens of thousands of jobs.
+  for (let i = 0; i < staged.length; i += RECONCILE_BATCH) await deps.prisma.$transaction((tx) => stageJobs(tx, staged.slice(i, i + RECONCILE_BATCH), now));
+  await deps.jobs.handOver();
+}
+
+/** Outbox rows written per transaction by reconciliation. */
+const RECONCILE_BATCH = 1_000;
+
+/** The jobs the database implies: offers' deadlines and reminders, commitments' reminders, freed seats' searches. */
+async function everyPendingJob(deps: JobDeps, now: Date): Promise<StagedJob[]> {
+  const staged: StagedJob[] = [];
   // Overdue offers included: their deadline job is due at once.
   const open = await deps.prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, deadline: true } });
   staged.push(...offerJobs(open, now, true));
@@ -273,19 +298,35 @@ export async function reconcile(deps: JobDeps, options: { atStart?: boolean } = 
     select: { id: true },
   });
   staged.push(...refillJobs(freed.map((o) => o.id), now));
-  await deps.prisma.$transaction((tx) => stageJobs(tx, staged, now));
-  await deps.jobs.handOver();
+  return staged;
+}
+
+/** What reconciliation needs of Redis (jobs/bullmq.ts): whether it kept its data. */
+export interface KeptJobs {
+  jobsKept(): Promise<boolean>;
+  markJobsKept(): Promise<void>;
+}
+
+/**
+ * Reconciliation at a start on Redis: in full only when Redis lost its data since the last full
+ * one (then marked, once everything is staged in the outbox), else queued runs only.
+ */
+export async function reconcileOnRedis(queue: KeptJobs, deps: JobDeps): Promise<void> {
+  const kept = await queue.jobsKept();
+  await reconcile(deps, { atStart: true, jobsKept: kept });
+  if (!kept) await queue.markJobsKept();
 }
 
 /**
  * Redis came back after a loss, perhaps empty (a restart without persistence): the repeatable
- * schedules and every job the database implies are handed over again. Everything is keyed, so
- * jobs that survived are not duplicated; a failure is logged and the daily scan retries.
+ * schedules and, when it lost its data, every job the database implies are handed over again.
+ * Everything is keyed, so jobs that survived are not duplicated; a failure is logged and the
+ * daily scan retries.
  */
-export async function rebuildQueues(queue: { scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void> }, deps: JobDeps, weeklyDraft: boolean): Promise<void> {
+export async function rebuildQueues(queue: KeptJobs & { scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void> }, deps: JobDeps, weeklyDraft: boolean): Promise<void> {
   try {
     await queue.scheduleRepeatable({ weeklyDraft });
-    await reconcile(deps, { atStart: true });
+    await reconcileOnRedis(queue, deps);
   } catch (error) {
     console.error("could not rebuild the queues after Redis came back:", error);
   }
