@@ -15,7 +15,7 @@ import { loadDemoIfEmpty } from "./demo/seed";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
-import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
+import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile, reconcileOnRedis } from "./offers/offers.jobs";
 import { sweepEvery } from "./jobs/sweeper";
 import { RUN_WATCH_MS, watchRuns } from "./matching/run-watch.service";
 import { outboxRelay } from "./jobs/outbox";
@@ -84,7 +84,8 @@ async function main() {
     await jobs.schedule({ kind: "daily-scan" }, untilNextLocalHour(new Date(), 7));
     if (config.weeklyDraft) await jobs.schedule({ kind: "weekly-draft" }, untilNextLocalHour(new Date(), 8, 1));
   }
-  if (!queue || events) void reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed:", error));
+  // In process, the timers died with the last process: everything is rebuilt; on Redis, only what it lost.
+  if (!queue || events) void (queue ? reconcileOnRedis(queue, deps) : reconcile(deps, { atStart: true })).catch((error: unknown) => console.error("reconciliation failed:", error));
   // Offers past their deadline expire within seconds whatever happened to their jobs.
   const sweeper = !queue || events ? sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries")) : undefined;
   // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
-import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile } from "./offers/offers.jobs";
+import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcileOnRedis } from "./offers/offers.jobs";
 import { sweepEvery } from "./jobs/sweeper";
 import { RUN_WATCH_MS, watchRuns } from "./matching/run-watch.service";
 import { outboxRelay } from "./jobs/outbox";
@@ -44,7 +44,7 @@ async function main() {
   const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken, queue, config.nodeEnv !== "production").listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
-  await reconcile(deps, { atStart: true }).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
+  await reconcileOnRedis(queue, deps).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
   // Offers past their deadline expire within seconds whatever happened to their jobs.
   const sweeper = sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => console.error("overdue offers: sweep failed, the next one retries:", error));
   // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.

@@ -1,6 +1,7 @@
 // The BullMQ runner's scheduling rules, on the machine's Redis (skipped without REDIS_URL).
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "../src/jobs/bullmq";
 import type { EventJob } from "../src/jobs/runner";
@@ -117,6 +118,20 @@ describe.runIf(redisUrl)("BullMQ runner", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(calls.filter((c) => c === "held")).toHaveLength(2);
     expect(calls.filter((c) => c === "failing")).toHaveLength(2);
+  });
+
+  it("tells whether Redis kept its data since the last full reconciliation", async () => {
+    const own = `${prefix}-kept`;
+    const runner = bullmqRunner(redisUrl!, own);
+    closers.push(() => runner.close());
+    expect(await runner.jobsKept()).toBe(false);
+    await runner.markJobsKept();
+    expect(await runner.jobsKept()).toBe(true);
+    // Redis restarted empty, or was flushed: the marker is gone with the jobs.
+    const connection = new Redis(redisUrl!);
+    await connection.del(`${own}:jobs-kept`);
+    connection.disconnect();
+    expect(await runner.jobsKept()).toBe(false);
   });
 
   it("answers a readiness ping when Redis does, and fails it within the time given when it does not", async () => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { executeMatchingRun } from "../src/matching/matching.service";
 import { settleRun, watchRuns, type SeenRun } from "../src/matching/run-watch.service";
+import { reconcileOnRedis } from "../src/offers/offers.jobs";
 import { RUN_MAX_ATTEMPTS, RUN_QUEUE_LIMIT_MS, RUN_STALL_MS, RUN_TIME_LIMIT_MS } from "../src/matching/run-watch.model";
 import { toDbDate } from "../src/db/dates";
 import { solveMatching, type Solve } from "../src/solver/solve";
@@ -127,5 +128,37 @@ describe("two workers on one run", () => {
     const after = await row(run.id);
     expect(after.solution).toEqual(second.solution);
     expect(after).toMatchObject({ status: "DONE", phase: "done", componentsTotal: second.componentsTotal, lease: 2 });
+  });
+});
+
+describe("reconciliation at a start on Redis", () => {
+  it("hands over queued runs only when Redis kept its jobs, and everything, in bounded batches, when it lost them", async () => {
+    const queued = await leftRun({ status: "QUEUED" });
+    // More open offers than one batch of outbox rows (each has a deadline job).
+    const prisma = server.database.prisma;
+    const [citizens, occurrences] = await Promise.all([prisma.citizen.findMany({ select: { id: true } }), prisma.taskOccurrence.findMany({ where: { startsAt: { gt: new Date() } }, select: { id: true } })]);
+    const pairs = citizens.flatMap((c) => occurrences.map((o) => ({ citizenId: c.id, occurrenceId: o.id }))).slice(0, 1_100);
+    expect(pairs).toHaveLength(1_100);
+    await prisma.offer.createMany({ data: pairs.map((p) => ({ ...p, source: "REPLACEMENT" as const, deadline: new Date(Date.now() + 48 * 3_600_000) })), skipDuplicates: true });
+    const open = await prisma.offer.count({ where: { status: "OFFERED" } });
+    const marks: string[] = [];
+    const redis = (kept: boolean) => ({ jobsKept: async () => kept, markJobsKept: async () => void marks.push("marked") });
+    const kinds = async () => (await server.database.prisma.outboxJob.findMany({ select: { kind: true, payload: true } })).map((r) => (r.kind === "matching-run" ? `run:${(r.payload as { runId: string }).runId}` : r.kind));
+    await server.relay.stop();
+    try {
+      await reconcileOnRedis(redis(true), server.deps);
+      expect(await kinds()).toEqual([`run:${queued.id}`]);
+      expect(marks).toEqual([]);
+      await server.database.prisma.outboxJob.deleteMany();
+      await reconcileOnRedis(redis(false), server.deps);
+      const staged = await kinds();
+      expect(staged).toContain(`run:${queued.id}`);
+      expect(staged.filter((k) => k === "offer-deadline")).toHaveLength(open);
+      expect(marks).toEqual(["marked"]);
+    } finally {
+      server.relay.start();
+    }
+    await server.jobsIdle();
+    expect(await row(queued.id)).toMatchObject({ status: "DONE" });
   });
 });

@@ -18,12 +18,12 @@ function connect(redisUrl: string) {
   return new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
 }
 
-const retry = { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 } as const;
 /**
- * A matching run's job outlasts a database or Redis outage of about eight minutes (1 s doubling,
- * ten attempts); after that the watchdog (run-watch.service.ts) queues the run again.
+ * A job outlasts a database or Redis outage of about eight minutes (1 s doubling, ten attempts).
+ * After that, overdue offers are the sweep's (every 2 s), unfinished runs the watchdog's
+ * (run-watch.service.ts), and the rest reconciliation's.
  */
-const RUN_RETRY = { ...retry, attempts: 10 } as const;
+const retry = { attempts: 10, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 } as const;
 
 /** A run's job id: the run's, or, queued again by the watchdog, the run's and its lease. */
 export const runJobId = (run: MatchingJob) => (run.lease ? `${run.runId}.lease${run.lease}` : run.runId);
@@ -36,6 +36,8 @@ export function bullmqRunner(
   close(): Promise<void>;
   scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void>;
   depth(): Promise<Record<string, number>>;
+  jobsKept(): Promise<boolean>;
+  markJobsKept(): Promise<void>;
   ping(timeoutMs?: number): Promise<void>;
   onReconnect(listener: () => void): void;
 } {
@@ -68,6 +70,16 @@ export function bullmqRunner(
     onReconnect(listener) {
       reconnectListeners.push(listener);
     },
+    /**
+     * Whether Redis kept its data since the last full reconciliation (offers.jobs.ts): a marker
+     * key written after it, gone when Redis restarted empty or was flushed.
+     */
+    async jobsKept() {
+      return (await connection.exists(`${prefix}:jobs-kept`)) === 1;
+    },
+    async markJobsKept() {
+      await connection.set(`${prefix}:jobs-kept`, new Date().toISOString());
+    },
     /** Jobs waiting or delayed, per queue (for the queue-depth metric). */
     async depth() {
       const count = async (queue: Queue) => Object.values(await queue.getJobCounts("waiting", "delayed", "prioritized")).reduce((s, n) => s + n, 0);
@@ -79,7 +91,7 @@ export function bullmqRunner(
       // with its id: it is removed, so the run is queued again. A waiting or active one stays.
       const state = await matching.getJobState(jobId);
       if (state === "failed" || state === "completed") await matching.remove(jobId).catch(() => 0);
-      await matching.add("run", run, { jobId, ...RUN_RETRY });
+      await matching.add("run", run, { jobId, ...retry });
     },
     async schedule(job, delayMs = 0) {
       const key = jobKey(job);
