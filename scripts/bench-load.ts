@@ -12,11 +12,13 @@
 //      evenly spaced by scripts/lib/paced.ts (independent clients; latency from when each request
 //      was due); the evenly spaced run is repeated with two busy processes competing for the cores;
 //   3b. a hot seat: 500 simultaneous accepts of one seat (`--burst N`), myOffers evenly spaced meanwhile;
+//   3c. replacement: a decline's commit to the seat's next offer, alone, ten at once, and at a
+//      worker's start (both workers stopped while ten declines are made);
 //   4. acceptOffer at the target rate, with extra offers made for seats already offered and for
 //      times a citizen is already offered, so that accepting races for seats and time; after it,
 //      the database is checked for over-commitment and for every success answered being there.
 // Writes bench-results/load.md and prints it.
-import { execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -241,6 +243,67 @@ async function explainHotOperations(region: { territoryIds: string[] }, weekStar
   ].join("\n");
 }
 
+/** The services' environment, and the worker processes (the replacement scenario stops them). */
+let serviceEnv: Record<string, string> = {};
+const workers: ChildProcess[] = [];
+
+async function stopWorkers() {
+  await Promise.all(workers.splice(0).map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))));
+}
+
+/**
+ * Declines open offers of distinct occurrences and reads, per decline, how long after its commit
+ * the seat's next offer was made. The last ten are declined while both workers are stopped; a
+ * worker is then started (WORKER_PORT) and counted from when it answers /ready.
+ */
+async function measureReplacements(prisma: PrismaClient, tokens: ReturnType<typeof createTokenService>, skipOccurrence: string): Promise<{ rows: Row[]; note: string }> {
+  const DECLINE = "mutation($id: ID!) { declineOffer(offerId: $id) { __typename ... on Error { code } } }";
+  const candidates = await prisma.offer.findMany({ where: { status: "OFFERED", source: "RUN", occurrenceId: { not: skipOccurrence } }, distinct: ["occurrenceId"], take: 30, orderBy: { id: "asc" }, select: { id: true, occurrenceId: true, citizen: { select: { userId: true } } } });
+  const decline = async (offer: (typeof candidates)[number]) => {
+    const token = (await tokens.issue(offer.citizen.userId!, "CITIZEN", 0)).token;
+    const answer = await postGraphQL(API, DECLINE, { id: offer.id }, token);
+    if (answer.data?.declineOffer?.__typename !== "Offer") throw new Error(`decline failed: ${JSON.stringify(answer)}`);
+  };
+  /** Milliseconds from each decline's commit to its seat's next offer (null: none within the wait). */
+  const latencies = async (offers: typeof candidates, from?: number) => {
+    const end = Date.now() + 60_000;
+    for (;;) {
+      const rows = await prisma.offer.findMany({ where: { id: { in: offers.map((o) => o.id) } }, select: { id: true, occurrenceId: true, respondedAt: true } });
+      const next = await prisma.offer.findMany({ where: { occurrenceId: { in: offers.map((o) => o.occurrenceId) }, source: "REPLACEMENT" }, select: { occurrenceId: true, createdAt: true } });
+      const found = rows.map((r) => {
+        const made = next.filter((n) => n.occurrenceId === r.occurrenceId && n.createdAt >= r.respondedAt!).map((n) => n.createdAt.getTime());
+        return made.length ? Math.min(...made) - Math.max(r.respondedAt!.getTime(), from ?? 0) : null;
+      });
+      if (found.every((f) => f !== null) || Date.now() > end) return found;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const row = (scenario: string, load: string, values: (number | null)[]): Row => {
+    const made = values.filter((v): v is number => v !== null);
+    return { scenario, load, requests: values.length, rps: 0, p50: Math.round(quantile(made, 0.5)), p99: Math.round(quantile(made, 0.99)), max: Math.round(Math.max(...made)), errors: values.length - made.length };
+  };
+  const alone: (number | null)[] = [];
+  for (const offer of candidates.slice(0, 10)) {
+    await decline(offer);
+    alone.push(...(await latencies([offer])));
+  }
+  const together = candidates.slice(10, 20);
+  await Promise.all(together.map(decline));
+  const atOnce = await latencies(together);
+  // No worker runs while ten more are declined; then one starts.
+  await stopWorkers();
+  const stopped = candidates.slice(20, 30);
+  await Promise.all(stopped.map(decline));
+  const port = 4557;
+  start("worker3", "src/worker.ts", { ...serviceEnv, WORKER_CONCURRENCY: "1", WORKER_PORT: String(port) });
+  await until("the new worker to be ready", async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok);
+  const readyAt = Date.now();
+  const atStart = await latencies(stopped, readyAt);
+  const rows = [row("replacement after a decline, one at a time", "10 declines in turn", alone), row("replacement after a decline, ten at once", "10 simultaneous", atOnce), row("replacement at a worker's start (counted from its /ready)", "10 declined, no worker", atStart)];
+  const none = [...alone, ...atOnce, ...atStart].filter((v) => v === null).length;
+  return { rows, note: rows.map((r) => `${r.scenario}: p50 ${r.p50} ms, max ${r.max} ms`).join("; ") + (none ? `; ${none} seats not offered again within a minute (nobody else eligible)` : "") };
+}
+
 async function main() {
   const startedAll = Date.now();
   log(`region: ${size.territories} territories x ${size.citizensPerTerritory} citizens, ${size.occurrencesPerTerritory} occurrences each`);
@@ -259,9 +322,9 @@ async function main() {
   await prisma.$executeRawUnsafe("ANALYZE");
   log(`seeded ${region.rows} rows in ${seedSeconds.toFixed(0)} s`);
 
-  const env = { DATABASE_URL: DB_URL, REDIS_URL: REDIS, QUEUE_PREFIX: PREFIX, JWT_SECRET: SECRET, DEMO_DATA: "false", NODE_ENV: "production", LOG_LEVEL: "warn", LOGIN_PER_ADDRESS_PER_MINUTE: "10000", DATABASE_POOL_MAX: "20", NODE_OPTIONS: SERVICE_NODE_OPTIONS };
+  const env = serviceEnv = { DATABASE_URL: DB_URL, REDIS_URL: REDIS, QUEUE_PREFIX: PREFIX, JWT_SECRET: SECRET, DEMO_DATA: "false", NODE_ENV: "production", LOG_LEVEL: "warn", LOGIN_PER_ADDRESS_PER_MINUTE: "10000", DATABASE_POOL_MAX: "20", NODE_OPTIONS: SERVICE_NODE_OPTIONS };
   start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false" });
-  for (let w = 1; w <= 2; w += 1) start(`worker${w}`, "src/worker.ts", { ...env, WORKER_CONCURRENCY: "1" });
+  for (let w = 1; w <= 2; w += 1) workers.push(start(`worker${w}`, "src/worker.ts", { ...env, WORKER_CONCURRENCY: "1" }));
   await until("the API to be ready", async () => (await fetch(`${API}/ready`)).ok);
   log("API and two workers started");
 
@@ -370,6 +433,13 @@ async function main() {
   const hotNote = `${[...hotOutcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; active commitments on the seat afterwards: ${hotCommitments}`;
   log(`hot seat: ${hotNote}`);
 
+  // 3c. Replacement: from a decline's commit (its respondedAt) to the seat's next offer (its
+  // createdAt, written by a worker's refill): one decline at a time, ten at once, and ten made
+  // while no worker runs, answered by a worker just started (behind its reconciliation).
+  const replacementRows = await measureReplacements(prisma, tokens, hotId);
+  rows.push(...replacementRows.rows);
+  log(`replacement: ${replacementRows.note}`);
+
   // 4. acceptOffer under load, with races. Extra offers: for a quarter of the seats, two more
   // citizens of the territory are offered the same seat; their accepts race the first one's.
   const citizensByTerritory = new Map<string, string[]>();
@@ -445,6 +515,8 @@ async function main() {
     "At a rate, autocannon lets each of its 20 connections send its share of a second back to back as the second starts: the API gets a 20-deep burst every second, and latency is that of the burst. The evenly spaced rows send the same rate as independent clients would (scripts/lib/paced.ts), each latency counted from when the request was due; the target (p99 under 100 ms at 200 req/s) is read on them.",
     "",
     `acceptOffer: ${acceptRow.note}.`,
+    "",
+    `Replacement (a decline's commit to the seat's next offer, from the rows' own times): ${replacementRows.note}. Targets: under 200 ms alone, under 1 s for ten at once and at a worker's start.`,
     "",
     `Hot seat (${BURST} accepts of a one-seat occurrence at once; the winner's other tries find their offer accepted): ${hotNote}. Targets: one accepted, the rest HEADCOUNT_REACHED (or OFFER_CLOSED), p99 under 2 s, myOffers p99 under 200 ms meanwhile, no other errors.`,
     "",
