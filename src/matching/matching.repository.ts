@@ -52,6 +52,10 @@ export async function loadWeekData(db: Db, territoryId: string, weekStart: strin
     db.citizen.findMany({
       where: { homeMunicipality: { territoryId }, status: { not: "WITHDRAWN" }, ...only?.citizens },
       include: eligibilityCitizenInclude,
+      // Seven one-to-many relations: one query each is faster than JSON joins (on the load
+      // benchmark's region: 85 against 150 ms for a refill's 230 citizens, 226 against 356 ms
+      // for a territory's 1,000), and costs the database less.
+      relationLoadStrategy: "query",
     }),
     db.travelTime.findMany({ where: { from: { territoryId } } }),
   ]);
