@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { generateInstance } from "../solver/instances";
 import { ProblemError } from "../solver/problem";
 import { solveMatching } from "../solver/solve";
-import { solverPool } from "./solver-pool";
+import { SolverThreadStoppedError, solverPool } from "./solver-pool";
 import { planHouse, type PlannerInput } from "../housing/planner.model";
 import { compileRunWeek } from "../matching/week.model";
 import { sampleWeek } from "../../test/helpers/week";
@@ -41,6 +41,21 @@ describe("solver pool", () => {
     expect(onThread.occurrences).toHaveLength(6);
     expect(onThread).toEqual(await planHouse(input));
   });
+
+  it("fails the work of a thread that stops, even one that stops while starting, and gives the next a new thread", async () => {
+    // A heap too small to load the thread's code: each thread dies before it is ready.
+    const starved = solverPool({ size: 1, optimise: false, maxHeapMb: 8 });
+    try {
+      const problem = generateInstance("M", 3);
+      const outcome = (work: Promise<unknown>) => Promise.race([work.then(() => "answered", (error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve("still waiting after 20 s"), 20_000))]);
+      const first = await outcome(starved.solve(problem));
+      expect(first).toBeInstanceOf(SolverThreadStoppedError);
+      expect(String(first)).toMatch(/the solver thread stopped: .*memory/);
+      expect(await outcome(starved.planHouse({ from: "2027-03-22", to: "2027-03-29", slotMinutes: 60, quietHours: { startMinute: 0, endMinute: 0 }, spaces: [], households: [], activities: [] }))).toBeInstanceOf(SolverThreadStoppedError);
+    } finally {
+      await starved.close();
+    }
+  }, 60_000);
 
   it("compiles a run's week on a thread exactly as here, Maps and Sets included", async () => {
     const decisions = { pinned: [{ citizen: "carla", occurrence: "follonica" }], excluded: [{ citizen: "anna", occurrence: "late" }], previousProposal: new Set(["bruno|early"]) };

@@ -26,6 +26,15 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   busy: boolean;
+  /** Why the thread stopped (it crashed, ran out of memory, or exited while starting). */
+  stopped?: Error;
+}
+
+/** The thread doing the work stopped before answering: the work fails, the next gets a new thread. */
+export class SolverThreadStoppedError extends Error {
+  constructor(reason: string) {
+    super(`the solver thread stopped: ${reason}`);
+  }
 }
 
 // The thread runs TypeScript like the rest of the service: a small script registers tsx's loader
@@ -42,6 +51,8 @@ export interface SolverPoolOptions {
    * for a first solve as fast as the later ones (highs-backend.ts). Tests turn it off.
    */
   optimise?: boolean;
+  /** Heap limit of each thread, in MB (default: Node's). A thread over it stops and its work fails. */
+  maxHeapMb?: number;
 }
 
 export function solverPool(options: SolverPoolOptions = {}): SolverPool {
@@ -50,10 +61,10 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
   const waiting: ((slot: Slot) => void)[] = [];
   let nextId = 0;
   let closed = false;
-  const pending = new Map<number, { resolve: (result: unknown) => void; reject: (e: Error) => void; hooks?: SolveHooks; progress: Promise<void> }>();
+  const pending = new Map<number, { slot: Slot; resolve: (result: unknown) => void; reject: (e: Error) => void; hooks?: SolveHooks; progress: Promise<void> }>();
 
   function start(): Slot {
-    const worker = new Worker(THREAD_BOOTSTRAP, { eval: true, workerData: { optimise: options.optimise ?? true } });
+    const worker = new Worker(THREAD_BOOTSTRAP, { eval: true, workerData: { optimise: options.optimise ?? true }, ...(options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } } : {}) });
     worker.unref();
     let markReady!: () => void;
     const slot: Slot = { worker, busy: false, ready: new Promise<void>((resolve) => (markReady = resolve)) };
@@ -72,16 +83,20 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
         else job.reject(message.issues ? new ProblemError(message.issues) : new Error(message.message));
       });
     });
+    // The work on this thread fails (each slot runs one piece at a time: what is pending is its);
+    // a job still waiting for the thread to be ready finds it stopped (run, below).
     const fail = (error: Error) => {
+      slot.stopped ??= new SolverThreadStoppedError(error.message);
       markReady();
       for (const [id, job] of pending) {
+        if (job.slot !== slot) continue;
         pending.delete(id);
-        job.reject(error);
+        job.reject(slot.stopped);
       }
-      slots.splice(slots.indexOf(slot), 1);
+      if (slots.includes(slot)) slots.splice(slots.indexOf(slot), 1);
     };
     worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`solver thread stopped (exit code ${code})`)));
+    worker.on("exit", (code) => fail(new Error(`exit code ${code}`)));
     slots.push(slot);
     return slot;
   }
@@ -111,9 +126,11 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
     if (closed) throw new Error("the solver pool is closed");
     const slot = await acquire();
     try {
+      // Stopped while starting: a message posted to it would never be answered.
+      if (slot.stopped) throw slot.stopped;
       return await new Promise<T>((resolve, reject) => {
         const id = nextId++;
-        pending.set(id, { resolve: resolve as (result: unknown) => void, reject, hooks, progress: Promise.resolve() });
+        pending.set(id, { slot, resolve: resolve as (result: unknown) => void, reject, hooks, progress: Promise.resolve() });
         slot.worker.postMessage(work(id));
       });
     } finally {
