@@ -3,49 +3,9 @@
 import { describe, expect, it } from "vitest";
 import type { EligibilityContext } from "../eligibility/eligibility.model";
 import { solveMatching } from "../solver/solve";
-import { compileWeek, pairKey, withoutStability, type CompileInput, type MatchingCitizen, type MatchingOccurrence } from "./compile.model";
+import { compileWeek, pairKey, withoutStability, type CompileInput } from "./compile.model";
 import { explainWeek } from "./explain.model";
-
-const H = 3_600_000;
-const TUESDAY = Date.parse("2026-12-01T15:00:00Z"); // 16:00 in Rome
-
-const citizen = (id: string, overrides: Partial<MatchingCitizen> = {}): MatchingCitizen => ({
-  id,
-  status: "ENROLLED",
-  birthDate: "1980-01-01",
-  homeMunicipalityId: "grosseto",
-  weeklyHourLimit: 4,
-  maxTravelMinutes: 45,
-  skills: [{ skillId: "homework", level: 3 }],
-  languages: [{ languageCode: "it", level: "NATIVE" }],
-  availability: { windows: [{ weekday: 2, startMinute: 9 * 60, endMinute: 22 * 60 }], exceptions: [] },
-  trainings: [{ courseId: "safeguarding", completedOn: "2026-01-01", expiresOn: null }],
-  criminalRecordChecks: [{ checkedOn: "2026-01-01", expiresOn: "2027-01-01" }],
-  insurances: [{ validFrom: "2026-01-01", validTo: "2027-12-31" }],
-  preferredActivityKinds: [],
-  ...overrides,
-});
-
-const occurrence = (id: string, startOffsetHours: number, overrides: Partial<MatchingOccurrence> = {}): MatchingOccurrence => ({
-  id,
-  taskId: `task-${id}`,
-  localDate: "2026-12-01",
-  start: TUESDAY + startOffsetHours * H,
-  end: TUESDAY + (startOffsetHours + 1.5) * H,
-  activityKind: "HOMEWORK_HELP",
-  municipalityId: "grosseto",
-  requiredSkillId: "homework",
-  minSkillLevel: 1,
-  requiredLanguages: [],
-  minLanguageLevel: "B1",
-  involvesMinors: true,
-  requiredCourseIds: [],
-  headcount: 1,
-  priority: 3,
-  preferredLanguages: [],
-  continuity: false,
-  ...overrides,
-});
+import { citizen, H, occurrence, TUESDAY } from "../../test/helpers/week";
 
 const travel = (from: string, to: string) => (from === to ? 0 : 40);
 const context = (): EligibilityContext => ({

@@ -7,19 +7,16 @@
 import type { PrismaClient } from "../generated/prisma/client";
 import type { JobDeps } from "../offers/offers.jobs";
 import { stageJobs, type StagedJob } from "../jobs/outbox";
-import { RUN_QUEUE_LIMIT_MS, RUN_TIME_LIMIT_MS, runVerdict, type RunStopCode, type RunVerdict } from "./run-watch.model";
+import { RUN_QUEUE_LIMIT_MS, RUN_TIME_LIMIT_MS, runVerdict, type RunStopCode, type RunVerdict, type WatchedRun } from "./run-watch.model";
 
 /** How often each process that runs jobs looks at the unfinished runs. */
 export const RUN_WATCH_MS = 15_000;
 
 /** An unfinished run as the watchdog read it. */
-export interface SeenRun {
+export interface SeenRun extends WatchedRun {
   id: string;
   territoryId: string;
   status: "QUEUED" | "RUNNING";
-  createdAt: Date;
-  heartbeatAt: Date | null;
-  attempts: number;
   lease: number;
 }
 

@@ -1,12 +1,13 @@
 // A small territory week as the repository loads it (WeekData): three citizens, three
-// occurrences in two municipalities, one pact each, travel between the two towns.
+// occurrences in two municipalities, one pact each, travel between the two towns; and the
+// citizen and occurrence builders the compiler's tests share.
 import type { MatchingCitizen, MatchingOccurrence } from "../../src/matching/compile.model";
 import type { WeekData } from "../../src/matching/week.model";
 
-const H = 3_600_000;
-const TUESDAY = Date.parse("2026-12-01T15:00:00Z"); // 16:00 in Rome
+export const H = 3_600_000;
+export const TUESDAY = Date.parse("2026-12-01T15:00:00Z"); // 16:00 in Rome
 
-const citizen = (id: string, overrides: Partial<MatchingCitizen> = {}): MatchingCitizen => ({
+export const citizen = (id: string, overrides: Partial<MatchingCitizen> = {}): MatchingCitizen => ({
   id,
   status: "ENROLLED",
   birthDate: "1980-01-01",
@@ -23,7 +24,7 @@ const citizen = (id: string, overrides: Partial<MatchingCitizen> = {}): Matching
   ...overrides,
 });
 
-const occurrence = (id: string, startOffsetHours: number, overrides: Partial<MatchingOccurrence> = {}): MatchingOccurrence => ({
+export const occurrence = (id: string, startOffsetHours: number, overrides: Partial<MatchingOccurrence> = {}): MatchingOccurrence => ({
   id,
   taskId: `task-${id}`,
   localDate: "2026-12-01",
