@@ -11,7 +11,8 @@
 //      share of a second back to back as the second starts (a 20-deep burst every second), and
 //      evenly spaced by scripts/lib/paced.ts (independent clients; latency from when each request
 //      was due); the evenly spaced run is repeated with two busy processes competing for the cores;
-//   3b. a hot seat: 500 simultaneous accepts of one seat (`--burst N`), myOffers evenly spaced meanwhile;
+//   3b. a hot seat: 500 simultaneous accepts of one seat (`--burst N`), myOffers evenly spaced meanwhile
+//      from a process of its own; then the same with the API admitting every mutation at once;
 //   3c. replacement: a decline's commit to the seat's next offer, alone, ten at once, and at a
 //      worker's start (both workers stopped while ten declines are made);
 //   4. acceptOffer at the target rate, with extra offers made for seats already offered and for
@@ -38,6 +39,7 @@ import { PrismaClient } from "../src/generated/prisma/client";
 import { ZONE } from "../src/time/local-time";
 import { postGraphQL, seatsOverHeadcount, startProcess as start, stopProcesses } from "./lib/harness";
 import { pacedLoad, quantile } from "./lib/paced";
+import { pacedLoadElsewhere } from "./lib/paced-elsewhere";
 import { REGION_PASSWORD, seedRegion } from "./lib/region";
 
 const args = process.argv.slice(2);
@@ -323,7 +325,13 @@ async function main() {
   log(`seeded ${region.rows} rows in ${seedSeconds.toFixed(0)} s`);
 
   const env = serviceEnv = { DATABASE_URL: DB_URL, REDIS_URL: REDIS, QUEUE_PREFIX: PREFIX, JWT_SECRET: SECRET, DEMO_DATA: "false", NODE_ENV: "production", LOG_LEVEL: "warn", LOGIN_PER_ADDRESS_PER_MINUTE: "10000", DATABASE_POOL_MAX: "20", NODE_OPTIONS: SERVICE_NODE_OPTIONS };
-  start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false" });
+  let api = start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false" });
+  /** Starts the API again with `extra` in its environment (the hot seat's comparison without admission). */
+  const restartApi = async (extra: Record<string, string> = {}) => {
+    await new Promise((resolve) => (api.exitCode !== null ? resolve(null) : (api.once("exit", resolve), api.kill("SIGTERM"))));
+    api = start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false", ...extra });
+    await until("the API to be ready again", async () => (await fetch(`${API}/ready`)).ok);
+  };
   for (let w = 1; w <= 2; w += 1) workers.push(start(`worker${w}`, "src/worker.ts", { ...env, WORKER_CONCURRENCY: "1" }));
   await until("the API to be ready", async () => (await fetch(`${API}/ready`)).ok);
   log("API and two workers started");
@@ -411,26 +419,44 @@ async function main() {
   const hotOffers = await prisma.offer.findMany({ where: { occurrenceId: hotId, status: "OFFERED" }, select: { id: true, citizen: { select: { userId: true } } } });
   const hotTokens = await Promise.all(hotOffers.map(async (o) => (await tokens.issue(o.citizen.userId!, "CITIZEN", 0)).token));
   const HOT_ACCEPT = "mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }";
-  const reading = pacedLoad({ url: `${API}/graphql`, rate: 50, seconds: 8, connections: 20, next: () => ({ body: MY_OFFERS, headers: { authorization: `Bearer ${pick(citizenTokens)}` } }), check: (_status, body) => hasOffers(body) });
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  const hotOutcomes = new Map<string, number>();
-  const hotLatencies = await Promise.all(
-    Array.from({ length: BURST }, async (_, i) => {
-      const k = i % hotOffers.length;
-      const began = performance.now();
-      const answer = await postGraphQL(API, HOT_ACCEPT, { id: hotOffers[k]!.id }, hotTokens[k], 120_000).catch((error: Error) => ({ errors: [{ message: error.message }] }) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] });
-      const result = answer.data?.acceptOffer as { __typename: string; code?: string } | undefined;
-      const key = result ? (result.code ?? result.__typename) : `error: ${(answer.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? answer.errors?.[0]?.message.slice(0, 40)}`;
-      hotOutcomes.set(key, (hotOutcomes.get(key) ?? 0) + 1);
-      return performance.now() - began;
-    }),
-  );
-  const read = await reading;
-  const hotCommitments = await prisma.commitment.count({ where: { occurrenceId: hotId, status: "ACTIVE" } });
   const ms = (values: number[], q: number) => Math.round(quantile(values, q));
-  rows.push({ scenario: `acceptOffer, ${BURST} at once on one seat (${hotOffers.length} citizens)`, load: `${BURST} simultaneous`, requests: BURST, rps: 0, p50: ms(hotLatencies, 0.5), p99: ms(hotLatencies, 0.99), max: ms(hotLatencies, 1), errors: [...hotOutcomes].filter(([k]) => k.startsWith("error")).reduce((n, [, v]) => n + v, 0) });
-  rows.push({ scenario: "myOffers during that burst", load: "50 req/s evenly spaced", requests: read.latencies.length, rps: Math.round(read.latencies.length / read.seconds), p50: ms(read.latencies, 0.5), p99: ms(read.latencies, 0.99), max: ms(read.latencies, 1), errors: read.errors });
-  const hotNote = `${[...hotOutcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; active commitments on the seat afterwards: ${hotCommitments}`;
+  /** The burst on the seat made free again, with citizens reading their offers from a process of their own meanwhile. */
+  const hotSeat = async (label: string) => {
+    await prisma.commitment.updateMany({ where: { occurrenceId: hotId, status: "ACTIVE" }, data: { status: "CANCELLED" } });
+    await prisma.offer.updateMany({ where: { id: { in: hotOffers.map((o) => o.id) } }, data: { status: "OFFERED", respondedAt: null, commitmentId: null, deadline: hotDeadline } });
+    const reading = pacedLoadElsewhere({ url: `${API}/graphql`, rate: 50, seconds: 8, connections: 20, body: MY_OFFERS, tokens: citizenTokens, expect: '"myOffers":[' });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const outcomes = new Map<string, number>();
+    const latencies = await Promise.all(
+      Array.from({ length: BURST }, async (_, i) => {
+        const k = i % hotOffers.length;
+        const began = performance.now();
+        const answer = await postGraphQL(API, HOT_ACCEPT, { id: hotOffers[k]!.id }, hotTokens[k], 120_000).catch((error: Error) => ({ errors: [{ message: error.message }] }) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] });
+        const result = answer.data?.acceptOffer as { __typename: string; code?: string } | undefined;
+        const key = result ? (result.code ?? result.__typename) : `error: ${(answer.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? answer.errors?.[0]?.message.slice(0, 40)}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        return performance.now() - began;
+      }),
+    );
+    const read = await reading;
+    const commitments = await prisma.commitment.count({ where: { occurrenceId: hotId, status: "ACTIVE" } });
+    return {
+      rows: [
+        { scenario: `acceptOffer, ${BURST} at once on one seat (${hotOffers.length} citizens)${label}`, load: `${BURST} simultaneous`, requests: BURST, rps: 0, p50: ms(latencies, 0.5), p99: ms(latencies, 0.99), max: ms(latencies, 1), errors: [...outcomes].filter(([k]) => k.startsWith("error")).reduce((n, [, v]) => n + v, 0) },
+        { scenario: `myOffers during that burst (from another process)${label}`, load: "50 req/s evenly spaced", requests: read.latencies.length, rps: Math.round(read.latencies.length / read.seconds), p50: ms(read.latencies, 0.5), p99: ms(read.latencies, 0.99), max: ms(read.latencies, 1), errors: read.errors },
+      ],
+      note: `${[...outcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; active commitments on the seat afterwards: ${commitments}`,
+    };
+  };
+  const admitted = await hotSeat("");
+  rows.push(...admitted.rows);
+  // The same burst with every mutation admitted at once (MUTATIONS_AT_ONCE very high): what the
+  // turns at the door (src/http/admission.ts) save the other users.
+  await restartApi({ MUTATIONS_AT_ONCE: "100000" });
+  const unadmitted = await hotSeat(", without admission (comparison)");
+  rows.push(...unadmitted.rows);
+  await restartApi();
+  const hotNote = `${admitted.note}; without admission: ${unadmitted.note}`;
   log(`hot seat: ${hotNote}`);
 
   // 3c. Replacement: from a decline's commit (its respondedAt) to the seat's next offer (its
@@ -502,7 +528,7 @@ async function main() {
   log("hot operations explained");
 
   const header = [
-    `Load benchmark (\`npm run bench:load\`), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; API (RUN_WORKER=false, pool 20) and two workers (WORKER_CONCURRENCY=1) on this machine's PostgreSQL and Redis, load sent from the benchmark's own process; all on the same 2 cores; services started with NODE_OPTIONS=${SERVICE_NODE_OPTIONS}; each rate scenario against the API after a 10 s warm-up at that rate.`,
+    `Load benchmark (\`npm run bench:load\`), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; API (RUN_WORKER=false, pool 20) and two workers (WORKER_CONCURRENCY=1) on this machine's PostgreSQL and Redis, load sent from the benchmark's own process (the hot seat's readers from one of their own); all on the same 2 cores; services started with NODE_OPTIONS=${SERVICE_NODE_OPTIONS}; each rate scenario against the API after a 10 s warm-up at that rate.`,
     "",
     `Region: ${size.territories} territories, ${size.territories * size.citizensPerTerritory} citizens, ${size.territories * size.occurrencesPerTerritory} occurrences in the week of ${weekStart}; ${region.rows} rows seeded in ${seedSeconds.toFixed(0)} s.`,
     "",
@@ -518,7 +544,7 @@ async function main() {
     "",
     `Replacement (a decline's commit to the seat's next offer, from the rows' own times): ${replacementRows.note}. Targets: under 200 ms alone, under 1 s for ten at once and at a worker's start.`,
     "",
-    `Hot seat (${BURST} accepts of a one-seat occurrence at once; the winner's other tries find their offer accepted): ${hotNote}. Targets: one accepted, the rest HEADCOUNT_REACHED (or OFFER_CLOSED), p99 under 2 s, myOffers p99 under 200 ms meanwhile, no other errors.`,
+    `Hot seat (${BURST} accepts of a one-seat occurrence at once; the winner's other tries find their offer accepted): ${hotNote}. Targets: one accepted, the rest HEADCOUNT_REACHED (or OFFER_CLOSED), p99 under 2 s, myOffers p99 under 200 ms meanwhile, no other errors. The comparison rows start the API with MUTATIONS_AT_ONCE=100000: every accept goes straight for a database connection, and readers queue behind them in the pool.`,
     "",
     explained,
     "",

@@ -24,6 +24,7 @@ import type { ServiceContext } from "./service-context";
 import { DEFAULT_LIMITS, limitPlugins, type RequestLimits } from "./http/limits";
 import { healthRoutes } from "./http/health";
 import { yogaHandler } from "./http/yoga-bridge";
+import { admission, admit } from "./http/admission";
 import { asTrouble, troubleError } from "./http/trouble";
 import { databaseTrouble } from "./db/availability";
 import { inboxWatch } from "./notifications/inbox-watch";
@@ -213,7 +214,9 @@ export function createApp(options: AppOptions): App {
   });
   // Bodies are read (at most maxBodyBytes) before Yoga parses them; a bigger one is refused with
   // 413 and a GraphQL-shaped error, and nothing runs.
-  app.use(yoga.graphqlEndpoint, jsonPostsOnly, express.raw({ type: () => true, limit: limits.maxBodyBytes }), yogaHandler(yoga, logger));
+  const gate = admission({ width: limits.mutationsAtOnce, patienceMs: limits.mutationPatienceMs });
+  const langOf = (request: express.Request) => negotiateLang(request.get("accept-language"), options.defaultLang);
+  app.use(yoga.graphqlEndpoint, jsonPostsOnly, express.raw({ type: () => true, limit: limits.maxBodyBytes }), admit(gate, langOf), yogaHandler(yoga, logger));
   app.use((error: { type?: string; status?: number }, request: express.Request, response: express.Response, next: express.NextFunction) => {
     // The database too busy or away (the calendar feed, the CSV report): 503 with Retry-After.
     const trouble = databaseTrouble(error);

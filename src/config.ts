@@ -47,7 +47,7 @@ export interface Config {
   /** Prefix of the BullMQ keys in Redis: deployments (or tests) sharing a Redis keep apart. */
   queuePrefix: string;
   /** What one request may ask (src/http/limits.ts). */
-  limits: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number; operationTimeoutMs: number; maxSubscriptionsPerUser: number; maxSubscriptionsPerProcess: number };
+  limits: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number; operationTimeoutMs: number; maxSubscriptionsPerUser: number; maxSubscriptionsPerProcess: number; mutationsAtOnce: number; mutationPatienceMs: number };
   /** Sign-in throttling (src/auth/throttle.ts). */
   login: { maxFailures: number; lockMinutes: number; perAddressPerMinute: number; registrationsPerAddressPerHour: number };
   /**
@@ -105,6 +105,8 @@ const envSchema = z.object({
   GRAPHQL_OPERATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(5),
   MAX_SUBSCRIPTIONS_PER_PROCESS: z.coerce.number().int().min(1).max(100_000).default(200),
+  MUTATIONS_AT_ONCE: z.coerce.number().int().min(1).max(100_000).default(4),
+  MUTATION_PATIENCE_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   LOGIN_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
@@ -171,6 +173,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       operationTimeoutMs: e.GRAPHQL_OPERATION_TIMEOUT_MS,
       maxSubscriptionsPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
       maxSubscriptionsPerProcess: e.MAX_SUBSCRIPTIONS_PER_PROCESS,
+      mutationsAtOnce: e.MUTATIONS_AT_ONCE,
+      mutationPatienceMs: e.MUTATION_PATIENCE_MS,
     }),
     login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES, perAddressPerMinute: e.LOGIN_PER_ADDRESS_PER_MINUTE, registrationsPerAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR }),
     trustProxy: trustProxyOf(e.TRUST_PROXY),

@@ -55,7 +55,8 @@ export type ConflictCode =
   | "PLAN_NOT_DRAFT"
   | "OCCURRENCE_NOT_STARTED"
   | "ALREADY_IN_A_HOUSE"
-  | "NOT_PLANNED";
+  | "NOT_PLANNED"
+  | "PLANNER_STOPPED";
 
 export type ErrorCode = InputErrorCode | ConflictCode | "NOT_FOUND" | "FORBIDDEN" | "INVALID_CREDENTIALS" | "TOO_MANY_ATTEMPTS";
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { createTokenService } from "../src/auth/tokens";
 import { openDatabase, type Database } from "../src/db/database";
+import type { LoginThrottle } from "../src/auth/throttle";
 import { TEST_SECRET } from "./helpers/server";
 import { openTestDatabase } from "./helpers/database";
 
@@ -100,6 +101,68 @@ describe.runIf(process.env.DATABASE_URL)("the database too busy (PostgreSQL)", (
       await server.close();
       await database.close();
       await migrated.close();
+    }
+  });
+});
+
+describe("a burst of one kind of mutation", () => {
+  it("queues beyond its width before doing anything, answers SERVICE_BUSY past the patience, and lets others through", async () => {
+    const database = await openTestDatabase();
+    // Sign-ins hold at the throttle until released: the login lane stays full meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    let called!: () => void;
+    const first = new Promise<void>((resolve) => (called = resolve));
+    const holding: LoginThrottle = {
+      maxFailures: 5,
+      lockMinutes: 15,
+      allowAddress: async () => {
+        calls += 1;
+        called();
+        await held;
+        return true;
+      },
+      allowRegistration: async () => true,
+    };
+    const { express } = createApp({ database, tokens, graphiql: false, defaultLang: "en", loginThrottle: holding, limits: { mutationsAtOnce: 1, mutationPatienceMs: 1_000 } });
+    const http: Server = express.listen(0, "127.0.0.1");
+    await new Promise((resolve) => http.once("listening", resolve));
+    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}/graphql`;
+    const post = async (query: string, headers: Record<string, string> = {}) => {
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) });
+      return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: Record<string, any> } };
+    };
+    const LOGIN = `mutation { login(email: "nobody@legami.test", password: "not-the-password") { __typename } }`;
+    try {
+      const running = post(LOGIN);
+      await first;
+      const began = performance.now();
+      const busy = await post(LOGIN, { "accept-language": "it" });
+      expect(busy.status).toBe(503);
+      expect(busy.retryAfter).toBe("2");
+      expect(busy.body.errors?.[0]?.extensions?.code).toBe("SERVICE_BUSY");
+      expect(busy.body.errors?.[0]?.message).toMatch(/occupato/);
+      expect(performance.now() - began).toBeGreaterThanOrEqual(950);
+      expect(calls).toBe(1);
+      // A query and another kind of mutation are not behind the queue.
+      const [query, other] = await Promise.all([post("{ skills { code } }"), post(`mutation { markNotificationsRead(notificationIds: []) { __typename } }`)]);
+      expect(query.status).toBe(200);
+      expect(query.body.data?.skills).toBeInstanceOf(Array);
+      expect(other.status).toBe(200);
+      expect(other.body.errors?.[0]?.extensions?.code ?? other.body.data?.markNotificationsRead?.__typename).not.toBe("SERVICE_BUSY");
+      // The one waiting when the lane frees runs: nothing was lost.
+      const waiting = post(LOGIN);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      for (const answer of [await running, await waiting]) {
+        expect(answer.status).toBe(200);
+        expect(answer.body.data?.login?.__typename).toBe("AuthenticationError");
+      }
+      expect(calls).toBe(2);
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+      await database.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Activity, PlannerInput } from "../src/housing/planner.model";
 import { checkHardRules, local, type CheckedOccurrence } from "./helpers/housing-rules";
+import { solverPool } from "../src/jobs/solver-pool";
 import { startTestServer, TEST_NOW, type TestServer } from "./helpers/server";
 
 let server: TestServer;
@@ -421,5 +422,32 @@ describe("shared housing", { timeout: 120_000 }, () => {
       expect(event.startDate.zone.tzid).toBe("Europe/Rome");
       expect(event.startDate.toJSDate().toISOString()).toBe(iso(o.startsAt));
     }
+  });
+});
+
+describe("a planner thread that stops", { timeout: 120_000 }, () => {
+  // A heap too small for the thread's code: the solver thread dies before it answers, as one
+  // out of memory on a very large period would.
+  const starved = solverPool({ size: 1, optimise: false, maxHeapMb: 8 });
+  let stopping: TestServer;
+  beforeAll(async () => {
+    stopping = await startTestServer({ planner: starved.planHouse });
+  });
+  afterAll(async () => {
+    await stopping?.close();
+    await starved.close();
+  });
+
+  it("answers PLANNER_STOPPED in the caller's language and writes nothing", async () => {
+    const token = await stopping.login("tutor.abitare@legami.demo");
+    const houses = (await stopping.gql(`query { houses { id name } }`, {}, { token })).data.houses;
+    const id = houses.find((h: any) => h.name === "Casa Comune Ximenes").id;
+    const before = [await stopping.database.prisma.housePlan.count(), await stopping.database.prisma.housingOccurrence.count()];
+    for (const [lang, words] of [["en", /planner stopped/], ["it", /pianificatore si è fermato/]] as const) {
+      const answer = (await stopping.gql(PLAN, { h: id, f: "2026-12-01", t: "2027-01-01" }, { token, lang })).data.planHousePeriod;
+      expect(answer.code).toBe("PLANNER_STOPPED");
+      expect(answer.message).toMatch(words);
+    }
+    expect([await stopping.database.prisma.housePlan.count(), await stopping.database.prisma.housingOccurrence.count()]).toEqual(before);
   });
 });

@@ -18,6 +18,7 @@ import { addDays, checkDateRange, formatLocalTime, localDateOf, localMinuteOf, p
 import { localStart } from "../time/recurrence";
 import { houseFor, plannerInputFor, rotaBalanceOf, standingWhere, type RotaBalanceRow } from "./housing.repository";
 export type { RotaBalanceRow };
+import { SolverThreadStoppedError } from "../jobs/solver-pool";
 import { explainMove, MAX_SPACING_HOURS, planHouse, type Plan, type PlannerInput } from "./planner.model";
 
 type Tx = Prisma.TransactionClient;
@@ -44,8 +45,19 @@ function requireHousingStaff(context: ServiceContext): Viewer {
   return viewer;
 }
 
-/** The planner, off the event loop when the service runs a solver pool. */
-const plannerOf = (context: ServiceContext) => context.planner ?? planHouse;
+/**
+ * Plans on the service's solver pool when it has one (off the event loop), here otherwise. A
+ * solver thread that stops before answering (out of memory on a very large period, a crash)
+ * answers PLANNER_STOPPED, and nothing is written.
+ */
+async function runPlanner(context: ServiceContext, input: PlannerInput): Promise<Plan> {
+  try {
+    return await (context.planner ?? planHouse)(input);
+  } catch (error) {
+    if (error instanceof SolverThreadStoppedError) throw new ConflictError("PLANNER_STOPPED");
+    throw error;
+  }
+}
 
 // --- setting a house up (staff) ------------------------------------------------------------------
 
@@ -283,7 +295,7 @@ export async function planHousePeriod(context: ServiceContext, houseId: string, 
   checkPeriod(context, from, to);
   await houseFor(context.prisma, viewer, houseId, "plan");
   const input = await plannerInputFor(context.prisma, houseId, from, to);
-  const plan = await plannerOf(context)(input);
+  const plan = await runPlanner(context, input);
   return context.prisma.$transaction(async (tx) => {
     await tx.housePlan.updateMany({ where: { houseId, status: "DRAFT" }, data: { status: "DISCARDED" } });
     const row = await tx.housePlan.create({
@@ -310,7 +322,7 @@ export async function replanHousePlan(context: ServiceContext, planId: string) {
   const to = fromDbDate(draft.periodTo);
   const pinned = await context.prisma.housingOccurrence.findMany({ where: { planId, pinned: true }, select: { activityId: true, startsAt: true } });
   const input: PlannerInput = { ...(await plannerInputFor(context.prisma, draft.houseId, from, to)), pinned: pinned.map((p) => ({ activityId: p.activityId, start: p.startsAt.getTime() })) };
-  const plan = await plannerOf(context)(input);
+  const plan = await runPlanner(context, input);
   return context.prisma.$transaction(async (tx) => {
     // Only a draft still a draft is replaced (another tutor may have published it meanwhile).
     const { count } = await tx.housePlan.updateMany({ where: { id: planId, status: "DRAFT" }, data: { report: reportOf(plan), optimal: plan.optimal } });

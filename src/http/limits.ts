@@ -28,6 +28,10 @@ export interface RequestLimits {
   /** Subscriptions one user may hold at once, and the whole process. */
   maxSubscriptionsPerUser: number;
   maxSubscriptionsPerProcess: number;
+  /** Mutations of one kind running at once in a process; the rest wait their turn (src/http/admission.ts). */
+  mutationsAtOnce: number;
+  /** How long a mutation waits for its turn before answering SERVICE_BUSY: less than a person waits. */
+  mutationPatienceMs: number;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
@@ -41,6 +45,8 @@ export const DEFAULT_LIMITS: RequestLimits = {
   operationTimeoutMs: 5_000,
   maxSubscriptionsPerUser: 5,
   maxSubscriptionsPerProcess: 200,
+  mutationsAtOnce: 4,
+  mutationPatienceMs: 10_000,
 };
 
 /** Armor's rejections carry the code QUERY_TOO_COMPLEX, so clients can tell them apart. */

@@ -45,6 +45,7 @@ const errorTemplates: Record<ErrorCode, Template> = {
   PLAN_NOT_DRAFT: { en: "Only a draft plan can be changed this way; this one is {status}.", it: "Solo un calendario in bozza si può modificare così; questo è {status}." },
   OCCURRENCE_NOT_STARTED: { en: "An activity is recorded as held only once it has started.", it: "Un'attività si registra come svolta solo dopo il suo inizio." },
   ALREADY_IN_A_HOUSE: { en: "This family already lives in a shared house over these dates.", it: "Questo nucleo abita già in una casa condivisa in queste date." },
+  PLANNER_STOPPED: { en: "The planner stopped before finishing this plan and nothing was saved: try again, or plan a shorter period.", it: "Il pianificatore si è fermato prima di finire questo calendario e non è stato salvato nulla: riprova, oppure pianifica un periodo più breve." },
   NOT_PLANNED: { en: "Only a planned activity of a published plan can be changed; this one is {status}.", it: "Si può modificare solo un'attività prevista di un calendario pubblicato; questa è {status}." },
   NOT_FOUND: { en: "{entity} not found.", it: "{entity} non trovato." },
   FORBIDDEN: { en: "You are not allowed to do this.", it: "Non hai il permesso di farlo." },

@@ -1,6 +1,7 @@
 // Starts the real HTTP application on an ephemeral port over a fresh database loaded with
 // the demo territory, plus a second territory to test territorial boundaries.
 import type { Logger } from "../../src/observability/log";
+import type { ServiceContext } from "../../src/service-context";
 import { createMetrics, observedSolve } from "../../src/observability/metrics";
 import { loginThrottle, type LoginThrottle } from "../../src/auth/throttle";
 import type { RequestLimits } from "../../src/http/limits";
@@ -72,7 +73,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean; limits?: Partial<RequestLimits>; loginThrottle?: LoginThrottle; logger?: Logger; metricsToken?: string; trustProxy?: boolean | number | string | string[]; corsOrigins?: string[]; metricsOpenWithoutToken?: boolean } = {},
+  options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean; limits?: Partial<RequestLimits>; loginThrottle?: LoginThrottle; logger?: Logger; metricsToken?: string; trustProxy?: boolean | number | string | string[]; corsOrigins?: string[]; metricsOpenWithoutToken?: boolean; planner?: ServiceContext["planner"] } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
   if (options.demo !== false) await loadDemo(database.prisma, { now: TEST_NOW });
@@ -127,7 +128,7 @@ export async function startTestServer(
   let events = redisUrl && workersHere ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
   // Every test signs in from 127.0.0.1: the per-address rate is lifted unless a test sets its own.
   const throttle = options.loginThrottle ?? loginThrottle({ perAddressPerMinute: 1_000_000, registrationsPerAddressPerHour: 1_000_000 });
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken, queues: queue?.queues, redis: queue, trustProxy: options.trustProxy, corsOrigins: options.corsOrigins, metricsOpenWithoutToken: options.metricsOpenWithoutToken });
+  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken, queues: queue?.queues, redis: queue, trustProxy: options.trustProxy, corsOrigins: options.corsOrigins, metricsOpenWithoutToken: options.metricsOpenWithoutToken, planner: options.planner ?? solver.planHouse });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
     // Idle connections outlive the client's keep-alive, so a reused socket is never closed under it.
