@@ -57,6 +57,35 @@ describe("solver pool", () => {
     }
   }, 60_000);
 
+  it("solves and plans with the optimiser on and its real warm-up (a thread that only awaits it must not end)", async () => {
+    // Tests elsewhere skip HiGHS's ahead-of-time compilation to save time; the service does not.
+    // On Node 24 a thread awaiting only that compilation ended with exit code 0, and every
+    // matching run and house plan then waited for it forever.
+    const optimised = solverPool({ size: 1, optimise: true });
+    try {
+      const problem = generateInstance("M", 3);
+      expect((await optimised.solve(problem)).objective).toBe((await solveMatching(problem)).objective);
+      expect((await optimised.planHouse({ from: "2027-03-22", to: "2027-03-29", slotMinutes: 60, quietHours: { startMinute: 0, endMinute: 0 }, spaces: [], households: [], activities: [] })).occurrences).toEqual([]);
+    } finally {
+      await optimised.close();
+    }
+  }, 60_000);
+
+  it("stops a thread past its deadline, fails its work with the reason, and gives the next a new thread", async () => {
+    const hasty = solverPool({ size: 1, optimise: false, deadlineMs: 1 });
+    try {
+      await hasty.start();
+      const failed = await hasty.compileRun(sampleWeek(), { pinned: [], excluded: [], previousProposal: new Set() }).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(SolverThreadStoppedError);
+      expect(String(failed)).toMatch(/did not answer within 0 s/);
+      // A solve has a deadline of its own (from its time limit), on a new thread.
+      const solved = await hasty.solve(generateInstance("M", 3));
+      expect(solved.assignments.length).toBeGreaterThan(0);
+    } finally {
+      await hasty.close();
+    }
+  }, 60_000);
+
   it("compiles a run's week on a thread exactly as here, Maps and Sets included", async () => {
     const decisions = { pinned: [{ citizen: "carla", occurrence: "follonica" }], excluded: [{ citizen: "anna", occurrence: "late" }], previousProposal: new Set(["bruno|early"]) };
     const onThread = await pool.compileRun(sampleWeek(), decisions);

@@ -53,10 +53,26 @@ export interface SolverPoolOptions {
   optimise?: boolean;
   /** Heap limit of each thread, in MB (default: Node's). A thread over it stops and its work fails. */
   maxHeapMb?: number;
+  /**
+   * How long a house plan or a run's compilation may take on its thread (default 5 minutes); a
+   * matching solve may take twice its own time limit and a minute more. A thread past it is
+   * stopped, its work fails with SolverThreadStoppedError, and the next piece gets a new thread.
+   */
+  deadlineMs?: number;
+}
+
+/** The default deadline of a house plan or a compilation on a thread. */
+const DEFAULT_DEADLINE_MS = 5 * 60_000;
+/** A solve's deadline: twice its time limit (the solver's own safety stop) and a minute. */
+function solveDeadlineMs(problem: { options?: { timeLimitSeconds?: unknown } }): number {
+  const limit = problem.options?.timeLimitSeconds;
+  // The thread refuses a limit that is not a number in range; its answer comes well within this.
+  return (typeof limit === "number" && limit > 0 && limit <= 86_400 ? limit : 10) * 2_000 + 60_000;
 }
 
 export function solverPool(options: SolverPoolOptions = {}): SolverPool {
   const size = Math.max(1, options.size ?? 1);
+  const deadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const slots: Slot[] = [];
   const waiting: ((slot: Slot) => void)[] = [];
   let nextId = 0;
@@ -121,10 +137,11 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
     next(fresh);
   }
 
-  /** Sends one piece of work to a free thread and waits for its answer. */
-  async function run<T>(work: (id: number) => ToThread, hooks?: SolveHooks): Promise<T> {
+  /** Sends one piece of work to a free thread and waits for its answer, at most `deadlineMs`. */
+  async function run<T>(work: (id: number) => ToThread, deadlineMs: number, hooks?: SolveHooks): Promise<T> {
     if (closed) throw new Error("the solver pool is closed");
     const slot = await acquire();
+    let timer: NodeJS.Timeout | undefined;
     try {
       // Stopped while starting: a message posted to it would never be answered.
       if (slot.stopped) throw slot.stopped;
@@ -132,16 +149,23 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
         const id = nextId++;
         pending.set(id, { slot, resolve: resolve as (result: unknown) => void, reject, hooks, progress: Promise.resolve() });
         slot.worker.postMessage(work(id));
+        // Past its deadline the thread is stopped: its "exit" fails this work with the reason.
+        timer = setTimeout(() => {
+          slot.stopped ??= new SolverThreadStoppedError(`it did not answer within ${Math.round(deadlineMs / 1000)} s`);
+          void slot.worker.terminate();
+        }, deadlineMs);
+        timer.unref();
       });
     } finally {
+      clearTimeout(timer);
       release(slot);
     }
   }
 
   return {
-    solve: (problem, hooks) => run<MatchingSolution>((id) => ({ id, kind: "matching", problem }), hooks),
-    planHouse: (input) => run<Plan>((id) => ({ id, kind: "house-plan", input })),
-    compileRun: (data, decisions) => run((id) => ({ id, kind: "compile-run", data, decisions })),
+    solve: (problem, hooks) => run<MatchingSolution>((id) => ({ id, kind: "matching", problem }), solveDeadlineMs(problem), hooks),
+    planHouse: (input) => run<Plan>((id) => ({ id, kind: "house-plan", input }), deadline),
+    compileRun: (data, decisions) => run((id) => ({ id, kind: "compile-run", data, decisions }), deadline),
     async start() {
       while (slots.length < size) start();
       await Promise.all(slots.map((s) => s.ready));

@@ -20,10 +20,13 @@ export type FromThread =
 
 const port = parentPort;
 if (port) {
-  if ((workerData as { optimise?: boolean } | null)?.optimise !== false) await warmUpHighs();
+  // The listener comes first: a port listened to keeps the thread alive. On Node 24 a thread
+  // awaiting only HiGHS's compilation (no handle of its own) ended at once, with exit code 0.
+  const warmedUp = (workerData as { optimise?: boolean } | null)?.optimise !== false ? warmUpHighs() : Promise.resolve();
   port.on("message", async (message: ToThread) => {
     const { id } = message;
     try {
+      await warmedUp;
       const result =
         message.kind === "matching"
           ? await solveMatching(message.problem, { onProgress: ({ solved, total }) => port.postMessage({ id, kind: "progress", solved, total } satisfies FromThread) })
@@ -36,5 +39,6 @@ if (port) {
       port.postMessage({ id, kind: "failed", message, issues: error instanceof ProblemError ? error.issues : undefined } satisfies FromThread);
     }
   });
+  await warmedUp;
   port.postMessage({ id: -1, kind: "ready" } satisfies FromThread);
 }
