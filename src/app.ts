@@ -25,6 +25,7 @@ import { DEFAULT_LIMITS, limitPlugins, type RequestLimits } from "./http/limits"
 import { healthRoutes } from "./http/health";
 import { yogaHandler } from "./http/yoga-bridge";
 import { admission, admit } from "./http/admission";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { asTrouble, troubleError } from "./http/trouble";
 import { databaseTrouble } from "./db/availability";
 import { inboxWatch } from "./notifications/inbox-watch";
@@ -42,6 +43,8 @@ export interface AppOptions {
   database: Pick<Database, "prisma" | "ping">;
   tokens: TokenService;
   graphiql: boolean;
+  /** GraphiQL's opening document (src/demo/tour.ts). */
+  graphiqlDocument?: string;
   defaultLang: Lang;
   /** The clock, replaceable in tests. */
   now?: () => Date;
@@ -119,7 +122,9 @@ export function createApp(options: AppOptions): App {
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: options.graphiql ? { title: "Legami" } : false,
+    // GraphiQL from the package, every asset inline: it works offline and under a strict CSP.
+    graphiql: options.graphiql ? { title: "Legami", defaultQuery: options.graphiqlDocument } : false,
+    renderGraphiQL,
     landingPage: false,
     // Unexpected errors reach clients as "Unexpected error."; typed errors are part of the schema.
     maskedErrors: true,

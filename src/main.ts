@@ -11,7 +11,8 @@ import { createTokenService } from "./auth/tokens";
 import { ConfigError, loadConfig } from "./config";
 import { DataDirectoryLockedError } from "./db/data-dir-lock";
 import { openDatabase } from "./db/database";
-import { loadDemoIfEmpty } from "./demo/seed";
+import { DEMO_PASSWORD, loadDemoIfEmpty } from "./demo/seed";
+import { demoAccountsIn, graphiqlTour } from "./demo/tour";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
 import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
@@ -29,12 +30,12 @@ async function main() {
   if (!secret) throw new ConfigError(["JWT_SECRET: required"]);
   const tokens = createTokenService({ secret, ttlSeconds: config.tokenTtlSeconds, oidc: config.oidc });
 
-  if (config.loadDemoData) {
-    const demo = await loadDemoIfEmpty(database.prisma);
-    if (demo) {
-      console.log("Loaded the demo territory. Demo accounts (password for all: %s):", demo.password);
-      for (const account of demo.accounts) console.log(`  ${account.role.padEnd(11)} ${account.email}`);
-    }
+  if (config.loadDemoData && (await loadDemoIfEmpty(database.prisma))) console.log("Loaded the demo territory.");
+  // The demo's accounts, on every start (they are read back from the database).
+  const accounts = await demoAccountsIn(database.prisma);
+  if (accounts.length) {
+    console.log("Demo accounts (password for all: %s):", DEMO_PASSWORD);
+    for (const account of accounts) console.log(`  ${account.role.padEnd(11)} ${account.email}`);
   }
 
   // With Redis, runs go to BullMQ and any worker process may take them; without, they run here.
@@ -57,6 +58,7 @@ async function main() {
     database,
     tokens,
     graphiql: config.graphiql,
+    graphiqlDocument: graphiqlTour(accounts),
     defaultLang: config.defaultLocale,
     jobs: relay,
     solve: solver.solve,

@@ -71,6 +71,11 @@ describe("the embedded default", () => {
     expect(first.output()).toContain("admin@legami.demo");
     expect(existsSync(join(dataDir, "legami.lock"))).toBe(true);
     const token = await login(first.url);
+    // GraphiQL from the package: nothing fetched from elsewhere, and a tour that works on the demo.
+    const page = await (await fetch(`${first.url}/graphql`, { headers: { accept: "text/html" } })).text();
+    expect(page).toContain("mutation SignIn");
+    expect(page).toContain("admin@legami.demo");
+    expect(page).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
     // 60 citizens drawn at random and the cultural mediator of the shared houses.
     expect(await registerSize(first.url, token)).toBe(61);
 
@@ -86,6 +91,7 @@ describe("the embedded default", () => {
 
     const again = await startService();
     expect(again.output()).not.toContain("Loaded the demo territory");
+    expect(again.output()).toContain("coordinatrice.grosseto@legami.demo");
     // The token secret is kept in the data directory: the old token still works.
     expect(await registerSize(again.url, token)).toBe(61);
     expect(await stop(again.child)).toBe(0);
