@@ -36,10 +36,21 @@ const port = await new Promise<number>((resolve) => {
 });
 const API = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), "legami-hostile-"));
-const api = startProcess("api", join(import.meta.dirname, "..", "src", "main.ts"), { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DEMO_DATA: "true", LOG_LEVEL: "warn", NODE_ENV: "development" });
+const api = startProcess("api", join(import.meta.dirname, "..", "src", "main.ts"), {
+  PORT: String(port),
+  HOST: "127.0.0.1",
+  DATA_DIR: dataDir,
+  DEMO_DATA: "true",
+  LOG_LEVEL: "warn",
+  NODE_ENV: "development",
+});
 
 const gql = async (query: string, variables: object = {}, token?: string) => {
-  const response = await fetch(`${API}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${API}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 };
 const cpuSeconds = () => {
@@ -57,7 +68,9 @@ try {
     if (i > 600) throw new Error("the API did not become ready in 120 s");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const login = async (email: string) => (await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ... on Session { token } } }`, { e: email, p: DEMO_PASSWORD })).data.login.token as string;
+  const login = async (email: string) =>
+    (await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ... on Session { token } } }`, { e: email, p: DEMO_PASSWORD })).data.login
+      .token as string;
   const citizen = await login("valentina.lorenzini@example.org");
   const coordinator = await login("coordinatrice.grosseto@legami.demo");
   const citizenId = (await gql(`{ citizens(first: 1) { edges { node { id } } } }`, {}, coordinator)).data.citizens.edges[0].node.id;
@@ -67,12 +80,19 @@ try {
   for (let i = 0; i < 12; i++) deep = `plans { house { ${deep} } }`;
   const attacks: { name: string; send: () => Promise<string> }[] = [
     { name: "nested lists (the review's document)", send: async () => (await gql(`{ ${nested} }`)).errors?.[0]?.extensions?.code ?? "ran" },
-    { name: "fifteen aliases of it", send: async () => (await gql(`{ ${Array.from({ length: 15 }, (_, i) => `a${i}: ${nested}`).join(" ")} }`)).errors?.[0]?.extensions?.code ?? "ran" },
+    {
+      name: "fifteen aliases of it",
+      send: async () => (await gql(`{ ${Array.from({ length: 15 }, (_, i) => `a${i}: ${nested}`).join(" ")} }`)).errors?.[0]?.extensions?.code ?? "ran",
+    },
     { name: "a document too deep", send: async () => (await gql(`{ houses { ${deep} } }`, {}, coordinator)).errors?.[0]?.extensions?.code ?? "ran" },
     {
       name: "a body over 1 MB",
       send: async () => {
-        const response = await fetch(`${API}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ skills { id } }", variables: { pad: "x".repeat(1_500_000) } }) });
+        const response = await fetch(`${API}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ skills { id } }", variables: { pad: "x".repeat(1_500_000) } }),
+        });
         await response.arrayBuffer();
         return `HTTP ${response.status}`;
       },
@@ -85,20 +105,37 @@ try {
       name: "1,000 availability exceptions",
       send: async () => {
         const exceptions = Array.from({ length: 1_000 }, () => ({ kind: "UNAVAILABLE", from: "2027-01-04", to: "2027-01-04", start: "10:00", end: "11:00" }));
-        const answer = await gql(`mutation($id: ID!, $x: [AvailabilityExceptionInput!]) { setCitizenAvailability(citizenId: $id, windows: [], exceptions: $x) { __typename ... on InputError { code } } }`, { id: citizenId, x: exceptions }, coordinator);
+        const answer = await gql(
+          `mutation($id: ID!, $x: [AvailabilityExceptionInput!]) { setCitizenAvailability(citizenId: $id, windows: [], exceptions: $x) { __typename ... on InputError { code } } }`,
+          { id: citizenId, x: exceptions },
+          coordinator,
+        );
         return answer.data?.setCitizenAvailability?.code ?? answer.errors?.[0]?.extensions?.code ?? "ran";
       },
     },
-    { name: "wrong passwords", send: async () => (await gql(`mutation { login(email: "nobody@legami.demo", password: "wrong-password-123") { __typename ... on Error { code } } }`)).data?.login?.code ?? "?" },
+    {
+      name: "wrong passwords",
+      send: async () =>
+        (await gql(`mutation { login(email: "nobody@legami.demo", password: "wrong-password-123") { __typename ... on Error { code } } }`)).data?.login?.code ??
+        "?",
+    },
     {
       name: "ten subscriptions from one user",
       send: async () => {
         const controllers = Array.from({ length: 10 }, () => new AbortController());
         const answers = await Promise.all(
           controllers.map(async (c) => {
-            const response = await fetch(`${API}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${citizen}` }, body: JSON.stringify({ query: "subscription { notificationAdded { id } }" }), signal: c.signal });
+            const response = await fetch(`${API}/graphql`, {
+              method: "POST",
+              headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${citizen}` },
+              body: JSON.stringify({ query: "subscription { notificationAdded { id } }" }),
+              signal: c.signal,
+            });
             const reader = response.body!.getReader();
-            const first = await Promise.race([reader.read().then((r) => new TextDecoder().decode(r.value ?? new Uint8Array())), new Promise<string>((resolve) => setTimeout(() => resolve(""), 300))]);
+            const first = await Promise.race([
+              reader.read().then((r) => new TextDecoder().decode(r.value ?? new Uint8Array())),
+              new Promise<string>((resolve) => setTimeout(() => resolve(""), 300)),
+            ]);
             return first.includes("TOO_MANY_SUBSCRIPTIONS");
           }),
         );
@@ -112,7 +149,14 @@ try {
   const measure = async () => {
     const [health, offers] = await Promise.all([
       pacedLoad({ url: `${API}/health`, method: "GET", rate: RATE, seconds: SECONDS, connections: 10, next: () => ({ body: "" }) }),
-      pacedLoad({ url: `${API}/graphql`, rate: RATE, seconds: SECONDS, connections: 10, next: () => ({ body: MY_OFFERS, headers: { authorization: `Bearer ${citizen}` } }), check: (_s, body) => body.includes('"myOffers"') && !body.includes('"errors"') }),
+      pacedLoad({
+        url: `${API}/graphql`,
+        rate: RATE,
+        seconds: SECONDS,
+        connections: 10,
+        next: () => ({ body: MY_OFFERS, headers: { authorization: `Bearer ${citizen}` } }),
+        check: (_s, body) => body.includes('"myOffers"') && !body.includes('"errors"'),
+      }),
     ]);
     return { health, offers };
   };

@@ -22,7 +22,14 @@ const flag = (name: string) => {
 function house(size: number, seed: number, slotMinutes: number): PlannerInput {
   const random = seededRandom(seed * 1000 + size);
   const days = (weekdays: number[], start: number, end: number) => weekdays.map((weekday) => ({ weekday, startMinute: start * 60, endMinute: end * 60 }));
-  const patterns = [days([1, 2, 3, 4, 5], 7, 16), days([1, 2, 3, 4, 5], 6, 14), [...days([1, 2, 3, 4, 5], 9, 13), ...days([2, 4], 14, 17)], days([1, 2, 3, 4, 5, 6], 14, 20), days([1, 2, 3, 4, 5], 8, 12), []];
+  const patterns = [
+    days([1, 2, 3, 4, 5], 7, 16),
+    days([1, 2, 3, 4, 5], 6, 14),
+    [...days([1, 2, 3, 4, 5], 9, 13), ...days([2, 4], 14, 17)],
+    days([1, 2, 3, 4, 5, 6], 14, 20),
+    days([1, 2, 3, 4, 5], 8, 12),
+    [],
+  ];
   const households: Household[] = Array.from({ length: size }, (_, i) => ({
     id: `h${i + 1}`,
     moveIn: i === size - 1 ? "2027-12-16" : null,
@@ -32,13 +39,59 @@ function house(size: number, seed: number, slotMinutes: number): PlannerInput {
   const ids = households.map((h) => h.id);
   const rotaSize = Math.max(1, Math.round(size / 4));
   const activities: Activity[] = [
-    { id: "meeting", spaceId: "living", durationMinutes: 90, attendance: "ALL", frequency: { kind: "WEEKLY", everyWeeks: 2 }, preferred: { weekdays: [7], startMinute: 17 * 60, endMinute: 20 * 60 } },
-    { id: "meal", spaceId: "kitchen", durationMinutes: 120, attendance: "ROTA", householdsPerTurn: 2 * rotaSize, frequency: { kind: "TIMES", times: 8 }, preferred: { startMinute: 18 * 60 + 30, endMinute: 21 * 60 + 30 }, minSpacingHours: 48 },
-    { id: "chores", spaceId: null, durationMinutes: 60, attendance: "ROTA", householdsPerTurn: rotaSize, frequency: { kind: "WEEKLY", everyWeeks: 1 }, preferred: { weekdays: [6, 7], startMinute: 9 * 60, endMinute: 13 * 60 }, minSpacingHours: 96 },
-    { id: "italian", spaceId: "living", durationMinutes: 60, attendance: ids.filter((_, i) => i % 2 === 0 && i < size - 2), frequency: { kind: "WEEKLY", everyWeeks: 1 }, preferred: { weekdays: [2, 4], startMinute: 18 * 60, endMinute: 20 * 60 } },
+    {
+      id: "meeting",
+      spaceId: "living",
+      durationMinutes: 90,
+      attendance: "ALL",
+      frequency: { kind: "WEEKLY", everyWeeks: 2 },
+      preferred: { weekdays: [7], startMinute: 17 * 60, endMinute: 20 * 60 },
+    },
+    {
+      id: "meal",
+      spaceId: "kitchen",
+      durationMinutes: 120,
+      attendance: "ROTA",
+      householdsPerTurn: 2 * rotaSize,
+      frequency: { kind: "TIMES", times: 8 },
+      preferred: { startMinute: 18 * 60 + 30, endMinute: 21 * 60 + 30 },
+      minSpacingHours: 48,
+    },
+    {
+      id: "chores",
+      spaceId: null,
+      durationMinutes: 60,
+      attendance: "ROTA",
+      householdsPerTurn: rotaSize,
+      frequency: { kind: "WEEKLY", everyWeeks: 1 },
+      preferred: { weekdays: [6, 7], startMinute: 9 * 60, endMinute: 13 * 60 },
+      minSpacingHours: 96,
+    },
+    {
+      id: "italian",
+      spaceId: "living",
+      durationMinutes: 60,
+      attendance: ids.filter((_, i) => i % 2 === 0 && i < size - 2),
+      frequency: { kind: "WEEKLY", everyWeeks: 1 },
+      preferred: { weekdays: [2, 4], startMinute: 18 * 60, endMinute: 20 * 60 },
+    },
     { id: "welcome", spaceId: "living", durationMinutes: 90, attendance: [ids[size - 1]!], frequency: { kind: "TIMES", times: 1 } },
-    { id: "mediation", spaceId: "living", durationMinutes: 90, attendance: ids.slice(0, 2), frequency: { kind: "TIMES", times: 1 }, preferred: { weekdays: [1, 2, 3, 4, 5], startMinute: 17 * 60, endMinute: 20 * 60 } },
-    { id: "garden", spaceId: "garden", durationMinutes: 120, attendance: [], frequency: { kind: "WEEKLY", everyWeeks: 1 }, preferred: { weekdays: [6], startMinute: 9 * 60, endMinute: 12 * 60 } },
+    {
+      id: "mediation",
+      spaceId: "living",
+      durationMinutes: 90,
+      attendance: ids.slice(0, 2),
+      frequency: { kind: "TIMES", times: 1 },
+      preferred: { weekdays: [1, 2, 3, 4, 5], startMinute: 17 * 60, endMinute: 20 * 60 },
+    },
+    {
+      id: "garden",
+      spaceId: "garden",
+      durationMinutes: 120,
+      attendance: [],
+      frequency: { kind: "WEEKLY", everyWeeks: 1 },
+      preferred: { weekdays: [6], startMinute: 9 * 60, endMinute: 12 * 60 },
+    },
   ];
   const everyDay = (start: number, end: number) => days([1, 2, 3, 4, 5, 6, 7], start, end);
   return {
@@ -75,7 +128,12 @@ if (args[0] === "--one") {
       spread,
       repeated: Object.values(plan.repeatedDuties).reduce((s, n) => s + n, 0),
       rssMb: process.resourceUsage().maxRSS / 1024,
-      unplacedDetail: plan.unplaced.map((u) => ({ activity: u.activityId, window: `${u.windowFrom}..${u.windowTo}`, ruledOut: u.reasonCounts, clashing: u.clashing })),
+      unplacedDetail: plan.unplaced.map((u) => ({
+        activity: u.activityId,
+        window: `${u.windowFrom}..${u.windowTo}`,
+        ruledOut: u.reasonCounts,
+        clashing: u.clashing,
+      })),
       balance: plan.rotaBalance.filter((b) => Math.abs(b.duties - b.share) >= 1),
     }),
   );
@@ -87,9 +145,13 @@ const seed = Number(flag("--seed") ?? 1);
 const slot = Number(flag("--slot") ?? 30);
 const rows: string[] = [];
 for (const size of sizes) {
-  const out = execFileSync(process.execPath, ["--import", "tsx", import.meta.filename, "--one", String(size), String(seed), String(slot)], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, ["--import", "tsx", import.meta.filename, "--one", String(size), String(seed), String(slot)], {
+    encoding: "utf8",
+  });
   const r = JSON.parse(out.trim().split("\n").at(-1)!);
-  rows.push(`| ${r.size} | ${(r.ms / 1000).toFixed(2)} s | ${r.occurrences} | ${r.unplaced} | ${r.optimal ? "yes" : "no"} | ${r.spread.toFixed(2)} | ${r.repeated} | ${Math.round(r.rssMb)} MB |`);
+  rows.push(
+    `| ${r.size} | ${(r.ms / 1000).toFixed(2)} s | ${r.occurrences} | ${r.unplaced} | ${r.optimal ? "yes" : "no"} | ${r.spread.toFixed(2)} | ${r.repeated} | ${Math.round(r.rssMb)} MB |`,
+  );
   console.log(rows.at(-1));
 }
 const table = [

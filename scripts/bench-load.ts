@@ -95,7 +95,18 @@ interface Row {
   note?: string;
 }
 
-async function cannon(scenario: string, options: { url: string; rate?: number; seconds: number; connections: number; amount?: number; body: () => { body: string; token?: string }; check?: (body: string) => boolean }): Promise<Row> {
+async function cannon(
+  scenario: string,
+  options: {
+    url: string;
+    rate?: number;
+    seconds: number;
+    connections: number;
+    amount?: number;
+    body: () => { body: string; token?: string };
+    check?: (body: string) => boolean;
+  },
+): Promise<Row> {
   let bad = 0;
   const result = await autocannon({
     url: options.url,
@@ -108,7 +119,11 @@ async function cannon(scenario: string, options: { url: string; rate?: number; s
       {
         setupRequest: (request) => {
           const next = options.body();
-          return { ...request, body: next.body, headers: { ...request.headers, "content-type": "application/json", ...(next.token ? { authorization: `Bearer ${next.token}` } : {}) } };
+          return {
+            ...request,
+            body: next.body,
+            headers: { ...request.headers, "content-type": "application/json", ...(next.token ? { authorization: `Bearer ${next.token}` } : {}) },
+          };
         },
         onResponse: (status, body) => {
           if (status !== 200 || (options.check && !options.check(body))) bad += 1;
@@ -181,7 +196,11 @@ async function explainHotOperations(region: { territoryIds: string[] }, weekStar
   const noJobs = outboxRelay(prisma, inProcessRunner({ matchingRun: async () => {}, event: async () => {} }));
   const app = createApp({ database, tokens, graphiql: false, defaultLang: "en", jobs: noJobs });
   const call = async (query: string, variables: object, token?: string) => {
-    const response = await app.yoga.fetch("http://bench/graphql", { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+    const response = await app.yoga.fetch("http://bench/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await response.json()) as { errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
   };
@@ -193,17 +212,50 @@ async function explainHotOperations(region: { territoryIds: string[] }, weekStar
   const coordinator = (await tokens.issue(coordinatorUser.id, "COORDINATOR", 0)).token;
   const weekEnd = DateTime.fromISO(weekStart).plus({ days: 7 }).toISODate()!;
   const operations: [string, () => Promise<unknown>][] = [
-    ["login", () => call("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }", { e: open[0]!.citizen.email, p: REGION_PASSWORD })],
-    ["myOffers", () => call("query { myOffers { id status deadline partOfSeries occurrence { id startsAt activityKind municipality { name } requiredSkill { code } } } }", {}, citizen)],
+    [
+      "login",
+      () => call("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }", { e: open[0]!.citizen.email, p: REGION_PASSWORD }),
+    ],
+    [
+      "myOffers",
+      () =>
+        call(
+          "query { myOffers { id status deadline partOfSeries occurrence { id startsAt activityKind municipality { name } requiredSkill { code } } } }",
+          {},
+          citizen,
+        ),
+    ],
     ["myNotifications", () => call("query { myNotifications { id title body } }", {}, citizen)],
     ["acceptOffer", () => call("mutation($id: ID!) { acceptOffer(offerId: $id) { __typename } }", { id: open[0]!.id }, citizen)],
     ["declineOffer", () => call("mutation($id: ID!) { declineOffer(offerId: $id) { __typename } }", { id: open[1]!.id }, other)],
-    ["plan view (matchingRun)", () => call("query($id: ID!) { matchingRun(id: $id) { __typename ... on MatchingRun { status assignments { score citizen { firstName } occurrence { startsAt task { title } } } } } }", { id: run.id }, coordinator)],
-    ["programmeReport (a week)", () => call("query($t: ID!, $f: Date!, $to: Date!) { programmeReport(territoryId: $t, from: $f, to: $to) { __typename } }", { t: run.territoryId, f: weekStart, to: weekEnd }, coordinator)],
+    [
+      "plan view (matchingRun)",
+      () =>
+        call(
+          "query($id: ID!) { matchingRun(id: $id) { __typename ... on MatchingRun { status assignments { score citizen { firstName } occurrence { startsAt task { title } } } } } }",
+          { id: run.id },
+          coordinator,
+        ),
+    ],
+    [
+      "programmeReport (a week)",
+      () =>
+        call(
+          "query($t: ID!, $f: Date!, $to: Date!) { programmeReport(territoryId: $t, from: $f, to: $to) { __typename } }",
+          { t: run.territoryId, f: weekStart, to: weekEnd },
+          coordinator,
+        ),
+    ],
     ["matching: loading a territory's week", () => loadWeek(prisma, run.territoryId, weekStart)],
     ["jobs: reconciliation (daily)", () => reconcile({ prisma, jobs: noJobs, now: () => new Date() })],
   ];
-  const big = new Map((await prisma.$queryRawUnsafe<{ relname: string; n: number }[]>(`SELECT relname, reltuples::float8 AS n FROM pg_class WHERE relkind = 'r' AND reltuples > 5000`)).map((r) => [r.relname, Math.round(r.n)]));
+  const big = new Map(
+    (
+      await prisma.$queryRawUnsafe<{ relname: string; n: number }[]>(
+        `SELECT relname, reltuples::float8 AS n FROM pg_class WHERE relkind = 'r' AND reltuples > 5000`,
+      )
+    ).map((r) => [r.relname, Math.round(r.n)]),
+  );
   const client = new pg.Client({ connectionString: DB_URL });
   await client.connect();
   const rows: string[] = [];
@@ -250,7 +302,11 @@ let serviceEnv: Record<string, string> = {};
 const workers: ChildProcess[] = [];
 
 async function stopWorkers() {
-  await Promise.all(workers.splice(0).map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))));
+  await Promise.all(
+    workers
+      .splice(0)
+      .map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))),
+  );
 }
 
 /**
@@ -258,9 +314,19 @@ async function stopWorkers() {
  * the seat's next offer was made. The last ten are declined while both workers are stopped; a
  * worker is then started (WORKER_PORT) and counted from when it answers /ready.
  */
-async function measureReplacements(prisma: PrismaClient, tokens: ReturnType<typeof createTokenService>, skipOccurrence: string): Promise<{ rows: Row[]; note: string }> {
+async function measureReplacements(
+  prisma: PrismaClient,
+  tokens: ReturnType<typeof createTokenService>,
+  skipOccurrence: string,
+): Promise<{ rows: Row[]; note: string }> {
   const DECLINE = "mutation($id: ID!) { declineOffer(offerId: $id) { __typename ... on Error { code } } }";
-  const candidates = await prisma.offer.findMany({ where: { status: "OFFERED", source: "RUN", occurrenceId: { not: skipOccurrence } }, distinct: ["occurrenceId"], take: 30, orderBy: { id: "asc" }, select: { id: true, occurrenceId: true, citizen: { select: { userId: true } } } });
+  const candidates = await prisma.offer.findMany({
+    where: { status: "OFFERED", source: "RUN", occurrenceId: { not: skipOccurrence } },
+    distinct: ["occurrenceId"],
+    take: 30,
+    orderBy: { id: "asc" },
+    select: { id: true, occurrenceId: true, citizen: { select: { userId: true } } },
+  });
   const decline = async (offer: (typeof candidates)[number]) => {
     const token = (await tokens.issue(offer.citizen.userId!, "CITIZEN", 0)).token;
     const answer = await postGraphQL(API, DECLINE, { id: offer.id }, token);
@@ -271,7 +337,10 @@ async function measureReplacements(prisma: PrismaClient, tokens: ReturnType<type
     const end = Date.now() + 60_000;
     for (;;) {
       const rows = await prisma.offer.findMany({ where: { id: { in: offers.map((o) => o.id) } }, select: { id: true, occurrenceId: true, respondedAt: true } });
-      const next = await prisma.offer.findMany({ where: { occurrenceId: { in: offers.map((o) => o.occurrenceId) }, source: "REPLACEMENT" }, select: { occurrenceId: true, createdAt: true } });
+      const next = await prisma.offer.findMany({
+        where: { occurrenceId: { in: offers.map((o) => o.occurrenceId) }, source: "REPLACEMENT" },
+        select: { occurrenceId: true, createdAt: true },
+      });
       const found = rows.map((r) => {
         const made = next.filter((n) => n.occurrenceId === r.occurrenceId && n.createdAt >= r.respondedAt!).map((n) => n.createdAt.getTime());
         return made.length ? Math.min(...made) - Math.max(r.respondedAt!.getTime(), from ?? 0) : null;
@@ -282,7 +351,16 @@ async function measureReplacements(prisma: PrismaClient, tokens: ReturnType<type
   };
   const row = (scenario: string, load: string, values: (number | null)[]): Row => {
     const made = values.filter((v): v is number => v !== null);
-    return { scenario, load, requests: values.length, rps: 0, p50: Math.round(quantile(made, 0.5)), p99: Math.round(quantile(made, 0.99)), max: Math.round(Math.max(...made)), errors: values.length - made.length };
+    return {
+      scenario,
+      load,
+      requests: values.length,
+      rps: 0,
+      p50: Math.round(quantile(made, 0.5)),
+      p99: Math.round(quantile(made, 0.99)),
+      max: Math.round(Math.max(...made)),
+      errors: values.length - made.length,
+    };
   };
   const alone: (number | null)[] = [];
   for (const offer of candidates.slice(0, 10)) {
@@ -301,15 +379,26 @@ async function measureReplacements(prisma: PrismaClient, tokens: ReturnType<type
   await until("the new worker to be ready", async () => (await fetch(`http://127.0.0.1:${port}/ready`)).ok);
   const readyAt = Date.now();
   const atStart = await latencies(stopped, readyAt);
-  const rows = [row("replacement after a decline, one at a time", "10 declines in turn", alone), row("replacement after a decline, ten at once", "10 simultaneous", atOnce), row("replacement at a worker's start (counted from its /ready)", "10 declined, no worker", atStart)];
+  const rows = [
+    row("replacement after a decline, one at a time", "10 declines in turn", alone),
+    row("replacement after a decline, ten at once", "10 simultaneous", atOnce),
+    row("replacement at a worker's start (counted from its /ready)", "10 declined, no worker", atStart),
+  ];
   const none = [...alone, ...atOnce, ...atStart].filter((v) => v === null).length;
-  return { rows, note: rows.map((r) => `${r.scenario}: p50 ${r.p50} ms, max ${r.max} ms`).join("; ") + (none ? `; ${none} seats not offered again within a minute (nobody else eligible)` : "") };
+  return {
+    rows,
+    note:
+      rows.map((r) => `${r.scenario}: p50 ${r.p50} ms, max ${r.max} ms`).join("; ") +
+      (none ? `; ${none} seats not offered again within a minute (nobody else eligible)` : ""),
+  };
 }
 
 async function main() {
   const startedAll = Date.now();
   log(`region: ${size.territories} territories x ${size.citizensPerTerritory} citizens, ${size.occurrencesPerTerritory} occurrences each`);
-  execFileSync("psql", [PG, "-q", "-v", "ON_ERROR_STOP=1", "-c", "DROP DATABASE IF EXISTS legami_bench WITH (FORCE)", "-c", "CREATE DATABASE legami_bench"], { stdio: "inherit" });
+  execFileSync("psql", [PG, "-q", "-v", "ON_ERROR_STOP=1", "-c", "DROP DATABASE IF EXISTS legami_bench WITH (FORCE)", "-c", "CREATE DATABASE legami_bench"], {
+    stdio: "inherit",
+  });
   execFileSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { env: { ...process.env, DATABASE_URL: DB_URL }, stdio: "ignore" });
   // One connection, with triggers off while seeding: the audit log records the service's writes,
   // not a fixture's bulk load (and the seed takes minutes less).
@@ -324,7 +413,18 @@ async function main() {
   await prisma.$executeRawUnsafe("ANALYZE");
   log(`seeded ${region.rows} rows in ${seedSeconds.toFixed(0)} s`);
 
-  const env = serviceEnv = { DATABASE_URL: DB_URL, REDIS_URL: REDIS, QUEUE_PREFIX: PREFIX, JWT_SECRET: SECRET, DEMO_DATA: "false", NODE_ENV: "production", LOG_LEVEL: "warn", LOGIN_PER_ADDRESS_PER_MINUTE: "10000", DATABASE_POOL_MAX: "20", NODE_OPTIONS: SERVICE_NODE_OPTIONS };
+  const env = (serviceEnv = {
+    DATABASE_URL: DB_URL,
+    REDIS_URL: REDIS,
+    QUEUE_PREFIX: PREFIX,
+    JWT_SECRET: SECRET,
+    DEMO_DATA: "false",
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    LOGIN_PER_ADDRESS_PER_MINUTE: "10000",
+    DATABASE_POOL_MAX: "20",
+    NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+  });
   let api = start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false" });
   /** Starts the API again with `extra` in its environment (the hot seat's comparison without admission). */
   const restartApi = async (extra: Record<string, string> = {}) => {
@@ -343,16 +443,24 @@ async function main() {
   for (const c of coordinators) coordinatorToken.set(c.territoryId!, (await tokens.issue(c.id, c.role, 0)).token);
   const matchingStarted = Date.now();
   const START = `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } ... on Error { code } } }`;
-  const runs = await Promise.all(region.territoryIds.map(async (t) => (await gql(START, { t, w: weekStart }, coordinatorToken.get(t))).startMatchingRun as { __typename: string; id: string }));
+  const runs = await Promise.all(
+    region.territoryIds.map(
+      async (t) => (await gql(START, { t, w: weekStart }, coordinatorToken.get(t))).startMatchingRun as { __typename: string; id: string },
+    ),
+  );
   const startedSeconds = (Date.now() - matchingStarted) / 1000;
   await until("every run to finish", async () => (await prisma.matchingRun.count({ where: { status: { in: ["QUEUED", "RUNNING"] } } })) === 0, 600_000);
   const matchingSeconds = (Date.now() - matchingStarted) / 1000;
-  const finished = await prisma.matchingRun.findMany({ select: { id: true, territoryId: true, status: true, createdAt: true, finishedAt: true, solution: true } });
+  const finished = await prisma.matchingRun.findMany({
+    select: { id: true, territoryId: true, status: true, createdAt: true, finishedAt: true, solution: true },
+  });
   const pairsOf = await prisma.matchingRun.findMany({ select: { problem: true } });
   const pairCounts = pairsOf.map((r) => ((r.problem as { pairs: unknown[] }).pairs ?? []).length);
   const solveTimes = finished.map((r) => ((r.finishedAt?.getTime() ?? 0) - r.createdAt.getTime()) / 1000).sort((a, b) => a - b);
   const gaps = finished.map((r) => (r.solution as { gap?: number } | null)?.gap ?? null);
-  log(`matching: ${runs.length} runs (${runs.filter((r) => r.__typename === "MatchingRun").length} started in ${startedSeconds.toFixed(1)} s), all done after ${matchingSeconds.toFixed(1)} s`);
+  log(
+    `matching: ${runs.length} runs (${runs.filter((r) => r.__typename === "MatchingRun").length} started in ${startedSeconds.toFixed(1)} s), all done after ${matchingSeconds.toFixed(1)} s`,
+  );
 
   // Publish every run: offers to citizens.
   const PUBLISH = `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on Error { code } } }`;
@@ -361,7 +469,10 @@ async function main() {
   log(`published: ${offerCount} offers`);
 
   // Tokens for the citizens with offers (clients hold tokens; signing in is measured on its own).
-  const offered = await prisma.offer.findMany({ where: { status: "OFFERED" }, select: { id: true, citizenId: true, occurrenceId: true, citizen: { select: { userId: true } } } });
+  const offered = await prisma.offer.findMany({
+    where: { status: "OFFERED" },
+    select: { id: true, citizenId: true, occurrenceId: true, citizen: { select: { userId: true } } },
+  });
   const citizenToken = new Map<string, string>();
   for (const o of offered) if (!citizenToken.has(o.citizenId)) citizenToken.set(o.citizenId, (await tokens.issue(o.citizen.userId!, "CITIZEN", 0)).token);
   const citizenTokens = [...citizenToken.values()];
@@ -372,17 +483,37 @@ async function main() {
   const bare = start("bare-yoga", "scripts/lib/bare-yoga.ts", {}, [String(BARE_PORT)]);
   await until("bare yoga", async () => (await fetch(`http://127.0.0.1:${BARE_PORT}/graphql?query=%7Bhello%7D`)).ok);
   const hello = () => ({ body: JSON.stringify({ query: "{ hello }" }) });
-  rows.push(await cannon("bare Yoga `{ hello }` (ceiling)", { url: `http://127.0.0.1:${BARE_PORT}/graphql`, rate: RATE, seconds: SECONDS, connections: 20, body: hello }));
+  rows.push(
+    await cannon("bare Yoga `{ hello }` (ceiling)", {
+      url: `http://127.0.0.1:${BARE_PORT}/graphql`,
+      rate: RATE,
+      seconds: SECONDS,
+      connections: 20,
+      body: hello,
+    }),
+  );
   rows.push(await cannon("bare Yoga `{ hello }` (ceiling)", { url: `http://127.0.0.1:${BARE_PORT}/graphql`, seconds: 10, connections: 50, body: hello }));
   bare.kill("SIGTERM");
 
   // 3. Reads and sign-in.
-  const MY_OFFERS = JSON.stringify({ query: "query { myOffers { id status source deadline partOfSeries occurrence { id startsAt endsAt activityKind municipality { name } requiredSkill { code nameIt } } } }" });
+  const MY_OFFERS = JSON.stringify({
+    query:
+      "query { myOffers { id status source deadline partOfSeries occurrence { id startsAt endsAt activityKind municipality { name } requiredSkill { code nameIt } } } }",
+  });
   const myOffers = () => ({ body: MY_OFFERS, token: pick(citizenTokens) });
   const hasOffers = (body: string) => body.includes('"myOffers":[');
   // Warm-up, not recorded: the API's code paths compiled by the JIT and its pool's connections open.
   await cannon("warm-up", { url: `${API}/graphql`, rate: RATE, seconds: 10, connections: 20, body: myOffers, check: hasOffers });
-  rows.push(await cannon("myOffers (autocannon: 20 connections, each sending its 10 of a second back to back)", { url: `${API}/graphql`, rate: RATE, seconds: SECONDS, connections: 20, body: myOffers, check: hasOffers }));
+  rows.push(
+    await cannon("myOffers (autocannon: 20 connections, each sending its 10 of a second back to back)", {
+      url: `${API}/graphql`,
+      rate: RATE,
+      seconds: SECONDS,
+      connections: 20,
+      body: myOffers,
+      check: hasOffers,
+    }),
+  );
   const pacedOffers = () => paced("myOffers", myOffers, hasOffers);
   rows.push(await pacedOffers());
   // The same with processes spinning on the cores the whole time: what a slower or busier machine
@@ -394,12 +525,21 @@ async function main() {
     for (const spinner of spinners) spinner.kill("SIGKILL");
   }
   rows.push(await cannon("myOffers", { url: `${API}/graphql`, seconds: 10, connections: 50, body: myOffers, check: hasOffers }));
-  const PLAN = "query($id: ID!) { matchingRun(id: $id) { __typename ... on MatchingRun { status filledSeats totalSeats fillRate assignments { score loadMinutes citizen { id firstName lastName } occurrence { id startsAt task { title } } } } } }";
+  const PLAN =
+    "query($id: ID!) { matchingRun(id: $id) { __typename ... on MatchingRun { status filledSeats totalSeats fillRate assignments { score loadMinutes citizen { id firstName lastName } occurrence { id startsAt task { title } } } } } }";
   const plan = () => {
     const run = pick(finished);
     return { body: JSON.stringify({ query: PLAN, variables: { id: run.id } }), token: coordinatorToken.get(run.territoryId) };
   };
-  rows.push(await cannon("coordinator's plan view (a territory's proposal)", { url: `${API}/graphql`, seconds: 10, connections: 4, body: plan, check: (b) => b.includes('"assignments":[') }));
+  rows.push(
+    await cannon("coordinator's plan view (a territory's proposal)", {
+      url: `${API}/graphql`,
+      seconds: 10,
+      connections: 4,
+      body: plan,
+      check: (b) => b.includes('"assignments":['),
+    }),
+  );
   const LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on Session { token } } }";
   const login = () => ({ body: JSON.stringify({ query: LOGIN, variables: { e: pick(region.citizenEmails), p: REGION_PASSWORD } }) });
   rows.push(await cannon("login", { url: `${API}/graphql`, seconds: 10, connections: 4, body: login, check: (b) => b.includes('"Session"') }));
@@ -409,31 +549,55 @@ async function main() {
   // keep reading their offers at 50 a second, evenly spaced.
   const runsWithPairs = await prisma.matchingRun.findMany({ where: { id: { in: finished.map((r) => r.id) } }, select: { problem: true } });
   const eligibleFor = new Map<string, Set<string>>();
-  for (const r of runsWithPairs) for (const pair of (r.problem as { pairs?: { citizen: string; occurrence: string }[] }).pairs ?? []) eligibleFor.set(pair.occurrence, (eligibleFor.get(pair.occurrence) ?? new Set()).add(pair.citizen));
+  for (const r of runsWithPairs)
+    for (const pair of (r.problem as { pairs?: { citizen: string; occurrence: string }[] }).pairs ?? [])
+      eligibleFor.set(pair.occurrence, (eligibleFor.get(pair.occurrence) ?? new Set()).add(pair.citizen));
   const [hotId, hotCitizens] = [...eligibleFor].sort((a, b) => b[1].size - a[1].size)[0]!;
   const hotOccurrence = await prisma.taskOccurrence.findUniqueOrThrow({ where: { id: hotId } });
   await prisma.commitment.updateMany({ where: { occurrenceId: hotId, status: "ACTIVE" }, data: { status: "CANCELLED" } });
   await prisma.task.update({ where: { id: hotOccurrence.taskId }, data: { headcount: 1 } });
   const hotDeadline = new Date(Date.now() + 48 * 3600 * 1000);
-  await prisma.offer.createMany({ data: [...hotCitizens].map((citizenId) => ({ citizenId, occurrenceId: hotId, source: "REPLACEMENT" as const, deadline: hotDeadline })), skipDuplicates: true });
-  const hotOffers = await prisma.offer.findMany({ where: { occurrenceId: hotId, status: "OFFERED" }, select: { id: true, citizen: { select: { userId: true } } } });
+  await prisma.offer.createMany({
+    data: [...hotCitizens].map((citizenId) => ({ citizenId, occurrenceId: hotId, source: "REPLACEMENT" as const, deadline: hotDeadline })),
+    skipDuplicates: true,
+  });
+  const hotOffers = await prisma.offer.findMany({
+    where: { occurrenceId: hotId, status: "OFFERED" },
+    select: { id: true, citizen: { select: { userId: true } } },
+  });
   const hotTokens = await Promise.all(hotOffers.map(async (o) => (await tokens.issue(o.citizen.userId!, "CITIZEN", 0)).token));
   const HOT_ACCEPT = "mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }";
   const ms = (values: number[], q: number) => Math.round(quantile(values, q));
   /** The burst on the seat made free again, with citizens reading their offers from a process of their own meanwhile. */
   const hotSeat = async (label: string) => {
     await prisma.commitment.updateMany({ where: { occurrenceId: hotId, status: "ACTIVE" }, data: { status: "CANCELLED" } });
-    await prisma.offer.updateMany({ where: { id: { in: hotOffers.map((o) => o.id) } }, data: { status: "OFFERED", respondedAt: null, commitmentId: null, deadline: hotDeadline } });
-    const reading = pacedLoadElsewhere({ url: `${API}/graphql`, rate: 50, seconds: 8, connections: 20, body: MY_OFFERS, tokens: citizenTokens, expect: '"myOffers":[' });
+    await prisma.offer.updateMany({
+      where: { id: { in: hotOffers.map((o) => o.id) } },
+      data: { status: "OFFERED", respondedAt: null, commitmentId: null, deadline: hotDeadline },
+    });
+    const reading = pacedLoadElsewhere({
+      url: `${API}/graphql`,
+      rate: 50,
+      seconds: 8,
+      connections: 20,
+      body: MY_OFFERS,
+      tokens: citizenTokens,
+      expect: '"myOffers":[',
+    });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const outcomes = new Map<string, number>();
     const latencies = await Promise.all(
       Array.from({ length: BURST }, async (_, i) => {
         const k = i % hotOffers.length;
         const began = performance.now();
-        const answer = await postGraphQL(API, HOT_ACCEPT, { id: hotOffers[k]!.id }, hotTokens[k], 120_000).catch((error: Error) => ({ errors: [{ message: error.message }] }) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] });
+        const answer = await postGraphQL(API, HOT_ACCEPT, { id: hotOffers[k]!.id }, hotTokens[k], 120_000).catch(
+          (error: Error) =>
+            ({ errors: [{ message: error.message }] }) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] },
+        );
         const result = answer.data?.acceptOffer as { __typename: string; code?: string } | undefined;
-        const key = result ? (result.code ?? result.__typename) : `error: ${(answer.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? answer.errors?.[0]?.message.slice(0, 40)}`;
+        const key = result
+          ? (result.code ?? result.__typename)
+          : `error: ${(answer.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? answer.errors?.[0]?.message.slice(0, 40)}`;
         outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
         return performance.now() - began;
       }),
@@ -442,8 +606,26 @@ async function main() {
     const commitments = await prisma.commitment.count({ where: { occurrenceId: hotId, status: "ACTIVE" } });
     return {
       rows: [
-        { scenario: `acceptOffer, ${BURST} at once on one seat (${hotOffers.length} citizens)${label}`, load: `${BURST} simultaneous`, requests: BURST, rps: 0, p50: ms(latencies, 0.5), p99: ms(latencies, 0.99), max: ms(latencies, 1), errors: [...outcomes].filter(([k]) => k.startsWith("error")).reduce((n, [, v]) => n + v, 0) },
-        { scenario: `myOffers during that burst (from another process)${label}`, load: "50 req/s evenly spaced", requests: read.latencies.length, rps: Math.round(read.latencies.length / read.seconds), p50: ms(read.latencies, 0.5), p99: ms(read.latencies, 0.99), max: ms(read.latencies, 1), errors: read.errors },
+        {
+          scenario: `acceptOffer, ${BURST} at once on one seat (${hotOffers.length} citizens)${label}`,
+          load: `${BURST} simultaneous`,
+          requests: BURST,
+          rps: 0,
+          p50: ms(latencies, 0.5),
+          p99: ms(latencies, 0.99),
+          max: ms(latencies, 1),
+          errors: [...outcomes].filter(([k]) => k.startsWith("error")).reduce((n, [, v]) => n + v, 0),
+        },
+        {
+          scenario: `myOffers during that burst (from another process)${label}`,
+          load: "50 req/s evenly spaced",
+          requests: read.latencies.length,
+          rps: Math.round(read.latencies.length / read.seconds),
+          p50: ms(read.latencies, 0.5),
+          p99: ms(read.latencies, 0.99),
+          max: ms(read.latencies, 1),
+          errors: read.errors,
+        },
       ],
       note: `${[...outcomes].map(([k, v]) => `${k} ${v}`).join(", ")}; active commitments on the seat afterwards: ${commitments}`,
     };
@@ -472,7 +654,9 @@ async function main() {
   for (const c of await prisma.citizen.findMany({ select: { id: true, homeMunicipality: { select: { territoryId: true } } } })) {
     citizensByTerritory.set(c.homeMunicipality.territoryId, [...(citizensByTerritory.get(c.homeMunicipality.territoryId) ?? []), c.id]);
   }
-  const occurrences = new Map((await prisma.taskOccurrence.findMany({ select: { id: true, task: { select: { territoryId: true } } } })).map((o) => [o.id, o.task.territoryId]));
+  const occurrences = new Map(
+    (await prisma.taskOccurrence.findMany({ select: { id: true, task: { select: { territoryId: true } } } })).map((o) => [o.id, o.task.territoryId]),
+  );
   const extra: { citizenId: string; occurrenceId: string }[] = [];
   const taken = new Set(offered.map((o) => `${o.citizenId}|${o.occurrenceId}`));
   for (const o of offered.filter((_, i) => i % 4 === 0)) {

@@ -88,7 +88,9 @@ async function measure(label: string, problem: MatchingProblem, options: SolveOp
 if (args[0] === "--one") {
   // Child: one measurement, one JSON line. Either a seeded size or a file.
   const [, source, method, seedText] = args;
-  const problem = source!.endsWith(".json") ? (JSON.parse(readFileSync(source!, "utf8")) as MatchingProblem) : generateInstance(source as SizeName, Number(seedText));
+  const problem = source!.endsWith(".json")
+    ? (JSON.parse(readFileSync(source!, "utf8")) as MatchingProblem)
+    : generateInstance(source as SizeName, Number(seedText));
   console.log(JSON.stringify(await measure(`${source} ${method}`, problem, METHODS[method!] ?? JSON.parse(method!))));
   process.exit(0);
 }
@@ -108,7 +110,10 @@ function child(source: string, method: string, seed = 1): Measurement {
   return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
 }
 
-const seedsOf = (text: string) => (text.includes("-") ? Array.from({ length: Number(text.split("-")[1]) - Number(text.split("-")[0]) + 1 }, (_, i) => Number(text.split("-")[0]) + i) : text.split(",").map(Number));
+const seedsOf = (text: string) =>
+  text.includes("-")
+    ? Array.from({ length: Number(text.split("-")[1]) - Number(text.split("-")[0]) + 1 }, (_, i) => Number(text.split("-")[0]) + i)
+    : text.split(",").map(Number);
 const sizes = (flag("--sizes") ?? "S,M,L,XL").split(",") as SizeName[];
 const seeds = seedsOf(flag("--seeds") ?? "1-5");
 const methods = (flag("--methods") ?? Object.keys(METHODS).join(",")).split(",");
@@ -140,7 +145,9 @@ if (methods.length > 0 && sizes.length > 0) {
       const best = Math.max(...Object.values(byMethod).map((r) => r.objective));
       for (const method of methods) {
         const r = byMethod[method]!;
-        rows.push(`| ${size} | ${seed} | ${method} | ${r.pairs} | ${f2(r.cpu)} | ${f2(r.wall)} | ${r.peakMB} | ${r.objective.toFixed(2)} | ${r.bound.toFixed(2)} | ${pct(r.gap)} | ${pct((best - r.objective) / best)} | ${r.status} (${r.stoppedBy}) | ${r.work} |`);
+        rows.push(
+          `| ${size} | ${seed} | ${method} | ${r.pairs} | ${f2(r.cpu)} | ${f2(r.wall)} | ${r.peakMB} | ${r.objective.toFixed(2)} | ${r.bound.toFixed(2)} | ${pct(r.gap)} | ${pct((best - r.objective) / best)} | ${r.status} (${r.stoppedBy}) | ${r.work} |`,
+        );
       }
     }
   }
@@ -160,7 +167,9 @@ if (determinism > 0 && sizes.length > 0) {
   for (const seed of seeds) {
     const idle = child(size, "engine", seed);
     const loaded = await withBusy(determinism, () => child(size, "engine", seed));
-    rows.push(`| ${size} | ${seed} | ${f2(idle.cpu)} / ${f2(idle.wall)} | ${f2(loaded.cpu)} / ${f2(loaded.wall)} | ${idle.hash} | ${loaded.hash} | ${idle.hash === loaded.hash ? "yes" : "**no**"} |`);
+    rows.push(
+      `| ${size} | ${seed} | ${f2(idle.cpu)} / ${f2(idle.wall)} | ${f2(loaded.cpu)} / ${f2(loaded.wall)} | ${idle.hash} | ${loaded.hash} | ${idle.hash === loaded.hash ? "yes" : "**no**"} |`,
+    );
     process.stderr.write(`determinism ${size} seed ${seed}: ${idle.hash === loaded.hash ? "same" : "DIFFERENT"}\n`);
   }
   sections.push(
@@ -205,7 +214,9 @@ function publicTable(dir: string): string[] {
   const rows: string[] = [];
   let claims = 0;
   let falseClaims = 0;
-  const files = readdirSync(dir).filter((f) => !f.includes(".") && !f.startsWith("bounds")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => !f.includes(".") && !f.startsWith("bounds"))
+    .sort();
   for (const file of files) {
     const numbers = readFileSync(join(dir, file), "utf8").trim().split(/\s+/).map(Number);
     // Either one instance (m n ...) or, in the original gap1-12 files, a count first.
@@ -225,7 +236,12 @@ function publicTable(dir: string): string[] {
         const problem: MatchingProblem = {
           citizens: capacities.map((capacity, i) => ({ id: `agent${i}`, capacityMinutes: capacity })),
           occurrences: Array.from({ length: n }, (_, j) => ({ id: `job${j}`, headcount: 1 })),
-          pairs: values.map((v, q) => ({ citizen: `agent${Math.floor(q / n)}`, occurrence: `job${q % n}`, score: reading === "Max" ? M + v : M - v, loadMinutes: resources[q]! })),
+          pairs: values.map((v, q) => ({
+            citizen: `agent${Math.floor(q / n)}`,
+            occurrence: `job${q % n}`,
+            score: reading === "Max" ? M + v : M - v,
+            loadMinutes: resources[q]!,
+          })),
         };
         const path = join(work, `${name}-${reading}.json`);
         writeFileSync(path, JSON.stringify(problem));
@@ -242,9 +258,11 @@ function publicTable(dir: string): string[] {
             falseClaims++;
             verdict = "**OPTIMAL claimed, known optimum differs**";
           } else verdict = Number.isFinite(optimum) ? "optimal, as known" : "optimal";
-        } else verdict = Number.isFinite(optimum) ? `${(Math.abs(found - optimum) / optimum * 100).toFixed(3)} % from the known optimum` : "";
+        } else verdict = Number.isFinite(optimum) ? `${((Math.abs(found - optimum) / optimum) * 100).toFixed(3)} % from the known optimum` : "";
         const boundText = reading === "Max" ? `<= ${f2(value(r.bound))}` : `>= ${f2(value(r.bound))}`;
-        rows.push(`| ${name} | ${reading} | ${m} x ${n} | ${Number.isFinite(optimum) ? optimum : `${lb}-${ub}`} | ${found}${allAssigned ? "" : " (jobs left)"} | ${boundText} | ${r.status} (${r.stoppedBy}) | ${f2(r.cpu)} | ${f2(r.wall)} | ${verdict} |`);
+        rows.push(
+          `| ${name} | ${reading} | ${m} x ${n} | ${Number.isFinite(optimum) ? optimum : `${lb}-${ub}`} | ${found}${allAssigned ? "" : " (jobs left)"} | ${boundText} | ${r.status} (${r.stoppedBy}) | ${f2(r.cpu)} | ${f2(r.wall)} | ${verdict} |`,
+        );
         process.stderr.write(`public ${name} ${reading}: ${found} (${r.status}) against ${optimum}\n`);
       }
     }
@@ -291,7 +309,9 @@ async function budgetTable(): Promise<string[]> {
         for (let k = 0; k < 20_000; k++) {
           problem.citizens.push({ id: `a${k}`, capacityMinutes: 120 }, { id: `b${k}`, capacityMinutes: 120 });
           problem.occurrences.push({ id: `x${k}`, headcount: 1 }, { id: `y${k}`, headcount: 1 }, { id: `z${k}`, headcount: 1 });
-          for (const c of ["a", "b"]) for (const o of ["x", "y", "z"]) problem.pairs.push({ citizen: `${c}${k}`, occurrence: `${o}${k}`, score: 100 + random.int(0, 12), loadMinutes: 60 });
+          for (const c of ["a", "b"])
+            for (const o of ["x", "y", "z"])
+              problem.pairs.push({ citizen: `${c}${k}`, occurrence: `${o}${k}`, score: 100 + random.int(0, 12), loadMinutes: 60 });
           problem.conflicts!.push({ citizen: `a${k}`, occurrences: [`x${k}`, `y${k}`] });
         }
         return problem;
@@ -318,9 +338,21 @@ async function budgetTable(): Promise<string[]> {
       // capacities are tight.
       problem: () => {
         const loads = Array.from({ length: 120 }, () => random.int(1, 100));
-        const citizens = Array.from({ length: 6 }, (_, c) => ({ id: `c${c}`, capacityMinutes: Math.round((0.8 * loads.slice(c * 20, c * 20 + 20).reduce((a, b) => a + b, 0)) / 6) }));
+        const citizens = Array.from({ length: 6 }, (_, c) => ({
+          id: `c${c}`,
+          capacityMinutes: Math.round((0.8 * loads.slice(c * 20, c * 20 + 20).reduce((a, b) => a + b, 0)) / 6),
+        }));
         const occurrences = Array.from({ length: 20 }, (_, o) => ({ id: `o${o}`, headcount: 1 }));
-        return { citizens, occurrences, pairs: loads.map((load, q) => ({ citizen: `c${Math.floor(q / 20)}`, occurrence: `o${q % 20}`, score: 1000 + load + random.int(-10, 10), loadMinutes: load })) };
+        return {
+          citizens,
+          occurrences,
+          pairs: loads.map((load, q) => ({
+            citizen: `c${Math.floor(q / 20)}`,
+            occurrence: `o${q % 20}`,
+            score: 1000 + load + random.int(-10, 10),
+            loadMinutes: load,
+          })),
+        };
       },
     },
   ];
@@ -330,7 +362,10 @@ async function budgetTable(): Promise<string[]> {
     const path = join(dir, `${c.name.replace(/[^a-z0-9]+/gi, "-")}.json`);
     writeFileSync(path, JSON.stringify(c.problem()));
     const started = performance.now();
-    const run = spawnSync("/usr/bin/time", ["-f", "%M", tsx, cli, path, "--timing", "--check", "--time-limit", String(c.limit), ...(c.extra ?? [])], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const run = spawnSync("/usr/bin/time", ["-f", "%M", tsx, cli, path, "--timing", "--check", "--time-limit", String(c.limit), ...(c.extra ?? [])], {
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
     const processSeconds = (performance.now() - started) / 1000;
     const lines = run.stderr.trim().split("\n");
     const peakMB = Math.round(Number(lines[lines.length - 1]) / 1024);
@@ -340,7 +375,9 @@ async function budgetTable(): Promise<string[]> {
     const status = /^(\w+ \(\w+\))/.exec(summary)?.[1] ?? `exit ${run.status}`;
     const checked = run.stderr.includes("check passed") ? "passed" : "**failed**";
     const allowed = c.limit * 1.1 + 1;
-    rows.push(`| ${c.name} | ${c.limit} | ${f2(wall)} | ${f2(cpu)} | ${f2(processSeconds)} | ${wall <= allowed ? "yes" : "**no**"} | ${peakMB} | ${status} | ${checked} |`);
+    rows.push(
+      `| ${c.name} | ${c.limit} | ${f2(wall)} | ${f2(cpu)} | ${f2(processSeconds)} | ${wall <= allowed ? "yes" : "**no**"} | ${peakMB} | ${status} | ${checked} |`,
+    );
     process.stderr.write(`budget ${c.name}: ${f2(wall)} s of ${c.limit}, ${peakMB} MB\n`);
   }
   return [

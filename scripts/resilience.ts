@@ -122,10 +122,21 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
   const { execFileSync } = await import("node:child_process");
   execFileSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: "ignore" });
   const secret = `resilience-${randomUUID()}`;
-  const env = { DATABASE_URL: dbUrl, REDIS_URL: redis.url, QUEUE_PREFIX: "drill", JWT_SECRET: secret, LOG_LEVEL: "error", DATABASE_CONNECT_TIMEOUT_MS: "2000", NODE_ENV: "development" };
+  const env = {
+    DATABASE_URL: dbUrl,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: "drill",
+    JWT_SECRET: secret,
+    LOG_LEVEL: "error",
+    DATABASE_CONNECT_TIMEOUT_MS: "2000",
+    NODE_ENV: "development",
+  };
   const [apiPort, w1Port, w2Port] = [await sparePort(), await sparePort(), await sparePort()];
   const api = new Service("api", "src/main.ts", { ...env, PORT: String(apiPort), RUN_WORKER: "false", DEMO_DATA: "true" }, `http://127.0.0.1:${apiPort}`);
-  const workers = [new Service("worker-1", "src/worker.ts", { ...env, WORKER_PORT: String(w1Port) }, `http://127.0.0.1:${w1Port}`), new Service("worker-2", "src/worker.ts", { ...env, WORKER_PORT: String(w2Port) }, `http://127.0.0.1:${w2Port}`)];
+  const workers = [
+    new Service("worker-1", "src/worker.ts", { ...env, WORKER_PORT: String(w1Port) }, `http://127.0.0.1:${w1Port}`),
+    new Service("worker-2", "src/worker.ts", { ...env, WORKER_PORT: String(w2Port) }, `http://127.0.0.1:${w2Port}`),
+  ];
   const all = [api, ...workers];
   const allReady = async (limitMs = 120_000) => {
     for (const end = Date.now() + limitMs; ; await sleep(100)) {
@@ -142,13 +153,22 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
   const gql = (query: string, variables: object, token?: string) => postGraphQL(api.url, query, variables, token, 20_000);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: dbUrl, max: 3, connectionTimeoutMillis: 2000 }) });
   const tokens = createTokenService({ secret, ttlSeconds: 3600 });
-  const coordinator = (await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ... on Session { token } } }`, { e: "coordinatrice.grosseto@legami.demo", p: DEMO_PASSWORD })).data!.login.token as string;
+  const coordinator = (
+    await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ... on Session { token } } }`, {
+      e: "coordinatrice.grosseto@legami.demo",
+      p: DEMO_PASSWORD,
+    })
+  ).data!.login.token as string;
   const territoryId = (await prisma.territory.findFirstOrThrow({ where: { code: "WE-ITA" } })).id;
   const monday = (weeks: number) => DateTime.now().setZone(ZONE).plus({ weeks }).startOf("week").toISODate()!;
   /** Asks for a run, retrying what gets no answer (a client's way); its id. */
   const startRun = async (week: string): Promise<string> => {
     for (;;) {
-      const answer = await gql(`mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } } }`, { t: territoryId, w: week }, coordinator).catch(() => null);
+      const answer = await gql(
+        `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } } }`,
+        { t: territoryId, w: week },
+        coordinator,
+      ).catch(() => null);
       const id = answer?.data?.startMatchingRun?.id as string | undefined;
       if (id) return id;
       await sleep(300);
@@ -169,7 +189,9 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
     for (const offer of moved) await tx.offer.update({ where: { id: offer.id }, data: { deadline: offer.deadline } });
     await stageJobs(tx, offerJobs(moved, new Date()), new Date());
   });
-  note(`published ${published.length} offers; ${due.length} now fall due between 15 s and 120 s from here, ${answered.length} are answered by citizens meanwhile`);
+  note(
+    `published ${published.length} offers; ${due.length} now fall due between 15 s and 120 s from here, ${answered.length} are answered by citizens meanwhile`,
+  );
 
   // Readiness of every process, every 250 ms.
   const up: Record<string, boolean> = Object.fromEntries(all.map((s) => [s.name, true]));
@@ -200,7 +222,13 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
       const accept = n % 3 !== 2;
       tried.add(offer.id);
       for (;;) {
-        const reply = await gql(accept ? `mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }` : `mutation($id: ID!) { declineOffer(offerId: $id, reason: "drill") { __typename ... on Error { code } } }`, { id: offer.id }, token).catch(() => null);
+        const reply = await gql(
+          accept
+            ? `mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }`
+            : `mutation($id: ID!) { declineOffer(offerId: $id, reason: "drill") { __typename ... on Error { code } } }`,
+          { id: offer.id },
+          token,
+        ).catch(() => null);
         const result = (accept ? reply?.data?.acceptOffer : reply?.data?.declineOffer) as { __typename: string; code?: string } | undefined;
         if (result?.__typename === "AcceptOfferSuccess") accepted.push(offer.id);
         else if (result?.code) refused[result.code] = (refused[result.code] ?? 0) + 1;
@@ -251,7 +279,9 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
     postgres.start();
   });
   await atSecond(between(68, 76));
-  await outage("API and worker-2 stopped (SIGTERM) and started again", () => Promise.all([restart(api, "SIGTERM"), restart(workers[1]!, "SIGTERM")]).then(() => undefined));
+  await outage("API and worker-2 stopped (SIGTERM) and started again", () =>
+    Promise.all([restart(api, "SIGTERM"), restart(workers[1]!, "SIGTERM")]).then(() => undefined),
+  );
 
   // A run whose workers are killed twice while it runs.
   await atSecond(between(80, 85));
@@ -303,7 +333,10 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
   const checks: [string, boolean, string][] = [];
   const late: string[] = [];
   let worstMs = 0;
-  const expiredRows = await prisma.offer.findMany({ where: { id: { in: moved.map((o) => o.id) } }, select: { id: true, status: true, deadline: true, respondedAt: true } });
+  const expiredRows = await prisma.offer.findMany({
+    where: { id: { in: moved.map((o) => o.id) } },
+    select: { id: true, status: true, deadline: true, respondedAt: true },
+  });
   for (const offer of expiredRows) {
     if (offer.status !== "EXPIRED" || !offer.respondedAt) {
       late.push(`${offer.id.slice(0, 8)} ${offer.status}`);
@@ -317,7 +350,11 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
     worstMs = Math.max(worstMs, lateness);
     if (lateness > EXPIRY_SLACK_MS) late.push(`${offer.id.slice(0, 8)} ${(lateness / 1000).toFixed(1)} s late${during ? ` (after: ${during.what})` : ""}`);
   }
-  checks.push([`every offer expired within ${EXPIRY_SLACK_MS / 1000} s of its deadline, or of the services being back`, late.length === 0, `${expiredRows.length - late.length} of ${expiredRows.length}; latest ${(worstMs / 1000).toFixed(1)} s${late.length ? `; late: ${late.slice(0, 5).join(", ")}` : ""}`]);
+  checks.push([
+    `every offer expired within ${EXPIRY_SLACK_MS / 1000} s of its deadline, or of the services being back`,
+    late.length === 0,
+    `${expiredRows.length - late.length} of ${expiredRows.length}; latest ${(worstMs / 1000).toFixed(1)} s${late.length ? `; late: ${late.slice(0, 5).join(", ")}` : ""}`,
+  ]);
 
   const ends = await prisma.matchingRun.findMany({ where: { id: { in: runs } }, select: { id: true, status: true, failureCode: true, attempts: true } });
   const doneWrites = await prisma.$queryRaw<{ rowId: string; n: bigint }[]>`
@@ -327,10 +364,20 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
   const writes = (rows: { rowId: string; n: bigint }[], id: string) => Number(rows.find((r) => r.rowId === id)?.n ?? 0);
   const ended = ends.filter((r) => r.status === "DONE" || r.status === "FAILED");
   const once = ends.filter((r) => r.status !== "DONE" || (writes(doneWrites, r.id) === 1 && writes(solutionWrites, r.id) === 1));
-  checks.push(["every matching run ended (DONE or FAILED with its reason)", ended.length === runs.length, ends.map((r) => `${r.id.slice(0, 8)}: ${r.status}${r.failureCode ? ` ${r.failureCode}` : ""}, taken ${r.attempts}x`).join("; ")]);
-  checks.push(["each finished run written DONE once, its solution once", once.length === ends.length, ends.map((r) => `${r.id.slice(0, 8)}: DONE ${writes(doneWrites, r.id)}x, solution ${writes(solutionWrites, r.id)}x`).join("; ")]);
+  checks.push([
+    "every matching run ended (DONE or FAILED with its reason)",
+    ended.length === runs.length,
+    ends.map((r) => `${r.id.slice(0, 8)}: ${r.status}${r.failureCode ? ` ${r.failureCode}` : ""}, taken ${r.attempts}x`).join("; "),
+  ]);
+  checks.push([
+    "each finished run written DONE once, its solution once",
+    once.length === ends.length,
+    ends.map((r) => `${r.id.slice(0, 8)}: DONE ${writes(doneWrites, r.id)}x, solution ${writes(solutionWrites, r.id)}x`).join("; "),
+  ]);
 
-  const twice = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM (SELECT 1 FROM "Offer" GROUP BY "citizenId", "occurrenceId" HAVING count(*) > 1) x`;
+  const twice = await prisma.$queryRaw<
+    { n: bigint }[]
+  >`SELECT count(*) AS n FROM (SELECT 1 FROM "Offer" GROUP BY "citizenId", "occurrenceId" HAVING count(*) > 1) x`;
   const offers = await prisma.offer.count();
   checks.push(["no citizen offered one occurrence twice", Number(twice[0]!.n) === 0, `${Number(twice[0]!.n)} pairs offered twice, of ${offers} offers`]);
   const received = await prisma.notification.count({ where: { kind: "OFFER_RECEIVED" } });
@@ -342,7 +389,11 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
 
   const rows = await prisma.offer.findMany({ where: { id: { in: accepted } }, include: { commitment: true } });
   const lost = rows.filter((o) => o.status !== "ACCEPTED" || o.commitment?.status !== "ACTIVE").length;
-  checks.push(["every accept answered as made is an active commitment", lost === 0 && rows.length === accepted.length, `${accepted.length} answered, ${rows.length - lost} found`]);
+  checks.push([
+    "every accept answered as made is an active commitment",
+    lost === 0 && rows.length === accepted.length,
+    `${accepted.length} answered, ${rows.length - lost} found`,
+  ]);
   const committed = await prisma.offer.findMany({ where: { status: "ACCEPTED" }, select: { id: true } });
   const unasked = committed.filter((o) => !tried.has(o.id)).length;
   checks.push(["no offer accepted that no citizen accepted", unasked === 0, `${committed.length} accepted offers, ${unasked} not asked for`]);

@@ -30,7 +30,12 @@ if (args[0] === "--generate") {
   process.exit(0);
 }
 
-const flags: Record<string, keyof SolveOptions> = { "--time-limit": "timeLimitSeconds", "--work-limit": "workLimit", "--backend": "backend", "--relative-gap": "relativeGap" };
+const flags: Record<string, keyof SolveOptions> = {
+  "--time-limit": "timeLimitSeconds",
+  "--work-limit": "workLimit",
+  "--backend": "backend",
+  "--relative-gap": "relativeGap",
+};
 const overrides: Record<string, unknown> = {};
 let file: string | undefined;
 let check = false;
@@ -62,12 +67,15 @@ try {
 }
 
 try {
-  const problem = isRecord(input) && Object.keys(overrides).length > 0 ? { ...input, options: { ...(isRecord(input.options) ? input.options : {}), ...overrides } } : input;
+  const problem =
+    isRecord(input) && Object.keys(overrides).length > 0 ? { ...input, options: { ...(isRecord(input.options) ? input.options : {}), ...overrides } } : input;
   const solution = await solveMatching(problem, { clock: () => performance.now(), startedAt: started });
   process.stdout.write(`${JSON.stringify(solution, null, 2)}\n`);
   if (timing) {
     const cpu = process.cpuUsage(cpuStarted);
-    process.stderr.write(`${solution.status} (${solution.stoppedBy}) objective ${solution.objective}, bound ${solution.bound}, gap ${(solution.gap * 100).toFixed(4)} %, work ${solution.work}; wall ${((performance.now() - started) / 1000).toFixed(2)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s\n`);
+    process.stderr.write(
+      `${solution.status} (${solution.stoppedBy}) objective ${solution.objective}, bound ${solution.bound}, gap ${(solution.gap * 100).toFixed(4)} %, work ${solution.work}; wall ${((performance.now() - started) / 1000).toFixed(2)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s\n`,
+    );
   }
   if (check) {
     const failures = checkSolution(problem as Parameters<typeof checkSolution>[0], solution);
@@ -78,7 +86,13 @@ try {
     process.stderr.write("check passed: every constraint holds, the objective adds up, the bound is not below it\n");
   }
 } catch (error) {
-  if (error instanceof ProblemError) refuse(`invalid problem:\n${error.issues.slice(0, 20).map((issue) => `  ${issue.path ? `${issue.path}: ` : ""}${issue.message}`).join("\n")}${error.issues.length > 20 ? `\n  and ${error.issues.length - 20} more` : ""}`);
+  if (error instanceof ProblemError)
+    refuse(
+      `invalid problem:\n${error.issues
+        .slice(0, 20)
+        .map((issue) => `  ${issue.path ? `${issue.path}: ` : ""}${issue.message}`)
+        .join("\n")}${error.issues.length > 20 ? `\n  and ${error.issues.length - 20} more` : ""}`,
+    );
   process.stderr.write(`internal error: ${(error as Error).message?.split("\n")[0]?.slice(0, 300) ?? String(error)}\n`);
   process.exit(1);
 }

@@ -132,10 +132,28 @@ export function createApp(options: AppOptions): App {
     cors: (request) => {
       const origin = request.headers.get("origin");
       return origin && (options.corsOrigins ?? []).includes(origin)
-        ? { origin, credentials: false, methods: ["POST", "OPTIONS"], allowedHeaders: ["content-type", "authorization", "accept", "accept-language", "x-request-id"], maxAge: 600 }
+        ? {
+            origin,
+            credentials: false,
+            methods: ["POST", "OPTIONS"],
+            allowedHeaders: ["content-type", "authorization", "accept", "accept-language", "x-request-id"],
+            maxAge: 600,
+          }
         : false;
     },
-    logging: { debug: (...args) => logger.debug(args.map(String).join(" ")), info: (...args) => logger.info(args.map(String).join(" ")), warn: (...args) => logger.warn(args.map(String).join(" ")), error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.filter((a) => !(a instanceof Error)).map(String).join(" ") || "GraphQL error") },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(" ")),
+      info: (...args) => logger.info(args.map(String).join(" ")),
+      warn: (...args) => logger.warn(args.map(String).join(" ")),
+      error: (...args) =>
+        logger.error(
+          { err: args.find((a) => a instanceof Error) },
+          args
+            .filter((a) => !(a instanceof Error))
+            .map(String)
+            .join(" ") || "GraphQL error",
+        ),
+    },
     plugins: [...limitPlugins(limits), auditActor(), operationMetrics(metrics)],
     context: async ({ request, req }: { request: Request; req?: { ip?: string; socket?: { remoteAddress?: string } } }) => {
       const viewer = await resolveViewer(options.database.prisma, options.tokens, request.headers.get("authorization")).catch((error: unknown) => {
@@ -187,7 +205,13 @@ export function createApp(options: AppOptions): App {
     next();
   });
   healthRoutes(app, options.database, metrics, options.metricsToken, options.redis, options.metricsOpenWithoutToken ?? true);
-  queueBoardRoutes(app, { prisma: options.database.prisma, tokens: options.tokens, queues: options.queues, secureCookie: options.secureCookies ?? false, cookieSeconds: options.tokenTtlSeconds ?? 8 * 3600 });
+  queueBoardRoutes(app, {
+    prisma: options.database.prisma,
+    tokens: options.tokens,
+    queues: options.queues,
+    secureCookie: options.secureCookies ?? false,
+    cookieSeconds: options.tokenTtlSeconds ?? 8 * 3600,
+  });
   // A citizen's commitments as an iCalendar feed; the secret token in the URL is the credential.
   app.get("/calendar/:file", async (request, response) => {
     const match = /^([A-Za-z0-9_-]{20,100})\.ics$/.exec(request.params.file);
@@ -227,7 +251,10 @@ export function createApp(options: AppOptions): App {
     const trouble = databaseTrouble(error);
     if (trouble && !response.headersSent) {
       const answer = troubleError(trouble, negotiateLang(request.get("accept-language"), options.defaultLang));
-      response.status(503).set("retry-after", String(answer.extensions.retryAfterSeconds)).json({ errors: [{ message: answer.message, extensions: { code: answer.extensions.code } }] });
+      response
+        .status(503)
+        .set("retry-after", String(answer.extensions.retryAfterSeconds))
+        .json({ errors: [{ message: answer.message, extensions: { code: answer.extensions.code } }] });
       return;
     }
     if (error?.type === "entity.too.large") {
@@ -251,10 +278,12 @@ export function createApp(options: AppOptions): App {
 function jsonPostsOnly(request: express.Request, response: express.Response, next: express.NextFunction) {
   const refuse = (status: number, code: string, message: string) => response.status(status).json({ errors: [{ message, extensions: { code } }] });
   if (request.method === "OPTIONS") return next();
-  if (request.method === "GET") return "query" in request.query || "extensions" in request.query ? refuse(405, "METHOD_NOT_ALLOWED", "Send operations as JSON in a POST.") : next();
+  if (request.method === "GET")
+    return "query" in request.query || "extensions" in request.query ? refuse(405, "METHOD_NOT_ALLOWED", "Send operations as JSON in a POST.") : next();
   if (request.method !== "POST") return refuse(405, "METHOD_NOT_ALLOWED", "Send operations as JSON in a POST.");
   const type = (request.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json" && type !== "application/graphql-response+json") return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send operations as JSON (Content-Type: application/json).");
+  if (type !== "application/json" && type !== "application/graphql-response+json")
+    return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send operations as JSON (Content-Type: application/json).");
   next();
 }
 
@@ -271,7 +300,9 @@ function operationMetrics(metrics: Metrics): Plugin<Context> {
   const operationLabel = operationLabeller();
   return {
     onExecute({ args }) {
-      const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === "OperationDefinition" && (!args.operationName || d.name?.value === args.operationName));
+      const operation = (args.document as DocumentNode).definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === "OperationDefinition" && (!args.operationName || d.name?.value === args.operationName),
+      );
       const type = operation?.operation ?? "query";
       const name = operationLabel(args.operationName ?? operation?.name?.value);
       const stop = metrics.graphqlDuration.startTimer({ type, operation: name });

@@ -4,9 +4,7 @@ import { resolve } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { z } from "zod";
 
-export type DatabaseConfig =
-  | { kind: "embedded"; dataDir: string }
-  | { kind: "postgres"; url: string; pool: PoolConfig };
+export type DatabaseConfig = { kind: "embedded"; dataDir: string } | { kind: "postgres"; url: string; pool: PoolConfig };
 
 /** Connections a process keeps to PostgreSQL (each API replica and each worker has its own pool). */
 export interface PoolConfig {
@@ -47,7 +45,18 @@ export interface Config {
   /** Prefix of the BullMQ keys in Redis: deployments (or tests) sharing a Redis keep apart. */
   queuePrefix: string;
   /** What one request may ask (src/http/limits.ts). */
-  limits: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number; operationTimeoutMs: number; maxSubscriptionsPerUser: number; maxSubscriptionsPerProcess: number; mutationsAtOnce: number; mutationPatienceMs: number };
+  limits: {
+    introspection: boolean;
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxBodyBytes: number;
+    operationTimeoutMs: number;
+    maxSubscriptionsPerUser: number;
+    maxSubscriptionsPerProcess: number;
+    mutationsAtOnce: number;
+    mutationPatienceMs: number;
+  };
   /** Sign-in throttling (src/auth/throttle.ts). */
   login: { maxFailures: number; lockMinutes: number; perAddressPerMinute: number; registrationsPerAddressPerHour: number };
   /**
@@ -78,25 +87,42 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
-  DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a plain role name (lower case, digits, _)").optional(),
+  DATABASE_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a plain role name (lower case, digits, _)")
+    .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(8 * 3600),
   OIDC_JWKS_URL: z.url().optional(),
   OIDC_ISSUER: z.string().min(1).optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   GRAPHIQL: booleanString.optional(),
   DEMO_DATA: booleanString.optional(),
   DEFAULT_LOCALE: z.enum(["it", "en"]).default("it"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .optional(),
   RUN_WORKER: booleanString.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   WEEKLY_DRAFT: booleanString.default(false),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only").default("legami"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only")
+    .default("legami"),
   GRAPHQL_INTROSPECTION: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(3).max(50).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(200).default(15),
@@ -108,13 +134,27 @@ const envSchema = z.object({
   MUTATIONS_AT_ONCE: z.coerce.number().int().min(1).max(100_000).default(4),
   MUTATION_PATIENCE_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   LOGIN_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
-  TRUST_PROXY: z.string().regex(/^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*|loopback|linklocal|uniquelocal)$/, "false, a hop count, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal)").default("false"),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*|loopback|linklocal|uniquelocal)$/,
+      "false, a hop count, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal)",
+    )
+    .default("false"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  CORS_ORIGINS: z.string().regex(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, "comma-separated origins such as https://console.example.org").optional(),
+  CORS_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, "comma-separated origins such as https://console.example.org")
+    .optional(),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
@@ -133,12 +173,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   if (e.OIDC_JWKS_URL && !e.OIDC_ISSUER) problems.push("OIDC_ISSUER: required when OIDC_JWKS_URL is set");
   if (!e.OIDC_JWKS_URL && e.OIDC_ISSUER) problems.push("OIDC_JWKS_URL: required when OIDC_ISSUER is set");
-  if (e.OIDC_JWKS_URL && !e.OIDC_AUDIENCE) problems.push("OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (this service's client id: tokens meant for other clients must be refused)");
+  if (e.OIDC_JWKS_URL && !e.OIDC_AUDIENCE)
+    problems.push("OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (this service's client id: tokens meant for other clients must be refused)");
   if (purpose === "server" && e.DATABASE_URL && !e.JWT_SECRET) {
     problems.push("JWT_SECRET: required with DATABASE_URL (only the embedded mode generates one)");
   }
   if (e.JWT_SECRET && estimatedBits(e.JWT_SECRET) < MIN_SECRET_BITS) {
-    problems.push(`JWT_SECRET: too predictable (about ${Math.floor(estimatedBits(e.JWT_SECRET))} bits, at least ${MIN_SECRET_BITS} needed): generate one with \`openssl rand -base64 48\``);
+    problems.push(
+      `JWT_SECRET: too predictable (about ${Math.floor(estimatedBits(e.JWT_SECRET))} bits, at least ${MIN_SECRET_BITS} needed): generate one with \`openssl rand -base64 48\``,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -148,12 +191,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     database: Object.freeze(
       e.DATABASE_URL
-        ? { kind: "postgres" as const, url: e.DATABASE_URL, pool: Object.freeze({ max: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, idleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_MS }) }
+        ? {
+            kind: "postgres" as const,
+            url: e.DATABASE_URL,
+            pool: Object.freeze({ max: e.DATABASE_POOL_MAX, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, idleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_MS }),
+          }
         : { kind: "embedded" as const, dataDir: resolve(e.DATA_DIR) },
     ),
     jwtSecret: e.JWT_SECRET,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
-    oidc: e.OIDC_JWKS_URL && e.OIDC_ISSUER && e.OIDC_AUDIENCE ? Object.freeze({ jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER, audience: e.OIDC_AUDIENCE }) : undefined,
+    oidc:
+      e.OIDC_JWKS_URL && e.OIDC_ISSUER && e.OIDC_AUDIENCE
+        ? Object.freeze({ jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER, audience: e.OIDC_AUDIENCE })
+        : undefined,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== "production",
     // Demo accounts have a published password: never in production unless asked for.
     loadDemoData: e.DEMO_DATA ?? e.NODE_ENV !== "production",
@@ -176,7 +226,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mutationsAtOnce: e.MUTATIONS_AT_ONCE,
       mutationPatienceMs: e.MUTATION_PATIENCE_MS,
     }),
-    login: Object.freeze({ maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES, perAddressPerMinute: e.LOGIN_PER_ADDRESS_PER_MINUTE, registrationsPerAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR }),
+    login: Object.freeze({
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      lockMinutes: e.LOGIN_LOCK_MINUTES,
+      perAddressPerMinute: e.LOGIN_PER_ADDRESS_PER_MINUTE,
+      registrationsPerAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR,
+    }),
     trustProxy: trustProxyOf(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

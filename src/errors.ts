@@ -64,7 +64,10 @@ export type ErrorParams = Record<string, string | number>;
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
-  constructor(message: string, readonly params: ErrorParams = {}) {
+  constructor(
+    message: string,
+    readonly params: ErrorParams = {},
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -72,7 +75,11 @@ export abstract class AppError extends Error {
 
 /** The input is malformed or refers to something that does not exist. */
 export class InputError extends AppError {
-  constructor(readonly code: InputErrorCode, readonly field: string[] = [], params: ErrorParams = {}) {
+  constructor(
+    readonly code: InputErrorCode,
+    readonly field: string[] = [],
+    params: ErrorParams = {},
+  ) {
     super(`${code} at ${field.join(".") || "input"}`, params);
   }
 }
@@ -80,7 +87,10 @@ export class InputError extends AppError {
 /** The thing asked for does not exist, or the caller may not know it exists. */
 export class NotFoundError extends AppError {
   readonly code = "NOT_FOUND";
-  constructor(readonly entity: string, readonly id: string) {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
     super(`${entity} ${id} not found`, { entity, id });
   }
 }
@@ -95,7 +105,11 @@ export class ForbiddenError extends AppError {
 
 /** The request is well formed but the current state does not allow it. */
 export class ConflictError extends AppError {
-  constructor(readonly code: ConflictCode, params: ErrorParams = {}, readonly details: string[] = []) {
+  constructor(
+    readonly code: ConflictCode,
+    params: ErrorParams = {},
+    readonly details: string[] = [],
+  ) {
     super(`${code}${details.length ? `: ${details.join(", ")}` : ""}`, params);
   }
 }

@@ -46,13 +46,19 @@ async function main() {
   const logger = createLogger({ level: config.logLevel });
   // Jobs are staged in the outbox by the transactions that need them; this process relays them
   // to Redis (or, without Redis, to its own timers: createApp's default).
-  const relay = queue ? outboxRelay(database.prisma, queue, { onError: (error) => logger.warn({ err: error }, "outbox relay failed, the next pass retries") }) : undefined;
+  const relay = queue
+    ? outboxRelay(database.prisma, queue, { onError: (error) => logger.warn({ err: error }, "outbox relay failed, the next pass retries") })
+    : undefined;
   relay?.start();
   const metrics = createMetrics({ queueDepth: queue ? () => queue.depth() : undefined });
   const solve = observedSolve(metrics, solver.solve);
   const worker =
     config.redisUrl && config.runWorker
-      ? startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix })
+      ? startMatchingWorker(
+          config.redisUrl,
+          (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)),
+          { concurrency: config.workerConcurrency, prefix: config.queuePrefix },
+        )
       : undefined;
   const { express, jobs } = createApp({
     database,
@@ -66,7 +72,10 @@ async function main() {
     compile: solver.compileRun,
     limits: config.limits,
     // With Redis, every replica counts the same attempts per address.
-    loginThrottle: loginThrottle(config.login, config.redisUrl ? { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), prefix: config.queuePrefix } : undefined),
+    loginThrottle: loginThrottle(
+      config.login,
+      config.redisUrl ? { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }), prefix: config.queuePrefix } : undefined,
+    ),
     trustProxy: config.trustProxy,
     logger,
     metrics,
@@ -79,7 +88,10 @@ async function main() {
     tokenTtlSeconds: config.tokenTtlSeconds,
   });
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
-  const events = config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix }) : undefined;
+  const events =
+    config.redisUrl && config.runWorker
+      ? startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix })
+      : undefined;
   // The database is the source of truth: whoever runs the jobs rebuilds them from it on start.
   if (queue) await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   else {
@@ -87,11 +99,26 @@ async function main() {
     if (config.weeklyDraft) await jobs.schedule({ kind: "weekly-draft" }, untilNextLocalHour(new Date(), 8, 1));
   }
   // In process, the timers died with the last process: everything is rebuilt; on Redis, only what it lost.
-  if (!queue || events) void (queue ? reconcileOnRedis(queue, deps) : reconcile(deps, { atStart: true })).catch((error: unknown) => console.error("reconciliation failed:", error));
+  if (!queue || events)
+    void (queue ? reconcileOnRedis(queue, deps) : reconcile(deps, { atStart: true })).catch((error: unknown) => console.error("reconciliation failed:", error));
   // Offers past their deadline expire within seconds whatever happened to their jobs.
-  const sweeper = !queue || events ? sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries")) : undefined;
+  const sweeper =
+    !queue || events
+      ? sweepEvery(
+          OVERDUE_SWEEP_MS,
+          () => expireOverdue(deps),
+          (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries"),
+        )
+      : undefined;
   // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.
-  const watchdog = !queue || events ? sweepEvery(RUN_WATCH_MS, () => watchRuns(deps), (error) => logger.warn({ err: error }, "matching runs: watch failed, the next one retries")) : undefined;
+  const watchdog =
+    !queue || events
+      ? sweepEvery(
+          RUN_WATCH_MS,
+          () => watchRuns(deps),
+          (error) => logger.warn({ err: error }, "matching runs: watch failed, the next one retries"),
+        )
+      : undefined;
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   if (queue && events) queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", (error?: Error) => {
@@ -118,9 +145,9 @@ async function main() {
         .then(() => solver.close())
         .then(() => database.close())
         .then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
     server.closeAllConnections();
   };

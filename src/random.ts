@@ -26,4 +26,3 @@ export function seededRandom(seed: number) {
     chance: (p: number) => next() < p,
   };
 }
-

@@ -25,7 +25,8 @@ function workerHttp(database: Database, metrics: Metrics, token: string | undefi
 async function main() {
   const config = loadConfig(undefined, "migrate");
   if (!config.redisUrl) throw new ConfigError(["REDIS_URL: required for a worker process"]);
-  if (config.database.kind === "embedded") throw new ConfigError(["DATABASE_URL: a worker process needs PostgreSQL (an embedded data directory belongs to one process)"]);
+  if (config.database.kind === "embedded")
+    throw new ConfigError(["DATABASE_URL: a worker process needs PostgreSQL (an embedded data directory belongs to one process)"]);
   const database = await openDatabase(config.database);
   // Solves run on solver threads (one per concurrent job): this thread stays free to renew the
   // jobs' locks on Redis while HiGHS works.
@@ -34,21 +35,38 @@ async function main() {
   const queue = bullmqRunner(config.redisUrl, config.queuePrefix);
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   const solve = observedSolve(metrics, solver.solve);
-  const worker = startMatchingWorker(config.redisUrl, (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)), { concurrency: config.workerConcurrency, prefix: config.queuePrefix });
+  const worker = startMatchingWorker(
+    config.redisUrl,
+    (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)),
+    { concurrency: config.workerConcurrency, prefix: config.queuePrefix },
+  );
   // Jobs its handlers stage are relayed from here too; so are rows left by a process that died.
   const jobs = outboxRelay(database.prisma, queue);
   jobs.start();
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
-  const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix });
+  const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), {
+    prefix: config.queuePrefix,
+  });
   // With WORKER_PORT, the worker answers /health, /ready and /metrics for orchestrators and Prometheus.
-  const http = config.workerPort !== undefined ? workerHttp(database, metrics, config.metricsToken, queue, config.nodeEnv !== "production").listen(config.workerPort, config.host ?? "0.0.0.0") : undefined;
+  const http =
+    config.workerPort !== undefined
+      ? workerHttp(database, metrics, config.metricsToken, queue, config.nodeEnv !== "production").listen(config.workerPort, config.host ?? "0.0.0.0")
+      : undefined;
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
   await reconcileOnRedis(queue, deps).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
   // Offers past their deadline expire within seconds whatever happened to their jobs.
-  const sweeper = sweepEvery(OVERDUE_SWEEP_MS, () => expireOverdue(deps), (error) => console.error("overdue offers: sweep failed, the next one retries:", error));
+  const sweeper = sweepEvery(
+    OVERDUE_SWEEP_MS,
+    () => expireOverdue(deps),
+    (error) => console.error("overdue offers: sweep failed, the next one retries:", error),
+  );
   // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.
-  const watchdog = sweepEvery(RUN_WATCH_MS, () => watchRuns(deps), (error) => console.error("matching runs: watch failed, the next one retries:", error));
+  const watchdog = sweepEvery(
+    RUN_WATCH_MS,
+    () => watchRuns(deps),
+    (error) => console.error("matching runs: watch failed, the next one retries:", error),
+  );
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);

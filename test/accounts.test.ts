@@ -17,7 +17,10 @@ const REGISTER = `mutation($input: CitizenProfileInput!) { registerCitizen(input
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ loginThrottle: loginThrottle({ perAddressPerMinute: 1_000_000, registrationsPerAddressPerHour: 2, maxFailures: 5 }), trustProxy: "loopback" });
+  server = await startTestServer({
+    loginThrottle: loginThrottle({ perAddressPerMinute: 1_000_000, registrationsPerAddressPerHour: 2, maxFailures: 5 }),
+    trustProxy: "loopback",
+  });
 });
 
 afterAll(async () => {
@@ -26,7 +29,11 @@ afterAll(async () => {
 
 /** A request from a given client address, as a trusted proxy on this machine reports it. */
 async function viaProxy(address: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": address }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": address },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as { data: Record<string, { __typename: string; code?: string }> } as any;
 }
 
@@ -34,18 +41,31 @@ let counter = 0;
 async function registrationInput() {
   counter += 1;
   const grosseto = await server.database.prisma.municipality.findFirstOrThrow({ where: { name: "Grosseto" } });
-  return { firstName: "Ada", lastName: "Prova", email: `ada.prova.${counter}@example.org`, birthDate: "1985-01-01", homeMunicipalityId: grosseto.id, weeklyHourLimit: 3, maxTravelMinutes: 20 };
+  return {
+    firstName: "Ada",
+    lastName: "Prova",
+    email: `ada.prova.${counter}@example.org`,
+    birthDate: "1985-01-01",
+    homeMunicipalityId: grosseto.id,
+    weeklyHourLimit: 3,
+    maxTravelMinutes: 20,
+  };
 }
 
 describe("sign-in attempts", () => {
   it("checks at most the limit of passwords for one email, however many attempts arrive at once", async () => {
-    const answers = await Promise.all(Array.from({ length: 30 }, () => server.gql<any>(LOGIN, { e: "tutor.abitare@legami.demo", p: "not the right password" })));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => server.gql<any>(LOGIN, { e: "tutor.abitare@legami.demo", p: "not the right password" })),
+    );
     const codes = answers.map((a) => a.data.login.code);
     expect(codes.filter((c) => c === "INVALID_CREDENTIALS").length).toBeLessThanOrEqual(5);
     expect(codes.filter((c) => c === "TOO_MANY_ATTEMPTS").length).toBeGreaterThanOrEqual(25);
     expect(codes.every((c) => c === "INVALID_CREDENTIALS" || c === "TOO_MANY_ATTEMPTS")).toBe(true);
     // The email is locked now: even the right password waits.
-    expect((await server.gql(LOGIN, { e: "tutor.abitare@legami.demo", p: DEMO_PASSWORD })).data.login).toEqual({ __typename: "RateLimitError", code: "TOO_MANY_ATTEMPTS" });
+    expect((await server.gql(LOGIN, { e: "tutor.abitare@legami.demo", p: DEMO_PASSWORD })).data.login).toEqual({
+      __typename: "RateLimitError",
+      code: "TOO_MANY_ATTEMPTS",
+    });
     // And the right password of another account is not affected.
     expect((await server.gql(LOGIN, { e: "coordinatrice.colline@legami.demo", p: DEMO_PASSWORD })).data.login.__typename).toBe("Session");
   });
@@ -53,7 +73,14 @@ describe("sign-in attempts", () => {
   it("hashes a password stored with weaker parameters again at sign-in", async () => {
     const prisma = server.database.prisma;
     const salt = randomBytes(16);
-    const weak = ["scrypt", 16384, 8, 1, salt.toString("base64url"), scryptSync(DEMO_PASSWORD.normalize("NFKC"), salt, 32, { N: 16384, r: 8, p: 1 }).toString("base64url")].join("$");
+    const weak = [
+      "scrypt",
+      16384,
+      8,
+      1,
+      salt.toString("base64url"),
+      scryptSync(DEMO_PASSWORD.normalize("NFKC"), salt, 32, { N: 16384, r: 8, p: 1 }).toString("base64url"),
+    ].join("$");
     await prisma.user.update({ where: { email: "coordinatore.amiata@legami.demo" }, data: { passwordHash: weak } });
     expect((await server.gql(LOGIN, { e: "coordinatore.amiata@legami.demo", p: DEMO_PASSWORD })).data.login.__typename).toBe("Session");
     const stored = (await prisma.user.findUniqueOrThrow({ where: { email: "coordinatore.amiata@legami.demo" } })).passwordHash!;
@@ -83,7 +110,11 @@ describe("registrations per address", () => {
       const answers = [];
       // Each request claims a new address; without a trusted proxy all count as this machine's.
       for (let i = 0; i < 3; i++) {
-        const response = await fetch(`${untrusting.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": `192.0.2.${i}` }, body: JSON.stringify({ query: LOGIN, variables: { e: `x${i}@example.org`, p: "whatever it is here" } }) });
+        const response = await fetch(`${untrusting.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": `192.0.2.${i}` },
+          body: JSON.stringify({ query: LOGIN, variables: { e: `x${i}@example.org`, p: "whatever it is here" } }),
+        });
         answers.push(((await response.json()) as any).data.login.code);
       }
       expect(answers).toEqual(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "TOO_MANY_ATTEMPTS"]);

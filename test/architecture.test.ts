@@ -21,25 +21,36 @@ function imports(path: string): string[] {
 
 const isPure = (path: string) => {
   const rel = relative(src, path);
-  return rel.startsWith("time/") || rel.startsWith("i18n/") || rel.startsWith("solver/") || rel === "errors.ts" || rel === "random.ts" || rel.endsWith(".model.ts");
+  return (
+    rel.startsWith("time/") || rel.startsWith("i18n/") || rel.startsWith("solver/") || rel === "errors.ts" || rel === "random.ts" || rel.endsWith(".model.ts")
+  );
 };
 
 describe("architecture", () => {
   it("keeps pure domain code free of Prisma, GraphQL, the server, the queue and config", () => {
-    const forbidden = /^(@prisma\/|prisma|graphql|@pothos\/|graphql-yoga|express|bullmq|ioredis|pg$|@electric-sql\/)|(^|\/)(config|db\/|generated\/|graphql\/|demo\/|jobs\/|auth\/(?![\w-]+\.model$))|\.service$|\.repository$/;
+    const forbidden =
+      /^(@prisma\/|prisma|graphql|@pothos\/|graphql-yoga|express|bullmq|ioredis|pg$|@electric-sql\/)|(^|\/)(config|db\/|generated\/|graphql\/|demo\/|jobs\/|auth\/(?![\w-]+\.model$))|\.service$|\.repository$/;
     const pure = files(src).filter(isPure);
     expect(pure.length).toBeGreaterThan(5);
-    const violations = pure.flatMap((path) => imports(path).filter((spec) => forbidden.test(spec)).map((spec) => `${relative(root, path)} imports ${spec}`));
+    const violations = pure.flatMap((path) =>
+      imports(path)
+        .filter((spec) => forbidden.test(spec))
+        .map((spec) => `${relative(root, path)} imports ${spec}`),
+    );
     expect(violations).toEqual([]);
   });
 
   it("reads process.env only in src/config.ts", () => {
-    const readers = files(src).filter((path) => /process\.env/.test(readFileSync(path, "utf8"))).map((path) => relative(root, path));
+    const readers = files(src)
+      .filter((path) => /process\.env/.test(readFileSync(path, "utf8")))
+      .map((path) => relative(root, path));
     expect(readers).toEqual(["src/config.ts"]);
   });
 
   it("listens on a port only in the two process entry points, src/main.ts and src/worker.ts", () => {
-    const listeners = files(src).filter((path) => /\.listen\(/.test(readFileSync(path, "utf8"))).map((path) => relative(root, path));
+    const listeners = files(src)
+      .filter((path) => /\.listen\(/.test(readFileSync(path, "utf8")))
+      .map((path) => relative(root, path));
     expect(listeners.sort()).toEqual(["src/main.ts", "src/worker.ts"]);
   });
 

@@ -34,7 +34,13 @@ describe("the audit log's hash chain", { timeout: 120_000 }, () => {
     const citizen = await server.database.prisma.citizen.findFirstOrThrow({ where: { status: "ENROLLED" }, orderBy: { id: "asc" } });
     // Concurrent writing transactions are chained in commit order, without a fork.
     await Promise.all(
-      [2, 3, 4, 5].map((hours) => server.gql(`mutation($id: ID!, $h: Int!) { updateCitizenProfile(citizenId: $id, input: { weeklyHourLimit: $h }) { __typename } }`, { id: citizen.id, h: hours }, { token: coordinator })),
+      [2, 3, 4, 5].map((hours) =>
+        server.gql(
+          `mutation($id: ID!, $h: Int!) { updateCitizenProfile(citizenId: $id, input: { weeklyHourLimit: $h }) { __typename } }`,
+          { id: citizen.id, h: hours },
+          { token: coordinator },
+        ),
+      ),
     );
     const report = await verifyAuditChain(server.database.prisma);
     expect(report.problems).toEqual([]);

@@ -39,17 +39,27 @@ describe("audit log", { timeout: 120_000 }, () => {
   it("records a coordinator's matching run and publication, as them, per request", async () => {
     const coordinator = await server.login("coordinatrice.grosseto@legami.demo");
     const territoryId = (await server.database.prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
-    const run = (await call(`mutation($t: ID!) { startMatchingRun(territoryId: $t, weekStart: "2026-11-23") { ... on MatchingRun { id } } }`, { t: territoryId }, coordinator, "scenario-start")).startMatchingRun;
+    const run = (
+      await call(
+        `mutation($t: ID!) { startMatchingRun(territoryId: $t, weekStart: "2026-11-23") { ... on MatchingRun { id } } }`,
+        { t: territoryId },
+        coordinator,
+        "scenario-start",
+      )
+    ).startMatchingRun;
     await server.jobsIdle();
     await call(`mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename } }`, { id: run.id }, coordinator, "scenario-publish");
     const started = await rows("scenario-start");
     expect(started.map((r) => `${r.tableName} ${r.action}`)).toContain("MatchingRun INSERT");
-    for (const r of [...started, ...(await rows("scenario-publish"))]) expect(r).toMatchObject({ actorId: await userId("coordinatrice.grosseto@legami.demo"), actorRole: "COORDINATOR" });
+    for (const r of [...started, ...(await rows("scenario-publish"))])
+      expect(r).toMatchObject({ actorId: await userId("coordinatrice.grosseto@legami.demo"), actorRole: "COORDINATOR" });
     const published = await rows("scenario-publish");
     const offers = published.filter((r) => r.tableName === "Offer" && r.action === "INSERT");
     expect(offers.length).toBe(await server.database.prisma.offer.count({ where: { runId: run.id } }));
     // The run's problem and solution are bulky: recorded as changed, without their values.
-    const solved = await server.database.prisma.auditLog.findFirstOrThrow({ where: { tableName: "MatchingRun", rowId: run.id, action: "UPDATE", changes: { path: ["status", "after"], equals: "DONE" } } });
+    const solved = await server.database.prisma.auditLog.findFirstOrThrow({
+      where: { tableName: "MatchingRun", rowId: run.id, action: "UPDATE", changes: { path: ["status", "after"], equals: "DONE" } },
+    });
     expect(solved.actorRole).toBe("SYSTEM");
     expect((solved.changes as any).solution).toEqual({ hidden: true });
     const two = await server.database.prisma.offer.findMany({ where: { runId: run.id }, orderBy: { id: "asc" }, take: 2 });
@@ -60,7 +70,12 @@ describe("audit log", { timeout: 120_000 }, () => {
   it("records a citizen's accept and decline with before and after, and the job's refill as the system", async () => {
     const citizen = async (id: string) => (await server.database.prisma.citizen.findUniqueOrThrow({ where: { id }, include: { user: true } })).user!.email;
     const acceptor = await citizen(offerAccepted.citizenId);
-    const accepted = await call(`mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }`, { id: offerAccepted.id }, await server.login(acceptor), "scenario-accept");
+    const accepted = await call(
+      `mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code } } }`,
+      { id: offerAccepted.id },
+      await server.login(acceptor),
+      "scenario-accept",
+    );
     expect(accepted.acceptOffer.__typename).toBe("AcceptOfferSuccess");
     const acceptRows = await rows("scenario-accept");
     for (const r of acceptRows) expect(r).toMatchObject({ actorId: await userId(acceptor), actorRole: "CITIZEN" });
@@ -70,7 +85,12 @@ describe("audit log", { timeout: 120_000 }, () => {
     expect(acceptRows.map((r) => r.tableName)).toEqual(expect.arrayContaining(["Commitment", "TaskOccurrence"]));
 
     const decliner = await citizen(offerDeclined.citizenId);
-    await call(`mutation($id: ID!) { declineOffer(offerId: $id, reason: "Sono malato") { __typename } }`, { id: offerDeclined.id }, await server.login(decliner), "scenario-decline");
+    await call(
+      `mutation($id: ID!) { declineOffer(offerId: $id, reason: "Sono malato") { __typename } }`,
+      { id: offerDeclined.id },
+      await server.login(decliner),
+      "scenario-decline",
+    );
     const declineRow = (await rows("scenario-decline")).find((r) => r.tableName === "Offer")!;
     expect(declineRow).toMatchObject({ actorRole: "CITIZEN", action: "UPDATE" });
     // The reason is personal: it changed, its words are not in the log.
@@ -80,7 +100,9 @@ describe("audit log", { timeout: 120_000 }, () => {
     const occurrenceId = (await server.database.prisma.offer.findUniqueOrThrow({ where: { id: offerDeclined.id } })).occurrenceId;
     const refill = await server.waitFor("the refill job's writes", async () => {
       const replacement = await server.database.prisma.offer.findFirst({ where: { occurrenceId, source: "REPLACEMENT" } });
-      const notice = await server.database.prisma.notification.findFirst({ where: { kind: "SEAT_UNFILLED", key: { startsWith: `seat-unfilled:${occurrenceId}:` } } });
+      const notice = await server.database.prisma.notification.findFirst({
+        where: { kind: "SEAT_UNFILLED", key: { startsWith: `seat-unfilled:${occurrenceId}:` } },
+      });
       const row = replacement ?? notice;
       return row ? server.database.prisma.auditLog.findFirst({ where: { rowId: row.id, action: "INSERT" } }) : null;
     });
@@ -90,12 +112,25 @@ describe("audit log", { timeout: 120_000 }, () => {
   it("records a tutor's plan and publication; personal and bulky fields are hidden", async () => {
     const tutor = await server.login("tutor.abitare@legami.demo");
     const house = (await call(`{ houses { id name } }`, {}, tutor, "scenario-houses")).houses.find((h: any) => h.name === "Casa Comune Ximenes");
-    const plan = (await call(`mutation($h: ID!) { planHousePeriod(houseId: $h, from: "2026-12-01", to: "2026-12-15") { ... on HousePlan { id } } }`, { h: house.id }, tutor, "scenario-plan")).planHousePeriod;
+    const plan = (
+      await call(
+        `mutation($h: ID!) { planHousePeriod(houseId: $h, from: "2026-12-01", to: "2026-12-15") { ... on HousePlan { id } } }`,
+        { h: house.id },
+        tutor,
+        "scenario-plan",
+      )
+    ).planHousePeriod;
     await call(`mutation($id: ID!) { publishHousePlan(planId: $id) { __typename } }`, { id: plan.id }, tutor, "scenario-house-publish");
     expect(await rows("scenario-houses")).toEqual([]);
     const planned = await rows("scenario-plan");
-    expect(planned.find((r) => r.tableName === "HousePlan")).toMatchObject({ action: "INSERT", actorRole: "TUTOR", actorId: await userId("tutor.abitare@legami.demo") });
-    expect(planned.filter((r) => r.tableName === "HousingOccurrence").length).toBe(await server.database.prisma.housingOccurrence.count({ where: { planId: plan.id } }));
+    expect(planned.find((r) => r.tableName === "HousePlan")).toMatchObject({
+      action: "INSERT",
+      actorRole: "TUTOR",
+      actorId: await userId("tutor.abitare@legami.demo"),
+    });
+    expect(planned.filter((r) => r.tableName === "HousingOccurrence").length).toBe(
+      await server.database.prisma.housingOccurrence.count({ where: { planId: plan.id } }),
+    );
     const publishRows = await rows("scenario-house-publish");
     const status = publishRows.find((r) => r.tableName === "HousePlan")!;
     expect((status.changes as any).status).toEqual({ before: "DRAFT", after: "PUBLISHED" });

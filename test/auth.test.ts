@@ -140,7 +140,9 @@ describe("OpenID Connect", () => {
   it("links an account only by an email proved on both sides: one registered with someone else's address gets nothing", async () => {
     // Someone registers first with a victim's address (it is never proved here)...
     const prisma = server.database.prisma;
-    const squatter = await prisma.user.create({ data: { email: "victim@example.org", passwordHash: null, role: "CITIZEN", displayName: "Squatter", emailVerifiedAt: null } });
+    const squatter = await prisma.user.create({
+      data: { email: "victim@example.org", passwordHash: null, role: "CITIZEN", displayName: "Squatter", emailVerifiedAt: null },
+    });
     // ...then the victim signs in through the provider, which has verified the address.
     const token = await oidcToken({ sub: "oidc|victim", email: "victim@example.org", email_verified: true });
     expect((await server.gql(ME, {}, { token })).data.me).toBeNull();

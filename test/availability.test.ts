@@ -18,8 +18,16 @@ async function serve(database: Database) {
   await new Promise((resolve) => http.once("listening", resolve));
   const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
   const post = async (query: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) });
-    return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: unknown } };
+    const response = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ query }),
+    });
+    return {
+      status: response.status,
+      retryAfter: response.headers.get("retry-after"),
+      body: (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: unknown },
+    };
   };
   return { url, post, close: () => new Promise((resolve) => http.close(resolve)) };
 }
@@ -37,7 +45,11 @@ describe("the database out of reach", () => {
   let server: Awaited<ReturnType<typeof serve>>;
   let database: Database;
   beforeAll(async () => {
-    database = await openDatabase({ kind: "postgres", url: `postgresql://postgres@127.0.0.1:${await closedPort()}/legami`, pool: { max: 2, connectTimeoutMs: 1_000, idleTimeoutMs: 1_000 } });
+    database = await openDatabase({
+      kind: "postgres",
+      url: `postgresql://postgres@127.0.0.1:${await closedPort()}/legami`,
+      pool: { max: 2, connectTimeoutMs: 1_000, idleTimeoutMs: 1_000 },
+    });
     server = await serve(database);
   });
   afterAll(async () => {
@@ -65,7 +77,9 @@ describe("the database out of reach", () => {
 
   it("answers the calendar feed and the CSV report with 503 and Retry-After", async () => {
     for (const path of ["/calendar/abcdefghijklmnopqrstuvwxyz0123456789.ics", "/reports/programme.csv?territoryId=x&from=2027-01-01&to=2027-01-31"]) {
-      const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${(await tokens.issue("00000000-0000-4000-8000-000000000000", "CITIZEN", 0)).token}` } });
+      const response = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${(await tokens.issue("00000000-0000-4000-8000-000000000000", "CITIZEN", 0)).token}` },
+      });
       expect(response.status, path).toBe(503);
       expect(response.headers.get("retry-after")).toBe("5");
       expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("SERVICE_UNAVAILABLE");
@@ -82,10 +96,13 @@ describe.runIf(process.env.DATABASE_URL)("the database too busy (PostgreSQL)", (
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       // The pool's only connection, held by a transaction that waits.
-      const holding = database.prisma.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT 1`;
-        await held;
-      }, { timeout: 30_000 });
+      const holding = database.prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1`;
+          await held;
+        },
+        { timeout: 30_000 },
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
       const busy = await server.post("{ skills { code } }", { "accept-language": "it" });
       expect(busy.status).toBe(503);
@@ -125,13 +142,24 @@ describe("a burst of one kind of mutation", () => {
       },
       allowRegistration: async () => true,
     };
-    const { express } = createApp({ database, tokens, graphiql: false, defaultLang: "en", loginThrottle: holding, limits: { mutationsAtOnce: 1, mutationPatienceMs: 1_000 } });
+    const { express } = createApp({
+      database,
+      tokens,
+      graphiql: false,
+      defaultLang: "en",
+      loginThrottle: holding,
+      limits: { mutationsAtOnce: 1, mutationPatienceMs: 1_000 },
+    });
     const http: Server = express.listen(0, "127.0.0.1");
     await new Promise((resolve) => http.once("listening", resolve));
     const url = `http://127.0.0.1:${(http.address() as { port: number }).port}/graphql`;
     const post = async (query: string, headers: Record<string, string> = {}) => {
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) });
-      return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: Record<string, any> } };
+      return {
+        status: response.status,
+        retryAfter: response.headers.get("retry-after"),
+        body: (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[]; data?: Record<string, any> },
+      };
     };
     const LOGIN = `mutation { login(email: "nobody@legami.test", password: "not-the-password") { __typename } }`;
     try {

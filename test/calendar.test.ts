@@ -28,7 +28,15 @@ function parse(text: string) {
   for (const zone of calendar.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(zone);
   return calendar.getAllSubcomponents("vevent").map((e) => {
     const event = new ICAL.Event(e);
-    return { uid: event.uid, summary: event.summary, location: event.location, start: event.startDate, end: event.endDate, sequence: event.sequence, status: e.getFirstPropertyValue("status") };
+    return {
+      uid: event.uid,
+      summary: event.summary,
+      location: event.location,
+      start: event.startDate,
+      end: event.endDate,
+      sequence: event.sequence,
+      status: e.getFirstPropertyValue("status"),
+    };
   });
 }
 
@@ -41,11 +49,25 @@ beforeAll(async () => {
   const task = await prisma.task.findFirstOrThrow({ where: { remote: false }, orderBy: { id: "asc" } });
   // Staff-written title and description name the family: they must never reach the feed. The
   // address, with its comma and semicolon, checks the escaping.
-  await prisma.task.update({ where: { id: task.id }, data: { title: "Famiglia Haddad: compiti, matematica", description: "Il figlio Karim ha bisogno di aiuto", address: "Via Roma, 3; scala B" } });
+  await prisma.task.update({
+    where: { id: task.id },
+    data: { title: "Famiglia Haddad: compiti, matematica", description: "Il figlio Karim ha bisogno di aiuto", address: "Via Roma, 3; scala B" },
+  });
   activity = activityName(task.activityKind, membership.citizen.user!.locale === "EN" ? "en" : "it");
   for (const [i, slot] of [before, after].entries()) {
-    const occurrence = await prisma.taskOccurrence.create({ data: { taskId: task.id, startsAt: new Date(slot.start), endsAt: new Date(slot.end), localDate: new Date(`${slot.start.slice(0, 10)}T00:00:00Z`) } });
-    const commitment = await prisma.commitment.create({ data: { citizenId, occurrenceId: occurrence.id, pactId: membership.pactId, plannedMinutes: 90, createdById: membership.citizen.userId!, createdAt: new Date(Date.UTC(2026, 10, 20, 9, i)) } });
+    const occurrence = await prisma.taskOccurrence.create({
+      data: { taskId: task.id, startsAt: new Date(slot.start), endsAt: new Date(slot.end), localDate: new Date(`${slot.start.slice(0, 10)}T00:00:00Z`) },
+    });
+    const commitment = await prisma.commitment.create({
+      data: {
+        citizenId,
+        occurrenceId: occurrence.id,
+        pactId: membership.pactId,
+        plannedMinutes: 90,
+        createdById: membership.citizen.userId!,
+        createdAt: new Date(Date.UTC(2026, 10, 20, 9, i)),
+      },
+    });
     commitmentIds.push(commitment.id);
   }
 });
@@ -95,7 +117,9 @@ describe("calendar feed", () => {
     const second = (await server.gql(CREATE, {}, { token })).data.createCalendarFeed.path;
     expect((await readFeed(path)).status).toBe(404);
     expect((await readFeed(second)).status).toBe(200);
-    expect((await server.gql(`mutation { revokeCalendarFeeds { ... on RevokeCalendarFeedsSuccess { data } } }`, {}, { token })).data.revokeCalendarFeeds).toEqual({ data: 1 });
+    expect(
+      (await server.gql(`mutation { revokeCalendarFeeds { ... on RevokeCalendarFeedsSuccess { data } } }`, {}, { token })).data.revokeCalendarFeeds,
+    ).toEqual({ data: 1 });
     expect((await readFeed(second)).status).toBe(404);
     expect((await readFeed("/calendar/not-a-token-but-long-enough-0123456789.ics")).status).toBe(404);
     const coordinator = await server.login("coordinatrice.grosseto@legami.demo");

@@ -31,14 +31,22 @@ describe("concurrent accepts", () => {
     // than seats, many citizens on overlapping dates.
     const deadline = new Date(server.now().getTime() + 48 * 3_600_000);
     for (const week of ["2026-11-23", "2026-11-30"]) {
-      const started = await server.gql(`mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { ... on MatchingRun { id } } }`, { t: territoryId, w: week }, { token: coordinator });
+      const started = await server.gql(
+        `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { ... on MatchingRun { id } } }`,
+        { t: territoryId, w: week },
+        { token: coordinator },
+      );
       await server.jobsIdle();
       const run = await prisma.matchingRun.findUniqueOrThrow({ where: { id: started.data.startMatchingRun.id } });
       const pairs = (run.problem as { pairs: { citizen: string; occurrence: string }[] }).pairs;
-      await prisma.offer.createMany({ data: pairs.map((p) => ({ runId: run.id, citizenId: p.citizen, occurrenceId: p.occurrence, deadline, createdAt: server.now() })) });
+      await prisma.offer.createMany({
+        data: pairs.map((p) => ({ runId: run.id, citizenId: p.citizen, occurrenceId: p.occurrence, deadline, createdAt: server.now() })),
+      });
     }
     const offers = await prisma.offer.findMany({ where: { status: "OFFERED" } });
-    const seats = (await prisma.taskOccurrence.findMany({ where: { id: { in: [...new Set(offers.map((o) => o.occurrenceId))] } }, include: { task: true } })).reduce((sum, o) => sum + o.task.headcount, 0);
+    const seats = (
+      await prisma.taskOccurrence.findMany({ where: { id: { in: [...new Set(offers.map((o) => o.occurrenceId))] } }, include: { task: true } })
+    ).reduce((sum, o) => sum + o.task.headcount, 0);
     expect(offers.length).toBeGreaterThan(seats);
 
     const citizens = await prisma.citizen.findMany({ where: { id: { in: [...new Set(offers.map((o) => o.citizenId))] } }, include: { user: true } });
@@ -56,7 +64,8 @@ describe("concurrent accepts", () => {
       kinds.set(key, (kinds.get(key) ?? 0) + 1);
     }
     console.log(`${requests.length} concurrent accepts of ${offers.length} offers for ${seats} seats:`, Object.fromEntries(kinds));
-    for (const code of kinds.keys()) expect(["accepted", "OFFER_CLOSED", "HEADCOUNT_REACHED", "OVERLAPPING_COMMITMENT", "NOT_ELIGIBLE", "ALREADY_COMMITTED"]).toContain(code);
+    for (const code of kinds.keys())
+      expect(["accepted", "OFFER_CLOSED", "HEADCOUNT_REACHED", "OVERLAPPING_COMMITMENT", "NOT_ELIGIBLE", "ALREADY_COMMITTED"]).toContain(code);
 
     const commitments = await prisma.commitment.findMany({ where: { status: "ACTIVE" }, include: { occurrence: { include: { task: true } }, citizen: true } });
     expect(commitments.length).toBe(kinds.get("accepted"));
@@ -75,7 +84,9 @@ describe("concurrent accepts", () => {
       for (const a of own) {
         for (const b of own) {
           if (a.id >= b.id) continue;
-          const clash = a.occurrence.startsAt.getTime() < b.occurrence.endsAt.getTime() + minutesBetween(placeOf(b), placeOf(a)) * 60_000 && b.occurrence.startsAt.getTime() < a.occurrence.endsAt.getTime() + minutesBetween(placeOf(a), placeOf(b)) * 60_000;
+          const clash =
+            a.occurrence.startsAt.getTime() < b.occurrence.endsAt.getTime() + minutesBetween(placeOf(b), placeOf(a)) * 60_000 &&
+            b.occurrence.startsAt.getTime() < a.occurrence.endsAt.getTime() + minutesBetween(placeOf(a), placeOf(b)) * 60_000;
           expect(clash, `${a.id} and ${b.id} overlap`).toBe(false);
         }
       }
@@ -98,7 +109,11 @@ describe("a hot seat", () => {
       const prisma = hot.database.prisma;
       const coordinator = await hot.login("coordinatrice.grosseto@legami.demo");
       const territoryId = (await prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
-      const started = await hot.gql(`mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { ... on MatchingRun { id } } }`, { t: territoryId, w: "2026-11-23" }, { token: coordinator });
+      const started = await hot.gql(
+        `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { ... on MatchingRun { id } } }`,
+        { t: territoryId, w: "2026-11-23" },
+        { token: coordinator },
+      );
       await hot.jobsIdle();
       const run = await prisma.matchingRun.findUniqueOrThrow({ where: { id: started.data.startMatchingRun.id } });
       const pairs = (run.problem as { pairs: { citizen: string; occurrence: string }[] }).pairs;
@@ -113,7 +128,9 @@ describe("a hot seat", () => {
       expect(eligible.length).toBeGreaterThanOrEqual(3);
       await prisma.offer.createMany({ data: eligible.map((citizenId) => ({ runId: run.id, citizenId, occurrenceId, deadline, createdAt: hot.now() })) });
       const offers = await prisma.offer.findMany({ where: { occurrenceId, status: "OFFERED" }, include: { citizen: { include: { user: true } } } });
-      const tokens = await Promise.all(offers.map(async (o) => (await hot.tokens.issue(o.citizen.user!.id, o.citizen.user!.role, o.citizen.user!.tokenVersion)).token));
+      const tokens = await Promise.all(
+        offers.map(async (o) => (await hot.tokens.issue(o.citizen.user!.id, o.citizen.user!.role, o.citizen.user!.tokenVersion)).token),
+      );
       // Each citizen accepts ten times at once, and a citizen keeps reading their offers meanwhile.
       const accepts = Array.from({ length: 10 }, () => offers.map((o, i) => hot.gql(ACCEPT, { id: o.id }, { token: tokens[i]! }))).flat();
       const reads = Array.from({ length: 10 }, () => hot.gql(`{ myOffers { id status } }`, {}, { token: tokens[0]! }));

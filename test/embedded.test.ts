@@ -13,7 +13,15 @@ const running: ChildProcessWithoutNullStreams[] = [];
 
 /** Starts the service; resolves with its URL once it listens, or rejects with its output if it exits. */
 function startService(env: Record<string, string> = {}): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  const childEnv: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: "", JWT_SECRET: "", ...env };
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: "",
+    JWT_SECRET: "",
+    ...env,
+  };
   // As `npm start` runs it: node with tsx's loader. (The tsx command relays signals and kills its
   // child outright when the child has not acknowledged one within 30 ms, which a busy machine
   // misses: the graceful shutdown would then never run.)

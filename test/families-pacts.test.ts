@@ -65,7 +65,16 @@ function homeworkTask(projectId: string, schedule: Record<string, unknown> = {},
     priority: 3,
     involvesMinors: true,
     continuity: true,
-    schedule: { kind: "WEEKLY", startDate: "2026-11-30", startTime: "16:00", durationMinutes: 90, weekdays: [2], intervalWeeks: 1, untilDate: "2026-12-20", ...schedule },
+    schedule: {
+      kind: "WEEKLY",
+      startDate: "2026-11-30",
+      startTime: "16:00",
+      durationMinutes: 90,
+      weekdays: [2],
+      intervalWeeks: 1,
+      untilDate: "2026-12-20",
+      ...schedule,
+    },
     ...overrides,
   };
 }
@@ -83,7 +92,10 @@ async function readyCitizen(email: string) {
         homeMunicipalityId: grossetoId,
         weeklyHourLimit: 6,
         maxTravelMinutes: 30,
-        languages: [{ languageCode: "en", level: "C1" }, { languageCode: "it", level: "NATIVE" }],
+        languages: [
+          { languageCode: "en", level: "C1" },
+          { languageCode: "it", level: "NATIVE" },
+        ],
         skills: [{ skillCode: "HOMEWORK_PRIMARY", level: 3 }],
       },
     },
@@ -91,13 +103,33 @@ async function readyCitizen(email: string) {
   expect(registered.data.registerCitizen.__typename).toBe("RegistrationReceived");
   const token = await server.login(email, "quiet river stone 42");
   const citizenId = (await server.database.prisma.citizen.findFirstOrThrow({ where: { email: email.toLowerCase() } })).id;
-  await server.gql(`mutation($id: ID!) { setCitizenAvailability(citizenId: $id, windows: [{ weekday: TUESDAY, start: "15:00", end: "19:00" }]) { __typename } }`, { id: citizenId }, { token });
+  await server.gql(
+    `mutation($id: ID!) { setCitizenAvailability(citizenId: $id, windows: [{ weekday: TUESDAY, start: "15:00", end: "19:00" }]) { __typename } }`,
+    { id: citizenId },
+    { token },
+  );
   for (const code of ["REGULATION_BASICS", "SAFEGUARDING_MINORS"]) {
-    await server.gql(`mutation($id: ID!, $c: String!) { recordTraining(citizenId: $id, courseCode: $c, completedOn: "2026-10-01") { __typename } }`, { id: citizenId, c: code }, { token: coordinator });
+    await server.gql(
+      `mutation($id: ID!, $c: String!) { recordTraining(citizenId: $id, courseCode: $c, completedOn: "2026-10-01") { __typename } }`,
+      { id: citizenId, c: code },
+      { token: coordinator },
+    );
   }
-  await server.gql(`mutation($id: ID!) { recordCriminalRecordCheck(citizenId: $id, checkedOn: "2026-10-01", expiresOn: "2027-10-01") { __typename } }`, { id: citizenId }, { token: coordinator });
-  await server.gql(`mutation($id: ID!) { recordInsuranceCover(citizenId: $id, policyNumber: "RCT-9", validFrom: "2026-01-01", validTo: "2027-12-31") { __typename } }`, { id: citizenId }, { token: coordinator });
-  const enrolled = await server.gql(`mutation($id: ID!) { changeEnrolmentStatus(citizenId: $id, to: ENROLLED) { __typename ... on Citizen { status } } }`, { id: citizenId }, { token: coordinator });
+  await server.gql(
+    `mutation($id: ID!) { recordCriminalRecordCheck(citizenId: $id, checkedOn: "2026-10-01", expiresOn: "2027-10-01") { __typename } }`,
+    { id: citizenId },
+    { token: coordinator },
+  );
+  await server.gql(
+    `mutation($id: ID!) { recordInsuranceCover(citizenId: $id, policyNumber: "RCT-9", validFrom: "2026-01-01", validTo: "2027-12-31") { __typename } }`,
+    { id: citizenId },
+    { token: coordinator },
+  );
+  const enrolled = await server.gql(
+    `mutation($id: ID!) { changeEnrolmentStatus(citizenId: $id, to: ENROLLED) { __typename ... on Citizen { status } } }`,
+    { id: citizenId },
+    { token: coordinator },
+  );
   expect(enrolled.data.changeEnrolmentStatus.status).toBe("ENROLLED");
   return { citizenId, token };
 }
@@ -150,7 +182,11 @@ afterAll(async () => {
 describe("families, plans, micro-projects and tasks", () => {
   it("creates a recurring task and expands it into occurrences that keep 16:00 across daylight saving", async () => {
     const { projectId } = await familyWithProject();
-    const result = await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-03-15", untilDate: "2027-04-10", weekdays: [2, 4], cancelledDates: ["2027-03-25"] }) }, { token: coordinator });
+    const result = await server.gql(
+      CREATE_TASK,
+      { input: homeworkTask(projectId, { startDate: "2027-03-15", untilDate: "2027-04-10", weekdays: [2, 4], cancelledDates: ["2027-03-25"] }) },
+      { token: coordinator },
+    );
     const task = result.data.createTask;
     expect(task).toMatchObject({ __typename: "Task", status: "OPEN" });
     expect(task.occurrences.map((o: any) => o.startsAt)).toEqual([
@@ -166,9 +202,19 @@ describe("families, plans, micro-projects and tasks", () => {
   });
 
   it.each([
-    ["a recurrence that yields no occurrence", { schedule: { kind: "WEEKLY", startDate: "2026-12-01", startTime: "16:00", durationMinutes: 90, weekdays: [7], untilDate: "2026-12-05" } }, "InputError", "RECURRENCE_EMPTY"],
+    [
+      "a recurrence that yields no occurrence",
+      { schedule: { kind: "WEEKLY", startDate: "2026-12-01", startTime: "16:00", durationMinutes: 90, weekdays: [7], untilDate: "2026-12-05" } },
+      "InputError",
+      "RECURRENCE_EMPTY",
+    ],
     ["a headcount of zero", { headcount: 0 }, "InputError", "INVALID_RANGE"],
-    ["an until date before the start", { schedule: { kind: "WEEKLY", startDate: "2026-12-01", startTime: "16:00", durationMinutes: 90, weekdays: [2], untilDate: "2026-11-01" } }, "InputError", "INVERTED_DATES"],
+    [
+      "an until date before the start",
+      { schedule: { kind: "WEEKLY", startDate: "2026-12-01", startTime: "16:00", durationMinutes: 90, weekdays: [2], untilDate: "2026-11-01" } },
+      "InputError",
+      "INVERTED_DATES",
+    ],
     ["an unknown skill", { requiredSkillCode: "ASTROLOGY" }, "InputError", "UNKNOWN_SKILL"],
     ["a municipality of another territory", { municipalityId: "__other__" }, "InputError", "UNKNOWN_MUNICIPALITY"],
   ])("refuses a task with %s and changes nothing", async (_label, overrides, typename, code) => {
@@ -208,17 +254,35 @@ describe("families, plans, micro-projects and tasks", () => {
     const other = await server.login(server.other.coordinatorEmail);
     const hidden = await server.gql(`query($id: ID!) { family(id: $id) { __typename ... on Error { errorCode: code } } }`, { id: familyId }, { token: other });
     expect(hidden.data.family).toEqual({ __typename: "NotFoundError", errorCode: "NOT_FOUND" });
-    const createDenied = await server.gql(`mutation($m: ID!) { createFamily(referenceName: "X", municipalityId: $m, languages: [], members: []) { __typename } }`, { m: grossetoId }, { token: citizen });
+    const createDenied = await server.gql(
+      `mutation($m: ID!) { createFamily(referenceName: "X", municipalityId: $m, languages: [], members: []) { __typename } }`,
+      { m: grossetoId },
+      { token: citizen },
+    );
     expect(createDenied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
   it("has the demo's 14 families, their plans and a month of tasks", async () => {
-    const result = await server.gql(`{ families(first: 50) { totalCount: edges { node { referenceName plans { goals { area } microProjects { coDesignLab tasks { activityKind } } } } } } }`, {}, { token: coordinator });
+    const result = await server.gql(
+      `{ families(first: 50) { totalCount: edges { node { referenceName plans { goals { area } microProjects { coDesignLab tasks { activityKind } } } } } } }`,
+      {},
+      { token: coordinator },
+    );
     expect(result.errors).toBeUndefined();
-    const demo = result.data.families.totalCount.filter((e: any) => e.node.plans[0]?.microProjects[0]?.coDesignLab?.startsWith("Laboratorio generativo") && e.node.referenceName !== "Rahimi");
+    const demo = result.data.families.totalCount.filter(
+      (e: any) => e.node.plans[0]?.microProjects[0]?.coDesignLab?.startsWith("Laboratorio generativo") && e.node.referenceName !== "Rahimi",
+    );
     expect(demo.length).toBe(14);
     const kinds = new Set(demo.flatMap((e: any) => e.node.plans[0].microProjects[0].tasks.map((t: any) => t.activityKind)));
-    expect([...kinds].sort()).toEqual(["ACCOMPANIMENT", "ADMINISTRATIVE_HELP", "CHILDCARE", "HOMEWORK_HELP", "JOB_SEARCH", "LANGUAGE_CONVERSATION", "TRANSPORT"]);
+    expect([...kinds].sort()).toEqual([
+      "ACCOMPANIMENT",
+      "ADMINISTRATIVE_HELP",
+      "CHILDCARE",
+      "HOMEWORK_HELP",
+      "JOB_SEARCH",
+      "LANGUAGE_CONVERSATION",
+      "TRANSPORT",
+    ]);
   });
 });
 
@@ -241,7 +305,11 @@ describe("collaboration pacts", () => {
     const early = await server.gql(MOVE, { id, to: "EXPIRED" }, { token: coordinator });
     expect(early.data.changePactStatus.errorCode).toBe("ILLEGAL_TRANSITION");
 
-    const overlapping = await server.gql(`mutation($id: ID!) { renewPact(pactId: $id, startDate: "2027-06-01", endDate: "2027-12-31") { __typename ${ERR} } }`, { id }, { token: coordinator });
+    const overlapping = await server.gql(
+      `mutation($id: ID!) { renewPact(pactId: $id, startDate: "2027-06-01", endDate: "2027-12-31") { __typename ${ERR} } }`,
+      { id },
+      { token: coordinator },
+    );
     expect(overlapping.data.renewPact).toMatchObject({ __typename: "ConflictError", errorCode: "PACT_OVERLAP" });
     const renewed = await server.gql(
       `mutation($id: ID!) { renewPact(pactId: $id, startDate: "2027-07-01", endDate: "2027-12-31", hourBudgetHours: 30) { __typename ... on CollaborationPact { id status hourBudgetMinutes previousPact { id renewedBy { id } } } ${ERR} } }`,
@@ -250,10 +318,18 @@ describe("collaboration pacts", () => {
     );
     expect(renewed.data.renewPact).toMatchObject({ __typename: "CollaborationPact", status: "PROPOSED", hourBudgetMinutes: 1800, previousPact: { id } });
     expect(renewed.data.renewPact.previousPact.renewedBy.id).toBe(renewed.data.renewPact.id);
-    const twice = await server.gql(`mutation($id: ID!) { renewPact(pactId: $id, startDate: "2028-01-01", endDate: "2028-12-31") { __typename ${ERR} } }`, { id }, { token: coordinator });
+    const twice = await server.gql(
+      `mutation($id: ID!) { renewPact(pactId: $id, startDate: "2028-01-01", endDate: "2028-12-31") { __typename ${ERR} } }`,
+      { id },
+      { token: coordinator },
+    );
     expect(twice.data.renewPact.errorCode).toBe("ALREADY_RENEWED");
 
-    const history = await server.gql(`query($id: ID!) { pact(id: $id) { ... on CollaborationPact { history { fromStatus toStatus byUserId reason } } } }`, { id }, { token });
+    const history = await server.gql(
+      `query($id: ID!) { pact(id: $id) { ... on CollaborationPact { history { fromStatus toStatus byUserId reason } } } }`,
+      { id },
+      { token },
+    );
     const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
     expect(history.data.pact.history.map((e: any) => [e.fromStatus, e.toStatus, e.reason])).toEqual([
       [null, "PROPOSED", null],
@@ -275,13 +351,27 @@ describe("collaboration pacts", () => {
     expect(overlap.data.proposePact).toMatchObject({ __typename: "ConflictError", errorCode: "PACT_OVERLAP" });
     const inverted = await server.gql(PROPOSE, { input: pactInput([citizenId], { startDate: "2028-03-01", endDate: "2028-01-01" }) }, { token: coordinator });
     expect(inverted.data.proposePact).toMatchObject({ __typename: "InputError", errorCode: "INVERTED_DATES" });
-    const noBudget = await server.gql(PROPOSE, { input: pactInput([citizenId], { startDate: "2028-01-01", endDate: "2028-12-31", hourBudgetHours: 0 }) }, { token: coordinator });
+    const noBudget = await server.gql(
+      PROPOSE,
+      { input: pactInput([citizenId], { startDate: "2028-01-01", endDate: "2028-12-31", hourBudgetHours: 0 }) },
+      { token: coordinator },
+    );
     expect(noBudget.data.proposePact).toMatchObject({ __typename: "InputError", errorCode: "INVALID_RANGE" });
     expect(await snapshot()).toBe(before);
 
     const applicant = await server.gql(
       `mutation($input: CitizenProfileInput!) { registerCitizen(input: $input, password: "quiet river stone 42") { __typename } }`,
-      { input: { firstName: "Nuovo", lastName: "Iscritto", email: "pact.applicant@example.org", birthDate: "1990-01-01", homeMunicipalityId: grossetoId, weeklyHourLimit: 4, maxTravelMinutes: 20 } },
+      {
+        input: {
+          firstName: "Nuovo",
+          lastName: "Iscritto",
+          email: "pact.applicant@example.org",
+          birthDate: "1990-01-01",
+          homeMunicipalityId: grossetoId,
+          weeklyHourLimit: 4,
+          maxTravelMinutes: 20,
+        },
+      },
     );
     expect(applicant.data.registerCitizen.__typename).toBe("RegistrationReceived");
     const applicantId = (await server.database.prisma.citizen.findFirstOrThrow({ where: { email: "pact.applicant@example.org" } })).id;
@@ -311,9 +401,23 @@ describe("eligibility, commitments and the hours ledger", () => {
     expect(now.data.eligibility).toEqual({ __typename: "Eligibility", eligible: true, pactId, loadMinutes: 90, reasons: [] });
 
     // Before any commitment the citizen sees the occurrence without the family.
-    const view = await server.gql(`query($id: ID!) { occurrenceView(id: $id) { __typename ... on OccurrenceView { activityKind municipality { name } involvesMinors requiredLanguages } } }`, { id: first.id }, { token });
-    expect(view.data.occurrenceView).toEqual({ __typename: "OccurrenceView", activityKind: "HOMEWORK_HELP", municipality: { name: "Grosseto" }, involvesMinors: true, requiredLanguages: ["en"] });
-    const noFamilyField = await server.gql(`query($id: ID!) { occurrenceView(id: $id) { ... on OccurrenceView { family { referenceName } } } }`, { id: first.id }, { token });
+    const view = await server.gql(
+      `query($id: ID!) { occurrenceView(id: $id) { __typename ... on OccurrenceView { activityKind municipality { name } involvesMinors requiredLanguages } } }`,
+      { id: first.id },
+      { token },
+    );
+    expect(view.data.occurrenceView).toEqual({
+      __typename: "OccurrenceView",
+      activityKind: "HOMEWORK_HELP",
+      municipality: { name: "Grosseto" },
+      involvesMinors: true,
+      requiredLanguages: ["en"],
+    });
+    const noFamilyField = await server.gql(
+      `query($id: ID!) { occurrenceView(id: $id) { ... on OccurrenceView { family { referenceName } } } }`,
+      { id: first.id },
+      { token },
+    );
     expect(noFamilyField.errors?.[0]?.message).toMatch(/Cannot query field "family"/);
     const noTask = await server.gql(`query($id: ID!) { task(id: $id) { __typename } }`, { id: task.id }, { token });
     expect(noTask.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
@@ -325,7 +429,11 @@ describe("eligibility, commitments and the hours ledger", () => {
       expect(assigned.data.assignCitizen).toMatchObject({ __typename: "Commitment", plannedMinutes: 90, pactId });
       commitments.push(assigned.data.assignCitizen.id);
     }
-    const taskAfter = await server.gql(`query($id: ID!) { task(id: $id) { ... on Task { status occurrences { status } } } }`, { id: task.id }, { token: coordinator });
+    const taskAfter = await server.gql(
+      `query($id: ID!) { task(id: $id) { ... on Task { status occurrences { status } } } }`,
+      { id: task.id },
+      { token: coordinator },
+    );
     expect(taskAfter.data.task.status).toBe("FILLED");
 
     // Headcount 1: nobody else; the same citizen twice is refused too.
@@ -346,7 +454,11 @@ describe("eligibility, commitments and the hours ledger", () => {
     expect(early.data.logHours).toMatchObject({ __typename: "ConflictError", errorCode: "OCCURRENCE_NOT_ENDED" });
 
     // The citizen withdraws from the third date; the family disappears from that commitment.
-    const withdrawn = await server.gql(`mutation($c: ID!) { withdrawCommitment(commitmentId: $c) { __typename ... on Commitment { status } } }`, { c: commitments[2] }, { token });
+    const withdrawn = await server.gql(
+      `mutation($c: ID!) { withdrawCommitment(commitmentId: $c) { __typename ... on Commitment { status } } }`,
+      { c: commitments[2] },
+      { token },
+    );
     expect(withdrawn.data.withdrawCommitment.status).toBe("WITHDRAWN");
     const afterWithdrawal = await server.gql(`{ myCommitments { id family { referenceName } } }`, {}, { token });
     expect(afterWithdrawal.data.myCommitments.find((c: any) => c.id === commitments[2]).family).toBeNull();
@@ -357,12 +469,24 @@ describe("eligibility, commitments and the hours ledger", () => {
     const CONFIRM = `mutation($c: ID!) { confirmHours(commitmentId: $c) { __typename ... on HoursEntry { kind minutes } ${ERR} } }`;
     expect((await server.gql(CONFIRM, { c: commitments[0] }, { token: coordinator })).data.confirmHours).toMatchObject({ kind: "CONFIRMED", minutes: 100 });
     expect((await server.gql(CONFIRM, { c: commitments[0] }, { token: coordinator })).data.confirmHours.errorCode).toBe("NOTHING_TO_CONFIRM");
-    const noNote = await server.gql(`mutation($c: ID!) { correctHours(commitmentId: $c, minutes: 95, note: " ") { __typename ${ERR} } }`, { c: commitments[0] }, { token: coordinator });
+    const noNote = await server.gql(
+      `mutation($c: ID!) { correctHours(commitmentId: $c, minutes: 95, note: " ") { __typename ${ERR} } }`,
+      { c: commitments[0] },
+      { token: coordinator },
+    );
     expect(noNote.data.correctHours.errorCode).toBe("INVALID_INPUT");
-    const corrected = await server.gql(`mutation($c: ID!) { correctHours(commitmentId: $c, minutes: 95, note: "arrivata in ritardo") { __typename ... on HoursEntry { kind minutes } } }`, { c: commitments[0] }, { token: coordinator });
+    const corrected = await server.gql(
+      `mutation($c: ID!) { correctHours(commitmentId: $c, minutes: 95, note: "arrivata in ritardo") { __typename ... on HoursEntry { kind minutes } } }`,
+      { c: commitments[0] },
+      { token: coordinator },
+    );
     expect(corrected.data.correctHours).toEqual({ __typename: "HoursEntry", kind: "CORRECTED", minutes: 95 });
     // Hours decided: the first occurrence is DONE; the withdrawn one is open again.
-    const statuses = await server.gql(`query($id: ID!) { task(id: $id) { ... on Task { status occurrences { status } } } }`, { id: task.id }, { token: coordinator });
+    const statuses = await server.gql(
+      `query($id: ID!) { task(id: $id) { ... on Task { status occurrences { status } } } }`,
+      { id: task.id },
+      { token: coordinator },
+    );
     expect(statuses.data.task.occurrences.map((o: any) => o.status)).toEqual(["DONE", "FILLED", "OPEN"]);
     expect(statuses.data.task.status).toBe("PARTIALLY_FILLED");
     // A citizen cannot confirm their own hours.
@@ -378,9 +502,17 @@ describe("eligibility, commitments and the hours ledger", () => {
     const LEDGER = `query($p: ID) { hoursLedger(pactId: $p) { __typename ... on HoursLedger { rows { month citizenId familyId hours { plannedMinutes pendingMinutes doneMinutes usedMinutes } } total { plannedMinutes doneMinutes usedMinutes } } } }`;
     const ledger = (await server.gql(LEDGER, { p: pactId }, { token: coordinator })).data.hoursLedger;
     expect(ledger.rows).toHaveLength(1);
-    expect(ledger.rows[0]).toMatchObject({ month: "2026-12", citizenId, hours: { plannedMinutes: 180, pendingMinutes: 0, doneMinutes: 95, usedMinutes: 95 + 90 } });
+    expect(ledger.rows[0]).toMatchObject({
+      month: "2026-12",
+      citizenId,
+      hours: { plannedMinutes: 180, pendingMinutes: 0, doneMinutes: 95, usedMinutes: 95 + 90 },
+    });
     expect(ledger.total).toEqual({ plannedMinutes: 180, doneMinutes: 95, usedMinutes: 185 });
-    const pact = await server.gql(`query($id: ID!) { pact(id: $id) { ... on CollaborationPact { hourBudgetMinutes hours { usedMinutes remainingBudgetMinutes } } } }`, { id: pactId }, { token });
+    const pact = await server.gql(
+      `query($id: ID!) { pact(id: $id) { ... on CollaborationPact { hourBudgetMinutes hours { usedMinutes remainingBudgetMinutes } } } }`,
+      { id: pactId },
+      { token },
+    );
     expect(pact.data.pact).toEqual({ hourBudgetMinutes: 2400, hours: { usedMinutes: 185, remainingBudgetMinutes: 2400 - 185 } });
     // The citizen sees their own lines only; another citizen sees none of them.
     expect((await server.gql(LEDGER, { p: pactId }, { token })).data.hoursLedger.total.doneMinutes).toBe(95);
@@ -388,7 +520,9 @@ describe("eligibility, commitments and the hours ledger", () => {
 
     // The budget binds: a pact with no room left makes the citizen ineligible, with the reason.
     await server.database.prisma.collaborationPact.update({ where: { id: pactId }, data: { hourBudgetMinutes: 185 + 60 } });
-    const task2 = (await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-01-04", untilDate: "2027-01-10" }) }, { token: coordinator })).data.createTask;
+    const task2 = (
+      await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-01-04", untilDate: "2027-01-10" }) }, { token: coordinator })
+    ).data.createTask;
     const exhausted = await server.gql(ELIGIBILITY, { c: citizenId, o: task2.occurrences[0].id }, { token: coordinator });
     expect(exhausted.data.eligibility.reasons.map((r: any) => r.code)).toEqual(["PACT_BUDGET_EXHAUSTED"]);
     const refused = await server.gql(ASSIGN, { o: task2.occurrences[0].id, c: citizenId }, { token: coordinator });
@@ -401,11 +535,31 @@ describe("eligibility, commitments and the hours ledger", () => {
     await activePact(citizenId, { municipalityIds: [grossetoId, follonicaId] });
     await server.database.prisma.citizen.update({ where: { id: citizenId }, data: { maxTravelMinutes: 120, weeklyHourLimit: 10 } });
     const { projectId } = await familyWithProject("Overlap");
-    const inGrosseto = (await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-02-02", untilDate: "2027-02-02", startTime: "15:00", durationMinutes: 60 }) }, { token: coordinator })).data.createTask;
+    const inGrosseto = (
+      await server.gql(
+        CREATE_TASK,
+        { input: homeworkTask(projectId, { startDate: "2027-02-02", untilDate: "2027-02-02", startTime: "15:00", durationMinutes: 60 }) },
+        { token: coordinator },
+      )
+    ).data.createTask;
     // 16:15 in Follonica: the hour in Grosseto ends at 16:00 and the trip takes longer than 15 minutes.
-    const inFollonica = (await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-02-02", untilDate: "2027-02-02", startTime: "16:15", durationMinutes: 60 }, { municipalityId: follonicaId }) }, { token: coordinator })).data.createTask;
+    const inFollonica = (
+      await server.gql(
+        CREATE_TASK,
+        {
+          input: homeworkTask(
+            projectId,
+            { startDate: "2027-02-02", untilDate: "2027-02-02", startTime: "16:15", durationMinutes: 60 },
+            { municipalityId: follonicaId },
+          ),
+        },
+        { token: coordinator },
+      )
+    ).data.createTask;
     const ASSIGN = `mutation($o: ID!, $c: ID!) { assignCitizen(occurrenceId: $o, citizenId: $c) { __typename ${ERR} } }`;
-    expect((await server.gql(ASSIGN, { o: inGrosseto.occurrences[0].id, c: citizenId }, { token: coordinator })).data.assignCitizen.__typename).toBe("Commitment");
+    expect((await server.gql(ASSIGN, { o: inGrosseto.occurrences[0].id, c: citizenId }, { token: coordinator })).data.assignCitizen.__typename).toBe(
+      "Commitment",
+    );
     const clash = await server.gql(ASSIGN, { o: inFollonica.occurrences[0].id, c: citizenId }, { token: coordinator });
     expect(clash.data.assignCitizen).toMatchObject({ __typename: "ConflictError", errorCode: "OVERLAPPING_COMMITMENT" });
   });
@@ -414,8 +568,14 @@ describe("eligibility, commitments and the hours ledger", () => {
     const { citizenId } = await readyCitizen("cancel.flow@example.org");
     await activePact(citizenId);
     const { projectId } = await familyWithProject("Annullata");
-    const task = (await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-03-01", untilDate: "2027-03-14" }) }, { token: coordinator })).data.createTask;
-    const assigned = await server.gql(`mutation($o: ID!, $c: ID!) { assignCitizen(occurrenceId: $o, citizenId: $c) { __typename ... on Commitment { id } } }`, { o: task.occurrences[0].id, c: citizenId }, { token: coordinator });
+    const task = (
+      await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-03-01", untilDate: "2027-03-14" }) }, { token: coordinator })
+    ).data.createTask;
+    const assigned = await server.gql(
+      `mutation($o: ID!, $c: ID!) { assignCitizen(occurrenceId: $o, citizenId: $c) { __typename ... on Commitment { id } } }`,
+      { o: task.occurrences[0].id, c: citizenId },
+      { token: coordinator },
+    );
     const CANCEL = `mutation($id: ID!) { cancelTask(taskId: $id) { __typename ... on Task { status occurrences { status } } ${ERR} } }`;
     const cancelled = await server.gql(CANCEL, { id: task.id }, { token: coordinator });
     expect(cancelled.data.cancelTask).toEqual({ __typename: "Task", status: "CANCELLED", occurrences: [{ status: "CANCELLED" }, { status: "CANCELLED" }] });
@@ -443,7 +603,9 @@ describe("eligibility, commitments and the hours ledger", () => {
     const { citizenId } = await readyCitizen("regulation.v2@example.org");
     await activePact(citizenId);
     const { projectId } = await familyWithProject("Regola");
-    const task = (await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-02-01", untilDate: "2027-02-07" }) }, { token: coordinator })).data.createTask;
+    const task = (
+      await server.gql(CREATE_TASK, { input: homeworkTask(projectId, { startDate: "2027-02-01", untilDate: "2027-02-07" }) }, { token: coordinator })
+    ).data.createTask;
     const answer = await server.gql(ELIGIBILITY, { c: citizenId, o: task.occurrences[0].id }, { token: coordinator });
     expect(answer.data.eligibility.reasons.map((r: any) => r.code)).toEqual(["UNDER_MINIMUM_AGE"]);
   });

@@ -20,7 +20,9 @@ async function fingerprint(): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const name of await tableNames(prisma)) {
     if (name === "LoginThrottle" || name === "_prisma_migrations") continue;
-    const [row] = await prisma.$queryRawUnsafe<{ h: string }[]>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name.replaceAll('"', '""')}" t`);
+    const [row] = await prisma.$queryRawUnsafe<{ h: string }[]>(
+      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name.replaceAll('"', '""')}" t`,
+    );
     result[name] = row!.h;
   }
   return result;
@@ -28,7 +30,11 @@ async function fingerprint(): Promise<Record<string, string>> {
 
 /** Sends a raw body to /graphql. */
 async function post(body: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json", authorization: `Bearer ${coordinator}`, ...headers }, body });
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", authorization: `Bearer ${coordinator}`, ...headers },
+    body,
+  });
   const text = await response.text();
   let json: any = null;
   try {
@@ -74,7 +80,10 @@ describe("hostile input", () => {
     expect(near.status).toBe(200);
     expect(near.json.data.skills.length).toBeGreaterThan(0);
     const tooMany = Array.from({ length: 501 }, () => "a");
-    const italian = await post(JSON.stringify({ query: `{ __typename }`, variables: { ids: tooMany } }), { "accept-language": "it-IT,it;q=0.9", "x-request-id": "near-limit-1" });
+    const italian = await post(JSON.stringify({ query: `{ __typename }`, variables: { ids: tooMany } }), {
+      "accept-language": "it-IT,it;q=0.9",
+      "x-request-id": "near-limit-1",
+    });
     expect(italian.json.errors[0].extensions.code).toBe("TOO_MANY_ITEMS");
     expect(italian.json.errors[0].message).toMatch(/troppi elementi/);
   });
@@ -125,11 +134,19 @@ describe("hostile input", () => {
   it("refuses impossible dates and times, negative or huge numbers, and malformed codes, writing nothing", async () => {
     const citizen = await server.database.prisma.citizen.findFirstOrThrow({ where: { status: "ENROLLED" }, orderBy: { email: "asc" } });
     const AVAILABILITY = `mutation($id: ID!, $w: [AvailabilityWindowInput!]!, $x: [AvailabilityExceptionInput!]) { setCitizenAvailability(citizenId: $id, windows: $w, exceptions: $x) { __typename ... on InputError { code field } } }`;
-    const gap = await server.gql(AVAILABILITY, { id: citizen.id, w: [], x: [{ kind: "UNAVAILABLE", from: "2027-03-28", to: "2027-03-28", start: "02:30", end: "04:00" }] }, { token: coordinator });
+    const gap = await server.gql(
+      AVAILABILITY,
+      { id: citizen.id, w: [], x: [{ kind: "UNAVAILABLE", from: "2027-03-28", to: "2027-03-28", start: "02:30", end: "04:00" }] },
+      { token: coordinator },
+    );
     expect(gap.data.setCitizenAvailability.code).toBe("NONEXISTENT_LOCAL_TIME");
     const badTime = await server.gql(AVAILABILITY, { id: citizen.id, w: [{ weekday: "MONDAY", start: "25:00", end: "26:00" }] }, { token: coordinator });
     expect(badTime.errors?.[0]?.message).toMatch(/LocalTime must be HH:mm/);
-    const badDate = await server.gql(AVAILABILITY, { id: citizen.id, w: [], x: [{ kind: "UNAVAILABLE", from: "2027-02-30", to: "2027-03-01" }] }, { token: coordinator });
+    const badDate = await server.gql(
+      AVAILABILITY,
+      { id: citizen.id, w: [], x: [{ kind: "UNAVAILABLE", from: "2027-02-30", to: "2027-03-01" }] },
+      { token: coordinator },
+    );
     expect(badDate.errors?.[0]?.message).toMatch(/Date must be a calendar date/);
     const gapWindowless = await server.gql(AVAILABILITY, { id: citizen.id, w: [{ weekday: "MONDAY", start: "18:00", end: "09:00" }] }, { token: coordinator });
     expect(gapWindowless.data.setCitizenAvailability.code).toBe("INVERTED_WINDOW");
@@ -141,19 +158,31 @@ describe("hostile input", () => {
 
     const ACTIVITY = `mutation($h: ID!, $i: HousingActivityInput!) { createHousingActivity(houseId: $h, input: $i) { __typename ... on Error { code } } }`;
     const base = { kind: "FREE", name: "Tombola", durationMinutes: 60, attendance: "ALL", frequency: "WEEKLY" };
-    expect((await server.gql(ACTIVITY, { h: house, i: { ...base, durationMinutes: -60 } }, { token: coordinator })).data.createHousingActivity.code).toBe("INVALID_RANGE");
-    expect((await server.gql(ACTIVITY, { h: house, i: { ...base, everyWeeks: 1_000_000 } }, { token: coordinator })).data.createHousingActivity.code).toBe("INVALID_RANGE");
+    expect((await server.gql(ACTIVITY, { h: house, i: { ...base, durationMinutes: -60 } }, { token: coordinator })).data.createHousingActivity.code).toBe(
+      "INVALID_RANGE",
+    );
+    expect((await server.gql(ACTIVITY, { h: house, i: { ...base, everyWeeks: 1_000_000 } }, { token: coordinator })).data.createHousingActivity.code).toBe(
+      "INVALID_RANGE",
+    );
     const overflow = await server.gql(ACTIVITY, { h: house, i: { ...base, durationMinutes: 2 ** 40 } }, { token: coordinator });
     expect(overflow.errors?.[0]?.message).toMatch(/Int cannot represent/);
-    expect((await server.gql(ACTIVITY, { h: house, i: { ...base, name: "x".repeat(10_000) } }, { token: coordinator })).data.createHousingActivity.code).toBe("INVALID_INPUT");
+    expect((await server.gql(ACTIVITY, { h: house, i: { ...base, name: "x".repeat(10_000) } }, { token: coordinator })).data.createHousingActivity.code).toBe(
+      "INVALID_INPUT",
+    );
 
     const injection = `Robert'); DROP TABLE "Citizen";--`;
     const FAMILY = `mutation($n: String!, $m: ID!, $a: String, $l: [String!]!, $p: [FamilyMemberInput!]!) { createFamily(referenceName: $n, municipalityId: $m, address: $a, languages: $l, members: $p) { __typename ... on Error { code } } }`;
     const municipality = await server.database.prisma.municipality.findUniqueOrThrow({ where: { istatCode: "053011" } });
     const family = { n: injection, m: municipality.id, a: injection, l: [injection], p: [{ firstName: injection, isMinor: false, birthYear: 1980 }] };
     expect((await server.gql(FAMILY, family, { token: coordinator })).data.createFamily.code).toBe("INVALID_LANGUAGE");
-    expect((await server.gql(FAMILY, { ...family, l: ["ar"], p: [{ firstName: "Ali", isMinor: false, birthYear: -5 }] }, { token: coordinator })).data.createFamily.code).toBe("INVALID_RANGE");
-    expect((await server.gql(`{ citizens(first: 5, filter: { skillCode: ${JSON.stringify(injection)} }) { totalCount } }`, {}, { token: coordinator })).data.citizens.totalCount).toBe(0);
+    expect(
+      (await server.gql(FAMILY, { ...family, l: ["ar"], p: [{ firstName: "Ali", isMinor: false, birthYear: -5 }] }, { token: coordinator })).data.createFamily
+        .code,
+    ).toBe("INVALID_RANGE");
+    expect(
+      (await server.gql(`{ citizens(first: 5, filter: { skillCode: ${JSON.stringify(injection)} }) { totalCount } }`, {}, { token: coordinator })).data.citizens
+        .totalCount,
+    ).toBe(0);
     expect(await fingerprint()).toEqual(before);
   });
 
@@ -169,7 +198,9 @@ describe("hostile input", () => {
     ).data.createFamily;
     expect(created).toMatchObject({ __typename: "Family", referenceName: injection, address: injection });
     const after = await fingerprint();
-    const changed = Object.keys(after).filter((table) => after[table] !== before[table]).sort();
+    const changed = Object.keys(after)
+      .filter((table) => after[table] !== before[table])
+      .sort();
     // The family, its member, and the audit log of both writes.
     expect(changed).toEqual(["AuditLog", "AuditSeal", "Family", "FamilyMember"]);
     expect(await server.database.prisma.citizen.count()).toBeGreaterThan(0);
@@ -192,7 +223,14 @@ describe("sign-in throttling", () => {
 
   it("never writes passwords, tokens or the signing secret to the logs", async () => {
     const written: string[] = [];
-    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) => vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void written.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "))));
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+      vi
+        .spyOn(console, level)
+        .mockImplementation(
+          (...args: unknown[]) =>
+            void written.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
+        ),
+    );
     try {
       const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on Session { token } } }`;
       await server.gql(LOGIN, { e: "coordinatrice.grosseto@legami.demo", p: "Wrong-Secret-Password-42" });
@@ -229,10 +267,16 @@ describe("what one request may hold", () => {
     const start = await fingerprint();
     const citizen = await server.database.prisma.citizen.findFirstOrThrow({ where: { status: "ENROLLED" }, orderBy: { email: "asc" } });
     const AVAILABILITY = `mutation($id: ID!, $x: [AvailabilityExceptionInput!]) { setCitizenAvailability(citizenId: $id, windows: [], exceptions: $x) { __typename ... on InputError { code field message } } }`;
-    const exceptions = (n: number) => Array.from({ length: n }, (_, i) => ({ kind: "UNAVAILABLE", from: "2027-01-04", to: "2027-01-04", start: "10:00", end: i % 2 ? "11:00" : "12:00" }));
+    const exceptions = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ kind: "UNAVAILABLE", from: "2027-01-04", to: "2027-01-04", start: "10:00", end: i % 2 ? "11:00" : "12:00" }));
     // Over the field's maximum: the mutation's typed InputError.
     const many = await server.gql(AVAILABILITY, { id: citizen.id, x: exceptions(300) }, { token: coordinator, lang: "it" });
-    expect(many.data.setCitizenAvailability).toEqual({ __typename: "InputError", code: "TOO_MANY_ITEMS", field: ["exceptions"], message: "exceptions ha troppi elementi: al massimo 200." });
+    expect(many.data.setCitizenAvailability).toEqual({
+      __typename: "InputError",
+      code: "TOO_MANY_ITEMS",
+      field: ["exceptions"],
+      message: "exceptions ha troppi elementi: al massimo 200.",
+    });
     // Far over it (12,000 would be over the body limit already): refused before the variables are read.
     const flood = await server.gql(AVAILABILITY, { id: citizen.id, x: exceptions(1_000) }, { token: coordinator });
     expect(flood.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_ITEMS", max: 500 });
@@ -279,7 +323,10 @@ describe("what one request may hold", () => {
     const again = new AbortController();
     const reopened = await open(again.signal);
     const reader = reopened.body!.getReader();
-    const first = await Promise.race([reader.read().then((r) => new TextDecoder().decode(r.value)), new Promise<string>((resolve) => setTimeout(() => resolve(""), 1_000))]);
+    const first = await Promise.race([
+      reader.read().then((r) => new TextDecoder().decode(r.value)),
+      new Promise<string>((resolve) => setTimeout(() => resolve(""), 1_000)),
+    ]);
     expect(first).not.toContain("TOO_MANY_SUBSCRIPTIONS");
     again.abort();
     for (const c of controllers) c.abort();
@@ -306,8 +353,10 @@ describe("hostile values in every query", () => {
           const answer: any = await server.gql(document, withValue(base, field, path, hostile, ids), { token: matrix.tokens.ADMIN });
           calls += 1;
           const label = `${field.name}(${path.join(".")} = ${JSON.stringify(hostile).slice(0, 30)})`;
-          if ((answer.errors ?? []).some((e: any) => e.extensions?.code === "INTERNAL_SERVER_ERROR" || e.message === "Unexpected error.")) problems.push(`${label}: Unexpected error`);
-          else if ((answer.errors ?? []).some((e: any) => !e.extensions?.code)) problems.push(`${label}: an error without a code: ${answer.errors[0].message.slice(0, 80)}`);
+          if ((answer.errors ?? []).some((e: any) => e.extensions?.code === "INTERNAL_SERVER_ERROR" || e.message === "Unexpected error."))
+            problems.push(`${label}: Unexpected error`);
+          else if ((answer.errors ?? []).some((e: any) => !e.extensions?.code))
+            problems.push(`${label}: an error without a code: ${answer.errors[0].message.slice(0, 80)}`);
         }
       }
     }

@@ -58,14 +58,29 @@ function rulesOf(h: any, from: string, to: string): PlannerInput {
       id: x.id,
       moveIn: x.moveIn,
       moveOut: x.moveOut,
-      busy: { windows: x.busy.windows.map(windowOf), exceptions: x.busy.exceptions.map((e: any) => ({ kind: e.kind, fromDate: e.from, toDate: e.to, startMinute: e.start ? minuteOf(e.start) : null, endMinute: e.end ? minuteOf(e.end) : null })) },
+      busy: {
+        windows: x.busy.windows.map(windowOf),
+        exceptions: x.busy.exceptions.map((e: any) => ({
+          kind: e.kind,
+          fromDate: e.from,
+          toDate: e.to,
+          startMinute: e.start ? minuteOf(e.start) : null,
+          endMinute: e.end ? minuteOf(e.end) : null,
+        })),
+      },
     })),
     activities,
   };
 }
 
 const checked = (plan: any): { occurrences: CheckedOccurrence[] } => ({
-  occurrences: plan.occurrences.map((o: any) => ({ activityId: o.activity.id, start: Date.parse(o.startsAt), end: Date.parse(o.endsAt), spaceId: o.activity.space?.id ?? null, duty: o.duty.map((d: any) => d.id) })),
+  occurrences: plan.occurrences.map((o: any) => ({
+    activityId: o.activity.id,
+    start: Date.parse(o.startsAt),
+    end: Date.parse(o.endsAt),
+    spaceId: o.activity.space?.id ?? null,
+    duty: o.duty.map((d: any) => d.id),
+  })),
 });
 
 /** The first start, `hours` away from an occurrence's, at which the independent checker accepts it. */
@@ -74,7 +89,18 @@ function firstFitting(rules: PlannerInput, plan: any, occurrence: any, hours: nu
   const length = Date.parse(occurrence.endsAt) - Date.parse(occurrence.startsAt);
   const fits = (start: number) => {
     try {
-      checkHardRules(rules, { occurrences: [...others, { activityId: occurrence.activity.id, start, end: start + length, spaceId: occurrence.activity.space?.id ?? null, duty: occurrence.duty.map((d: any) => d.id) }] });
+      checkHardRules(rules, {
+        occurrences: [
+          ...others,
+          {
+            activityId: occurrence.activity.id,
+            start,
+            end: start + length,
+            spaceId: occurrence.activity.space?.id ?? null,
+            duty: occurrence.duty.map((d: any) => d.id),
+          },
+        ],
+      });
       return true;
     } catch {
       return false;
@@ -111,13 +137,17 @@ describe("shared housing", { timeout: 120_000 }, () => {
     expect(houses.map((h: any) => h.name).sort()).toEqual(["Casa Comune Ximenes", "Casa Condivisa Follonica"]);
     for (const h of houses) expect(h.households).toHaveLength(4);
     const resident = await server.login("residente.elamrani@legami.demo");
-    const theirs = (await server.gql(`query { houses { name households { name busy { windows { weekday } } } } myHousehold { name } }`, {}, { token: resident })).data;
+    const theirs = (
+      await server.gql(`query { houses { name households { name busy { windows { weekday } } } } myHousehold { name } }`, {}, { token: resident })
+    ).data;
     expect(theirs.houses.map((h: any) => h.name)).toEqual(["Casa Comune Ximenes"]);
     expect(theirs.myHousehold.name).toBe("El Amrani");
     // Their own busy times, not the other households'.
     expect(theirs.houses[0].households.filter((h: any) => h.busy !== null).map((h: any) => h.name)).toEqual(["El Amrani"]);
     const other = (await loadHouse("Casa Condivisa Follonica")).id;
-    expect((await server.gql(`query($id: ID!) { house(id: $id) { __typename } }`, { id: other }, { token: resident })).data.house.__typename).toBe("NotFoundError");
+    expect((await server.gql(`query($id: ID!) { house(id: $id) { __typename } }`, { id: other }, { token: resident })).data.house.__typename).toBe(
+      "NotFoundError",
+    );
     // Residents cannot plan.
     expect((await server.gql(PLAN, { h: house.id, f: FROM, t: TO }, { token: resident })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
@@ -129,32 +159,93 @@ describe("shared housing", { timeout: 120_000 }, () => {
     const tutorUser = await prisma.user.findUniqueOrThrow({ where: { email: "tutor.abitare@legami.demo" } });
     const everyDay = WEEKDAYS.map((weekday) => ({ weekday, start: "08:00", end: "21:00" }));
     const CREATE = `mutation($n: String!, $m: ID!, $t: [ID!]!, $s: [CommonSpaceInput!]!) { createHouse(name: $n, municipalityId: $m, address: "Via del Poggio 3", quietHours: { start: "22:30", end: "07:00" }, spaces: $s, tutorIds: $t) { __typename ... on House { id quietHours { start end } spaces { id name } tutors } ... on Error { code } } }`;
-    expect((await server.gql(CREATE, { n: "Casa Scansano", m: scansano.id, t: [tutorUser.id], s: [] }, { token: coordinator })).data.createHouse.code).toBe("INVALID_INPUT");
-    expect((await server.gql(CREATE, { n: "Casa Scansano", m: scansano.id, t: [tutorUser.id], s: [{ name: "Cucina", capacity: 8, opening: [{ weekday: "MONDAY", start: "21:00", end: "08:00" }] }] }, { token: coordinator })).data.createHouse.code).toBe("INVERTED_WINDOW");
-    expect((await server.gql(CREATE, { n: "Casa Scansano", m: scansano.id, t: ["not-a-tutor"], s: [{ name: "Cucina", capacity: 8, opening: everyDay }] }, { token: coordinator })).data.createHouse.code).toBe("UNKNOWN_USER");
-    expect((await server.gql(CREATE, { n: "Casa Scansano", m: scansano.id, t: [tutorUser.id], s: [{ name: "Cucina", capacity: 8, opening: everyDay }] }, { token: tutor })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await server.gql(CREATE, { n: "Casa Scansano", m: scansano.id, t: [tutorUser.id], s: [] }, { token: coordinator })).data.createHouse.code).toBe(
+      "INVALID_INPUT",
+    );
+    expect(
+      (
+        await server.gql(
+          CREATE,
+          {
+            n: "Casa Scansano",
+            m: scansano.id,
+            t: [tutorUser.id],
+            s: [{ name: "Cucina", capacity: 8, opening: [{ weekday: "MONDAY", start: "21:00", end: "08:00" }] }],
+          },
+          { token: coordinator },
+        )
+      ).data.createHouse.code,
+    ).toBe("INVERTED_WINDOW");
+    expect(
+      (
+        await server.gql(
+          CREATE,
+          { n: "Casa Scansano", m: scansano.id, t: ["not-a-tutor"], s: [{ name: "Cucina", capacity: 8, opening: everyDay }] },
+          { token: coordinator },
+        )
+      ).data.createHouse.code,
+    ).toBe("UNKNOWN_USER");
+    expect(
+      (
+        await server.gql(
+          CREATE,
+          { n: "Casa Scansano", m: scansano.id, t: [tutorUser.id], s: [{ name: "Cucina", capacity: 8, opening: everyDay }] },
+          { token: tutor },
+        )
+      ).errors?.[0]?.extensions?.code,
+    ).toBe("FORBIDDEN");
     expect(await prisma.house.count()).toBe(2);
-    const created = (await server.gql(CREATE, { n: "Casa Scansano", m: scansano.id, t: [tutorUser.id], s: [{ name: "Cucina", capacity: 8, opening: everyDay }] }, { token: coordinator })).data.createHouse;
+    const created = (
+      await server.gql(
+        CREATE,
+        { n: "Casa Scansano", m: scansano.id, t: [tutorUser.id], s: [{ name: "Cucina", capacity: 8, opening: everyDay }] },
+        { token: coordinator },
+      )
+    ).data.createHouse;
     expect(created).toMatchObject({ quietHours: { start: "22:30", end: "07:00" }, tutors: ["Michele Detti (tutor abitativo)"] });
 
     const ADD = `mutation($h: ID!, $f: ID!, $in: Date!, $out: Date) { addHousehold(houseId: $h, familyId: $f, moveIn: $in, moveOut: $out, busy: { windows: [{ weekday: MONDAY, start: "08:00", end: "16:00" }] }) { __typename ... on Household { id name moveIn moveOut busy { windows { weekday start end } } } ... on Error { code } } }`;
     const popescu = await prisma.family.findFirstOrThrow({ where: { referenceName: "Popescu" } });
     const elAmrani = await prisma.family.findFirstOrThrow({ where: { referenceName: "El Amrani" } });
-    expect((await server.gql(ADD, { h: created.id, f: popescu.id, in: "2027-01-10", out: "2027-01-01" }, { token: tutor })).data.addHousehold.code).toBe("INVERTED_DATES");
+    expect((await server.gql(ADD, { h: created.id, f: popescu.id, in: "2027-01-10", out: "2027-01-01" }, { token: tutor })).data.addHousehold.code).toBe(
+      "INVERTED_DATES",
+    );
     expect((await server.gql(ADD, { h: created.id, f: elAmrani.id, in: "2026-12-01" }, { token: tutor })).data.addHousehold.code).toBe("ALREADY_IN_A_HOUSE");
     const added = (await server.gql(ADD, { h: created.id, f: popescu.id, in: "2026-12-01" }, { token: tutor })).data.addHousehold;
-    expect(added).toMatchObject({ name: "Popescu", moveIn: "2026-12-01", moveOut: null, busy: { windows: [{ weekday: "MONDAY", start: "08:00", end: "16:00" }] } });
+    expect(added).toMatchObject({
+      name: "Popescu",
+      moveIn: "2026-12-01",
+      moveOut: null,
+      busy: { windows: [{ weekday: "MONDAY", start: "08:00", end: "16:00" }] },
+    });
     expect((await server.gql(ADD, { h: created.id, f: popescu.id, in: "2027-02-01" }, { token: tutor })).data.addHousehold.code).toBe("ALREADY_IN_A_HOUSE");
     const UPDATE = `mutation($id: ID!, $out: Date) { updateHousehold(householdId: $id, moveOut: $out) { __typename ... on Household { moveOut } ... on Error { code } } }`;
     expect((await server.gql(UPDATE, { id: added.id, out: "2026-11-30" }, { token: tutor })).data.updateHousehold.code).toBe("INVERTED_DATES");
-    expect((await server.gql(UPDATE, { id: added.id, out: "2027-06-30" }, { token: tutor })).data.updateHousehold).toEqual({ __typename: "Household", moveOut: "2027-06-30" });
+    expect((await server.gql(UPDATE, { id: added.id, out: "2027-06-30" }, { token: tutor })).data.updateHousehold).toEqual({
+      __typename: "Household",
+      moveOut: "2027-06-30",
+    });
 
     const ACTIVITY = `mutation($h: ID!, $i: HousingActivityInput!) { createHousingActivity(houseId: $h, input: $i) { __typename ... on HousingActivity { id kind preferredWindow { start end } preferredWeekdays } ... on Error { code } } }`;
     const base = { kind: "SHARED_MEAL", name: "Cena", durationMinutes: 90, attendance: "ROTA", frequency: "WEEKLY" };
-    expect((await server.gql(ACTIVITY, { h: created.id, i: { ...base, spaceId: house.spaces[0].id } }, { token: tutor })).data.createHousingActivity.code).toBe("UNKNOWN_SPACE");
-    expect((await server.gql(ACTIVITY, { h: created.id, i: { ...base, kind: "MEDIATION", attendance: "LISTED", householdIds: [added.id] } }, { token: tutor })).data.createHousingActivity.code).toBe("INVALID_INPUT");
-    expect((await server.gql(ACTIVITY, { h: created.id, i: { ...base, preferredWindow: { start: "21:00", end: "19:00" } } }, { token: tutor })).data.createHousingActivity.code).toBe("INVERTED_WINDOW");
-    const meal = (await server.gql(ACTIVITY, { h: created.id, i: { ...base, spaceId: created.spaces[0].id, preferredWeekdays: ["SUNDAY"], preferredWindow: { start: "19:00", end: "21:00" } } }, { token: tutor })).data.createHousingActivity;
+    expect((await server.gql(ACTIVITY, { h: created.id, i: { ...base, spaceId: house.spaces[0].id } }, { token: tutor })).data.createHousingActivity.code).toBe(
+      "UNKNOWN_SPACE",
+    );
+    expect(
+      (await server.gql(ACTIVITY, { h: created.id, i: { ...base, kind: "MEDIATION", attendance: "LISTED", householdIds: [added.id] } }, { token: tutor })).data
+        .createHousingActivity.code,
+    ).toBe("INVALID_INPUT");
+    expect(
+      (await server.gql(ACTIVITY, { h: created.id, i: { ...base, preferredWindow: { start: "21:00", end: "19:00" } } }, { token: tutor })).data
+        .createHousingActivity.code,
+    ).toBe("INVERTED_WINDOW");
+    const meal = (
+      await server.gql(
+        ACTIVITY,
+        { h: created.id, i: { ...base, spaceId: created.spaces[0].id, preferredWeekdays: ["SUNDAY"], preferredWindow: { start: "19:00", end: "21:00" } } },
+        { token: tutor },
+      )
+    ).data.createHousingActivity;
     expect(meal).toMatchObject({ kind: "SHARED_MEAL", preferredWindow: { start: "19:00", end: "21:00" }, preferredWeekdays: ["SUNDAY"] });
     expect(await prisma.housingActivity.count({ where: { houseId: created.id } })).toBe(1);
     // Switched off, an activity is left out of plans.
@@ -188,7 +279,8 @@ describe("shared housing", { timeout: 120_000 }, () => {
     const tesfaye = house.households.find((h: any) => h.name === "Tesfaye");
     const welcome = draft.occurrences.find((o: any) => o.activity.kind === "WELCOME");
     expect(local(Date.parse(welcome.startsAt)).date >= tesfaye.moveIn).toBe(true);
-    for (const o of draft.occurrences.filter((x: any) => x.duty.some((d: any) => d.id === tesfaye.id))) expect(local(Date.parse(o.startsAt)).date >= tesfaye.moveIn).toBe(true);
+    for (const o of draft.occurrences.filter((x: any) => x.duty.some((d: any) => d.id === tesfaye.id)))
+      expect(local(Date.parse(o.startsAt)).date >= tesfaye.moveIn).toBe(true);
     for (const s of draft.rotaShares) expect(Math.abs(s.duties - s.share)).toBeLessThan(1);
     const meals = draft.rotaShares.filter((s: any) => s.activity.id === draft.occurrences.find((o: any) => o.activity.kind === "SHARED_MEAL").activity.id);
     expect(meals.find((s: any) => s.household.id === tesfaye.id).share).toBeLessThan(meals.find((s: any) => s.household.id !== tesfaye.id).share);
@@ -250,7 +342,13 @@ describe("shared housing", { timeout: 120_000 }, () => {
     expect(inbox[0].body).toMatch(new RegExp(`with ${published.occurrences.length} activities. Rota turns: ${turns}\\.`));
     const tutorInbox = (await server.gql(`query { myNotifications { kind title } }`, {}, { token: tutor, lang: "it" })).data.myNotifications;
     expect(tutorInbox[0]).toMatchObject({ kind: "HOUSE_PLAN_PUBLISHED", title: "Nuovo calendario per Casa Comune Ximenes" });
-    const calendar = (await server.gql(`query($h: ID!) { houseCalendar(houseId: $h, from: "2026-12-01", to: "2027-01-01") { __typename ... on HouseCalendarSuccess { data { id } } } }`, { h: house.id }, { token: resident })).data.houseCalendar;
+    const calendar = (
+      await server.gql(
+        `query($h: ID!) { houseCalendar(houseId: $h, from: "2026-12-01", to: "2027-01-01") { __typename ... on HouseCalendarSuccess { data { id } } } }`,
+        { h: house.id },
+        { token: resident },
+      )
+    ).data.houseCalendar;
     expect(calendar.data).toHaveLength(published.occurrences.length);
     draft = published;
   });
@@ -261,18 +359,35 @@ describe("shared housing", { timeout: 120_000 }, () => {
     const day = new Date(mediation.startsAt);
     const monday = local(day.getTime() - (local(day.getTime()).weekday - 1) * 86_400_000).date;
     const territoryId = (await server.database.prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
-    const started = (await server.gql(`mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } ... on Error { code message } } }`, { t: territoryId, w: monday }, { token: coordinator })).data.startMatchingRun;
+    const started = (
+      await server.gql(
+        `mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { __typename ... on MatchingRun { id } ... on Error { code message } } }`,
+        { t: territoryId, w: monday },
+        { token: coordinator },
+      )
+    ).data.startMatchingRun;
     expect(started.__typename, JSON.stringify(started)).toBe("MatchingRun");
     await server.jobsIdle();
-    const published = (await server.gql(`mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on MatchingRun { offers { id citizenId occurrenceId } } ... on Error { code message } } }`, { id: started.id }, { token: coordinator })).data.publishMatchingRun;
+    const published = (
+      await server.gql(
+        `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on MatchingRun { offers { id citizenId occurrenceId } } ... on Error { code message } } }`,
+        { id: started.id },
+        { token: coordinator },
+      )
+    ).data.publishMatchingRun;
     const occurrence = await server.database.prisma.taskOccurrence.findFirstOrThrow({ where: { taskId: mediation.task.id } });
     const offer = published.offers.find((o: any) => o.occurrenceId === occurrence.id);
     expect(offer, "the mediation session is offered to a mediator").toBeDefined();
-    const mediator = await server.database.prisma.citizen.findUniqueOrThrow({ where: { id: offer.citizenId }, include: { user: true, languages: true, skills: { include: { skill: true } } } });
+    const mediator = await server.database.prisma.citizen.findUniqueOrThrow({
+      where: { id: offer.citizenId },
+      include: { user: true, languages: true, skills: { include: { skill: true } } },
+    });
     expect(mediator.languages.map((l) => l.languageCode)).toContain("fr");
     expect(mediator.skills.map((s) => s.skill.code)).toContain("CULTURAL_MEDIATION");
     const token = await server.login(mediator.user!.email);
-    const accepted = (await server.gql(`mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code message } } }`, { id: offer.id }, { token })).data.acceptOffer;
+    const accepted = (
+      await server.gql(`mutation($id: ID!) { acceptOffer(offerId: $id) { __typename ... on Error { code message } } }`, { id: offer.id }, { token })
+    ).data.acceptOffer;
     expect(accepted.__typename, JSON.stringify(accepted)).toBe("AcceptOfferSuccess");
     expect((await server.database.prisma.taskOccurrence.findUniqueOrThrow({ where: { id: occurrence.id } })).status).toBe("FILLED");
   });
@@ -294,15 +409,34 @@ describe("shared housing", { timeout: 120_000 }, () => {
     const fresh = await prisma.taskOccurrence.findFirstOrThrow({ where: { taskId: row.taskId! } });
     expect(fresh.startsAt.toISOString()).toBe(target.toISOString());
     expect(fresh.status).toBe("OPEN");
-    draft = (await server.gql(`query($id: ID!) { housePlan(id: $id) { ... on HousePlan { ${PLAN_FIELDS} } } }`, { id: draft.id }, { token: tutor })).data.housePlan;
+    draft = (await server.gql(`query($id: ID!) { housePlan(id: $id) { ... on HousePlan { ${PLAN_FIELDS} } } }`, { id: draft.id }, { token: tutor })).data
+      .housePlan;
   });
 
   it("exports the plan as iCalendar feeds, per house and per household", async () => {
-    const houseFeed = (await server.gql(`mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`, { h: house.id }, { token: tutor })).data.createHouseCalendarFeed;
+    const houseFeed = (
+      await server.gql(
+        `mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`,
+        { h: house.id },
+        { token: tutor },
+      )
+    ).data.createHouseCalendarFeed;
     const resident = await server.login("residente.hossain@legami.demo");
     const hossain = house.households.find((h: any) => h.name === "Hossain").id;
-    const ownFeed = (await server.gql(`mutation($h: ID!) { createHouseholdCalendarFeed(householdId: $h) { __typename ... on CalendarFeedLink { path } ... on Error { code } } }`, { h: hossain }, { token: resident })).data.createHouseholdCalendarFeed;
-    const othersFeed = (await server.gql(`mutation($h: ID!) { createHouseholdCalendarFeed(householdId: $h) { __typename ... on Error { code } } }`, { h: house.households[0].id }, { token: resident })).data.createHouseholdCalendarFeed;
+    const ownFeed = (
+      await server.gql(
+        `mutation($h: ID!) { createHouseholdCalendarFeed(householdId: $h) { __typename ... on CalendarFeedLink { path } ... on Error { code } } }`,
+        { h: hossain },
+        { token: resident },
+      )
+    ).data.createHouseholdCalendarFeed;
+    const othersFeed = (
+      await server.gql(
+        `mutation($h: ID!) { createHouseholdCalendarFeed(householdId: $h) { __typename ... on Error { code } } }`,
+        { h: house.households[0].id },
+        { token: resident },
+      )
+    ).data.createHouseholdCalendarFeed;
     expect(othersFeed).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
 
     const events = async (path: string) => {
@@ -331,12 +465,24 @@ describe("shared housing", { timeout: 120_000 }, () => {
     expect(mine.length).toBeLessThan(all.length);
 
     // Each person has their own link: a resident's (or a coordinator's) new house link leaves the tutor's working.
-    const residentHouse = (await server.gql(`mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`, { h: house.id }, { token: resident })).data.createHouseCalendarFeed;
+    const residentHouse = (
+      await server.gql(
+        `mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`,
+        { h: house.id },
+        { token: resident },
+      )
+    ).data.createHouseCalendarFeed;
     expect(residentHouse.path).not.toBe(houseFeed.path);
     expect((await fetch(`${server.url}${houseFeed.path}`)).status).toBe(200);
     expect((await fetch(`${server.url}${residentHouse.path}`)).status).toBe(200);
     // The tutor's own new link ends only the tutor's earlier one.
-    const tutorAgain = (await server.gql(`mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`, { h: house.id }, { token: tutor })).data.createHouseCalendarFeed;
+    const tutorAgain = (
+      await server.gql(
+        `mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`,
+        { h: house.id },
+        { token: tutor },
+      )
+    ).data.createHouseCalendarFeed;
     expect((await fetch(`${server.url}${houseFeed.path}`)).status).toBe(404);
     expect((await fetch(`${server.url}${tutorAgain.path}`)).status).toBe(200);
     expect((await fetch(`${server.url}${residentHouse.path}`)).status).toBe(200);
@@ -361,10 +507,16 @@ describe("shared housing", { timeout: 120_000 }, () => {
     server.setNow(new Date(Date.parse(meeting.endsAt) + 60_000));
     const tooLong = (await server.gql(RECORD, { id: meeting.id, s: "HELD", p: present, n: "x".repeat(281) }, { token: tutor })).data.recordHousingOccurrence;
     expect(tooLong.code).toBe("INVALID_RANGE");
-    const held = (await server.gql(RECORD, { id: meeting.id, s: "HELD", p: present, n: "Turni della cucina rivisti" }, { token: tutor })).data.recordHousingOccurrence;
+    const held = (await server.gql(RECORD, { id: meeting.id, s: "HELD", p: present, n: "Turni della cucina rivisti" }, { token: tutor })).data
+      .recordHousingOccurrence;
     expect(held.status).toBe("HELD");
     // Every household living there that day is on the register, present or not.
-    expect(held.attendance.filter((a: any) => a.present).map((a: any) => a.household.id).sort()).toEqual([...present].sort());
+    expect(
+      held.attendance
+        .filter((a: any) => a.present)
+        .map((a: any) => a.household.id)
+        .sort(),
+    ).toEqual([...present].sort());
     const living = house.households.filter((h: any) => h.moveIn <= local(Date.parse(meeting.startsAt)).date);
     expect(held.attendance.length).toBe(living.length);
     const chore = draft.occurrences.find((o: any) => o.activity.kind === "CHORE" && Date.parse(o.startsAt) > Date.parse(meeting.endsAt));
@@ -394,7 +546,10 @@ describe("shared housing", { timeout: 120_000 }, () => {
     for (const r of rows) expect(Math.abs(r.cumulativeDuties - r.cumulativeShare), `${r.month} ${r.activity.name} ${r.household.name}`).toBeLessThan(1);
     const december = rows.filter((r: any) => r.month === "2026-12" && r.activity.name === "Cena condivisa");
     expect(december.reduce((s: number, r: any) => s + r.duties, 0)).toBe(12); // six meals, two households each
-    expect((await server.gql(BALANCE, { h: house.id, f: "2026-12-01", t: "2027-03-01" }, { token: await server.login("residente.diallo@legami.demo") })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(
+      (await server.gql(BALANCE, { h: house.id, f: "2026-12-01", t: "2027-03-01" }, { token: await server.login("residente.diallo@legami.demo") })).errors?.[0]
+        ?.extensions?.code,
+    ).toBe("FORBIDDEN");
   });
 
   it("keeps local times across the spring daylight-saving change in the household's calendar", async () => {
@@ -413,7 +568,13 @@ describe("shared housing", { timeout: 120_000 }, () => {
     for (const o of lunches) expect(local(Date.parse(o.startsAt)).minute).toBeGreaterThanOrEqual(12 * 60);
     for (const o of before) expect(Math.floor(local(Date.parse(o.startsAt)).minute / 60) - new Date(o.startsAt).getUTCHours()).toBe(1);
     for (const o of after) expect(Math.floor(local(Date.parse(o.startsAt)).minute / 60) - new Date(o.startsAt).getUTCHours()).toBe(2);
-    const link = (await server.gql(`mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`, { h: follonica.id }, { token: tutor })).data.createHouseCalendarFeed;
+    const link = (
+      await server.gql(
+        `mutation($h: ID!) { createHouseCalendarFeed(houseId: $h) { __typename ... on CalendarFeedLink { path } } }`,
+        { h: follonica.id },
+        { token: tutor },
+      )
+    ).data.createHouseCalendarFeed;
     const text = await (await fetch(`${server.url}${link.path}`)).text();
     const events = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents("vevent").map((e) => new ICAL.Event(e));
     for (const o of lunches) {
@@ -443,7 +604,10 @@ describe("a planner thread that stops", { timeout: 120_000 }, () => {
     const houses = (await stopping.gql(`query { houses { id name } }`, {}, { token })).data.houses;
     const id = houses.find((h: any) => h.name === "Casa Comune Ximenes").id;
     const before = [await stopping.database.prisma.housePlan.count(), await stopping.database.prisma.housingOccurrence.count()];
-    for (const [lang, words] of [["en", /planner stopped/], ["it", /pianificatore si è fermato/]] as const) {
+    for (const [lang, words] of [
+      ["en", /planner stopped/],
+      ["it", /pianificatore si è fermato/],
+    ] as const) {
       const answer = (await stopping.gql(PLAN, { h: id, f: "2026-12-01", t: "2027-01-01" }, { token, lang })).data.planHousePeriod;
       expect(answer.code).toBe("PLANNER_STOPPED");
       expect(answer.message).toMatch(words);

@@ -51,7 +51,9 @@ async function heldBy(citizenId: string) {
 async function searchedAgain(occurrenceIds: string[]) {
   await server.jobsIdle();
   for (const occurrenceId of occurrenceIds) {
-    await server.waitFor(`a search for the seat of ${occurrenceId}`, async () => server.eventsProcessed.some((j) => j.kind === "fill-seats" && j.occurrenceId === occurrenceId));
+    await server.waitFor(`a search for the seat of ${occurrenceId}`, async () =>
+      server.eventsProcessed.some((j) => j.kind === "fill-seats" && j.occurrenceId === occurrenceId),
+    );
   }
 }
 
@@ -91,7 +93,10 @@ describe("leaving frees seats", { timeout: 120_000 }, () => {
     // One proposed citizen withdraws; another withdraws and is erased, both after the run.
     const [left, erased] = [citizens[0]!, citizens[1]!];
     for (const id of [left, erased]) {
-      expect((await server.gql(ENROLMENT, { c: id, to: "WITHDRAWN", r: "Trasferimento" }, { token: await tokenOf(id) })).data.changeEnrolmentStatus).toEqual({ __typename: "Citizen", status: "WITHDRAWN" });
+      expect((await server.gql(ENROLMENT, { c: id, to: "WITHDRAWN", r: "Trasferimento" }, { token: await tokenOf(id) })).data.changeEnrolmentStatus).toEqual({
+        __typename: "Citizen",
+        status: "WITHDRAWN",
+      });
     }
     expect((await server.gql(ERASE, { c: erased }, { token: admin })).data.eraseCitizen.__typename).toBe("Citizen");
     const published = (await server.gql(PUBLISH, { id: run.id }, { token: coordinator })).data.publishMatchingRun;
@@ -109,8 +114,13 @@ describe("leaving frees seats", { timeout: 120_000 }, () => {
     const holders = await prisma.offer.groupBy({ by: ["citizenId"], where: { status: "OFFERED" }, _count: true, orderBy: { citizenId: "asc" } });
     const citizenId = (holders.find((h) => h._count >= 2) ?? holders[0]!).citizenId;
     const commitment = await commitOne(citizenId);
-    const occurrences = [...new Set([commitment.occurrenceId, ...(await prisma.offer.findMany({ where: { citizenId, status: "OFFERED" } })).map((o) => o.occurrenceId)])];
-    expect((await server.gql(ENROLMENT, { c: citizenId, to: "WITHDRAWN", r: "Mi trasferisco" }, { token: await tokenOf(citizenId) })).data.changeEnrolmentStatus.status).toBe("WITHDRAWN");
+    const occurrences = [
+      ...new Set([commitment.occurrenceId, ...(await prisma.offer.findMany({ where: { citizenId, status: "OFFERED" } })).map((o) => o.occurrenceId)]),
+    ];
+    expect(
+      (await server.gql(ENROLMENT, { c: citizenId, to: "WITHDRAWN", r: "Mi trasferisco" }, { token: await tokenOf(citizenId) })).data.changeEnrolmentStatus
+        .status,
+    ).toBe("WITHDRAWN");
     expect((await prisma.commitment.findUniqueOrThrow({ where: { id: commitment.id } })).status).toBe("WITHDRAWN");
     const occurrence = await prisma.taskOccurrence.findUniqueOrThrow({ where: { id: commitment.occurrenceId } });
     expect(occurrence.status).not.toBe("FILLED");
@@ -122,7 +132,9 @@ describe("leaving frees seats", { timeout: 120_000 }, () => {
   it("a suspension by staff does the same", async () => {
     const prisma = server.database.prisma;
     const offer = await prisma.offer.findFirstOrThrow({ where: { status: "OFFERED", citizen: { status: "ENROLLED" } }, orderBy: { id: "asc" } });
-    expect((await server.gql(ENROLMENT, { c: offer.citizenId, to: "SUSPENDED", r: "Verifica in corso" }, { token: coordinator })).data.changeEnrolmentStatus.status).toBe("SUSPENDED");
+    expect(
+      (await server.gql(ENROLMENT, { c: offer.citizenId, to: "SUSPENDED", r: "Verifica in corso" }, { token: coordinator })).data.changeEnrolmentStatus.status,
+    ).toBe("SUSPENDED");
     expect((await prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe("WITHDRAWN");
     await expectReleased(offer.citizenId, [offer.occurrenceId], /iscrizione all'albo non è attiva/);
   });
@@ -133,8 +145,11 @@ describe("leaving frees seats", { timeout: 120_000 }, () => {
     const commitment = await commitOne(offer.citizenId);
     const pact = await prisma.collaborationPact.findUniqueOrThrow({ where: { id: commitment.pactId }, include: { citizens: true } });
     const released = new Set<string>([commitment.occurrenceId]);
-    for (const c of pact.citizens) for (const o of await prisma.offer.findMany({ where: { citizenId: c.citizenId, status: "OFFERED" } })) released.add(o.occurrenceId);
-    expect((await server.gql(PACT, { p: pact.id, to: "REVOKED", r: "Revoca per inadempienza" }, { token: coordinator })).data.changePactStatus.status).toBe("REVOKED");
+    for (const c of pact.citizens)
+      for (const o of await prisma.offer.findMany({ where: { citizenId: c.citizenId, status: "OFFERED" } })) released.add(o.occurrenceId);
+    expect((await server.gql(PACT, { p: pact.id, to: "REVOKED", r: "Revoca per inadempienza" }, { token: coordinator })).data.changePactStatus.status).toBe(
+      "REVOKED",
+    );
     expect((await prisma.commitment.findUniqueOrThrow({ where: { id: commitment.id } })).status).toBe("WITHDRAWN");
     // Hours already planned under it come back: the revoked pact holds no future work.
     expect(await prisma.commitment.count({ where: { pactId: pact.id, status: "ACTIVE", occurrence: { startsAt: { gt: server.now() } } } })).toBe(0);
@@ -144,7 +159,11 @@ describe("leaving frees seats", { timeout: 120_000 }, () => {
       if ((await prisma.pactCitizen.count({ where: { citizenId: c.citizenId, pact: { status: "ACTIVE" } } })) === 0) onlyThis.push(c.citizenId);
     }
     expect(onlyThis).toContain(offer.citizenId);
-    await expectReleased(offer.citizenId, [...released].filter((id) => id === commitment.occurrenceId), /patto di collaborazione non è più attivo/);
+    await expectReleased(
+      offer.citizenId,
+      [...released].filter((id) => id === commitment.occurrenceId),
+      /patto di collaborazione non è più attivo/,
+    );
   });
 
   it("a record that lapses without anyone acting is caught by the daily check", async () => {
@@ -165,7 +184,10 @@ describe("leaving frees seats", { timeout: 120_000 }, () => {
     const prisma = server.database.prisma;
     const gone = (await prisma.citizen.findMany({ where: { status: { not: "ENROLLED" } }, select: { id: true } })).map((c) => c.id);
     expect(await prisma.offer.count({ where: { citizenId: { in: gone }, status: "OFFERED" } })).toBe(0);
-    for (const o of await prisma.taskOccurrence.findMany({ where: { startsAt: { gt: server.now() } }, include: { task: true, _count: { select: { commitments: { where: { status: "ACTIVE" } }, offers: { where: { status: "OFFERED" } } } } } })) {
+    for (const o of await prisma.taskOccurrence.findMany({
+      where: { startsAt: { gt: server.now() } },
+      include: { task: true, _count: { select: { commitments: { where: { status: "ACTIVE" } }, offers: { where: { status: "OFFERED" } } } } },
+    })) {
       expect(o._count.commitments + o._count.offers).toBeLessThanOrEqual(o.task.headcount);
     }
   });

@@ -11,7 +11,11 @@ describe("list sizes", () => {
   it("declares the size of every list of objects (connections' edges follow their page)", () => {
     const lists = Object.values(schema.getTypeMap())
       .filter((t) => isObjectType(t) && !t.name.startsWith("__"))
-      .flatMap((t) => Object.values((t as ReturnType<typeof schema.getQueryType> & {}).getFields()).filter((f) => isList(f.type) && !isLeafType(getNamedType(f.type))).map((f) => `${t.name}.${f.name}`))
+      .flatMap((t) =>
+        Object.values((t as ReturnType<typeof schema.getQueryType> & {}).getFields())
+          .filter((f) => isList(f.type) && !isLeafType(getNamedType(f.type)))
+          .map((f) => `${t.name}.${f.name}`),
+      )
       .filter((key) => !key.endsWith("Connection.edges"))
       .sort();
     expect(lists).toEqual(Object.keys(LIST_SIZES).sort());

@@ -48,10 +48,14 @@ describe("a run that cannot be solved as asked", () => {
       expect(failed).toMatchObject({ status: "FAILED", phase: "failed", failureCode: "PINS_CANNOT_ALL_BE_KEPT", stoppedBy: null, objective: null });
       const names = await server.database.prisma.citizen.findMany({ where: { id: { in: pinned.map((p) => p.citizen) } } });
       const task = await server.database.prisma.taskOccurrence.findUniqueOrThrow({ where: { id: occurrence.id }, include: { task: true } });
-      expect(failed.error).toMatch(/^Le assegnazioni fissate non si possono rispettare tutte insieme: .+ ha meno posti dei cittadini fissati \(.+\)\. Togliere o cambiare/);
+      expect(failed.error).toMatch(
+        /^Le assegnazioni fissate non si possono rispettare tutte insieme: .+ ha meno posti dei cittadini fissati \(.+\)\. Togliere o cambiare/,
+      );
       expect(failed.error).toContain(task.task.title);
       for (const c of names) expect(failed.error).toContain(`${c.firstName} ${c.lastName}`);
-      const english = (await server.gql(`query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { error } } }`, { id: failed.id }, { token: coordinator, lang: "en" })).data.matchingRun.error;
+      const english = (
+        await server.gql(`query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { error } } }`, { id: failed.id }, { token: coordinator, lang: "en" })
+      ).data.matchingRun.error;
       expect(english).toMatch(/^The pinned assignments cannot all be kept together: .+ has fewer seats than the citizens pinned on it/);
     } finally {
       for (const p of pinned) await server.gql(DECIDE, { o: p.occurrence, c: p.citizen, d: null }, { token: coordinator });
@@ -59,5 +63,4 @@ describe("a run that cannot be solved as asked", () => {
     // Without the pins the week runs again.
     expect((await runWeek()).status).toBe("DONE");
   });
-
 });

@@ -56,7 +56,11 @@ describe("weekly matching", () => {
     const perCitizen = new Map<string, any[]>();
     for (const a of first.assignments) {
       // Eligibility, checked by the same rules the API answers with.
-      const check = await server.gql(`query($c: ID!, $o: ID!) { eligibility(citizenId: $c, occurrenceId: $o) { ... on Eligibility { eligible reasons { code } } } }`, { c: a.citizen.id, o: a.occurrence.id }, { token: coordinator });
+      const check = await server.gql(
+        `query($c: ID!, $o: ID!) { eligibility(citizenId: $c, occurrenceId: $o) { ... on Eligibility { eligible reasons { code } } } }`,
+        { c: a.citizen.id, o: a.occurrence.id },
+        { token: coordinator },
+      );
       expect(check.data.eligibility, `${a.citizen.id} ${a.occurrence.id}`).toMatchObject({ eligible: true });
       perOccurrence.set(a.occurrence.id, (perOccurrence.get(a.occurrence.id) ?? 0) + 1);
       perCitizen.set(a.citizen.id, [...(perCitizen.get(a.citizen.id) ?? []), a]);
@@ -66,17 +70,21 @@ describe("weekly matching", () => {
     // Headcount.
     for (const a of first.assignments) expect(perOccurrence.get(a.occurrence.id)).toBeLessThanOrEqual(a.occurrence.task.headcount);
     const travel = await server.database.prisma.travelTime.findMany();
-    const minutes = (from: string | undefined, to: string | undefined) => (!from || !to || from === to ? 0 : travel.find((t) => t.fromId === from && t.toId === to)!.minutes);
+    const minutes = (from: string | undefined, to: string | undefined) =>
+      !from || !to || from === to ? 0 : travel.find((t) => t.fromId === from && t.toId === to)!.minutes;
     for (const list of perCitizen.values()) {
       // Weekly limit.
       expect(list.reduce((s, a) => s + a.loadMinutes, 0)).toBeLessThanOrEqual(list[0].citizen.weeklyHourLimit * 60);
       // No two overlapping occurrences, travel between them included.
-      for (const a of list) for (const b of list) {
-        if (a === b) continue;
-        const gap = minutes(a.occurrence.task.municipality?.id, b.occurrence.task.municipality?.id) * 60_000;
-        const overlap = Date.parse(a.occurrence.startsAt) < Date.parse(b.occurrence.endsAt) + gap && Date.parse(b.occurrence.startsAt) < Date.parse(a.occurrence.endsAt) + gap;
-        expect(overlap).toBe(false);
-      }
+      for (const a of list)
+        for (const b of list) {
+          if (a === b) continue;
+          const gap = minutes(a.occurrence.task.municipality?.id, b.occurrence.task.municipality?.id) * 60_000;
+          const overlap =
+            Date.parse(a.occurrence.startsAt) < Date.parse(b.occurrence.endsAt) + gap &&
+            Date.parse(b.occurrence.startsAt) < Date.parse(a.occurrence.endsAt) + gap;
+          expect(overlap).toBe(false);
+        }
     }
     // Every empty seat says why, in the caller's language.
     expect(first.unfilledSeats.length).toBeGreaterThan(0);
@@ -147,10 +155,16 @@ describe("weekly matching", () => {
   it("keeps a pinned pair and never proposes an excluded one on a re-run, weighting stability", async () => {
     const kept = first.assignments[0];
     const excluded = first.assignments[1];
-    expect((await server.gql(DECIDE, { o: excluded.occurrence.id, c: excluded.citizen.id, d: "EXCLUDE" }, { token: coordinator })).data.decideMatchingPair).toEqual({ __typename: "DecideMatchingPairSuccess", data: WEEK });
+    expect(
+      (await server.gql(DECIDE, { o: excluded.occurrence.id, c: excluded.citizen.id, d: "EXCLUDE" }, { token: coordinator })).data.decideMatchingPair,
+    ).toEqual({ __typename: "DecideMatchingPairSuccess", data: WEEK });
     // Pin an eligible citizen left out of a seat, if the week has one.
-    const elsewhere = first.unfilledSeats.find((g: any) => g.kind === "ELIGIBLE_CITIZENS_USED_ELSEWHERE" && g.eligibleElsewhere.some((e: any) => e.reason !== "OVERLAPS_ASSIGNMENT"));
-    const pin = elsewhere ? { occurrence: elsewhere.occurrence.id, citizen: elsewhere.eligibleElsewhere.find((e: any) => e.reason !== "OVERLAPS_ASSIGNMENT").citizenId } : { occurrence: kept.occurrence.id, citizen: kept.citizen.id };
+    const elsewhere = first.unfilledSeats.find(
+      (g: any) => g.kind === "ELIGIBLE_CITIZENS_USED_ELSEWHERE" && g.eligibleElsewhere.some((e: any) => e.reason !== "OVERLAPS_ASSIGNMENT"),
+    );
+    const pin = elsewhere
+      ? { occurrence: elsewhere.occurrence.id, citizen: elsewhere.eligibleElsewhere.find((e: any) => e.reason !== "OVERLAPS_ASSIGNMENT").citizenId }
+      : { occurrence: kept.occurrence.id, citizen: kept.citizen.id };
     await server.gql(DECIDE, { o: pin.occurrence, c: pin.citizen, d: "PIN" }, { token: coordinator });
 
     const newestDone = await server.database.prisma.matchingRun.findFirstOrThrow({ where: { territoryId, status: "DONE" }, orderBy: { createdAt: "desc" } });
@@ -176,7 +190,10 @@ describe("weekly matching", () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${coordinator}` },
-      body: JSON.stringify({ query: `subscription($id: ID!) { matchingRunProgress(id: $id) { status phase componentsSolved componentsTotal } }`, variables: { id: first.id } }),
+      body: JSON.stringify({
+        query: `subscription($id: ID!) { matchingRunProgress(id: $id) { status phase componentsSolved componentsTotal } }`,
+        variables: { id: first.id },
+      }),
     });
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
     const text = await response.text();
@@ -194,10 +211,17 @@ describe("weekly matching", () => {
   });
 
   it("publishes the newest run as offers with deadlines, once", async () => {
-    const runs = await server.gql(`query($t: ID!, $w: Date!) { matchingRuns(territoryId: $t, weekStart: $w) { id status } }`, { t: territoryId, w: WEEK }, { token: coordinator });
+    const runs = await server.gql(
+      `query($t: ID!, $w: Date!) { matchingRuns(territoryId: $t, weekStart: $w) { id status } }`,
+      { t: territoryId, w: WEEK },
+      { token: coordinator },
+    );
     const [newest, older] = runs.data.matchingRuns;
     const PUBLISH = `mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename ... on MatchingRun { publishedAt filledSeats offers { citizenId occurrenceId status deadline } assignments { citizen { id } occurrence { id startsAt } } } ... on Error { errorCode: code } } }`;
-    expect((await server.gql(PUBLISH, { id: older.id }, { token: coordinator })).data.publishMatchingRun).toEqual({ __typename: "ConflictError", errorCode: "STALE_RUN" });
+    expect((await server.gql(PUBLISH, { id: older.id }, { token: coordinator })).data.publishMatchingRun).toEqual({
+      __typename: "ConflictError",
+      errorCode: "STALE_RUN",
+    });
     const published = (await server.gql(PUBLISH, { id: newest.id }, { token: coordinator })).data.publishMatchingRun;
     expect(published.publishedAt).toBe("2026-11-22T10:00:00.000+01:00");
     expect(published.offers).toHaveLength(published.filledSeats);
@@ -208,7 +232,10 @@ describe("weekly matching", () => {
       // 48 hours from now, but never after the occurrence starts.
       expect(Date.parse(offer.deadline)).toBe(Math.min(Date.parse("2026-11-24T10:00:00+01:00"), start));
     }
-    expect((await server.gql(PUBLISH, { id: newest.id }, { token: coordinator })).data.publishMatchingRun).toEqual({ __typename: "ConflictError", errorCode: "ILLEGAL_TRANSITION" });
+    expect((await server.gql(PUBLISH, { id: newest.id }, { token: coordinator })).data.publishMatchingRun).toEqual({
+      __typename: "ConflictError",
+      errorCode: "ILLEGAL_TRANSITION",
+    });
   });
 
   it("refuses a week that does not start on Monday, other territories and non-staff", async () => {

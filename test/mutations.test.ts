@@ -6,7 +6,20 @@
 // ids that are not ids). An answer may be a typed error or a GraphQL error with a code; it may
 // never be INTERNAL_SERVER_ERROR, and when it is an error the audit log (every write to a domain
 // table, with the request's id) holds nothing of that request.
-import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType, type GraphQLField, type GraphQLInputType, type GraphQLObjectType } from "graphql";
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+} from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../src/graphql/context";
 import { reread, rereadMany } from "../src/graphql/payload";
@@ -20,7 +33,10 @@ let matrix: Awaited<ReturnType<typeof prepareMatrix>>;
 
 /** Rows the request wrote: the audit log records every write to a domain table with the request's id (jobs it set off write under their own). */
 const writtenBy = async (requestId: string) => {
-  const [row] = await server.database.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "AuditLog" WHERE "requestId" = $1 AND "tableName" <> 'LoginThrottle'`, requestId);
+  const [row] = await server.database.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM "AuditLog" WHERE "requestId" = $1 AND "tableName" <> 'LoginThrottle'`,
+    requestId,
+  );
   return Number(row!.n);
 };
 let requests = 0;
@@ -39,7 +55,8 @@ afterAll(async () => {
 
 // Erasing people and publishing would change what later calls find: they come last.
 const LAST = new Set(["eraseCitizen", "eraseFamily", "publishRegulation"]);
-const mutations = () => Object.values(schema.getMutationType()!.getFields()).sort((a, b) => Number(LAST.has(a.name)) - Number(LAST.has(b.name)) || a.name.localeCompare(b.name));
+const mutations = () =>
+  Object.values(schema.getMutationType()!.getFields()).sort((a, b) => Number(LAST.has(a.name)) - Number(LAST.has(b.name)) || a.name.localeCompare(b.name));
 
 describe("mutations", { timeout: 600_000 }, () => {
   it("answer every nested field of their payloads, never Unexpected error, and write nothing when they refuse", async () => {
@@ -57,7 +74,10 @@ describe("mutations", { timeout: 600_000 }, () => {
         if (!isError(answer, field.name)) succeeded.add(field.name);
         if (isError(answer, field.name)) {
           const written = await writtenBy(requestId);
-          if (written !== 0) unexpected.push(`${role} ${field.name} refused (${answer.data?.[field.name]?.__typename ?? answer.errors?.[0]?.extensions?.code}), yet wrote ${written} rows`);
+          if (written !== 0)
+            unexpected.push(
+              `${role} ${field.name} refused (${answer.data?.[field.name]?.__typename ?? answer.errors?.[0]?.extensions?.code}), yet wrote ${written} rows`,
+            );
         }
       }
     }
@@ -71,13 +91,24 @@ describe("mutations", { timeout: 600_000 }, () => {
     const coordinator = matrix.tokens.COORDINATOR!;
     const territory = await prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } });
     const municipality = await prisma.municipality.findFirstOrThrow({ where: { territoryId: territory.id }, orderBy: { name: "asc" } });
-    const enrolled = await prisma.citizen.findMany({ where: { status: "ENROLLED", homeMunicipality: { territoryId: territory.id } }, orderBy: { email: "asc" } });
+    const enrolled = await prisma.citizen.findMany({
+      where: { status: "ENROLLED", homeMunicipality: { territoryId: territory.id } },
+      orderBy: { email: "asc" },
+    });
     // An occurrence and a citizen eligible for it, as the API itself says.
-    const occurrences = await prisma.taskOccurrence.findMany({ where: { startsAt: { gt: new Date("2026-11-24") }, status: "OPEN" }, orderBy: { startsAt: "asc" }, take: 40 });
+    const occurrences = await prisma.taskOccurrence.findMany({
+      where: { startsAt: { gt: new Date("2026-11-24") }, status: "OPEN" },
+      orderBy: { startsAt: "asc" },
+      take: 40,
+    });
     let assignable: { o: string; c: string } | null = null;
     for (const o of occurrences) {
       for (const c of enrolled) {
-        const answer = await server.gql(`query($c: ID!, $o: ID!) { eligibility(citizenId: $c, occurrenceId: $o) { ... on Eligibility { eligible } } }`, { c: c.id, o: o.id }, { token: coordinator });
+        const answer = await server.gql(
+          `query($c: ID!, $o: ID!) { eligibility(citizenId: $c, occurrenceId: $o) { ... on Eligibility { eligible } } }`,
+          { c: c.id, o: o.id },
+          { token: coordinator },
+        );
         if (answer.data?.eligibility?.eligible) {
           assignable = { o: o.id, c: c.id };
           break;
@@ -117,13 +148,39 @@ describe("mutations", { timeout: 600_000 }, () => {
     await run("changePactStatus", { pactId: pact.id, to: "UNDER_REVIEW", reason: "Da rivedere" });
     await run("changePactStatus", { pactId: pact.id, to: "ACTIVE", reason: "Firmato" });
     await run("renewPact", { pactId: pact.id, startDate: "2030-07-01", endDate: "2030-12-31", hourBudgetHours: 10 });
-    const family = await run("createFamily", { referenceName: "Famiglia di prova", municipalityId: municipality.id, languages: ["ar"], members: [{ firstName: "Amal", isMinor: true, birthYear: 2016 }] });
+    const family = await run("createFamily", {
+      referenceName: "Famiglia di prova",
+      municipalityId: municipality.id,
+      languages: ["ar"],
+      members: [{ firstName: "Amal", isMinor: true, birthYear: 2016 }],
+    });
     const newPlan = await run("createAutonomyPlan", { familyId: family.id, goals: [{ area: "LANGUAGE", description: "Italiano A2" }] });
     await run("createMicroProject", { planId: newPlan.id, title: "Compiti", goal: "Compiti ogni settimana", startDate: "2026-12-01", endDate: "2027-06-30" });
-    await run("createCitizen", { input: { firstName: "Nuova", lastName: "Volontaria", email: "nuova.volontaria@example.org", birthDate: "1990-05-01", homeMunicipalityId: municipality.id, weeklyHourLimit: 4, maxTravelMinutes: 30 } });
+    await run("createCitizen", {
+      input: {
+        firstName: "Nuova",
+        lastName: "Volontaria",
+        email: "nuova.volontaria@example.org",
+        birthDate: "1990-05-01",
+        homeMunicipalityId: municipality.id,
+        weeklyHourLimit: 4,
+        maxTravelMinutes: 30,
+      },
+    });
     await run("recordTraining", { citizenId: enrolled[0]!.id, courseCode: "REGULATION_BASICS", completedOn: "2026-11-01" }, admin, "typename");
     await run("recordCriminalRecordCheck", { citizenId: enrolled[0]!.id, checkedOn: "2026-11-01", expiresOn: "2027-11-01" });
-    await run("setCitizenLanguages", { citizenId: enrolled[0]!.id, languages: [{ languageCode: "it", level: "NATIVE" }, { languageCode: "fr", level: "B2" }] }, admin, "typename");
+    await run(
+      "setCitizenLanguages",
+      {
+        citizenId: enrolled[0]!.id,
+        languages: [
+          { languageCode: "it", level: "NATIVE" },
+          { languageCode: "fr", level: "B2" },
+        ],
+      },
+      admin,
+      "typename",
+    );
     await run("updateCitizenProfile", { citizenId: enrolled[0]!.id, input: { phone: "+39 333 000 0000" } });
     await run("createSkill", { code: "STORYTELLING", nameIt: "Lettura ad alta voce", nameEn: "Reading aloud", activityKinds: ["HOMEWORK_HELP"] });
     void plan;
@@ -161,7 +218,8 @@ describe("mutations", { timeout: 600_000 }, () => {
           const internal = (answer.errors ?? []).find((e: any) => e.extensions?.code === "INTERNAL_SERVER_ERROR" || e.message === "Unexpected error.");
           const label = `${field.name}(${path.join(".")} = ${JSON.stringify(hostile).slice(0, 30)})`;
           if (internal) problems.push(`${label}: Unexpected error`);
-          else if (answer.errors?.length && answer.errors.some((e: any) => !e.extensions?.code)) problems.push(`${label}: an error without a code: ${answer.errors[0].message.slice(0, 80)}`);
+          else if (answer.errors?.length && answer.errors.some((e: any) => !e.extensions?.code))
+            problems.push(`${label}: an error without a code: ${answer.errors[0].message.slice(0, 80)}`);
           if (isError(answer, field.name) && (await writtenBy(requestId)) !== 0) problems.push(`${label}: refused, yet wrote`);
         }
       }

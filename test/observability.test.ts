@@ -43,14 +43,20 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe("observability", { timeout: 120_000 }, () => {
   it("gives every request an id, sends it back, and logs the request with it", async () => {
-    const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "obs-request-1" }, body: JSON.stringify({ query: "query Territories { territories { code } }" }) });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "obs-request-1" },
+      body: JSON.stringify({ query: "query Territories { territories { code } }" }),
+    });
     expect(response.headers.get("x-request-id")).toBe("obs-request-1");
     const fresh = await fetch(`${server.url}/health`);
     expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     const odd = await fetch(`${server.url}/health`, { headers: { "x-request-id": "bad id with spaces; and more" } });
     expect(odd.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(lines).toContainEqual(expect.objectContaining({ msg: "request", requestId: "obs-request-1", method: "POST", route: "/graphql", status: 200, service: "legami" }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: "request", requestId: "obs-request-1", method: "POST", route: "/graphql", status: 200, service: "legami" }),
+    );
     expect(lines.find((l) => l.requestId === fresh.headers.get("x-request-id"))).toMatchObject({ route: "/health", status: 200 });
   });
 
@@ -59,14 +65,23 @@ describe("observability", { timeout: 120_000 }, () => {
     const coordinator = await server.login("coordinatrice.grosseto@legami.demo");
     const territoryId = (await server.database.prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } })).id;
     const before = await metricsText();
-    await server.gql(`mutation StartRun($t: ID!) { startMatchingRun(territoryId: $t, weekStart: "2026-11-23") { __typename } }`, { t: territoryId }, { token: coordinator });
+    await server.gql(
+      `mutation StartRun($t: ID!) { startMatchingRun(territoryId: $t, weekStart: "2026-11-23") { __typename } }`,
+      { t: territoryId },
+      { token: coordinator },
+    );
     await server.jobsIdle();
     await server.gql(`query Broken { nope }`, {}, { token: coordinator });
     const after = await metricsText();
-    expect(sample(after, "legami_http_requests_total", { method: "POST", route: "/graphql", status: "200" })).toBeGreaterThan(sample(before, "legami_http_requests_total", { method: "POST", route: "/graphql", status: "200" }));
+    expect(sample(after, "legami_http_requests_total", { method: "POST", route: "/graphql", status: "200" })).toBeGreaterThan(
+      sample(before, "legami_http_requests_total", { method: "POST", route: "/graphql", status: "200" }),
+    );
     expect(sample(after, "legami_graphql_operations_total", { type: "mutation", operation: "StartRun", outcome: "ok" })).toBe(1);
     expect(sample(after, "legami_http_request_duration_seconds_count", { method: "POST", route: "/graphql" })).toBeGreaterThan(0);
-    await server.waitFor("the run's metrics", async () => sample(await metricsText(), "legami_jobs_total", { queue: "matching", kind: "run", outcome: "ok" }) >= 1);
+    await server.waitFor(
+      "the run's metrics",
+      async () => sample(await metricsText(), "legami_jobs_total", { queue: "matching", kind: "run", outcome: "ok" }) >= 1,
+    );
     const later = await metricsText();
     expect(sample(later, "legami_matching_solve_seconds_count")).toBeGreaterThanOrEqual(1);
     expect(sample(later, "legami_matching_gap_ratio_count")).toBeGreaterThanOrEqual(1);
@@ -79,7 +94,8 @@ describe("observability", { timeout: 120_000 }, () => {
   });
 
   it("never logs passwords, tokens or the signing secret", async () => {
-    const session = (await server.gql(`mutation { login(email: "tutor.abitare@legami.demo", password: "legami-demo-2026") { ... on Session { token } } }`)).data.login;
+    const session = (await server.gql(`mutation { login(email: "tutor.abitare@legami.demo", password: "legami-demo-2026") { ... on Session { token } } }`)).data
+      .login;
     await server.gql(`{ me { email } }`, {}, { token: session.token });
     await server.gql(`mutation { login(email: "tutor.abitare@legami.demo", password: "Not-The-Password-99") { __typename } }`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -65,7 +65,9 @@ const STAFF_WORDS: string[] = [];
 beforeAll(async () => {
   server = await startTestServer();
   const prisma = server.database.prisma;
-  for (const task of await prisma.task.findMany({ include: { microProject: { include: { plan: { include: { family: { include: { members: true } } } } } } } })) {
+  for (const task of await prisma.task.findMany({
+    include: { microProject: { include: { plan: { include: { family: { include: { members: true } } } } } } },
+  })) {
     const family = task.microProject.plan.family;
     const child = family.members[0]?.firstName ?? "Nadia";
     const words = { title: `${task.title} famiglia ${family.referenceName}`, description: `Per ${child}, citofono ${family.referenceName}` };
@@ -115,7 +117,9 @@ describe("offers", { timeout: 90_000 }, () => {
     expect(accepted.data[0]).toMatchObject({ id: offer.id, status: "ACCEPTED", commitment: { status: "ACTIVE" } });
     expect(accepted.data[0].commitment.plannedMinutes).toBeGreaterThan(0);
     expect((await server.gql(ACCEPT, { id: offer.id }, { token })).data.acceptOffer).toEqual({ __typename: "ConflictError", code: "OFFER_CLOSED" });
-    const commitments = await server.database.prisma.commitment.count({ where: { citizenId: offer.citizenId, occurrenceId: offer.occurrenceId, status: "ACTIVE" } });
+    const commitments = await server.database.prisma.commitment.count({
+      where: { citizenId: offer.citizenId, occurrenceId: offer.occurrenceId, status: "ACTIVE" },
+    });
     expect(commitments).toBe(1);
     const mine = (await server.gql(`query { myCommitments { id status } }`, {}, { token })).data.myCommitments;
     expect(mine.map((c: any) => c.id)).toContain(accepted.data[0].commitment.id);
@@ -126,8 +130,12 @@ describe("offers", { timeout: 90_000 }, () => {
     // Two more dates of one continuity task for one eligible citizen, offered directly.
     const run = await prisma.matchingRun.findFirstOrThrow({ where: { publishedAt: { not: null } } });
     const pairs = (run.problem as { pairs: { citizen: string; occurrence: string }[] }).pairs;
-    const occurrences = await prisma.taskOccurrence.findMany({ where: { id: { in: pairs.map((p) => p.occurrence) }, task: { continuity: true } }, include: { task: true } });
-    const later = async (taskId: string, after: Date) => prisma.taskOccurrence.findMany({ where: { taskId, startsAt: { gt: after } }, orderBy: { startsAt: "asc" }, take: 2 });
+    const occurrences = await prisma.taskOccurrence.findMany({
+      where: { id: { in: pairs.map((p) => p.occurrence) }, task: { continuity: true } },
+      include: { task: true },
+    });
+    const later = async (taskId: string, after: Date) =>
+      prisma.taskOccurrence.findMany({ where: { taskId, startsAt: { gt: after } }, orderBy: { startsAt: "asc" }, take: 2 });
     let chosen: { citizen: string; occurrenceIds: string[] } | undefined;
     for (const pair of pairs) {
       const occurrence = occurrences.find((o) => o.id === pair.occurrence);
@@ -138,7 +146,11 @@ describe("offers", { timeout: 90_000 }, () => {
     }
     expect(chosen).toBeDefined();
     const deadline = new Date(TEST_NOW.getTime() + 24 * HOUR);
-    const made = await Promise.all(chosen!.occurrenceIds.map((occurrenceId) => prisma.offer.create({ data: { runId: run.id, citizenId: chosen!.citizen, occurrenceId, deadline, createdAt: TEST_NOW } })));
+    const made = await Promise.all(
+      chosen!.occurrenceIds.map((occurrenceId) =>
+        prisma.offer.create({ data: { runId: run.id, citizenId: chosen!.citizen, occurrenceId, deadline, createdAt: TEST_NOW } }),
+      ),
+    );
     const token = await tokenOf(chosen!.citizen);
     const mine = (await server.gql(MY_OFFERS, {}, { token })).data.myOffers.filter((o: any) => made.some((m) => m.id === o.id));
     expect(mine.every((o: any) => o.partOfSeries)).toBe(true);
@@ -162,18 +174,27 @@ describe("offers", { timeout: 90_000 }, () => {
     const open = await server.database.prisma.offer.findMany({ where: { status: "OFFERED" }, orderBy: { id: "asc" } });
     const asked = await server.database.prisma.offer.findMany({ select: { citizenId: true, occurrenceId: true } });
     const others = (o: { citizenId: string; occurrenceId: string }) =>
-      pairs.filter((p) => p.occurrence === o.occurrenceId && p.citizen !== o.citizenId && !asked.some((a) => a.citizenId === p.citizen && a.occurrenceId === o.occurrenceId));
+      pairs.filter(
+        (p) =>
+          p.occurrence === o.occurrenceId && p.citizen !== o.citizenId && !asked.some((a) => a.citizenId === p.citizen && a.occurrenceId === o.occurrenceId),
+      );
     // A seat with another candidate who has committed to nothing since the run and holds no open
     // offer (earlier tests accepted offers: a citizen committed since, or holding an offer at that
     // time, may no longer fit the seat, and then rightly gets no offer).
-    const committed = new Set((await server.database.prisma.commitment.findMany({ where: { status: "ACTIVE" }, select: { citizenId: true } })).map((c) => c.citizenId));
+    const committed = new Set(
+      (await server.database.prisma.commitment.findMany({ where: { status: "ACTIVE" }, select: { citizenId: true } })).map((c) => c.citizenId),
+    );
     const free = (citizenId: string) => !committed.has(citizenId) && !open.some((o) => o.citizenId === citizenId);
     // Each seat must be free once declined: the series test above offered extra dates of a
     // recurring task directly, so a seat may hold more open offers than its headcount, and then a
     // decline frees nothing (rightly, no replacement and no flag).
     const occurrences = await server.database.prisma.taskOccurrence.findMany({
       where: { id: { in: open.map((o) => o.occurrenceId) } },
-      select: { id: true, task: { select: { headcount: true } }, _count: { select: { commitments: { where: { status: "ACTIVE" } }, offers: { where: { status: "OFFERED" } } } } },
+      select: {
+        id: true,
+        task: { select: { headcount: true } },
+        _count: { select: { commitments: { where: { status: "ACTIVE" } }, offers: { where: { status: "OFFERED" } } } },
+      },
     });
     const freedByDecline = new Set(occurrences.filter((o) => o._count.commitments + o._count.offers - 1 < o.task.headcount).map((o) => o.id));
     const withCandidate = open.find((o) => freedByDecline.has(o.occurrenceId) && others(o).some((p) => free(p.citizen)))!;
@@ -191,7 +212,9 @@ describe("offers", { timeout: 90_000 }, () => {
       const found = (await offersOf(withCandidate.occurrenceId)).find((o) => o.source === "REPLACEMENT");
       if (found) return found;
       // Should the search find nobody, say why rather than time out.
-      const unfilled = await server.database.prisma.notification.findFirst({ where: { kind: "SEAT_UNFILLED", key: { startsWith: `seat-unfilled:${withCandidate.occurrenceId}:` } } });
+      const unfilled = await server.database.prisma.notification.findFirst({
+        where: { kind: "SEAT_UNFILLED", key: { startsWith: `seat-unfilled:${withCandidate.occurrenceId}:` } },
+      });
       if (unfilled) throw new Error(`the seat was flagged unfilled instead: ${JSON.stringify(unfilled.params)}`);
       return undefined;
     });
@@ -204,16 +227,24 @@ describe("offers", { timeout: 90_000 }, () => {
     await server.gql(DECLINE, { id: withNone.id }, { token: await tokenOf(withNone.citizenId) });
     const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
     const flag = await server.waitFor("the coordinators to be told", () =>
-      server.database.prisma.notification.findFirst({ where: { kind: "SEAT_UNFILLED", userId: coordinatorUser.id, key: { startsWith: `seat-unfilled:${withNone.occurrenceId}:` } } }),
+      server.database.prisma.notification.findFirst({
+        where: { kind: "SEAT_UNFILLED", userId: coordinatorUser.id, key: { startsWith: `seat-unfilled:${withNone.occurrenceId}:` } },
+      }),
     );
     const inbox = (await server.gql(INBOX, {}, { token: coordinator, lang: "en" })).data.myNotifications;
-    expect(inbox.find((n: any) => n.id === flag.id).body).toMatch(/no eligible citizen is available\. No eligible citizen: (.+; )?1 were already asked(; .+)?\./);
+    expect(inbox.find((n: any) => n.id === flag.id).body).toMatch(
+      /no eligible citizen is available\. No eligible citizen: (.+; )?1 were already asked(; .+)?\./,
+    );
     expect(await server.database.prisma.offer.count({ where: { occurrenceId: withNone.occurrenceId, source: "REPLACEMENT" } })).toBe(0);
   });
 
   it("keeps the jobs of an answer whose process stopped before handing them over, for the next relay", async () => {
     const prisma = server.database.prisma;
-    const [toDecline, toAccept] = await prisma.offer.findMany({ where: { status: "OFFERED", occurrence: { startsAt: { gt: new Date(TEST_NOW.getTime() + 2 * 24 * HOUR) } } }, orderBy: { id: "desc" }, take: 2 });
+    const [toDecline, toAccept] = await prisma.offer.findMany({
+      where: { status: "OFFERED", occurrence: { startsAt: { gt: new Date(TEST_NOW.getTime() + 2 * 24 * HOUR) } } },
+      orderBy: { id: "desc" },
+      take: 2,
+    });
     // As if the process died right after each commit: nothing is handed over from here.
     await server.relay.stop();
     try {
@@ -221,7 +252,8 @@ describe("offers", { timeout: 90_000 }, () => {
       const accepted = (await server.gql(ACCEPT, { id: toAccept!.id, series: false }, { token: await tokenOf(toAccept!.citizenId) })).data.acceptOffer;
       const staged = (await prisma.outboxJob.findMany()).map((row) => row.payload);
       expect(staged).toContainEqual({ kind: "fill-seats", occurrenceId: toDecline!.occurrenceId });
-      if (accepted.__typename === "AcceptOfferSuccess") expect(staged).toContainEqual({ kind: "commitment-reminder", commitmentId: accepted.data[0].commitment.id });
+      if (accepted.__typename === "AcceptOfferSuccess")
+        expect(staged).toContainEqual({ kind: "commitment-reminder", commitmentId: accepted.data[0].commitment.id });
       else expect(accepted.code).toBeDefined();
     } finally {
       // Another process's relay (here: this one started again) hands them over.
@@ -239,7 +271,10 @@ describe("offers", { timeout: 90_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await server.database.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe("OFFERED");
     await server.startEventJobs();
-    await server.waitFor("the offer to expire", async () => (await server.database.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status === "EXPIRED");
+    await server.waitFor(
+      "the offer to expire",
+      async () => (await server.database.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } })).status === "EXPIRED",
+    );
     // Reconciling again (a second worker starting) changes nothing and duplicates nothing.
     await server.reconcile();
     const notes = await server.database.prisma.notification.count({ where: { key: `offer-expired:${offer.id}` } });
@@ -272,17 +307,28 @@ describe("offers", { timeout: 90_000 }, () => {
   });
 
   it("reminds a citizen a day before a commitment, and refills the seat when they withdraw", async () => {
-    const commitment = await server.database.prisma.commitment.findFirstOrThrow({ where: { status: "ACTIVE", offer: { isNot: null } }, include: { occurrence: true } });
+    const commitment = await server.database.prisma.commitment.findFirstOrThrow({
+      where: { status: "ACTIVE", offer: { isNot: null } },
+      include: { occurrence: true },
+    });
     const token = await tokenOf(commitment.citizenId);
     // The clock moves to just before the reminder is due; the reminder job fires on its own.
     server.setNow(new Date(commitment.occurrence.startsAt.getTime() - 24 * HOUR - 400), { flowing: true });
     await server.reconcile();
-    const reminder = await server.waitFor("the reminder", () => server.database.prisma.notification.findFirst({ where: { kind: "COMMITMENT_REMINDER", key: { startsWith: `commitment-reminder:${commitment.id}` } } }));
+    const reminder = await server.waitFor("the reminder", () =>
+      server.database.prisma.notification.findFirst({ where: { kind: "COMMITMENT_REMINDER", key: { startsWith: `commitment-reminder:${commitment.id}` } } }),
+    );
     const inbox = (await server.gql(INBOX, {}, { token, lang: "it" })).data.myNotifications;
     expect(inbox.find((n: any) => n.id === reminder.id).title).toMatch(/^Domani: /);
 
-    expect((await server.gql(WITHDRAW, { id: commitment.id }, { token })).data.withdrawCommitment).toEqual({ __typename: "Commitment", id: commitment.id, status: "WITHDRAWN" });
-    await server.waitFor("a fill-seats job", async () => server.eventsProcessed.some((j) => j.kind === "fill-seats" && j.occurrenceId === commitment.occurrenceId));
+    expect((await server.gql(WITHDRAW, { id: commitment.id }, { token })).data.withdrawCommitment).toEqual({
+      __typename: "Commitment",
+      id: commitment.id,
+      status: "WITHDRAWN",
+    });
+    await server.waitFor("a fill-seats job", async () =>
+      server.eventsProcessed.some((j) => j.kind === "fill-seats" && j.occurrenceId === commitment.occurrenceId),
+    );
     const offers = await offersOf(commitment.occurrenceId);
     expect(offers.filter((o) => o.status === "OFFERED" && o.citizenId === commitment.citizenId)).toHaveLength(0);
     server.setNow(TEST_NOW);
@@ -312,9 +358,15 @@ describe("offers", { timeout: 90_000 }, () => {
     }
     expect(accepted.__typename).toBe("AcceptOfferSuccess");
     const commitment = await server.database.prisma.commitment.findUniqueOrThrow({ where: { id: accepted.data[0].commitment.id } });
-    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "x" }, { token: coordinator })).data.cancelOccurrence).toEqual({ __typename: "InputError", code: "INVALID_RANGE" });
+    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "x" }, { token: coordinator })).data.cancelOccurrence).toEqual({
+      __typename: "InputError",
+      code: "INVALID_RANGE",
+    });
     const other = await server.login("coordinator@other.demo");
-    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "Sciopero dei trasporti" }, { token: other })).data.cancelOccurrence).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "Sciopero dei trasporti" }, { token: other })).data.cancelOccurrence).toEqual({
+      __typename: "NotFoundError",
+      code: "NOT_FOUND",
+    });
     // The citizen follows their inbox live while the coordinator cancels.
     const live = followInbox(await tokenOf(commitment.citizenId));
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -327,18 +379,26 @@ describe("offers", { timeout: 90_000 }, () => {
     const token = await tokenOf(commitment.citizenId);
     const inbox = (await server.gql(INBOX, {}, { token, lang: "en" })).data.myNotifications;
     expect(inbox.find((n: any) => n.kind === "COMMITMENT_CANCELLED").body).toMatch(/Reason: Sciopero dei trasporti\./);
-    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "again" }, { token: coordinator })).data.cancelOccurrence).toEqual({ __typename: "ConflictError", code: "ILLEGAL_TRANSITION" });
+    expect((await server.gql(CANCEL, { id: commitment.occurrenceId, r: "again" }, { token: coordinator })).data.cancelOccurrence).toEqual({
+      __typename: "ConflictError",
+      code: "ILLEGAL_TRANSITION",
+    });
   });
 
   it("prepares next week's draft run on the weekly schedule and tells the coordinators", async () => {
     const ran = server.eventsProcessed.length;
     await server.deps.jobs.schedule({ kind: "weekly-draft" });
     const coordinatorUser = await server.database.prisma.user.findUniqueOrThrow({ where: { email: "coordinatrice.grosseto@legami.demo" } });
-    await server.waitFor("the draft notification", () => server.database.prisma.notification.findFirst({ where: { kind: "DRAFT_RUN_READY", userId: coordinatorUser.id, key: { contains: ":2026-11-23:" } } }));
+    await server.waitFor("the draft notification", () =>
+      server.database.prisma.notification.findFirst({ where: { kind: "DRAFT_RUN_READY", userId: coordinatorUser.id, key: { contains: ":2026-11-23:" } } }),
+    );
     await server.waitFor("the weekly-draft job to finish", async () => server.eventsProcessed.slice(ran).some((j) => j.kind === "weekly-draft"));
     await server.jobsIdle();
     // The newest run of next week is the draft (or the identical earlier one, if nothing changed), solved.
-    const newest = await server.database.prisma.matchingRun.findFirstOrThrow({ where: { territoryId, weekStart: new Date("2026-11-23T00:00:00Z") }, orderBy: { createdAt: "desc" } });
+    const newest = await server.database.prisma.matchingRun.findFirstOrThrow({
+      where: { territoryId, weekStart: new Date("2026-11-23T00:00:00Z") },
+      orderBy: { createdAt: "desc" },
+    });
     expect(newest.status).toBe("DONE");
     const inbox = (await server.gql(INBOX, {}, { token: coordinator, lang: "it" })).data.myNotifications;
     expect(inbox.find((n: any) => n.kind === "DRAFT_RUN_READY").title).toMatch(/^Bozza di abbinamento per la settimana del 23 nov/);
@@ -346,7 +406,11 @@ describe("offers", { timeout: 90_000 }, () => {
 
   // Last: the clock jumps months ahead, and the scan also expires every offer still open.
   it("warns citizens and coordinators 30 days before a pact ends, once per pact", async () => {
-    const pact = await server.database.prisma.collaborationPact.findFirstOrThrow({ where: { status: "ACTIVE" }, include: { citizens: { include: { citizen: true } } }, orderBy: { endDate: "asc" } });
+    const pact = await server.database.prisma.collaborationPact.findFirstOrThrow({
+      where: { status: "ACTIVE" },
+      include: { citizens: { include: { citizen: true } } },
+      orderBy: { endDate: "asc" },
+    });
     server.setNow(new Date(pact.endDate.getTime() - 10 * 24 * HOUR));
     for (let i = 0; i < 2; i++) {
       const before = server.eventsProcessed.filter((j) => j.kind === "daily-scan").length;
@@ -375,10 +439,14 @@ describe("offers", { timeout: 90_000 }, () => {
     const stored = await server.database.prisma.notification.findMany();
     const kinds = new Set(stored.map((n) => n.kind));
     // Every kind about an occurrence was written by the tests above.
-    for (const kind of ["OFFER_RECEIVED", "OFFER_EXPIRING", "OFFER_EXPIRED", "COMMITMENT_REMINDER", "COMMITMENT_CANCELLED", "SEAT_UNFILLED"]) expect(kinds).toContain(kind);
+    for (const kind of ["OFFER_RECEIVED", "OFFER_EXPIRING", "OFFER_EXPIRED", "COMMITMENT_REMINDER", "COMMITMENT_CANCELLED", "SEAT_UNFILLED"])
+      expect(kinds).toContain(kind);
     const leaks: string[] = [];
     for (const n of stored) {
-      const texts = [JSON.stringify(n.params), ...(["it", "en"] as const).flatMap((lang) => Object.values(renderNotification(n.kind, n.params as Record<string, string>, lang)))];
+      const texts = [
+        JSON.stringify(n.params),
+        ...(["it", "en"] as const).flatMap((lang) => Object.values(renderNotification(n.kind, n.params as Record<string, string>, lang))),
+      ];
       for (const word of new Set(STAFF_WORDS)) if (texts.some((t) => t.includes(word))) leaks.push(`${n.kind}: ${word}`);
     }
     expect(leaks).toEqual([]);

@@ -80,7 +80,12 @@ describe("the job outbox", () => {
     expect(errors).toHaveLength(1);
     expect(await staged()).toBe(2);
     expect(await relay.relay()).toBe(2);
-    expect(events.map((e) => e.job)).toEqual(expect.arrayContaining([{ kind: "offer-deadline", offerId: "o1" }, { kind: "offer-deadline", offerId: "o2" }]));
+    expect(events.map((e) => e.job)).toEqual(
+      expect.arrayContaining([
+        { kind: "offer-deadline", offerId: "o1" },
+        { kind: "offer-deadline", offerId: "o2" },
+      ]),
+    );
     expect(await staged()).toBe(0);
   });
 
@@ -115,33 +120,36 @@ describe("the job outbox", () => {
   });
 
   // Embedded, the one connection serialises transactions: nothing commits while a pass holds its rows.
-  it.skipIf(databaseKind === "embedded")("never leaves a row committed during a pass to the loop: a hand-over asked for meanwhile gets a pass after it", async () => {
-    const events: string[] = [];
-    let handing!: () => void;
-    const handingStarted = new Promise<void>((resolve) => (handing = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const runner: JobRunner = {
-      async enqueueMatchingRun() {},
-      async schedule(job) {
-        handing();
-        await released;
-        events.push((job as { offerId: string }).offerId);
-      },
-    };
-    const relay = outboxRelay(database.prisma, runner, { now: () => NOW });
-    await database.prisma.$transaction((tx) => stageJobs(tx, [deadline("first", 5)], NOW));
-    const first = relay.relay();
-    await handingStarted;
-    // Committed after the first pass read its rows: the next pass, shared by both callers, takes it.
-    await database.prisma.$transaction((tx) => stageJobs(tx, [deadline("second", 5)], NOW));
-    const later = [relay.relay(), relay.relay()];
-    release();
-    expect(await first).toBe(1);
-    expect(await Promise.all(later)).toEqual([1, 1]);
-    expect(events).toEqual(["first", "second"]);
-    expect(await staged()).toBe(0);
-  });
+  it.skipIf(databaseKind === "embedded")(
+    "never leaves a row committed during a pass to the loop: a hand-over asked for meanwhile gets a pass after it",
+    async () => {
+      const events: string[] = [];
+      let handing!: () => void;
+      const handingStarted = new Promise<void>((resolve) => (handing = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const runner: JobRunner = {
+        async enqueueMatchingRun() {},
+        async schedule(job) {
+          handing();
+          await released;
+          events.push((job as { offerId: string }).offerId);
+        },
+      };
+      const relay = outboxRelay(database.prisma, runner, { now: () => NOW });
+      await database.prisma.$transaction((tx) => stageJobs(tx, [deadline("first", 5)], NOW));
+      const first = relay.relay();
+      await handingStarted;
+      // Committed after the first pass read its rows: the next pass, shared by both callers, takes it.
+      await database.prisma.$transaction((tx) => stageJobs(tx, [deadline("second", 5)], NOW));
+      const later = [relay.relay(), relay.relay()];
+      release();
+      expect(await first).toBe(1);
+      expect(await Promise.all(later)).toEqual([1, 1]);
+      expect(events).toEqual(["first", "second"]);
+      expect(await staged()).toBe(0);
+    },
+  );
 
   it("drains on stop, and its loop resumes what is staged without anyone asking", async () => {
     const { runner, events } = recorder();

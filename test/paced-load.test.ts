@@ -59,7 +59,14 @@ describe("pacedLoad", () => {
         res.end(k % 3 === 1 ? '{"data":{}}' : '{"errors":[]}');
       });
     });
-    const result = await pacedLoad({ url, rate: 200, seconds: 0.06, connections: 1, next: () => ({ body: "{}" }), check: (_s, body) => body.includes('"data"') });
+    const result = await pacedLoad({
+      url,
+      rate: 200,
+      seconds: 0.06,
+      connections: 1,
+      next: () => ({ body: "{}" }),
+      check: (_s, body) => body.includes('"data"'),
+    });
     expect(result.latencies).toHaveLength(12);
     // Of every three answers, the first is good, the second refused by the check, the third a 500.
     expect(result.errors).toBe(8);

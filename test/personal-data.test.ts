@@ -7,7 +7,19 @@
 // are named). Refused means null with FORBIDDEN at that path; allowed means no such error. A
 // new personal field is covered without a change here; a new type with personal fields fails
 // until its subject is said below.
-import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType, type GraphQLInputType, type GraphQLObjectType } from "graphql";
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+} from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERSONAL_EXTENSION } from "../src/graphql/personal";
 import { schema } from "../src/graphql/schema";
@@ -49,11 +61,15 @@ function allowed(viewer: ViewerFacts | null, subject: Subject): boolean {
     case "user":
       return viewer.userId === subject.userId;
     case "household":
-      return (viewer.role === "TUTOR" && any(subject.houseIds, viewer.tutorHouses)) || (viewer.role === "RESIDENT" && subject.contactUserIds.includes(viewer.userId));
+      return (
+        (viewer.role === "TUTOR" && any(subject.houseIds, viewer.tutorHouses)) || (viewer.role === "RESIDENT" && subject.contactUserIds.includes(viewer.userId))
+      );
     case "staff":
       return viewer.role === "TUTOR" && any(subject.houseIds, viewer.tutorHouses);
     case "house":
-      return (viewer.role === "TUTOR" && any(subject.houseIds, viewer.tutorHouses)) || (viewer.role === "RESIDENT" && any(subject.houseIds, viewer.residentHouses));
+      return (
+        (viewer.role === "TUTOR" && any(subject.houseIds, viewer.tutorHouses)) || (viewer.role === "RESIDENT" && any(subject.houseIds, viewer.residentHouses))
+      );
   }
 }
 
@@ -77,7 +93,9 @@ async function readFacts(): Promise<Facts> {
   const [citizens, users, families, households, houses, tutors, tasks, occurrences, housingOccurrences, pactCitizens] = await Promise.all([
     prisma.citizen.findMany({ select: { id: true, userId: true, homeMunicipality: { select: { territoryId: true } } } }),
     prisma.user.findMany({ select: { id: true, email: true, territoryId: true, citizen: { select: { id: true } } } }),
-    prisma.family.findMany({ select: { id: true, municipality: { select: { territoryId: true } }, households: { select: { houseId: true, contactUserId: true } } } }),
+    prisma.family.findMany({
+      select: { id: true, municipality: { select: { territoryId: true } }, households: { select: { houseId: true, contactUserId: true } } },
+    }),
     prisma.household.findMany({ select: { id: true, houseId: true, contactUserId: true, familyId: true } }),
     prisma.house.findMany({ select: { id: true, territoryId: true } }),
     prisma.houseTutor.findMany(),
@@ -107,7 +125,16 @@ async function readFacts(): Promise<Facts> {
     viewers,
     citizenTerritory: new Map(citizens.map((c) => [c.id, c.homeMunicipality.territoryId])),
     userTerritory: new Map(users.map((u) => [u.id, u.territoryId])),
-    family: new Map(families.map((f) => [f.id, { territoryId: f.municipality.territoryId, houseIds: f.households.map((h) => h.houseId), contactUserIds: f.households.flatMap((h) => (h.contactUserId ? [h.contactUserId] : [])) }])),
+    family: new Map(
+      families.map((f) => [
+        f.id,
+        {
+          territoryId: f.municipality.territoryId,
+          houseIds: f.households.map((h) => h.houseId),
+          contactUserIds: f.households.flatMap((h) => (h.contactUserId ? [h.contactUserId] : [])),
+        },
+      ]),
+    ),
     household: new Map(households.map((h) => [h.id, h])),
     houseTerritory: new Map(houses.map((h) => [h.id, h.territoryId])),
     task: new Map(tasks.map((t) => [t.id, t])),
@@ -144,7 +171,8 @@ const SUBJECTS: Record<string, (object: Record<string, any>, ancestors: Ancestor
   Household: (h, _a, field) => {
     const household = facts.household.get(h.id)!;
     const territoryId = facts.houseTerritory.get(household.houseId)!;
-    if (field === "busy" || field === "familyId") return { kind: "household", houseIds: [household.houseId], territoryId, contactUserIds: household.contactUserId ? [household.contactUserId] : [] };
+    if (field === "busy" || field === "familyId")
+      return { kind: "household", houseIds: [household.houseId], territoryId, contactUserIds: household.contactUserId ? [household.contactUserId] : [] };
     return { kind: "house", houseIds: [household.houseId], territoryId };
   },
   House: (h) => ({ kind: "house", houseIds: [h.id], territoryId: facts.houseTerritory.get(h.id)! }),
@@ -208,7 +236,13 @@ interface Checked {
 }
 
 /** Walks an answer along its types; calls `check` for each personal field of each object. */
-function walk(type: GraphQLObjectType, object: Record<string, any>, path: (string | number)[], ancestors: Ancestors, check: (type: GraphQLObjectType, field: string, object: Record<string, any>, path: string, ancestors: Ancestors) => void) {
+function walk(
+  type: GraphQLObjectType,
+  object: Record<string, any>,
+  path: (string | number)[],
+  ancestors: Ancestors,
+  check: (type: GraphQLObjectType, field: string, object: Record<string, any>, path: string, ancestors: Ancestors) => void,
+) {
   const actual = object.__typename ? (schema.getType(object.__typename) as GraphQLObjectType) : type;
   const here = [...ancestors, { type: actual.name, value: object }];
   for (const [name, v] of Object.entries(object)) {
@@ -218,7 +252,8 @@ function walk(type: GraphQLObjectType, object: Record<string, any>, path: (strin
     if (isPersonal(actual, name)) check(actual, name, object, [...path, name].join("."), here);
     const named = getNamedType(field.type);
     if (v === null || isLeafType(named)) continue;
-    const next = (item: Record<string, any>, at: (string | number)[]) => walk(isObjectType(named) ? named : (schema.getType(item.__typename) as GraphQLObjectType), item, at, here, check);
+    const next = (item: Record<string, any>, at: (string | number)[]) =>
+      walk(isObjectType(named) ? named : (schema.getType(item.__typename) as GraphQLObjectType), item, at, here, check);
     if (Array.isArray(v)) v.forEach((item, k) => item && next(item, [...path, name, k]));
     else next(v, [...path, name]);
   }
@@ -238,10 +273,17 @@ beforeAll(async () => {
   expect(proposed.data.proposePact.__typename, JSON.stringify(proposed.data)).toBe("CollaborationPact");
   // Hours logged on the other citizen's commitment, with a note: ledger lines to reach.
   const commitmentId = matrix.idFor("logHours")("commitmentId");
-  const commitment = await server.database.prisma.commitment.findUniqueOrThrow({ where: { id: commitmentId }, include: { occurrence: true, citizen: { include: { user: true } } } });
+  const commitment = await server.database.prisma.commitment.findUniqueOrThrow({
+    where: { id: commitmentId },
+    include: { occurrence: true, citizen: { include: { user: true } } },
+  });
   server.setNow(new Date(commitment.occurrence.endsAt.getTime() + 3_600_000));
   try {
-    const logged = await server.gql(`mutation($c: ID!) { logHours(commitmentId: $c, minutes: 60, note: "Abbiamo letto insieme") { __typename ... on Error { code } } }`, { c: commitmentId }, { token: await server.login(commitment.citizen.user!.email) });
+    const logged = await server.gql(
+      `mutation($c: ID!) { logHours(commitmentId: $c, minutes: 60, note: "Abbiamo letto insieme") { __typename ... on Error { code } } }`,
+      { c: commitmentId },
+      { token: await server.login(commitment.citizen.user!.email) },
+    );
     expect(logged.data.logHours.__typename).not.toMatch(/Error$/);
   } finally {
     server.setNow(TEST_NOW);
@@ -264,7 +306,14 @@ describe("personal data on every path", { timeout: 600_000 }, () => {
   });
 
   it("marks personal every field of those types but the few shown to anyone", () => {
-    const publicNow = Object.fromEntries(Object.keys(PUBLIC_FIELDS).map((name) => [name, Object.keys((schema.getType(name) as GraphQLObjectType).getFields()).filter((f) => !isPersonal(schema.getType(name) as GraphQLObjectType, f)).sort()]));
+    const publicNow = Object.fromEntries(
+      Object.keys(PUBLIC_FIELDS).map((name) => [
+        name,
+        Object.keys((schema.getType(name) as GraphQLObjectType).getFields())
+          .filter((f) => !isPersonal(schema.getType(name) as GraphQLObjectType, f))
+          .sort(),
+      ]),
+    );
     expect(publicNow).toEqual(Object.fromEntries(Object.entries(PUBLIC_FIELDS).map(([k, v]) => [k, [...v].sort()])));
     expect(Object.keys(PUBLIC_FIELDS).sort()).toEqual(Object.keys(SUBJECTS).sort());
   });
@@ -282,7 +331,9 @@ describe("personal data on every path", { timeout: 600_000 }, () => {
         const args = field.args.filter((a) => isNonNullType(a.type));
         const call = args.length ? `(${args.map((a) => `${a.name}: ${literal(a.type, value(a.type, a.name, ids))}`).join(", ")})` : "";
         const members = isUnionType(named) ? named.getTypes() : [named as GraphQLObjectType];
-        const inner = members.map((m) => (isUnionType(named) ? `... on ${m.name} { ${selectionOf(m, ids, 1, new Set([m.name]))} }` : selectionOf(m, ids, 1, new Set([m.name])))).join(" ");
+        const inner = members
+          .map((m) => (isUnionType(named) ? `... on ${m.name} { ${selectionOf(m, ids, 1, new Set([m.name]))} }` : selectionOf(m, ids, 1, new Set([m.name]))))
+          .join(" ");
         const document = `{ ${field.name}${call} { __typename ${inner} } }`;
         const result = await server.gql(document, {}, { token: matrix.tokens[role] });
         const forbidden = new Set((result.errors ?? []).filter((e: any) => e.extensions?.code === "FORBIDDEN").map((e: any) => (e.path ?? []).join(".")));
@@ -304,7 +355,17 @@ describe("personal data on every path", { timeout: 600_000 }, () => {
           if (!may && (!refused || object[name] !== null)) wrong.push(`${role} read ${key} at ${path}: ${JSON.stringify(object[name]).slice(0, 80)}`);
         };
         const items = Array.isArray(root) ? root : [root];
-        items.forEach((item: any, k: number) => item && walk(isObjectType(named) ? named : (schema.getType(item.__typename) as GraphQLObjectType), item, Array.isArray(root) ? [field.name, k] : [field.name], [], check));
+        items.forEach(
+          (item: any, k: number) =>
+            item &&
+            walk(
+              isObjectType(named) ? named : (schema.getType(item.__typename) as GraphQLObjectType),
+              item,
+              Array.isArray(root) ? [field.name, k] : [field.name],
+              [],
+              check,
+            ),
+        );
       }
     }
     expect(wrong.slice(0, 30)).toEqual([]);
@@ -312,7 +373,11 @@ describe("personal data on every path", { timeout: 600_000 }, () => {
     // there; those reached only from staff-only roots are refused at the root).
     const personalFields = Object.values(schema.getTypeMap())
       .filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith("__"))
-      .flatMap((t) => Object.keys(t.getFields()).filter((f) => isPersonal(t, f)).map((f) => `${t.name}.${f}`));
+      .flatMap((t) =>
+        Object.keys(t.getFields())
+          .filter((f) => isPersonal(t, f))
+          .map((f) => `${t.name}.${f}`),
+      );
     const unreached = personalFields.filter((f) => !reached.has(f));
     expect(unreached).toEqual([]);
     const refusedSomewhere = personalFields.filter((f) => (reached.get(f)?.refused ?? 0) > 0);

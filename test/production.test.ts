@@ -29,7 +29,10 @@ describe("configuration in production", () => {
   it("loads no demo data and offers no GraphiQL or introspection unless asked", () => {
     const production = loadConfig({ NODE_ENV: "production", DATABASE_URL: PG, JWT_SECRET: STRONG });
     expect(production).toMatchObject({ loadDemoData: false, graphiql: false, limits: { introspection: false }, corsOrigins: [] });
-    expect(loadConfig({ NODE_ENV: "production", DATABASE_URL: PG, JWT_SECRET: STRONG, DEMO_DATA: "true", GRAPHIQL: "true" })).toMatchObject({ loadDemoData: true, graphiql: true });
+    expect(loadConfig({ NODE_ENV: "production", DATABASE_URL: PG, JWT_SECRET: STRONG, DEMO_DATA: "true", GRAPHIQL: "true" })).toMatchObject({
+      loadDemoData: true,
+      graphiql: true,
+    });
     expect(loadConfig({})).toMatchObject({ loadDemoData: true, graphiql: true });
   });
 
@@ -70,7 +73,10 @@ describe("the HTTP surface", () => {
     expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
     const evil = await post(open, body, { "content-type": "application/json", origin: "https://evil.example.org" });
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
-    const preflight = await fetch(`${open.url}/graphql`, { method: "OPTIONS", headers: { origin: "https://evil.example.org", "access-control-request-method": "POST" } });
+    const preflight = await fetch(`${open.url}/graphql`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example.org", "access-control-request-method": "POST" },
+    });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
   });
 
@@ -101,7 +107,7 @@ describe("the HTTP surface", () => {
 
   it("gives no schema hints when introspection is off", async () => {
     const typo = `query($c: Citizn) { me { email } }`;
-    for (const query of [typo, `{ citizns(first: 1) { totalCount } }`, `{ me { emial } }`] ) {
+    for (const query of [typo, `{ citizns(first: 1) { totalCount } }`, `{ me { emial } }`]) {
       const answer = await closed.gql(query, {});
       expect(answer.errors?.length, query).toBeGreaterThan(0);
       for (const error of answer.errors!) expect(error.message, query).not.toMatch(/Did you mean|"Citizen"|"citizens"|"email"|"ENROLLED"/);

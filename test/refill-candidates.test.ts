@@ -30,11 +30,15 @@ describe("a refill's candidates", () => {
     for (const occurrence of occurrences) {
       const task = await database.prisma.task.findUniqueOrThrow({ where: { id: occurrence.taskId } });
       const compile = async (narrow: boolean) => {
-        const week = await loadWeek(database.prisma, territory.id, WEEK, { occurrenceIds: [occurrence.id], citizens: narrow ? candidatesFor(task) : undefined });
+        const week = await loadWeek(database.prisma, territory.id, WEEK, {
+          occurrenceIds: [occurrence.id],
+          citizens: narrow ? candidatesFor(task) : undefined,
+        });
         return { read: week.input.citizens.length, ...compileWeek({ ...week.input, previousProposal: new Set(), pinned: [], excluded: [] }) };
       };
       const [narrowed, everyone] = await Promise.all([compile(true), compile(false)]);
-      const pairs = (c: typeof narrowed) => c.problem.pairs.map((p) => ({ ...p, capacity: c.problem.citizens.find((z) => z.id === p.citizen)!.capacityMinutes }));
+      const pairs = (c: typeof narrowed) =>
+        c.problem.pairs.map((p) => ({ ...p, capacity: c.problem.citizens.find((z) => z.id === p.citizen)!.capacityMinutes }));
       expect(pairs(narrowed)).toEqual(pairs(everyone));
       narrowedAway += everyone.read - narrowed.read;
       // The citizens left out are refused by the first two rules in a full read.

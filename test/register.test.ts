@@ -86,7 +86,19 @@ async function registerSnapshot() {
   return JSON.stringify(
     await Promise.all([
       prisma.user.findMany({ orderBy: { id: "asc" } }),
-      prisma.citizen.findMany({ orderBy: { id: "asc" }, include: { languages: true, skills: true, availabilityWindows: { orderBy: { id: "asc" } }, availabilityExceptions: { orderBy: { id: "asc" } }, trainingRecords: true, insuranceCovers: true, criminalRecordChecks: true, enrolmentEvents: true } }),
+      prisma.citizen.findMany({
+        orderBy: { id: "asc" },
+        include: {
+          languages: true,
+          skills: true,
+          availabilityWindows: { orderBy: { id: "asc" } },
+          availabilityExceptions: { orderBy: { id: "asc" } },
+          trainingRecords: true,
+          insuranceCovers: true,
+          criminalRecordChecks: true,
+          enrolmentEvents: true,
+        },
+      }),
       prisma.skill.findMany({ orderBy: { id: "asc" } }),
     ]),
   );
@@ -128,7 +140,17 @@ describe("registration", () => {
     ["an unknown municipality", { homeMunicipalityId: "00000000-0000-0000-0000-000000000000" }, "UNKNOWN_MUNICIPALITY", ["homeMunicipalityId"]],
     ["an unknown skill", { skills: [{ skillCode: "JUGGLING", level: 1 }] }, "UNKNOWN_SKILL", ["skills", "0", "skillCode"]],
     ["a skill level out of 1..3", { skills: [{ skillCode: "DRIVING", level: 4 }] }, "INVALID_RANGE", ["skills", "0", "level"]],
-    ["the same skill twice", { skills: [{ skillCode: "DRIVING", level: 1 }, { skillCode: "DRIVING", level: 2 }] }, "DUPLICATE_ENTRY", ["skills", "1"]],
+    [
+      "the same skill twice",
+      {
+        skills: [
+          { skillCode: "DRIVING", level: 1 },
+          { skillCode: "DRIVING", level: 2 },
+        ],
+      },
+      "DUPLICATE_ENTRY",
+      ["skills", "1"],
+    ],
     ["an unknown language code", { languages: [{ languageCode: "xx", level: "B1" }] }, "INVALID_LANGUAGE", ["languages", "0", "languageCode"]],
     ["a weekly limit of zero hours", { weeklyHourLimit: 0 }, "INVALID_RANGE", ["weeklyHourLimit"]],
     ["a birth date in the future", { birthDate: "2030-01-01" }, "INVALID_RANGE", ["birthDate"]],
@@ -169,8 +191,17 @@ describe("registration", () => {
     const young = `${Number(today.slice(0, 4)) - minimumAge}-${today.slice(5, 7)}-${String(Number(today.slice(8, 10)) + 1).padStart(2, "0")}`;
     for (const birthDate of ["2016-05-01", "2012-01-01", young]) {
       const answer = await server.gql(REGISTER, { input: newCitizenInput({ birthDate }), password: PASSWORD }, { lang: "it" });
-      expect(answer.data.registerCitizen).toMatchObject({ __typename: "InputError", code: "UNDER_MINIMUM_AGE", field: ["birthDate"], message: `Per il regolamento, i cittadini attivi devono avere almeno ${minimumAge} anni.` });
-      const byStaff = await server.gql(`mutation($input: CitizenProfileInput!) { createCitizen(input: $input) { __typename ... on InputError { code } } }`, { input: newCitizenInput({ birthDate }) }, { token: coordinatorToken });
+      expect(answer.data.registerCitizen).toMatchObject({
+        __typename: "InputError",
+        code: "UNDER_MINIMUM_AGE",
+        field: ["birthDate"],
+        message: `Per il regolamento, i cittadini attivi devono avere almeno ${minimumAge} anni.`,
+      });
+      const byStaff = await server.gql(
+        `mutation($input: CitizenProfileInput!) { createCitizen(input: $input) { __typename ... on InputError { code } } }`,
+        { input: newCitizenInput({ birthDate }) },
+        { token: coordinatorToken },
+      );
       expect(byStaff.data.createCitizen).toEqual({ __typename: "InputError", code: "UNDER_MINIMUM_AGE" });
     }
     expect(await registerSnapshot()).toBe(before);
@@ -183,7 +214,11 @@ describe("registration", () => {
     const citizen = await register();
     // A row from before the rule (or typed in the database): the enrolment still checks it.
     await server.database.prisma.citizen.update({ where: { id: citizen.citizen.id }, data: { birthDate: new Date(Date.UTC(2014, 0, 1)) } });
-    const missing = await server.gql(`query($id: ID!) { citizen(id: $id) { ... on Citizen { enrolmentRequirementsMissing } } }`, { id: citizen.citizen.id }, { token: coordinatorToken });
+    const missing = await server.gql(
+      `query($id: ID!) { citizen(id: $id) { ... on Citizen { enrolmentRequirementsMissing } } }`,
+      { id: citizen.citizen.id },
+      { token: coordinatorToken },
+    );
     expect(missing.data.citizen.enrolmentRequirementsMissing).toContain("minimumAge");
     const enrol = await server.gql(CHANGE_STATUS, { id: citizen.citizen.id, to: "ENROLLED" }, { token: coordinatorToken });
     expect(enrol.data.changeEnrolmentStatus).toMatchObject({ __typename: "ConflictError", code: "ENROLMENT_REQUIREMENTS_MISSING" });
@@ -298,7 +333,9 @@ describe("who sees and edits what", () => {
     expect(byMunicipality.data.citizens.edges.every((e: any) => e.node.homeMunicipality.id === follonica.id)).toBe(true);
 
     const bySkill = await server.gql(query, { filter: { skillCode: "DRIVING", minSkillLevel: 2 } }, { token: coordinatorToken });
-    expect(bySkill.data.citizens.totalCount).toBe(await prisma.citizen.count({ where: { skills: { some: { skill: { code: "DRIVING" }, level: { gte: 2 } } } } }));
+    expect(bySkill.data.citizens.totalCount).toBe(
+      await prisma.citizen.count({ where: { skills: { some: { skill: { code: "DRIVING" }, level: { gte: 2 } } } } }),
+    );
     expect(bySkill.data.citizens.edges.every((e: any) => e.node.skills.some((s: any) => s.skill.code === "DRIVING" && s.level >= 2))).toBe(true);
 
     const byLanguage = await server.gql(query, { filter: { languageCode: "AR" } }, { token: coordinatorToken });
@@ -343,7 +380,11 @@ describe("availability through the API", () => {
     expect(holiday.data.citizen.isAvailable).toBe(false);
     // The whole week lies inside the holiday, Sunday's window included.
     expect(holiday.data.citizen.freeIntervals).toEqual([]);
-    const afterHoliday = await server.gql(ask, { id: citizen.id, s: "2026-08-18T16:00:00+02:00", e: "2026-08-18T19:00:00+02:00", week: "2026-08-17" }, { token });
+    const afterHoliday = await server.gql(
+      ask,
+      { id: citizen.id, s: "2026-08-18T16:00:00+02:00", e: "2026-08-18T19:00:00+02:00", week: "2026-08-17" },
+      { token },
+    );
     expect(afterHoliday.data.citizen.isAvailable).toBe(true);
     expect(afterHoliday.data.citizen.freeIntervals).toEqual([
       { start: "2026-08-18T16:00:00.000+02:00", end: "2026-08-18T19:00:00.000+02:00" },
@@ -364,10 +405,23 @@ describe("availability through the API", () => {
 
   it.each([
     ["an inverted window", { windows: [{ weekday: "MONDAY", start: "18:00", end: "16:00" }] }, "INVERTED_WINDOW"],
-    ["overlapping windows", { windows: [{ weekday: "MONDAY", start: "15:00", end: "18:00" }, { weekday: "MONDAY", start: "17:00", end: "19:00" }] }, "OVERLAPPING_WINDOWS"],
+    [
+      "overlapping windows",
+      {
+        windows: [
+          { weekday: "MONDAY", start: "15:00", end: "18:00" },
+          { weekday: "MONDAY", start: "17:00", end: "19:00" },
+        ],
+      },
+      "OVERLAPPING_WINDOWS",
+    ],
     ["an exception ending before it starts", { windows: [], exceptions: [{ kind: "UNAVAILABLE", from: "2026-08-17", to: "2026-08-03" }] }, "INVERTED_DATES"],
     ["extra availability without times", { windows: [], exceptions: [{ kind: "AVAILABLE", from: "2026-12-01", to: "2026-12-01" }] }, "TIMES_REQUIRED"],
-    ["a time inside the spring-forward gap", { windows: [], exceptions: [{ kind: "AVAILABLE", from: "2026-03-29", to: "2026-03-29", start: "02:30", end: "05:00" }] }, "NONEXISTENT_LOCAL_TIME"],
+    [
+      "a time inside the spring-forward gap",
+      { windows: [], exceptions: [{ kind: "AVAILABLE", from: "2026-03-29", to: "2026-03-29", start: "02:30", end: "05:00" }] },
+      "NONEXISTENT_LOCAL_TIME",
+    ],
   ])("refuses %s and keeps the previous availability", async (_label, variables, code) => {
     const { citizen, token } = await register();
     await server.gql(SET_AVAILABILITY, { id: citizen.id, windows: [{ weekday: "FRIDAY", start: "09:00", end: "12:00" }] }, { token });
@@ -393,13 +447,20 @@ describe("enrolment", () => {
   it("enrols only with the required training and valid insurance, and keeps the history", async () => {
     const { citizen, token } = await register();
     const refused = await server.gql(CHANGE_STATUS, { id: citizen.id, to: "ENROLLED" }, { token: coordinatorToken });
-    expect(refused.data.changeEnrolmentStatus).toMatchObject({ __typename: "ConflictError", code: "ENROLMENT_REQUIREMENTS_MISSING", details: ["training:REGULATION_BASICS", "insurance"] });
+    expect(refused.data.changeEnrolmentStatus).toMatchObject({
+      __typename: "ConflictError",
+      code: "ENROLMENT_REQUIREMENTS_MISSING",
+      details: ["training:REGULATION_BASICS", "insurance"],
+    });
 
     // A citizen cannot record their own training.
     const selfRecord = await server.gql(RECORD_TRAINING, { id: citizen.id, code: "REGULATION_BASICS", on: "2026-10-01" }, { token });
     expect(selfRecord.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
 
-    expect((await server.gql(RECORD_TRAINING, { id: citizen.id, code: "REGULATION_BASICS", on: "2026-10-01" }, { token: coordinatorToken })).data.recordTraining.__typename).toBe("TrainingRecord");
+    expect(
+      (await server.gql(RECORD_TRAINING, { id: citizen.id, code: "REGULATION_BASICS", on: "2026-10-01" }, { token: coordinatorToken })).data.recordTraining
+        .__typename,
+    ).toBe("TrainingRecord");
     const unknownCourse = await server.gql(RECORD_TRAINING, { id: citizen.id, code: "KNITTING", on: "2026-10-01" }, { token: coordinatorToken });
     expect(unknownCourse.data.recordTraining).toMatchObject({ __typename: "InputError", code: "UNKNOWN_TRAINING_COURSE" });
     const safeguarding = await server.gql(RECORD_TRAINING, { id: citizen.id, code: "SAFEGUARDING_MINORS", on: "2026-10-01" }, { token: coordinatorToken });
@@ -454,7 +515,17 @@ describe("skills", () => {
     expect(selfVerify.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     await server.gql(VERIFY, { id: citizen.id, code: "HOMEWORK_PRIMARY" }, { token: coordinatorToken });
 
-    const kept = await server.gql(SET_SKILLS, { id: citizen.id, skills: [{ skillCode: "HOMEWORK_PRIMARY", level: 2 }, { skillCode: "DRIVING", level: 1 }] }, { token });
+    const kept = await server.gql(
+      SET_SKILLS,
+      {
+        id: citizen.id,
+        skills: [
+          { skillCode: "HOMEWORK_PRIMARY", level: 2 },
+          { skillCode: "DRIVING", level: 1 },
+        ],
+      },
+      { token },
+    );
     const byCode = (r: any) => Object.fromEntries(r.data.setCitizenSkills.skills.map((s: any) => [s.skill.code, s.verified]));
     expect(byCode(kept)).toEqual({ HOMEWORK_PRIMARY: true, DRIVING: false });
     const raised = await server.gql(SET_SKILLS, { id: citizen.id, skills: [{ skillCode: "HOMEWORK_PRIMARY", level: 3 }] }, { token });
@@ -466,7 +537,10 @@ describe("skills", () => {
     const { citizen, token } = await register();
     expect((await server.gql(CREATE, { code: "GARDENING" }, { token })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await server.gql(CREATE, { code: "GARDENING" }, { token: coordinatorToken })).data.createSkill).toEqual({ __typename: "Skill", code: "GARDENING" });
-    expect((await server.gql(CREATE, { code: "GARDENING" }, { token: coordinatorToken })).data.createSkill).toMatchObject({ __typename: "ConflictError", errorCode: "SKILL_CODE_TAKEN" });
+    expect((await server.gql(CREATE, { code: "GARDENING" }, { token: coordinatorToken })).data.createSkill).toMatchObject({
+      __typename: "ConflictError",
+      errorCode: "SKILL_CODE_TAKEN",
+    });
     await server.gql(`mutation { setSkillActive(code: "GARDENING", active: false) { __typename } }`, {}, { token: adminToken });
     const retired = await server.gql(SET_SKILLS, { id: citizen.id, skills: [{ skillCode: "GARDENING", level: 1 }] }, { token });
     expect(retired.data.setCitizenSkills).toMatchObject({ __typename: "InputError", code: "UNKNOWN_SKILL" });

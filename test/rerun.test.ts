@@ -40,7 +40,8 @@ async function runWeek() {
 async function freeSeats(occurrenceId: string) {
   const prisma = server.database.prisma;
   const occurrence = await prisma.taskOccurrence.findUniqueOrThrow({ where: { id: occurrenceId }, include: { task: true } });
-  const taken = (await prisma.commitment.count({ where: { occurrenceId, status: "ACTIVE" } })) + (await prisma.offer.count({ where: { occurrenceId, status: "OFFERED" } }));
+  const taken =
+    (await prisma.commitment.count({ where: { occurrenceId, status: "ACTIVE" } })) + (await prisma.offer.count({ where: { occurrenceId, status: "OFFERED" } }));
   return occurrence.task.headcount - taken;
 }
 
@@ -48,7 +49,15 @@ describe("re-running a published week", { timeout: 90_000 }, () => {
   it("asks nobody twice, never offers a held seat, and publishes only seats still free", async () => {
     const prisma = server.database.prisma;
     const first = await runWeek();
-    expect((await server.gql(`query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { skippedAsked skippedNoSeat } } }`, { id: first.run.id }, { token: coordinator })).data.matchingRun).toEqual({ skippedAsked: null, skippedNoSeat: null });
+    expect(
+      (
+        await server.gql(
+          `query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { skippedAsked skippedNoSeat } } }`,
+          { id: first.run.id },
+          { token: coordinator },
+        )
+      ).data.matchingRun,
+    ).toEqual({ skippedAsked: null, skippedNoSeat: null });
     const firstPublished = (await server.gql(PUBLISH, { id: first.run.id }, { token: coordinator })).data.publishMatchingRun;
     expect(firstPublished).toMatchObject({ __typename: "MatchingRun", skippedAsked: 0, skippedNoSeat: 0 });
     expect(firstPublished.offers).toHaveLength(first.proposed.length);
@@ -63,7 +72,9 @@ describe("re-running a published week", { timeout: 90_000 }, () => {
     const token = await server.login(citizen.user!.email, DEMO_PASSWORD);
     expect((await server.gql(DECLINE, { id: onlyTheirs.id }, { token })).data.declineOffer).toEqual({ __typename: "Offer", status: "DECLINED" });
     await server.jobsIdle();
-    await server.waitFor("the seat to be flagged", () => prisma.notification.findFirst({ where: { kind: "SEAT_UNFILLED", key: { startsWith: `seat-unfilled:${onlyTheirs.occurrenceId}:` } } }));
+    await server.waitFor("the seat to be flagged", () =>
+      prisma.notification.findFirst({ where: { kind: "SEAT_UNFILLED", key: { startsWith: `seat-unfilled:${onlyTheirs.occurrenceId}:` } } }),
+    );
 
     // A seat held by an open offer whose task now needs one more citizen (set in the database:
     // no mutation edits a task's headcount), with two candidates asked for nothing and committed
@@ -86,11 +97,21 @@ describe("re-running a published week", { timeout: 90_000 }, () => {
     expect(second.proposed.filter((a) => a.occurrence === held.occurrenceId)).toHaveLength(1);
     // A citizen holding an open offer is proposed nothing at the same time (the compiler also
     // counts the travel between them).
-    const starts = new Map((await prisma.taskOccurrence.findMany({ where: { id: { in: [...second.proposed.map((a) => a.occurrence), ...open.map((o) => o.occurrenceId)] } } })).map((o) => [o.id, o.startsAt.getTime()]));
+    const starts = new Map(
+      (await prisma.taskOccurrence.findMany({ where: { id: { in: [...second.proposed.map((a) => a.occurrence), ...open.map((o) => o.occurrenceId)] } } })).map(
+        (o) => [o.id, o.startsAt.getTime()],
+      ),
+    );
     const stillOpen = await prisma.offer.findMany({ where: { status: "OFFERED" } });
-    expect(second.proposed.filter((a) => stillOpen.some((o) => o.citizenId === a.citizen && starts.get(o.occurrenceId) === starts.get(a.occurrence)))).toEqual([]);
+    expect(second.proposed.filter((a) => stillOpen.some((o) => o.citizenId === a.citizen && starts.get(o.occurrenceId) === starts.get(a.occurrence)))).toEqual(
+      [],
+    );
     // The run says why the declined seat stays empty, in the coordinator's language.
-    const view = await server.gql(`query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { unfilledSeats { occurrence { id } seats message reasonCounts { code count } } } } }`, { id: second.run.id }, { token: coordinator, lang: "en" });
+    const view = await server.gql(
+      `query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { unfilledSeats { occurrence { id } seats message reasonCounts { code count } } } } }`,
+      { id: second.run.id },
+      { token: coordinator, lang: "en" },
+    );
     const declinedSeat = view.data.matchingRun.unfilledSeats.find((g: any) => g.occurrence.id === onlyTheirs.occurrenceId);
     expect(declinedSeat).toMatchObject({ seats: await freeSeats(onlyTheirs.occurrenceId), message: expect.stringMatching(/1 were already asked/) });
     expect(declinedSeat.reasonCounts).toContainEqual({ code: "ALREADY_ASKED", count: 1 });
@@ -100,12 +121,25 @@ describe("re-running a published week", { timeout: 90_000 }, () => {
     const proposedThere = second.proposed.find((a) => a.occurrence === held.occurrenceId)!;
     const byHand = second.pairs.find((p) => p.occurrence === held.occurrenceId && p.citizen !== proposedThere.citizen)!;
     expect(byHand).toBeDefined();
-    const assigned = await server.gql(`mutation($c: ID!, $o: ID!) { assignCitizen(citizenId: $c, occurrenceId: $o) { __typename ... on Error { code } } }`, { c: byHand.citizen, o: held.occurrenceId }, { token: coordinator });
+    const assigned = await server.gql(
+      `mutation($c: ID!, $o: ID!) { assignCitizen(citizenId: $c, occurrenceId: $o) { __typename ... on Error { code } } }`,
+      { c: byHand.citizen, o: held.occurrenceId },
+      { token: coordinator },
+    );
     expect(assigned.data.assignCitizen).toEqual({ __typename: "Commitment" });
     // The publication says what it left out, and why.
-    expect((await server.gql(PUBLISH, { id: second.run.id }, { token: coordinator })).data.publishMatchingRun).toMatchObject({ __typename: "MatchingRun", skippedAsked: 0, skippedNoSeat: 1 });
+    expect((await server.gql(PUBLISH, { id: second.run.id }, { token: coordinator })).data.publishMatchingRun).toMatchObject({
+      __typename: "MatchingRun",
+      skippedAsked: 0,
+      skippedNoSeat: 1,
+    });
     const made = await prisma.offer.findMany({ where: { runId: second.run.id } });
-    expect(made.map((o) => key(o.citizenId, o.occurrenceId)).sort()).toEqual(second.proposed.filter((a) => a.occurrence !== held.occurrenceId).map((a) => key(a.citizen, a.occurrence)).sort());
+    expect(made.map((o) => key(o.citizenId, o.occurrenceId)).sort()).toEqual(
+      second.proposed
+        .filter((a) => a.occurrence !== held.occurrenceId)
+        .map((a) => key(a.citizen, a.occurrence))
+        .sort(),
+    );
     expect(await freeSeats(held.occurrenceId)).toBe(0);
     // Every seat of the week is offered at most as often as it exists.
     for (const { id } of await prisma.taskOccurrence.findMany({ where: { id: { in: first.pairs.map((p) => p.occurrence) } }, select: { id: true } })) {

@@ -127,7 +127,8 @@ async function outcome(kind: "query" | "mutation", field: string, role: (typeof 
   // A town outside the caller's territory is unknown to them, as an object outside their sight.
   if (typename === "InputError" && result.data[field].code === "UNKNOWN_MUNICIPALITY") return "-";
   // Any other bad input means the placeholders never reached the access check: the cell would prove nothing.
-  if (typename === "InputError") throw new Error(`${kind} ${field} as ${role}: the placeholder input is refused (${result.data[field].code} at ${result.data[field].field?.join(".")})`);
+  if (typename === "InputError")
+    throw new Error(`${kind} ${field} as ${role}: the placeholder input is refused (${result.data[field].code} at ${result.data[field].field?.join(".")})`);
   if (result.errors) throw new Error(`${kind} ${field} as ${role}: ${result.errors[0]!.message}`);
   return "+";
 }
@@ -151,7 +152,8 @@ describe("role matrix", { timeout: 180_000 }, () => {
         if (result.data == null || result.errors?.some((e) => e.extensions?.code === "QUERY_TOO_COMPLEX")) refusedWhole += 1;
         for (const error of result.errors ?? []) {
           const code = String(error.extensions?.code ?? "none");
-          if (!NESTED_CODES.has(code)) problems.push(`${field} as ${role} at ${(error as { path?: unknown[] }).path?.join(".") ?? "-"}: ${code} ${error.message}`);
+          if (!NESTED_CODES.has(code))
+            problems.push(`${field} as ${role} at ${(error as { path?: unknown[] }).path?.join(".") ?? "-"}: ${code} ${error.message}`);
         }
       }
     }
@@ -160,7 +162,10 @@ describe("role matrix", { timeout: 180_000 }, () => {
     expect(refusedWhole, `${refusedWhole} of ${cells} documents refused whole`).toBeLessThan(cells / 4);
   });
 
-  for (const [kind, table] of [["query", QUERIES], ["mutation", MUTATIONS]] as const) {
+  for (const [kind, table] of [
+    ["query", QUERIES],
+    ["mutation", MUTATIONS],
+  ] as const) {
     it(`classifies every root ${kind}`, () => {
       expect(Object.keys(table).sort()).toEqual(rootFields(kind));
     });

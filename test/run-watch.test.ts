@@ -21,7 +21,17 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 /** A run row as a worker or a lost job would have left it. */
 async function leftRun(data: { status: "QUEUED" | "RUNNING"; createdAt?: Date; heartbeatAt?: Date | null; attempts?: number; lease?: number; week?: string }) {
   return server.database.prisma.matchingRun.create({
-    data: { territoryId, createdById: coordinatorId, weekStart: toDbDate(data.week ?? WEEK), phase: data.status === "QUEUED" ? "queued" : "solving", createdAt: data.createdAt ?? new Date(), status: data.status, heartbeatAt: data.heartbeatAt ?? null, attempts: data.attempts ?? 0, lease: data.lease ?? data.attempts ?? 0 },
+    data: {
+      territoryId,
+      createdById: coordinatorId,
+      weekStart: toDbDate(data.week ?? WEEK),
+      phase: data.status === "QUEUED" ? "queued" : "solving",
+      createdAt: data.createdAt ?? new Date(),
+      status: data.status,
+      heartbeatAt: data.heartbeatAt ?? null,
+      attempts: data.attempts ?? 0,
+      lease: data.lease ?? data.attempts ?? 0,
+    },
   });
 }
 
@@ -65,12 +75,22 @@ describe("the matching-run watchdog", () => {
   });
 
   it("fails, in the coordinator's words, a run its workers died on every time, one nobody took, and one past its time", async () => {
-    const lost = await leftRun({ status: "RUNNING", attempts: RUN_MAX_ATTEMPTS, createdAt: minutesAgo(10), heartbeatAt: new Date(Date.now() - RUN_STALL_MS - 5_000) });
+    const lost = await leftRun({
+      status: "RUNNING",
+      attempts: RUN_MAX_ATTEMPTS,
+      createdAt: minutesAgo(10),
+      heartbeatAt: new Date(Date.now() - RUN_STALL_MS - 5_000),
+    });
     const notStarted = await leftRun({ status: "QUEUED", createdAt: new Date(Date.now() - RUN_QUEUE_LIMIT_MS - 60_000) });
     const tooLong = await leftRun({ status: "RUNNING", attempts: 1, createdAt: new Date(Date.now() - RUN_TIME_LIMIT_MS - 60_000), heartbeatAt: new Date() });
     expect(await watchRuns(server.deps)).toMatchObject({ fail: 3, requeue: 0, "hand-over": 0 });
     expect(await server.database.prisma.outboxJob.count()).toBe(0);
-    expect(await shown(lost.id, "it")).toMatchObject({ status: "FAILED", phase: "failed", failureCode: "WORKER_LOST", error: expect.stringMatching(/^L'elaborazione si è interrotta più volte senza terminare/) });
+    expect(await shown(lost.id, "it")).toMatchObject({
+      status: "FAILED",
+      phase: "failed",
+      failureCode: "WORKER_LOST",
+      error: expect.stringMatching(/^L'elaborazione si è interrotta più volte senza terminare/),
+    });
     expect(await shown(notStarted.id, "it")).toMatchObject({ status: "FAILED", failureCode: "NOT_STARTED", error: expect.stringContaining("entro 30 minuti") });
     expect(await shown(tooLong.id, "en")).toMatchObject({ status: "FAILED", failureCode: "TIMED_OUT", error: expect.stringContaining("within 60 minutes") });
     expect((await row(tooLong.id)).finishedAt).not.toBeNull();
@@ -136,14 +156,23 @@ describe("reconciliation at a start on Redis", () => {
     const queued = await leftRun({ status: "QUEUED" });
     // More open offers than one batch of outbox rows (each has a deadline job).
     const prisma = server.database.prisma;
-    const [citizens, occurrences] = await Promise.all([prisma.citizen.findMany({ select: { id: true } }), prisma.taskOccurrence.findMany({ where: { startsAt: { gt: new Date() } }, select: { id: true } })]);
+    const [citizens, occurrences] = await Promise.all([
+      prisma.citizen.findMany({ select: { id: true } }),
+      prisma.taskOccurrence.findMany({ where: { startsAt: { gt: new Date() } }, select: { id: true } }),
+    ]);
     const pairs = citizens.flatMap((c) => occurrences.map((o) => ({ citizenId: c.id, occurrenceId: o.id }))).slice(0, 1_100);
     expect(pairs).toHaveLength(1_100);
-    await prisma.offer.createMany({ data: pairs.map((p) => ({ ...p, source: "REPLACEMENT" as const, deadline: new Date(Date.now() + 48 * 3_600_000) })), skipDuplicates: true });
+    await prisma.offer.createMany({
+      data: pairs.map((p) => ({ ...p, source: "REPLACEMENT" as const, deadline: new Date(Date.now() + 48 * 3_600_000) })),
+      skipDuplicates: true,
+    });
     const open = await prisma.offer.count({ where: { status: "OFFERED" } });
     const marks: string[] = [];
     const redis = (kept: boolean) => ({ jobsKept: async () => kept, markJobsKept: async () => void marks.push("marked") });
-    const kinds = async () => (await server.database.prisma.outboxJob.findMany({ select: { kind: true, payload: true } })).map((r) => (r.kind === "matching-run" ? `run:${(r.payload as { runId: string }).runId}` : r.kind));
+    const kinds = async () =>
+      (await server.database.prisma.outboxJob.findMany({ select: { kind: true, payload: true } })).map((r) =>
+        r.kind === "matching-run" ? `run:${(r.payload as { runId: string }).runId}` : r.kind,
+      );
     await server.relay.stop();
     try {
       await reconcileOnRedis(redis(true), server.deps);

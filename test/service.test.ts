@@ -106,13 +106,22 @@ describe("schema", () => {
           for (const arg of "args" in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
-      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description && type.name !== "ErrorCode") missing.push(`${type.name}.${value.name}`);
+      if (isEnumType(type))
+        for (const value of type.getValues()) if (!value.description && type.name !== "ErrorCode") missing.push(`${type.name}.${value.name}`);
     }
     expect(missing).toEqual([]);
   });
 
   it("denies by default: only the listed root fields are public", () => {
-    const publicFields = ["Query.me", "Query.municipalities", "Query.skills", "Query.territories", "Query.trainingCourses", "Mutation.login", "Mutation.registerCitizen"];
+    const publicFields = [
+      "Query.me",
+      "Query.municipalities",
+      "Query.skills",
+      "Query.territories",
+      "Query.trainingCourses",
+      "Mutation.login",
+      "Mutation.registerCitizen",
+    ];
     const found: string[] = [];
     for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
       const typeScopes = (root.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions?.authScopes;
@@ -157,8 +166,14 @@ describe("configuration", () => {
   });
 
   it("needs a token secret with PostgreSQL and an issuer with a JWKS URL", () => {
-    expect(() => loadConfig({ DATABASE_URL: "postgresql://localhost/x", OIDC_JWKS_URL: "https://id.example.org/jwks" })).toThrow(/JWT_SECRET[\s\S]*OIDC_ISSUER|OIDC_ISSUER[\s\S]*JWT_SECRET/);
-    expect(loadConfig({ DATABASE_URL: "postgresql://localhost/x" }, "migrate").database).toEqual({ kind: "postgres", url: "postgresql://localhost/x", pool: { max: 10, connectTimeoutMs: 5000, idleTimeoutMs: 30000 } });
+    expect(() => loadConfig({ DATABASE_URL: "postgresql://localhost/x", OIDC_JWKS_URL: "https://id.example.org/jwks" })).toThrow(
+      /JWT_SECRET[\s\S]*OIDC_ISSUER|OIDC_ISSUER[\s\S]*JWT_SECRET/,
+    );
+    expect(loadConfig({ DATABASE_URL: "postgresql://localhost/x" }, "migrate").database).toEqual({
+      kind: "postgres",
+      url: "postgresql://localhost/x",
+      pool: { max: 10, connectTimeoutMs: 5000, idleTimeoutMs: 30000 },
+    });
     expect(loadConfig({ DATABASE_URL: "postgresql://localhost/x", DATABASE_POOL_MAX: "40" }, "migrate").database).toMatchObject({ pool: { max: 40 } });
     expect(() => loadConfig({ DATABASE_URL: "postgresql://localhost/x", DATABASE_POOL_MAX: "0" }, "migrate")).toThrow(/DATABASE_POOL_MAX/);
   });

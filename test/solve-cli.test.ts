@@ -13,8 +13,14 @@ const run = (input: string, args: string[] = []) => spawnSync(tsx, [cli, ...args
 describe("npm run solve", () => {
   it("reads a problem on standard input, prints the solution and checks it", () => {
     const problem = {
-      citizens: [{ id: "anna", capacityMinutes: 180 }, { id: "bruno", capacityMinutes: 60 }],
-      occurrences: [{ id: "homework", headcount: 1 }, { id: "transport", headcount: 1 }],
+      citizens: [
+        { id: "anna", capacityMinutes: 180 },
+        { id: "bruno", capacityMinutes: 60 },
+      ],
+      occurrences: [
+        { id: "homework", headcount: 1 },
+        { id: "transport", headcount: 1 },
+      ],
       pairs: [
         { citizen: "anna", occurrence: "homework", score: 1100, loadMinutes: 90 },
         { citizen: "anna", occurrence: "transport", score: 1050, loadMinutes: 120 },
@@ -45,20 +51,53 @@ describe("npm run solve", () => {
     ["not JSON", "[1", [], /^not JSON: /],
     ["null", "null", [], /invalid problem:\n {2}expected an object, got null/],
     ["an empty object", "{}", [], /citizens: expected a list, got nothing/],
-    ["a load as text", JSON.stringify({ citizens: [{ id: "a", capacityMinutes: 60 }], occurrences: [{ id: "o", headcount: 1 }], pairs: [{ citizen: "a", occurrence: "o", score: 1, loadMinutes: "30" }] }), [], /pairs\[0\]\.loadMinutes: expected a finite number, got the text "30"/],
-    ["1e999", '{"citizens":[{"id":"a","capacityMinutes":1e999}],"occurrences":[],"pairs":[]}', [], /capacityMinutes: expected a finite number, got a number too large to be finite/],
-    ["an unknown pair", JSON.stringify({ citizens: [], occurrences: [], pairs: [{ citizen: "x", occurrence: "y", score: 1, loadMinutes: 1 }] }), [], /pairs\[0\]\.citizen: unknown citizen x/],
+    [
+      "a load as text",
+      JSON.stringify({
+        citizens: [{ id: "a", capacityMinutes: 60 }],
+        occurrences: [{ id: "o", headcount: 1 }],
+        pairs: [{ citizen: "a", occurrence: "o", score: 1, loadMinutes: "30" }],
+      }),
+      [],
+      /pairs\[0\]\.loadMinutes: expected a finite number, got the text "30"/,
+    ],
+    [
+      "1e999",
+      '{"citizens":[{"id":"a","capacityMinutes":1e999}],"occurrences":[],"pairs":[]}',
+      [],
+      /capacityMinutes: expected a finite number, got a number too large to be finite/,
+    ],
+    [
+      "an unknown pair",
+      JSON.stringify({ citizens: [], occurrences: [], pairs: [{ citizen: "x", occurrence: "y", score: 1, loadMinutes: 1 }] }),
+      [],
+      /pairs\[0\]\.citizen: unknown citizen x/,
+    ],
     ["an unknown backend", JSON.stringify({ citizens: [], occurrences: [], pairs: [], options: { backend: "magic" } }), [], /options\.backend: must be one of/],
-    ["a time limit that is not a number", JSON.stringify({ citizens: [], occurrences: [], pairs: [] }), ["--time-limit", "soon"], /options\.timeLimitSeconds: expected a finite number/],
+    [
+      "a time limit that is not a number",
+      JSON.stringify({ citizens: [], occurrences: [], pairs: [] }),
+      ["--time-limit", "soon"],
+      /options\.timeLimitSeconds: expected a finite number/,
+    ],
     ["an unknown flag", "{}", ["--fast"], /unknown option --fast/],
     [
       "pinned pairs that break a constraint",
       JSON.stringify({
         citizens: [{ id: "a", capacityMinutes: 600 }],
-        occurrences: [{ id: "o", headcount: 1 }, { id: "p", headcount: 1 }],
-        pairs: [{ citizen: "a", occurrence: "o", score: 1, loadMinutes: 60 }, { citizen: "a", occurrence: "p", score: 1, loadMinutes: 60 }],
+        occurrences: [
+          { id: "o", headcount: 1 },
+          { id: "p", headcount: 1 },
+        ],
+        pairs: [
+          { citizen: "a", occurrence: "o", score: 1, loadMinutes: 60 },
+          { citizen: "a", occurrence: "p", score: 1, loadMinutes: 60 },
+        ],
         conflicts: [{ citizen: "a", occurrences: ["o", "p"] }],
-        fixed: [{ citizen: "a", occurrence: "o" }, { citizen: "a", occurrence: "p" }],
+        fixed: [
+          { citizen: "a", occurrence: "o" },
+          { citizen: "a", occurrence: "p" },
+        ],
       }),
       [],
       /conflicts\[0\]: citizen a is fixed on 2 occurrences of one conflict group \(o, p\)/,

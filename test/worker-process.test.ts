@@ -21,7 +21,13 @@ function startWorker(): Promise<ChildProcess> {
   // and SIGKILL would not reach the worker).
   const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "src", "worker.ts")], {
     cwd: join(import.meta.dirname, ".."),
-    env: { ...process.env, DATABASE_URL: server.databaseUrl, REDIS_URL: config.redisUrl, QUEUE_PREFIX: server.queuePrefix, JWT_SECRET: "unused-by-workers-but-long-enough-0123456789" },
+    env: {
+      ...process.env,
+      DATABASE_URL: server.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      QUEUE_PREFIX: server.queuePrefix,
+      JWT_SECRET: "unused-by-workers-but-long-enough-0123456789",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -98,7 +104,11 @@ describe.runIf(runnable)("worker processes", () => {
     await events.close();
     schedulerConnection.disconnect();
     await server.waitFor("the offers to expire", async () => (await prisma.offer.count({ where: { id: { in: due }, status: "EXPIRED" } })) === 3, 60_000);
-    await server.waitFor("the lost run to finish", async () => (await prisma.matchingRun.findUniqueOrThrow({ where: { id: second.id } })).status === "DONE", 60_000);
+    await server.waitFor(
+      "the lost run to finish",
+      async () => (await prisma.matchingRun.findUniqueOrThrow({ where: { id: second.id } })).status === "DONE",
+      60_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     for (const offerId of due) expect(await prisma.notification.count({ where: { key: `offer-expired:${offerId}` } })).toBe(1);
     const open = await prisma.offer.groupBy({ by: ["citizenId", "occurrenceId"], where: { status: "OFFERED" }, _count: true });

@@ -12,7 +12,10 @@ const children: ChildProcess[] = [];
  */
 export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
   const profile = process.env.PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", script, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout!.resume();
   child.stderr!.on("data", (d) => String(d).includes("DeprecationWarning") || process.stderr.write(`[${name}] ${d}`));
   children.push(child);

@@ -60,7 +60,15 @@ export async function pacedLoad(options: {
     const send = (due: number) => {
       const { body, headers } = options.next();
       const request = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "POST", agent, headers: options.method === "GET" ? { ...headers } : { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method: options.method ?? "POST",
+          agent,
+          headers:
+            options.method === "GET" ? { ...headers } : { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers },
+        },
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));

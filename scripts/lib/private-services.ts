@@ -80,8 +80,26 @@ export async function privateRedis(root: string): Promise<PrivateService> {
   const service: PrivateService = {
     url: `redis://127.0.0.1:${port}`,
     start: () => {
-      execFileSync("redis-server", ["--daemonize", "yes", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, "--pidfile", join(dir, "pid"), "--logfile", join(dir, "log")]);
-      for (let i = 0; i < 100 && spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout.trim() !== "PONG"; i += 1) spawnSync("sleep", ["0.1"]);
+      execFileSync("redis-server", [
+        "--daemonize",
+        "yes",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--pidfile",
+        join(dir, "pid"),
+        "--logfile",
+        join(dir, "log"),
+      ]);
+      for (let i = 0; i < 100 && spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout.trim() !== "PONG"; i += 1)
+        spawnSync("sleep", ["0.1"]);
     },
     stop: () => void spawnSync("redis-cli", ["-p", String(port), "shutdown", "nosave"]),
     close: () => {

@@ -32,12 +32,34 @@ export interface Region {
 const NEEDS = ["HOMEWORK_PRIMARY", "CONVERSATION", "PUBLIC_OFFICES", "CV_WRITING", "CHILDCARE", "DRIVING", "DIGITAL_SKILLS", "HOUSING_SEARCH"];
 /** Weekly windows (weekday, start, end in local minutes), as volunteers give them. */
 const PATTERNS: (readonly [number, number, number])[][] = [
-  [[2, 900, 1140], [4, 900, 1140]],
-  [[1, 540, 750], [3, 540, 750], [5, 540, 750]],
-  [[1, 1080, 1260], [3, 1080, 1260]],
-  [[6, 540, 780], [6, 900, 1140]],
-  [[2, 540, 780], [4, 870, 1080]],
-  [[1, 840, 1080], [2, 840, 1080], [3, 840, 1080], [4, 840, 1080], [5, 840, 1080]],
+  [
+    [2, 900, 1140],
+    [4, 900, 1140],
+  ],
+  [
+    [1, 540, 750],
+    [3, 540, 750],
+    [5, 540, 750],
+  ],
+  [
+    [1, 1080, 1260],
+    [3, 1080, 1260],
+  ],
+  [
+    [6, 540, 780],
+    [6, 900, 1140],
+  ],
+  [
+    [2, 540, 780],
+    [4, 870, 1080],
+  ],
+  [
+    [1, 840, 1080],
+    [2, 840, 1080],
+    [3, 840, 1080],
+    [4, 840, 1080],
+    [5, 840, 1080],
+  ],
 ];
 
 async function insert<T>(rows: T[], write: (batch: T[]) => Promise<unknown>, size = 2000) {
@@ -69,7 +91,12 @@ export async function seedRegion(prisma: PrismaClient, size: RegionSize, weekSta
       minorsRequireCriminalRecordCheck: true,
       travelCountsAsHours: true,
       createdById: adminId,
-      trainingRequirements: { create: [{ activityKind: null, forMinors: true, courseId: course("SAFEGUARDING_MINORS") }, { activityKind: "TRANSPORT", forMinors: false, courseId: course("FIRST_AID") }] },
+      trainingRequirements: {
+        create: [
+          { activityKind: null, forMinors: true, courseId: course("SAFEGUARDING_MINORS") },
+          { activityKind: "TRANSPORT", forMinors: false, courseId: course("FIRST_AID") },
+        ],
+      },
     },
   });
 
@@ -93,7 +120,9 @@ export async function seedRegion(prisma: PrismaClient, size: RegionSize, weekSta
     rows += await insert(travelMatrix(municipalities), (data) => prisma.travelTime.createMany({ data }));
     const coordinatorId = randomUUID();
     const coordinatorEmail = `coordinatore.${code.toLowerCase()}@legami.bench`;
-    await prisma.user.create({ data: { id: coordinatorId, email: coordinatorEmail, passwordHash, role: "COORDINATOR", territoryId: territory.id, displayName: `Coordinatore ${code}` } });
+    await prisma.user.create({
+      data: { id: coordinatorId, email: coordinatorEmail, passwordHash, role: "COORDINATOR", territoryId: territory.id, displayName: `Coordinatore ${code}` },
+    });
     region.coordinatorEmails.push(coordinatorEmail);
 
     const users: object[] = [];
@@ -143,11 +172,30 @@ export async function seedRegion(prisma: PrismaClient, size: RegionSize, weekSta
       const completed = toDbDate(monday.minus({ months: random.int(1, 12) }).toISODate()!);
       training.push({ id: randomUUID(), citizenId, courseId: course("REGULATION_BASICS"), completedOn: completed });
       if (random.chance(0.7)) {
-        training.push({ id: randomUUID(), citizenId, courseId: course("SAFEGUARDING_MINORS"), completedOn: completed, expiresOn: toDbDate(monday.plus({ years: 2 }).toISODate()!) });
+        training.push({
+          id: randomUUID(),
+          citizenId,
+          courseId: course("SAFEGUARDING_MINORS"),
+          completedOn: completed,
+          expiresOn: toDbDate(monday.plus({ years: 2 }).toISODate()!),
+        });
         checks.push({ id: randomUUID(), citizenId, checkedOn: completed, expiresOn: toDbDate(monday.plus({ months: 10 }).toISODate()!) });
       }
-      if (random.chance(0.4)) training.push({ id: randomUUID(), citizenId, courseId: course("FIRST_AID"), completedOn: completed, expiresOn: toDbDate(monday.plus({ years: 1 }).toISODate()!) });
-      insurance.push({ id: randomUUID(), citizenId, policyNumber: `BENCH-${t}-${c}`, validFrom: toDbDate(`${year - 1}-01-01`), validTo: toDbDate(`${year + 1}-12-31`) });
+      if (random.chance(0.4))
+        training.push({
+          id: randomUUID(),
+          citizenId,
+          courseId: course("FIRST_AID"),
+          completedOn: completed,
+          expiresOn: toDbDate(monday.plus({ years: 1 }).toISODate()!),
+        });
+      insurance.push({
+        id: randomUUID(),
+        citizenId,
+        policyNumber: `BENCH-${t}-${c}`,
+        validFrom: toDbDate(`${year - 1}-01-01`),
+        validTo: toDbDate(`${year + 1}-12-31`),
+      });
       const pactId = randomUUID();
       pacts.push({
         id: pactId,
@@ -198,9 +246,23 @@ export async function seedRegion(prisma: PrismaClient, size: RegionSize, weekSta
       const projectId = randomUUID();
       const town = random.pick(municipalities);
       const familyLanguage = random.pick(["ar", "fr", "en", "uk", "es"]);
-      families.push({ id: familyId, territoryId: territory.id, referenceName: `Famiglia ${t + 1}-${f + 1}`, municipalityId: town.id, languages: [familyLanguage], coordinatorId });
+      families.push({
+        id: familyId,
+        territoryId: territory.id,
+        referenceName: `Famiglia ${t + 1}-${f + 1}`,
+        municipalityId: town.id,
+        languages: [familyLanguage],
+        coordinatorId,
+      });
       plans.push({ id: planId, familyId, status: "ACTIVE" });
-      projects.push({ id: projectId, planId, title: `Percorso ${t + 1}-${f + 1}`, goal: "Autonomia", startDate: toDbDate(monday.minus({ months: 1 }).toISODate()!), endDate: toDbDate(monday.plus({ months: 6 }).toISODate()!) });
+      projects.push({
+        id: projectId,
+        planId,
+        title: `Percorso ${t + 1}-${f + 1}`,
+        goal: "Autonomia",
+        startDate: toDbDate(monday.minus({ months: 1 }).toISODate()!),
+        endDate: toDbDate(monday.plus({ months: 6 }).toISODate()!),
+      });
       for (let k = 0; k < perFamily && f * perFamily + k < size.occurrencesPerTerritory; k += 1) {
         const need = random.pick(NEEDS);
         const skill = skills.find((s) => s.code === need)!;
@@ -236,7 +298,13 @@ export async function seedRegion(prisma: PrismaClient, size: RegionSize, weekSta
           weekdays: [],
           createdById: coordinatorId,
         });
-        occurrences.push({ id: randomUUID(), taskId, startsAt: startsAt.toJSDate(), endsAt: startsAt.plus({ minutes }).toJSDate(), localDate: toDbDate(date.toISODate()!) });
+        occurrences.push({
+          id: randomUUID(),
+          taskId,
+          startsAt: startsAt.toJSDate(),
+          endsAt: startsAt.plus({ minutes }).toJSDate(),
+          localDate: toDbDate(date.toISODate()!),
+        });
       }
     }
     rows += await insert(families, (data) => prisma.family.createMany({ data: data as never }));

@@ -10,17 +10,23 @@ const AuditActionEnum = builder.enumType("AuditAction", {
 
 builder.prismaObject("AuditLog", {
   name: "AuditEntry",
-  description: "One write to one row: who (user, role, request), when, and each changed field before and after (personal and bulky fields say only that they changed).",
+  description:
+    "One write to one row: who (user, role, request), when, and each changed field before and after (personal and bulky fields say only that they changed).",
   fields: (t) => ({
     id: t.id({ description: "Identifier, growing with time: pass it as `before` for the next page.", resolve: (e) => e.id.toString() }),
     at: t.expose("at", { type: "DateTime", description: "When." }),
     actorId: t.exposeID("actorId", { nullable: true, description: "The user who wrote (null: the system, e.g. a job)." }),
-    actorRole: t.exposeString("actorRole", { description: "Their role then: ADMIN, COORDINATOR, TUTOR, CITIZEN, RESIDENT, ANONYMOUS (signing up or in), or SYSTEM." }),
+    actorRole: t.exposeString("actorRole", {
+      description: "Their role then: ADMIN, COORDINATOR, TUTOR, CITIZEN, RESIDENT, ANONYMOUS (signing up or in), or SYSTEM.",
+    }),
     requestId: t.exposeString("requestId", { nullable: true, description: "The request (X-Request-Id) it was part of." }),
     table: t.exposeString("tableName", { description: "The table." }),
     rowId: t.exposeString("rowId", { nullable: true, description: "The row's id (null for rows keyed by several columns)." }),
     action: t.field({ type: AuditActionEnum, description: "What the write did.", resolve: (e) => e.action as "INSERT" | "UPDATE" | "DELETE" }),
-    changes: t.string({ description: "The changed fields as JSON: { field: { before, after } } or { field: { hidden: true } }.", resolve: (e) => JSON.stringify(e.changes) }),
+    changes: t.string({
+      description: "The changed fields as JSON: { field: { before, after } } or { field: { hidden: true } }.",
+      resolve: (e) => JSON.stringify(e.changes),
+    }),
   }),
 });
 
@@ -49,6 +55,10 @@ builder.queryFields((t) => ({
       before: t.arg.id({ required: false, description: "Entries older than this one (the last id of the previous page)." }),
     },
     resolve: (_q, _r, { filter, first, before }, context) =>
-      audit.auditLog(context, { ...filter, actorId: filter?.actorId ? String(filter.actorId) : null, tableName: filter?.table ?? null }, { first: first ?? 50, before: before ? String(before) : null }),
+      audit.auditLog(
+        context,
+        { ...filter, actorId: filter?.actorId ? String(filter.actorId) : null, tableName: filter?.table ?? null },
+        { first: first ?? 50, before: before ? String(before) : null },
+      ),
   }),
 }));

@@ -9,7 +9,12 @@ import type { LoginThrottle } from "./throttle";
  * attempts each get their own number): returns whether this one may check a password. A window
  * over starts a new count; a lock ends with its own time.
  */
-async function reserveAttempt(context: ServiceContext, email: string, throttle: LoginThrottle, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+async function reserveAttempt(
+  context: ServiceContext,
+  email: string,
+  throttle: LoginThrottle,
+  now: Date,
+): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
   const windowMs = throttle.lockMinutes * 60_000;
   const floor = new Date(now.getTime() - windowMs);
   const rows = await context.prisma.$queryRaw<{ failures: number; lockedUntil: Date | null }[]>`

@@ -15,7 +15,8 @@ describe("passwordProblem", () => {
     // 14 characters, 28 bytes in UTF-8.
     expect(passwordProblem("èàìòùéçäöüßñøå")).toBe("TOO_SHORT");
     expect(passwordProblem("x".repeat(129))).toBe("TOO_LONG");
-    const dante = "Nel mezzo del cammin di nostra vita mi ritrovai per una selva oscura, ché la diritta via era smarrita. Ahi quanto a dir qual era è cosa dura";
+    const dante =
+      "Nel mezzo del cammin di nostra vita mi ritrovai per una selva oscura, ché la diritta via era smarrita. Ahi quanto a dir qual era è cosa dura";
     expect(passwordProblem(dante.slice(0, 128))).toBeNull();
     expect(passwordProblem(dante.slice(0, 129))).toBe("TOO_LONG");
   });

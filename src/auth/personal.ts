@@ -37,11 +37,16 @@ export function maySeePersonalData(viewer: Viewer | null, subject: Subject, reac
     case "user":
       return viewer.userId === subject.userId;
     case "household":
-      return (viewer.role === "TUTOR" && subject.houseIds.some((h) => reach.tutorHouseIds.has(h))) || (viewer.role === "RESIDENT" && subject.contactUserIds.includes(viewer.userId));
+      return (
+        (viewer.role === "TUTOR" && subject.houseIds.some((h) => reach.tutorHouseIds.has(h))) ||
+        (viewer.role === "RESIDENT" && subject.contactUserIds.includes(viewer.userId))
+      );
     case "territory":
       return viewer.role === "TUTOR" && (subject.houseIds ?? []).some((h) => reach.tutorHouseIds.has(h));
     case "house":
-      return subject.houseIds.some((h) => (viewer.role === "TUTOR" && reach.tutorHouseIds.has(h)) || (viewer.role === "RESIDENT" && reach.residentHouseIds.has(h)));
+      return subject.houseIds.some(
+        (h) => (viewer.role === "TUTOR" && reach.tutorHouseIds.has(h)) || (viewer.role === "RESIDENT" && reach.residentHouseIds.has(h)),
+      );
   }
 }
 

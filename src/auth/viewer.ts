@@ -17,7 +17,16 @@ export async function resolveViewer(prisma: PrismaClient, tokens: TokenService, 
   if (!match) return null;
   const verified = await tokens.verify(match[1]!);
   if (!verified) return null;
-  const select = { id: true, role: true, territoryId: true, locale: true, oidcSubject: true, tokenVersion: true, erasedAt: true, citizen: { select: { id: true } } } as const;
+  const select = {
+    id: true,
+    role: true,
+    territoryId: true,
+    locale: true,
+    oidcSubject: true,
+    tokenVersion: true,
+    erasedAt: true,
+    citizen: { select: { id: true } },
+  } as const;
   let user = null;
   if (verified.kind === "local") {
     user = await prisma.user.findUnique({ where: { id: verified.userId }, select });

@@ -21,14 +21,16 @@ builder.mutationFields((t) => ({
   }),
   createHouseCalendarFeed: t.field({
     type: CalendarFeedRef,
-    description: "Makes a new calendar feed link of a shared house's published plan (its tutors, staff, residents); any earlier link of the house stops working.",
+    description:
+      "Makes a new calendar feed link of a shared house's published plan (its tutors, staff, residents); any earlier link of the house stops working.",
     errors: { types: writeErrors, directResult: true },
     args: { houseId: t.arg.id({ required: true, description: "The house." }) },
     resolve: (_r, { houseId }, context) => calendar.createHouseCalendarFeed(context, String(houseId)),
   }),
   createHouseholdCalendarFeed: t.field({
     type: CalendarFeedRef,
-    description: "Makes a new calendar feed link of one household's part of its house's plan (the house's tutors, staff, or the household's contact); any earlier link of the household stops working.",
+    description:
+      "Makes a new calendar feed link of one household's part of its house's plan (the house's tutors, staff, or the household's contact); any earlier link of the household stops working.",
     errors: { types: writeErrors, directResult: true },
     args: { householdId: t.arg.id({ required: true, description: "The household." }) },
     resolve: (_r, { householdId }, context) => calendar.createHouseholdCalendarFeed(context, String(householdId)),

@@ -90,7 +90,11 @@ async function stillReads(prisma: PrismaClient, userId: string, houseId: string 
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, role: true, territoryId: true, locale: true, erasedAt: true } });
   if (!user || user.erasedAt) return false;
   const viewer = { userId: user.id, role: user.role, territoryId: user.territoryId, citizenId: null, locale: user.locale };
-  const reaches = (id: string, access: "read" | "plan") => houseFor(prisma, viewer, id, access).then(() => true, () => false);
+  const reaches = (id: string, access: "read" | "plan") =>
+    houseFor(prisma, viewer, id, access).then(
+      () => true,
+      () => false,
+    );
   if (!householdId) return houseId !== null && reaches(houseId, "read");
   const household = await prisma.household.findUnique({ where: { id: householdId } });
   if (!household) return false;
@@ -114,7 +118,16 @@ async function citizenCalendar(prisma: PrismaClient, citizenId: string, firstNam
     const active = c.status === "ACTIVE";
     // The address is for committed citizens only; a cancelled event keeps just the town.
     const place = task.remote ? "Online" : [active ? task.address : null, task.municipality?.name].filter(Boolean).join(", ");
-    return { id: c.id, status: c.status, sequence: c.sequence, updatedAt: c.updatedAt, startsAt: c.occurrence.startsAt, endsAt: c.occurrence.endsAt, title: activityName(citizenOccurrence({ ...c.occurrence, task }).activityKind, lang), place };
+    return {
+      id: c.id,
+      status: c.status,
+      sequence: c.sequence,
+      updatedAt: c.updatedAt,
+      startsAt: c.occurrence.startsAt,
+      endsAt: c.occurrence.endsAt,
+      title: activityName(citizenOccurrence({ ...c.occurrence, task }).activityKind, lang),
+      place,
+    };
   });
   return calendarFeed(`Legami - ${firstName}`, entries);
 }

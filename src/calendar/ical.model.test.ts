@@ -18,7 +18,18 @@ describe("iCalendar text", () => {
 
   it("round-trips through a real parser", () => {
     const title = `Conversazione, "città"; perché\\ ${"è".repeat(60)}`;
-    const text = calendarFeed("Legami", [{ id: "x", status: "ACTIVE", sequence: 2, updatedAt: new Date("2026-11-22T09:00:00Z"), startsAt: new Date("2026-11-24T15:00:00Z"), endsAt: new Date("2026-11-24T16:30:00Z"), title, place: "Grosseto" }]);
+    const text = calendarFeed("Legami", [
+      {
+        id: "x",
+        status: "ACTIVE",
+        sequence: 2,
+        updatedAt: new Date("2026-11-22T09:00:00Z"),
+        startsAt: new Date("2026-11-24T15:00:00Z"),
+        endsAt: new Date("2026-11-24T16:30:00Z"),
+        title,
+        place: "Grosseto",
+      },
+    ]);
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent("vevent")!);
     expect(event.summary).toBe(title);
     expect(event.sequence).toBe(2);

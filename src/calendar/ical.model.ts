@@ -72,7 +72,16 @@ const utc = (at: Date) => DateTime.fromJSDate(at, { zone: "utc" }).toFormat("yyy
 const local = (at: Date) => DateTime.fromJSDate(at, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
 
 export function calendarFeed(name: string, entries: CalendarEntry[], host = "legami"): string {
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Legami//Commitments//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", `X-WR-CALNAME:${escapeText(name)}`, `X-WR-TIMEZONE:${ZONE}`, ...VTIMEZONE];
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Legami//Commitments//EN",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    `X-WR-CALNAME:${escapeText(name)}`,
+    `X-WR-TIMEZONE:${ZONE}`,
+    ...VTIMEZONE,
+  ];
   for (const entry of entries) {
     lines.push(
       "BEGIN:VEVENT",

@@ -16,7 +16,7 @@ builder.mutationFields((t) => ({
       nameEn: t.arg.string({ required: true, description: "Name in English." }),
       activityKinds: t.arg({ type: [ActivityKindEnum], required: true, description: "Kinds of activity the skill serves." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "Skill", await (catalogue.createSkill(context, args))),
+    resolve: async (query, _root, args, context) => reread(query, context, "Skill", await catalogue.createSkill(context, args)),
   }),
   setSkillActive: t.prismaField({
     type: "Skill",
@@ -27,6 +27,6 @@ builder.mutationFields((t) => ({
       code: t.arg.string({ required: true, description: "Code of the skill." }),
       active: t.arg.boolean({ required: true, description: "Whether citizens can declare it." }),
     },
-    resolve: async (query, _root, { code, active }, context) => reread(query, context, "Skill", await (catalogue.setSkillActive(context, code, active))),
+    resolve: async (query, _root, { code, active }, context) => reread(query, context, "Skill", await catalogue.setSkillActive(context, code, active)),
   }),
 }));

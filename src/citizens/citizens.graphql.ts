@@ -11,7 +11,17 @@ const ofCitizen = (c: { id: string }, context: Context) => citizenSubject(contex
 const ofUser = (u: { id: string; territoryId: string | null }): Subject => ({ kind: "user", userId: u.id, territoryId: u.territoryId });
 import { fromDbDate } from "../db/dates";
 import { builder } from "../graphql/builder";
-import { ActivityKindEnum, AvailabilityExceptionKindEnum, EnrolmentStatusEnum, LanguageLevelEnum, LocaleEnum, RoleEnum, weekdayName, weekdayNumber, WeekdayEnum } from "../graphql/enums";
+import {
+  ActivityKindEnum,
+  AvailabilityExceptionKindEnum,
+  EnrolmentStatusEnum,
+  LanguageLevelEnum,
+  LocaleEnum,
+  RoleEnum,
+  weekdayName,
+  weekdayNumber,
+  WeekdayEnum,
+} from "../graphql/enums";
 import { writeErrors } from "../graphql/errors";
 import { AuthenticationError, NotFoundError, RateLimitError } from "../errors";
 import { login } from "../auth/auth.service";
@@ -27,7 +37,10 @@ builder.prismaObject("Skill", {
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
     code: t.exposeString("code", { description: "Stable code, e.g. HOMEWORK_PRIMARY." }),
-    name: t.string({ description: "Name in the caller's language.", resolve: (skill, _args, context) => (context.lang === "it" ? skill.nameIt : skill.nameEn) }),
+    name: t.string({
+      description: "Name in the caller's language.",
+      resolve: (skill, _args, context) => (context.lang === "it" ? skill.nameIt : skill.nameEn),
+    }),
     nameIt: t.exposeString("nameIt", { description: "Name in Italian." }),
     nameEn: t.exposeString("nameEn", { description: "Name in English." }),
     activityKinds: t.field({ type: [ActivityKindEnum], description: "Kinds of activity the skill serves.", resolve: (skill) => skill.activityKinds }),
@@ -40,7 +53,10 @@ builder.prismaObject("TrainingCourse", {
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
     code: t.exposeString("code", { description: "Stable code, e.g. REGULATION_BASICS." }),
-    name: t.string({ description: "Name in the caller's language.", resolve: (course, _args, context) => (context.lang === "it" ? course.nameIt : course.nameEn) }),
+    name: t.string({
+      description: "Name in the caller's language.",
+      resolve: (course, _args, context) => (context.lang === "it" ? course.nameIt : course.nameEn),
+    }),
     validityMonths: t.exposeInt("validityMonths", { nullable: true, description: "Months a completion stays valid; null if it never expires." }),
     requiredForEnrolment: t.exposeBoolean("requiredForEnrolment", { description: "Whether enrolment in the register needs it." }),
   }),
@@ -83,7 +99,12 @@ builder.prismaObject("TrainingRecord", {
     id: t.exposeID("id", { description: "Identifier." }),
     course: t.relation("course", { description: "The course." }),
     completedOn: t.field({ type: "Date", description: "Completion date.", resolve: (r) => fromDbDate(r.completedOn) }),
-    expiresOn: t.field({ type: "Date", nullable: true, description: "Expiry date; null if it never expires.", resolve: (r) => (r.expiresOn ? fromDbDate(r.expiresOn) : null) }),
+    expiresOn: t.field({
+      type: "Date",
+      nullable: true,
+      description: "Expiry date; null if it never expires.",
+      resolve: (r) => (r.expiresOn ? fromDbDate(r.expiresOn) : null),
+    }),
   }),
 });
 
@@ -148,8 +169,18 @@ const AvailabilityExceptionRef = builder.objectRef<ExceptionShape>("Availability
     kind: t.field({ type: AvailabilityExceptionKindEnum, description: "Removes or adds availability.", resolve: (x) => x.kind }),
     from: t.field({ type: "Date", description: "First date (inclusive).", resolve: (x) => x.fromDate }),
     to: t.field({ type: "Date", description: "Last date (inclusive).", resolve: (x) => x.toDate }),
-    start: t.field({ type: "LocalTime", nullable: true, description: "Start time on each date; null for whole days.", resolve: (x) => (x.startMinute == null ? null : formatLocalTime(x.startMinute)) }),
-    end: t.field({ type: "LocalTime", nullable: true, description: "End time on each date; null for whole days.", resolve: (x) => (x.endMinute == null ? null : formatLocalTime(x.endMinute)) }),
+    start: t.field({
+      type: "LocalTime",
+      nullable: true,
+      description: "Start time on each date; null for whole days.",
+      resolve: (x) => (x.startMinute == null ? null : formatLocalTime(x.startMinute)),
+    }),
+    end: t.field({
+      type: "LocalTime",
+      nullable: true,
+      description: "End time on each date; null for whole days.",
+      resolve: (x) => (x.endMinute == null ? null : formatLocalTime(x.endMinute)),
+    }),
   }),
 });
 
@@ -157,8 +188,16 @@ const AvailabilityRef = builder.objectRef<{ windows: WindowShape[]; exceptions: 
   description:
     "Weekly windows plus dated exceptions, in Europe/Rome. Daylight saving: windows keep their wall-clock times; on the spring-forward Sunday the part of a window inside the missing hour 02:00-03:00 is dropped (a 02:30-04:00 window covers 03:00-04:00), on the fall-back Sunday a window over 02:00-03:00 covers both occurrences of that hour. Dated exception times inside the missing hour are rejected with NONEXISTENT_LOCAL_TIME.",
   fields: (t) => ({
-    windows: t.field({ type: [AvailabilityWindowRef], description: "Weekly windows, by day and time.", resolve: (a) => [...a.windows].sort((x, y) => x.weekday - y.weekday || x.startMinute - y.startMinute) }),
-    exceptions: t.field({ type: [AvailabilityExceptionRef], description: "Dated exceptions, by date.", resolve: (a) => [...a.exceptions].sort((x, y) => x.fromDate.localeCompare(y.fromDate)) }),
+    windows: t.field({
+      type: [AvailabilityWindowRef],
+      description: "Weekly windows, by day and time.",
+      resolve: (a) => [...a.windows].sort((x, y) => x.weekday - y.weekday || x.startMinute - y.startMinute),
+    }),
+    exceptions: t.field({
+      type: [AvailabilityExceptionRef],
+      description: "Dated exceptions, by date.",
+      resolve: (a) => [...a.exceptions].sort((x, y) => x.fromDate.localeCompare(y.fromDate)),
+    }),
   }),
 });
 
@@ -176,33 +215,56 @@ export const CitizenRef = builder.prismaObject("Citizen", {
   description: "An active citizen in the register (albo dei cittadini attivi).",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    displayName: t.string({ description: "The name shown to those who may not read the citizen's data: first name and last initial (Anna R.).", resolve: (c, _a, context) => (c.erasedAt ? erasedName("person", context.lang) : displayNameOf(c.firstName, c.lastName)) }),
-    firstName: t.string({ ...personal(ofCitizen), description: "First name (\"erased person\" once erased).", resolve: (c, _a, context) => (c.erasedAt ? erasedName("person", context.lang) : c.firstName) }),
+    displayName: t.string({
+      description: "The name shown to those who may not read the citizen's data: first name and last initial (Anna R.).",
+      resolve: (c, _a, context) => (c.erasedAt ? erasedName("person", context.lang) : displayNameOf(c.firstName, c.lastName)),
+    }),
+    firstName: t.string({
+      ...personal(ofCitizen),
+      description: 'First name ("erased person" once erased).',
+      resolve: (c, _a, context) => (c.erasedAt ? erasedName("person", context.lang) : c.firstName),
+    }),
     lastName: t.string({ ...personal(ofCitizen), description: "Last name (empty once erased).", resolve: (c) => (c.erasedAt ? "" : c.lastName) }),
     erasedAt: t.expose("erasedAt", { ...personal(ofCitizen), type: "DateTime", nullable: true, description: "When the citizen was erased." }),
     email: t.exposeString("email", { ...personal(ofCitizen), description: "Contact email." }),
     phone: t.exposeString("phone", { ...personal(ofCitizen), nullable: true, description: "Contact phone." }),
-    birthDate: t.field({ ...personal(ofCitizen), type: "Date", description: "Date of birth (the regulation sets a minimum age).", resolve: (c) => fromDbDate(c.birthDate) }),
+    birthDate: t.field({
+      ...personal(ofCitizen),
+      type: "Date",
+      description: "Date of birth (the regulation sets a minimum age).",
+      resolve: (c) => fromDbDate(c.birthDate),
+    }),
     homeMunicipality: t.relation("homeMunicipality", { ...personal(ofCitizen), description: "Municipality of residence; travel times start here." }),
     weeklyHourLimit: t.exposeInt("weeklyHourLimit", { ...personal(ofCitizen), description: "Most hours a week the citizen wants to give." }),
     maxTravelMinutes: t.exposeInt("maxTravelMinutes", { ...personal(ofCitizen), description: "Longest trip the citizen accepts, in minutes." }),
-    preferredActivityKinds: t.field({ ...personal(ofCitizen), type: [ActivityKindEnum], description: "Kinds of activity the citizen prefers.", resolve: (c) => c.preferredActivityKinds }),
+    preferredActivityKinds: t.field({
+      ...personal(ofCitizen),
+      type: [ActivityKindEnum],
+      description: "Kinds of activity the citizen prefers.",
+      resolve: (c) => c.preferredActivityKinds,
+    }),
     status: t.expose("status", { ...personal(ofCitizen), type: EnrolmentStatusEnum, description: "Enrolment status." }),
     languages: t.relation("languages", { ...personal(ofCitizen), description: "Languages spoken.", query: { orderBy: { languageCode: "asc" } } }),
     skills: t.relation("skills", { ...personal(ofCitizen), description: "Declared skills." }),
-    availability: t.field({ ...personal(ofCitizen),
+    availability: t.field({
+      ...personal(ofCitizen),
       type: AvailabilityRef,
       description: "Weekly windows and dated exceptions.",
       select: availabilitySelect,
       resolve: (c) => availabilityFromRows(c),
     }),
-    isAvailable: t.boolean({ ...personal(ofCitizen),
+    isAvailable: t.boolean({
+      ...personal(ofCitizen),
       description: "Whether the citizen is available over the whole of [start, end).",
-      args: { start: t.arg({ type: "DateTime", required: true, description: "Start." }), end: t.arg({ type: "DateTime", required: true, description: "End." }) },
+      args: {
+        start: t.arg({ type: "DateTime", required: true, description: "Start." }),
+        end: t.arg({ type: "DateTime", required: true, description: "End." }),
+      },
       select: availabilitySelect,
       resolve: (c, { start, end }) => isAvailable(availabilityFromRows(c), start.getTime(), end.getTime()),
     }),
-    freeIntervals: t.field({ ...personal(ofCitizen),
+    freeIntervals: t.field({
+      ...personal(ofCitizen),
       type: [TimeIntervalRef],
       description: "Intervals the citizen is available in the seven local days from weekStart.",
       args: { weekStart: t.arg({ type: "Date", required: true, description: "First day of the week, usually a Monday." }) },
@@ -210,12 +272,22 @@ export const CitizenRef = builder.prismaObject("Citizen", {
       resolve: (c, { weekStart }) => freeIntervalsInWeek(availabilityFromRows(c), parseIsoDate(weekStart, ["weekStart"])),
     }),
     trainingRecords: t.relation("trainingRecords", { ...personal(ofCitizen), description: "Training completed.", query: { orderBy: { completedOn: "asc" } } }),
-    criminalRecordChecks: t.relation("criminalRecordChecks", { ...personal(ofCitizen), description: "Criminal-record checks on file.", query: { orderBy: { checkedOn: "asc" } } }),
+    criminalRecordChecks: t.relation("criminalRecordChecks", {
+      ...personal(ofCitizen),
+      description: "Criminal-record checks on file.",
+      query: { orderBy: { checkedOn: "asc" } },
+    }),
     insuranceCovers: t.relation("insuranceCovers", { ...personal(ofCitizen), description: "Insurance covers.", query: { orderBy: { validFrom: "asc" } } }),
-    enrolmentHistory: t.relation("enrolmentEvents", { ...personal(ofCitizen), description: "Every change of enrolment status, oldest first.", query: { orderBy: { at: "asc" } } }),
-    enrolmentRequirementsMissing: t.stringList({ ...personal(ofCitizen),
+    enrolmentHistory: t.relation("enrolmentEvents", {
+      ...personal(ofCitizen),
+      description: "Every change of enrolment status, oldest first.",
+      query: { orderBy: { at: "asc" } },
+    }),
+    enrolmentRequirementsMissing: t.stringList({
+      ...personal(ofCitizen),
       description: "What the citizen lacks today to be enrolled: training:<CODE> and/or insurance. Empty when nothing.",
-      resolve: (c, _args, context) => loaderFor<string, string[]>(context, "enrolmentRequirementsMissing", (ids) => citizens.enrolmentRequirementsMissingMany(context, ids)).load(c.id),
+      resolve: (c, _args, context) =>
+        loaderFor<string, string[]>(context, "enrolmentRequirementsMissing", (ids) => citizens.enrolmentRequirementsMissingMany(context, ids)).load(c.id),
     }),
   }),
 });
@@ -358,30 +430,32 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, context) =>
       context.viewer?.citizenId ? context.prisma.citizen.findUnique({ ...query, where: { id: context.viewer.citizenId } }) : null,
   }),
-  citizens: t.prismaConnection({
-    type: "Citizen",
-    cursor: "id",
-    description: "The register of your territory (administrators: every territory), with filters. Relay pagination, at most 100 a page.",
-    authScopes: { staff: true },
-    maxSize: 100,
-    defaultSize: 20,
-    args: { filter: t.arg({ type: CitizenFilterInput, required: false, description: "Filters." }) },
-    totalCount: (_connection, args, context) => context.prisma.citizen.count({ where: citizenWhere(citizens.registerTerritory(context), args.filter) }),
-    resolve: (query, _root, { filter }, context) =>
-      context.prisma.citizen.findMany({ ...query, where: citizenWhere(citizens.registerTerritory(context), filter) }),
-  },
-  {
-    name: "CitizenConnection",
-    description: "A page of the register.",
-    fields: (c) => ({
-      totalCount: c.int({
-        description: "Number of citizens matching the filter, on every page.",
-        extensions: { pothosPrismaTotalCount: true },
-        resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+  citizens: t.prismaConnection(
+    {
+      type: "Citizen",
+      cursor: "id",
+      description: "The register of your territory (administrators: every territory), with filters. Relay pagination, at most 100 a page.",
+      authScopes: { staff: true },
+      maxSize: 100,
+      defaultSize: 20,
+      args: { filter: t.arg({ type: CitizenFilterInput, required: false, description: "Filters." }) },
+      totalCount: (_connection, args, context) => context.prisma.citizen.count({ where: citizenWhere(citizens.registerTerritory(context), args.filter) }),
+      resolve: (query, _root, { filter }, context) =>
+        context.prisma.citizen.findMany({ ...query, where: citizenWhere(citizens.registerTerritory(context), filter) }),
+    },
+    {
+      name: "CitizenConnection",
+      description: "A page of the register.",
+      fields: (c) => ({
+        totalCount: c.int({
+          description: "Number of citizens matching the filter, on every page.",
+          extensions: { pothosPrismaTotalCount: true },
+          resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+        }),
       }),
-    }),
-  },
-  { name: "CitizenEdge", description: "A citizen in a page of the register." }),
+    },
+    { name: "CitizenEdge", description: "A citizen in a page of the register." },
+  ),
 }));
 
 // --- mutations ------------------------------------------------------------------------------
@@ -393,7 +467,10 @@ export const toWindows = (windows: { weekday: (typeof WeekdayEnum)["$inferInput"
     endMinute: parseLocalTime(w.end, [path, String(i), "end"]),
   }));
 
-export const toExceptions = (exceptions: { kind: "UNAVAILABLE" | "AVAILABLE"; from: string; to: string; start?: string | null; end?: string | null }[], path = "exceptions") =>
+export const toExceptions = (
+  exceptions: { kind: "UNAVAILABLE" | "AVAILABLE"; from: string; to: string; start?: string | null; end?: string | null }[],
+  path = "exceptions",
+) =>
   exceptions.map((x, i) => ({
     kind: x.kind,
     fromDate: x.from,
@@ -417,19 +494,28 @@ builder.mutationFields((t) => ({
         }),
       }),
     }),
-    description: "Self-service registration in the register of active citizens, as APPLICANT. Public; rate-limited per client address. Says nothing about whether the address was registered already.",
+    description:
+      "Self-service registration in the register of active citizens, as APPLICANT. Public; rate-limited per client address. Says nothing about whether the address was registered already.",
     skipTypeScopes: true,
     errors: { types: [...writeErrors, RateLimitError], directResult: true },
     args: {
       input: t.arg({ type: CitizenProfileInput, required: true, description: "The citizen's data." }),
-      password: t.arg.string({ required: true, description: "Password: 15 to 128 characters (a few words together), not a common one nor mostly the person's own name or email." }),
+      password: t.arg.string({
+        required: true,
+        description: "Password: 15 to 128 characters (a few words together), not a common one nor mostly the person's own name or email.",
+      }),
     },
     resolve: (_root, { input, password }, context) =>
-      citizens.registerCitizen(context, { ...input, homeMunicipalityId: String(input.homeMunicipalityId), password }, { throttle: context.loginThrottle, address: context.clientAddress }),
+      citizens.registerCitizen(
+        context,
+        { ...input, homeMunicipalityId: String(input.homeMunicipalityId), password },
+        { throttle: context.loginThrottle, address: context.clientAddress },
+      ),
   }),
   login: t.field({
     type: SessionPayload,
-    description: "Signs in with email and password. Public. Throttled: too many attempts from one address, or wrong passwords for one email, answer RateLimitError for a while.",
+    description:
+      "Signs in with email and password. Public. Throttled: too many attempts from one address, or wrong passwords for one email, answer RateLimitError for a while.",
     skipTypeScopes: true,
     errors: { types: [AuthenticationError, RateLimitError], directResult: true },
     args: {
@@ -462,7 +548,10 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateCitizenProfileInput, required: true, description: "The changes." }),
     },
     resolve: (_root, { citizenId, input }, context) =>
-      citizens.updateCitizenProfile(context, String(citizenId), { ...input, homeMunicipalityId: input.homeMunicipalityId == null ? undefined : String(input.homeMunicipalityId) }),
+      citizens.updateCitizenProfile(context, String(citizenId), {
+        ...input,
+        homeMunicipalityId: input.homeMunicipalityId == null ? undefined : String(input.homeMunicipalityId),
+      }),
   }),
   setCitizenLanguages: t.field({
     type: CitizenRef,
@@ -506,12 +595,7 @@ builder.mutationFields((t) => ({
       exceptions: t.arg({ type: [AvailabilityExceptionInput], required: false, description: "Dated exceptions." }),
     },
     resolve: (_root, { citizenId, windows, exceptions }, context) =>
-      citizens.setCitizenAvailability(
-        context,
-        String(citizenId),
-        toWindows(windows),
-        toExceptions(exceptions ?? []),
-      ),
+      citizens.setCitizenAvailability(context, String(citizenId), toWindows(windows), toExceptions(exceptions ?? [])),
   }),
   recordTraining: t.prismaField({
     type: "TrainingRecord",
@@ -524,7 +608,8 @@ builder.mutationFields((t) => ({
       completedOn: t.arg({ type: "Date", required: true, description: "Completion date." }),
       expiresOn: t.arg({ type: "Date", required: false, description: "Expiry, if not the course's default." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "TrainingRecord", await (citizens.recordTraining(context, { ...args, citizenId: String(args.citizenId) }))),
+    resolve: async (query, _root, args, context) =>
+      reread(query, context, "TrainingRecord", await citizens.recordTraining(context, { ...args, citizenId: String(args.citizenId) })),
   }),
   recordCriminalRecordCheck: t.prismaField({
     type: "CriminalRecordCheck",
@@ -536,7 +621,8 @@ builder.mutationFields((t) => ({
       checkedOn: t.arg({ type: "Date", required: true, description: "Date of the certificate." }),
       expiresOn: t.arg({ type: "Date", required: true, description: "Date after which a new check is needed." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "CriminalRecordCheck", await (citizens.recordCriminalRecordCheck(context, { ...args, citizenId: String(args.citizenId) }))),
+    resolve: async (query, _root, args, context) =>
+      reread(query, context, "CriminalRecordCheck", await citizens.recordCriminalRecordCheck(context, { ...args, citizenId: String(args.citizenId) })),
   }),
   recordInsuranceCover: t.prismaField({
     type: "InsuranceCover",
@@ -550,7 +636,8 @@ builder.mutationFields((t) => ({
       validFrom: t.arg({ type: "Date", required: true, description: "First day of cover." }),
       validTo: t.arg({ type: "Date", required: true, description: "Last day of cover." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "InsuranceCover", await (citizens.recordInsuranceCover(context, { ...args, citizenId: String(args.citizenId) }))),
+    resolve: async (query, _root, args, context) =>
+      reread(query, context, "InsuranceCover", await citizens.recordInsuranceCover(context, { ...args, citizenId: String(args.citizenId) })),
   }),
   changeEnrolmentStatus: t.field({
     type: CitizenRef,

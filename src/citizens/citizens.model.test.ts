@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError, InputError } from "../errors";
-import { assertEnrolmentTransition, ENROLMENT_TRANSITIONS, missingEnrolmentRequirements, normaliseEmail, normaliseLanguageCode, type EnrolmentStatus } from "./citizens.model";
+import {
+  assertEnrolmentTransition,
+  ENROLMENT_TRANSITIONS,
+  missingEnrolmentRequirements,
+  normaliseEmail,
+  normaliseLanguageCode,
+  type EnrolmentStatus,
+} from "./citizens.model";
 
 const ALL: EnrolmentStatus[] = ["APPLICANT", "ENROLLED", "SUSPENDED", "WITHDRAWN"];
 
@@ -27,7 +34,10 @@ describe("enrolment transitions", () => {
 describe("enrolment requirements", () => {
   const requiredCourses = [{ code: "REGULATION_BASICS" }];
   it("lists missing training and insurance", () => {
-    expect(missingEnrolmentRequirements({ birthDate: "1990-01-01", minimumAge: 18, requiredCourses, trainings: [], insurances: [] }, "2026-11-22")).toEqual(["training:REGULATION_BASICS", "insurance"]);
+    expect(missingEnrolmentRequirements({ birthDate: "1990-01-01", minimumAge: 18, requiredCourses, trainings: [], insurances: [] }, "2026-11-22")).toEqual([
+      "training:REGULATION_BASICS",
+      "insurance",
+    ]);
   });
 
   it("needs the regulation's minimum age today, when a regulation is in force", () => {

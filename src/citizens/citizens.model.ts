@@ -44,9 +44,7 @@ export function missingEnrolmentRequirements(records: EnrolmentRecords, today: s
   const missing: string[] = [];
   if (records.minimumAge !== null && mustBeOfAgeOn(records.birthDate, today, records.minimumAge).length > 0) missing.push("minimumAge");
   for (const course of records.requiredCourses) {
-    const valid = records.trainings.some(
-      (t) => t.courseCode === course.code && t.completedOn <= today && (t.expiresOn === null || t.expiresOn >= today),
-    );
+    const valid = records.trainings.some((t) => t.courseCode === course.code && t.completedOn <= today && (t.expiresOn === null || t.expiresOn >= today));
     if (!valid) missing.push(`training:${course.code}`);
   }
   if (!records.insurances.some((i) => i.validFrom <= today && today <= i.validTo)) missing.push("insurance");
@@ -79,7 +77,8 @@ export function normalisePhone(phone: string | null | undefined): string | null 
 /** A password that may be set (auth/password-policy): long enough, and not a common or expected one. */
 export function checkPassword(password: string, personal: string[] = [], field = ["password"]): void {
   const problem = passwordProblem(password, personal);
-  if (problem === "TOO_SHORT" || problem === "TOO_LONG") throw new InputError("INVALID_PASSWORD", field, { min: PASSWORD_LENGTH.min, max: PASSWORD_LENGTH.max });
+  if (problem === "TOO_SHORT" || problem === "TOO_LONG")
+    throw new InputError("INVALID_PASSWORD", field, { min: PASSWORD_LENGTH.min, max: PASSWORD_LENGTH.max });
   if (problem === "TOO_COMMON") throw new InputError("PASSWORD_TOO_COMMON", field);
 }
 

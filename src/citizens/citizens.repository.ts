@@ -26,7 +26,10 @@ export async function lockCitizen(tx: Tx, id: string): Promise<CitizenScope | nu
 }
 
 export async function findCitizenScope(db: Db | Tx, id: string): Promise<CitizenScope | null> {
-  const row = await db.citizen.findUnique({ where: { id }, select: { id: true, userId: true, status: true, homeMunicipality: { select: { territoryId: true } } } });
+  const row = await db.citizen.findUnique({
+    where: { id },
+    select: { id: true, userId: true, status: true, homeMunicipality: { select: { territoryId: true } } },
+  });
   return row ? { id: row.id, userId: row.userId, status: row.status, territoryId: row.homeMunicipality.territoryId } : null;
 }
 
@@ -84,13 +87,21 @@ export async function loadEnrolmentRecordsMany(db: Db | Tx, citizenIds: readonly
   const minimumAge = (await regulationInForce(db, today))?.minimumAge ?? null;
   const births = await db.citizen.findMany({ where: { id: { in: [...citizenIds] } }, select: { id: true, birthDate: true } });
   const requiredCourses = await db.trainingCourse.findMany({ where: { requiredForEnrolment: true }, select: { code: true }, orderBy: { code: "asc" } });
-  const trainings = await db.trainingRecord.findMany({ where: { citizenId: { in: [...citizenIds] } }, select: { citizenId: true, completedOn: true, expiresOn: true, course: { select: { code: true } } } });
-  const insurances = await db.insuranceCover.findMany({ where: { citizenId: { in: [...citizenIds] } }, select: { citizenId: true, validFrom: true, validTo: true } });
+  const trainings = await db.trainingRecord.findMany({
+    where: { citizenId: { in: [...citizenIds] } },
+    select: { citizenId: true, completedOn: true, expiresOn: true, course: { select: { code: true } } },
+  });
+  const insurances = await db.insuranceCover.findMany({
+    where: { citizenId: { in: [...citizenIds] } },
+    select: { citizenId: true, validFrom: true, validTo: true },
+  });
   return citizenIds.map((id) => ({
     birthDate: fromDbDate(births.find((b) => b.id === id)?.birthDate ?? new Date(0)),
     minimumAge,
     requiredCourses,
-    trainings: trainings.filter((t) => t.citizenId === id).map((t) => ({ courseCode: t.course.code, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
+    trainings: trainings
+      .filter((t) => t.citizenId === id)
+      .map((t) => ({ courseCode: t.course.code, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
     insurances: insurances.filter((i) => i.citizenId === id).map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),
   }));
 }

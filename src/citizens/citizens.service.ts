@@ -111,14 +111,23 @@ async function checkMunicipality(tx: Tx, viewer: Viewer | null, municipalityId: 
 
 function normaliseLanguages(languages: LanguageInput[], path = "languages"): LanguageInput[] {
   const normalised = languages.map((l, i) => ({ languageCode: normaliseLanguageCode(l.languageCode, [path, String(i), "languageCode"]), level: l.level }));
-  checkNoDuplicates(normalised.map((l) => l.languageCode), path);
+  checkNoDuplicates(
+    normalised.map((l) => l.languageCode),
+    path,
+  );
   return normalised;
 }
 
 async function resolveSkills(tx: Tx, skills: SkillInput[], path = "skills") {
   skills.forEach((s, i) => checkIntRange(s.level, 1, 3, [path, String(i), "level"]));
-  checkNoDuplicates(skills.map((s) => s.skillCode), path);
-  const known = await repository.findSkillsByCode(tx, skills.map((s) => s.skillCode));
+  checkNoDuplicates(
+    skills.map((s) => s.skillCode),
+    path,
+  );
+  const known = await repository.findSkillsByCode(
+    tx,
+    skills.map((s) => s.skillCode),
+  );
   return skills.map((s, i) => {
     const skill = known.find((k) => k.code === s.skillCode);
     if (!skill || !skill.active) throw new InputError("UNKNOWN_SKILL", [path, String(i), "skillCode"], { value: s.skillCode });
@@ -180,7 +189,15 @@ async function createCitizenRecord(
       status: "APPLICANT",
       languages: { create: profile.languages },
       skills: { create: skills.map((s) => ({ ...s, verified: false })) },
-      enrolmentEvents: { create: { fromStatus: null, toStatus: "APPLICANT", byUserId: account.createdBy ?? user.id, reason: account.createdBy ? "registered by staff" : "self-registration", at: context.now() } },
+      enrolmentEvents: {
+        create: {
+          fromStatus: null,
+          toStatus: "APPLICANT",
+          byUserId: account.createdBy ?? user.id,
+          reason: account.createdBy ? "registered by staff" : "self-registration",
+          at: context.now(),
+        },
+      },
     },
   });
 }
@@ -198,7 +215,8 @@ async function inTransaction<T>(context: ServiceContext, work: (tx: Tx) => Promi
 /** The regulation in force today sets a minimum age to register and to be enrolled (eligibility mustBeOfAgeOn). */
 async function checkMinimumAge(tx: Tx, birthDate: string, today: string) {
   const minimumAge = (await regulationInForce(tx, today))?.minimumAge;
-  if (minimumAge !== undefined && mustBeOfAgeOn(birthDate, today, minimumAge).length > 0) throw new InputError("UNDER_MINIMUM_AGE", ["birthDate"], { minimumAge });
+  if (minimumAge !== undefined && mustBeOfAgeOn(birthDate, today, minimumAge).length > 0)
+    throw new InputError("UNDER_MINIMUM_AGE", ["birthDate"], { minimumAge });
 }
 
 /**
@@ -207,7 +225,11 @@ async function checkMinimumAge(tx: Tx, birthDate: string, today: string) {
  * registered already (nothing is created then), so registration tells nobody who is registered;
  * it is rate-limited per client address (throttle.ts).
  */
-export async function registerCitizen(context: ServiceContext, input: CitizenProfileInput & { password: string }, options: { throttle?: LoginThrottle; address?: string } = {}) {
+export async function registerCitizen(
+  context: ServiceContext,
+  input: CitizenProfileInput & { password: string },
+  options: { throttle?: LoginThrottle; address?: string } = {},
+) {
   if (options.throttle && !(await options.throttle.allowRegistration(options.address ?? "unknown", Date.now()))) throw new RateLimitError(3600);
   checkPassword(input.password, [input.firstName, input.lastName, input.email]);
   const passwordHash = await hashPassword(input.password);
@@ -292,7 +314,14 @@ export async function setCitizenSkills(context: ServiceContext, citizenId: strin
     await tx.citizenSkill.createMany({
       data: resolved.map((s) => {
         const kept = previous.find((p) => p.skillId === s.skillId && p.level === s.level && p.verified);
-        return { citizenId, skillId: s.skillId, level: s.level, verified: Boolean(kept), verifiedById: kept?.verifiedById ?? null, verifiedAt: kept?.verifiedAt ?? null };
+        return {
+          citizenId,
+          skillId: s.skillId,
+          level: s.level,
+          verified: Boolean(kept),
+          verifiedById: kept?.verifiedById ?? null,
+          verifiedAt: kept?.verifiedAt ?? null,
+        };
       }),
     });
     return tx.citizen.findUniqueOrThrow({ where: { id: citizenId } });
@@ -341,7 +370,10 @@ export async function setCitizenAvailability(context: ServiceContext, citizenId:
 
 // --- records the regulation needs (staff only) ----------------------------------------------
 
-export async function recordTraining(context: ServiceContext, input: { citizenId: string; courseCode: string; completedOn: string; expiresOn?: string | null }) {
+export async function recordTraining(
+  context: ServiceContext,
+  input: { citizenId: string; courseCode: string; completedOn: string; expiresOn?: string | null },
+) {
   const viewer = requireViewer(context);
   const today = localToday(context.now());
   if (input.completedOn > today) throw new InputError("INVALID_RANGE", ["completedOn"]);
@@ -350,11 +382,15 @@ export async function recordTraining(context: ServiceContext, input: { citizenId
     await citizenForWrite(tx, viewer, input.citizenId, true);
     const course = await repository.findCourseByCode(tx, input.courseCode);
     if (!course) throw new InputError("UNKNOWN_TRAINING_COURSE", ["courseCode"], { value: input.courseCode });
-    const expiresOn =
-      input.expiresOn ??
-      (course.validityMonths ? addMonths(input.completedOn, course.validityMonths) : null);
+    const expiresOn = input.expiresOn ?? (course.validityMonths ? addMonths(input.completedOn, course.validityMonths) : null);
     return tx.trainingRecord.create({
-      data: { citizenId: input.citizenId, courseId: course.id, completedOn: toDbDate(input.completedOn), expiresOn: expiresOn ? toDbDate(expiresOn) : null, recordedById: viewer.userId },
+      data: {
+        citizenId: input.citizenId,
+        courseId: course.id,
+        completedOn: toDbDate(input.completedOn),
+        expiresOn: expiresOn ? toDbDate(expiresOn) : null,
+        recordedById: viewer.userId,
+      },
     });
   });
 }
@@ -377,7 +413,10 @@ export async function recordCriminalRecordCheck(context: ServiceContext, input: 
   });
 }
 
-export async function recordInsuranceCover(context: ServiceContext, input: { citizenId: string; policyNumber: string; insurer?: string | null; validFrom: string; validTo: string }) {
+export async function recordInsuranceCover(
+  context: ServiceContext,
+  input: { citizenId: string; policyNumber: string; insurer?: string | null; validFrom: string; validTo: string },
+) {
   const viewer = requireViewer(context);
   if (input.validTo < input.validFrom) throw new InputError("INVERTED_DATES", ["validTo"]);
   const policyNumber = input.policyNumber.trim();
@@ -428,7 +467,9 @@ export async function changeEnrolmentStatus(context: ServiceContext, citizenId: 
       const missing = missingEnrolmentRequirements(await repository.loadEnrolmentRecords(tx, citizenId, localToday(context.now())), localToday(context.now()));
       if (missing.length > 0) throw new ConflictError("ENROLMENT_REQUIREMENTS_MISSING", { missing: missing.join(", ") }, missing);
     }
-    await tx.enrolmentEvent.create({ data: { citizenId, fromStatus: scope.status, toStatus: to, byUserId: viewer.userId, reason: reason?.trim() || null, at: now } });
+    await tx.enrolmentEvent.create({
+      data: { citizenId, fromStatus: scope.status, toStatus: to, byUserId: viewer.userId, reason: reason?.trim() || null, at: now },
+    });
     const citizen = await tx.citizen.update({ where: { id: citizenId }, data: { status: to } });
     // Leaving (suspension, withdrawal) releases their future work; its seats are searched again.
     return { citizen, freed: await releaseWhatNoLongerStands(tx, [citizenId], now) };

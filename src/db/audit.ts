@@ -103,8 +103,24 @@ function audited(adapter: SqlDriverAdapter): SqlDriverAdapter {
           return counted(tx);
         };
       }
-      if (property === "queryRaw") return (query: SqlQuery) => (sent(query), alone(query, (tx) => tx.queryRaw(query), () => target.queryRaw(query)));
-      if (property === "executeRaw") return (query: SqlQuery) => (sent(query), alone(query, (tx) => tx.executeRaw(query), () => target.executeRaw(query)));
+      if (property === "queryRaw")
+        return (query: SqlQuery) => (
+          sent(query),
+          alone(
+            query,
+            (tx) => tx.queryRaw(query),
+            () => target.queryRaw(query),
+          )
+        );
+      if (property === "executeRaw")
+        return (query: SqlQuery) => (
+          sent(query),
+          alone(
+            query,
+            (tx) => tx.executeRaw(query),
+            () => target.executeRaw(query),
+          )
+        );
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -4,7 +4,8 @@ import { ConflictError } from "../errors";
 import { databaseTrouble } from "./availability";
 
 /** Errors as the drivers and Prisma throw them (shapes read from pg-pool, @prisma/adapter-pg, Prisma 7 and PGlite). */
-const prisma = (code: string, cause?: object) => Object.assign(new Error("Invalid invocation"), { code, meta: cause ? { driverAdapterError: { name: "DriverAdapterError", cause } } : {} });
+const prisma = (code: string, cause?: object) =>
+  Object.assign(new Error("Invalid invocation"), { code, meta: cause ? { driverAdapterError: { name: "DriverAdapterError", cause } } : {} });
 const sqlstate = (code: string) => Object.assign(new Error("postgres said no"), { cause: { kind: "postgres", code, severity: "FATAL", message: "…" } });
 
 describe("databaseTrouble", () => {

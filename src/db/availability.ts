@@ -30,7 +30,8 @@ const UNAVAILABLE_SQLSTATE = /^(57P0[1-4]|08...)$/;
 const UNAVAILABLE_SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT"]);
 /** pg, pg-pool and PGlite (the embedded database closed) say these in words only. */
 const BUSY_MESSAGE = /timeout exceeded when trying to connect|Unable to start a transaction in the given time|Transaction already closed|operation timed out/i;
-const UNAVAILABLE_MESSAGE = /Connection terminated|Client has encountered a connection error|Can't reach database server|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command|Connection refused|PGlite is clos(ed|ing)/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|Client has encountered a connection error|Can't reach database server|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command|Connection refused|PGlite is clos(ed|ing)/i;
 
 /** "busy", "unavailable", or null when the error is not about the database's availability. */
 export function databaseTrouble(error: unknown): DatabaseTrouble | null {
@@ -42,13 +43,28 @@ export function databaseTrouble(error: unknown): DatabaseTrouble | null {
     if (e === null || typeof e !== "object" || seen.has(e)) continue;
     seen.add(e);
     if (e instanceof ServiceBusyError) found = "busy";
-    const value = e as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; meta?: { driverAdapterError?: unknown } };
+    const value = e as {
+      code?: unknown;
+      kind?: unknown;
+      originalCode?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
     const code = typeof value.code === "string" ? value.code : "";
     const kind = typeof value.kind === "string" ? value.kind : "";
     const sqlstate = typeof value.originalCode === "string" ? value.originalCode : kind === "postgres" ? code : /^[0-9A-Z]{5}$/.test(code) ? code : "";
     const message = typeof value.message === "string" ? value.message : "";
     // Out of reach wins over busy: waiting is no use when the server is away.
-    if (UNAVAILABLE_PRISMA.has(code) || UNAVAILABLE_KINDS.has(kind) || UNAVAILABLE_SQLSTATE.test(sqlstate) || UNAVAILABLE_SOCKET.has(code) || UNAVAILABLE_MESSAGE.test(message)) return "unavailable";
+    if (
+      UNAVAILABLE_PRISMA.has(code) ||
+      UNAVAILABLE_KINDS.has(kind) ||
+      UNAVAILABLE_SQLSTATE.test(sqlstate) ||
+      UNAVAILABLE_SOCKET.has(code) ||
+      UNAVAILABLE_MESSAGE.test(message)
+    )
+      return "unavailable";
     if (BUSY_PRISMA.has(code) || BUSY_KINDS.has(kind) || BUSY_SQLSTATE.test(sqlstate) || BUSY_MESSAGE.test(message)) found = "busy";
     queue.push(value.cause, value.originalError, value.meta?.driverAdapterError);
   }

@@ -5,7 +5,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from "node:path";
 
 export class DataDirectoryLockedError extends Error {
-  constructor(readonly dataDir: string, readonly ownerPid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly ownerPid: number,
+  ) {
     super(`The data directory ${dataDir} is already in use by process ${ownerPid}. Stop that process, or set DATA_DIR to another directory.`);
     this.name = "DataDirectoryLockedError";
   }

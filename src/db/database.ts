@@ -20,7 +20,12 @@ export interface Database {
 }
 
 /** Wraps a client into a Database; `afterDisconnect` releases what the client ran on. */
-export function databaseHandle(prisma: PrismaClient, kind: Database["kind"], appliedMigrations: string[], afterDisconnect: () => Promise<void> = async () => {}): Database {
+export function databaseHandle(
+  prisma: PrismaClient,
+  kind: Database["kind"],
+  appliedMigrations: string[],
+  afterDisconnect: () => Promise<void> = async () => {},
+): Database {
   return {
     prisma,
     kind,
@@ -55,7 +60,12 @@ async function onPGlite(pglite: PGlite, release: () => void = () => {}): Promise
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === "postgres") {
-    const pool = { connectionString: config.url, max: config.pool.max, connectionTimeoutMillis: config.pool.connectTimeoutMs, idleTimeoutMillis: config.pool.idleTimeoutMs };
+    const pool = {
+      connectionString: config.url,
+      max: config.pool.max,
+      connectionTimeoutMillis: config.pool.connectTimeoutMs,
+      idleTimeoutMillis: config.pool.idleTimeoutMs,
+    };
     return databaseHandle(new PrismaClient({ adapter: auditedAdapter(new PrismaPg(pool)), errorFormat: ERROR_FORMAT }), "postgres", []);
   }
   const lock = lockDataDirectory(config.dataDir);

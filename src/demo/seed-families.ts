@@ -11,24 +11,90 @@ import type { seededRandom } from "../random";
 type Tx = Prisma.TransactionClient;
 type Random = ReturnType<typeof seededRandom>;
 
-const LABS = ["Laboratorio generativo 1 - Grosseto", "Laboratorio generativo 2 - Follonica", "Laboratorio generativo 3 - Amiata", "Laboratorio generativo 4 - Massa Marittima"];
+const LABS = [
+  "Laboratorio generativo 1 - Grosseto",
+  "Laboratorio generativo 2 - Follonica",
+  "Laboratorio generativo 3 - Amiata",
+  "Laboratorio generativo 4 - Massa Marittima",
+];
 
 /** Households as the programme meets them: third-country families with minors, most in the larger towns. */
 const FAMILIES: { name: string; town: string; languages: string[]; adults: string[]; minors: [string, number][]; shared: boolean }[] = [
-  { name: "El Amrani", town: "053011", languages: ["ar", "fr"], adults: ["Karim", "Nadia"], minors: [["Yasmine", 2015], ["Omar", 2018]], shared: true },
+  {
+    name: "El Amrani",
+    town: "053011",
+    languages: ["ar", "fr"],
+    adults: ["Karim", "Nadia"],
+    minors: [
+      ["Yasmine", 2015],
+      ["Omar", 2018],
+    ],
+    shared: true,
+  },
   { name: "Diallo", town: "053011", languages: ["fr", "wo"], adults: ["Moussa", "Awa"], minors: [["Fatou", 2016]], shared: true },
-  { name: "Kovalenko", town: "053009", languages: ["uk", "ru"], adults: ["Oksana"], minors: [["Dmytro", 2013], ["Sofiia", 2019]], shared: true },
+  {
+    name: "Kovalenko",
+    town: "053009",
+    languages: ["uk", "ru"],
+    adults: ["Oksana"],
+    minors: [
+      ["Dmytro", 2013],
+      ["Sofiia", 2019],
+    ],
+    shared: true,
+  },
   { name: "Hossain", town: "053011", languages: ["bn", "en"], adults: ["Rafiq", "Salma"], minors: [["Arif", 2017]], shared: true },
-  { name: "Bensaid", town: "053015", languages: ["ar"], adults: ["Samira"], minors: [["Ilyas", 2014], ["Rania", 2016], ["Adam", 2020]], shared: true },
+  {
+    name: "Bensaid",
+    town: "053015",
+    languages: ["ar"],
+    adults: ["Samira"],
+    minors: [
+      ["Ilyas", 2014],
+      ["Rania", 2016],
+      ["Adam", 2020],
+    ],
+    shared: true,
+  },
   { name: "Okafor", town: "053009", languages: ["en"], adults: ["Chinedu", "Grace"], minors: [["Emeka", 2019]], shared: true },
   { name: "Tesfaye", town: "053011", languages: ["ti", "en"], adults: ["Selam"], minors: [["Abel", 2015]], shared: true },
-  { name: "Ahmadi", town: "053021", languages: ["fa", "en"], adults: ["Reza", "Maryam"], minors: [["Sara", 2012], ["Ali", 2017]], shared: true },
+  {
+    name: "Ahmadi",
+    town: "053021",
+    languages: ["fa", "en"],
+    adults: ["Reza", "Maryam"],
+    minors: [
+      ["Sara", 2012],
+      ["Ali", 2017],
+    ],
+    shared: true,
+  },
   { name: "Ndiaye", town: "053010", languages: ["wo", "fr"], adults: ["Cheikh", "Mariama"], minors: [["Aminata", 2018]], shared: true },
-  { name: "Khan", town: "053011", languages: ["ur", "en"], adults: ["Imran", "Ayesha"], minors: [["Zain", 2014], ["Hira", 2016]], shared: true },
+  {
+    name: "Khan",
+    town: "053011",
+    languages: ["ur", "en"],
+    adults: ["Imran", "Ayesha"],
+    minors: [
+      ["Zain", 2014],
+      ["Hira", 2016],
+    ],
+    shared: true,
+  },
   { name: "Popescu", town: "053001", languages: ["ro"], adults: ["Ioana"], minors: [["Andrei", 2015]], shared: false },
   { name: "Mensah", town: "053004", languages: ["en"], adults: ["Kwame", "Efua"], minors: [["Kofi", 2019]], shared: false },
   { name: "Haddad", town: "053006", languages: ["ar", "en"], adults: ["Yousef"], minors: [["Layla", 2013]], shared: false },
-  { name: "Morales", town: "053024", languages: ["es"], adults: ["Luis", "Carmen"], minors: [["Mateo", 2016], ["Lucía", 2018]], shared: false },
+  {
+    name: "Morales",
+    town: "053024",
+    languages: ["es"],
+    adults: ["Luis", "Carmen"],
+    minors: [
+      ["Mateo", 2016],
+      ["Lucía", 2018],
+    ],
+    shared: false,
+  },
 ];
 
 interface TaskTemplate {
@@ -48,13 +114,101 @@ interface TaskTemplate {
 }
 
 const TASK_TEMPLATES: TaskTemplate[] = [
-  { title: "Aiuto compiti", kind: "HOMEWORK_HELP", skill: "HOMEWORK_PRIMARY", level: 1, minors: true, needsFamilyLanguage: false, weekdays: [2, 4], start: "16:00", minutes: 90, headcount: 1, continuity: true },
-  { title: "Conversazione in italiano", kind: "LANGUAGE_CONVERSATION", skill: "CONVERSATION", level: 1, minors: false, needsFamilyLanguage: false, weekdays: [1], start: "18:00", minutes: 90, headcount: 1, continuity: true },
-  { title: "Accompagnamento in Questura per il permesso di soggiorno", kind: "ACCOMPANIMENT", skill: "PUBLIC_OFFICES", level: 2, minors: false, needsFamilyLanguage: true, weekdays: [3], start: "09:30", minutes: 150, headcount: 1, continuity: false, oneOff: true },
-  { title: "Ricerca lavoro e curriculum", kind: "JOB_SEARCH", skill: "CV_WRITING", level: 1, minors: false, needsFamilyLanguage: false, weekdays: [5], start: "10:00", minutes: 120, headcount: 1, continuity: true },
-  { title: "Custodia dei bambini durante il corso di italiano", kind: "CHILDCARE", skill: "CHILDCARE", level: 1, minors: true, needsFamilyLanguage: false, weekdays: [1, 3], start: "09:00", minutes: 120, headcount: 2, continuity: false },
-  { title: "Trasporto alla visita pediatrica", kind: "TRANSPORT", skill: "DRIVING", level: 1, minors: true, needsFamilyLanguage: false, weekdays: [6], start: "10:00", minutes: 120, headcount: 1, continuity: false, oneOff: true },
-  { title: "Aiuto con SPID e portali online", kind: "ADMINISTRATIVE_HELP", skill: "DIGITAL_SKILLS", level: 1, minors: false, needsFamilyLanguage: false, weekdays: [4], start: "15:00", minutes: 60, headcount: 1, continuity: false, remote: true, oneOff: true },
+  {
+    title: "Aiuto compiti",
+    kind: "HOMEWORK_HELP",
+    skill: "HOMEWORK_PRIMARY",
+    level: 1,
+    minors: true,
+    needsFamilyLanguage: false,
+    weekdays: [2, 4],
+    start: "16:00",
+    minutes: 90,
+    headcount: 1,
+    continuity: true,
+  },
+  {
+    title: "Conversazione in italiano",
+    kind: "LANGUAGE_CONVERSATION",
+    skill: "CONVERSATION",
+    level: 1,
+    minors: false,
+    needsFamilyLanguage: false,
+    weekdays: [1],
+    start: "18:00",
+    minutes: 90,
+    headcount: 1,
+    continuity: true,
+  },
+  {
+    title: "Accompagnamento in Questura per il permesso di soggiorno",
+    kind: "ACCOMPANIMENT",
+    skill: "PUBLIC_OFFICES",
+    level: 2,
+    minors: false,
+    needsFamilyLanguage: true,
+    weekdays: [3],
+    start: "09:30",
+    minutes: 150,
+    headcount: 1,
+    continuity: false,
+    oneOff: true,
+  },
+  {
+    title: "Ricerca lavoro e curriculum",
+    kind: "JOB_SEARCH",
+    skill: "CV_WRITING",
+    level: 1,
+    minors: false,
+    needsFamilyLanguage: false,
+    weekdays: [5],
+    start: "10:00",
+    minutes: 120,
+    headcount: 1,
+    continuity: true,
+  },
+  {
+    title: "Custodia dei bambini durante il corso di italiano",
+    kind: "CHILDCARE",
+    skill: "CHILDCARE",
+    level: 1,
+    minors: true,
+    needsFamilyLanguage: false,
+    weekdays: [1, 3],
+    start: "09:00",
+    minutes: 120,
+    headcount: 2,
+    continuity: false,
+  },
+  {
+    title: "Trasporto alla visita pediatrica",
+    kind: "TRANSPORT",
+    skill: "DRIVING",
+    level: 1,
+    minors: true,
+    needsFamilyLanguage: false,
+    weekdays: [6],
+    start: "10:00",
+    minutes: 120,
+    headcount: 1,
+    continuity: false,
+    oneOff: true,
+  },
+  {
+    title: "Aiuto con SPID e portali online",
+    kind: "ADMINISTRATIVE_HELP",
+    skill: "DIGITAL_SKILLS",
+    level: 1,
+    minors: false,
+    needsFamilyLanguage: false,
+    weekdays: [4],
+    start: "15:00",
+    minutes: 60,
+    headcount: 1,
+    continuity: false,
+    remote: true,
+    oneOff: true,
+  },
 ];
 
 const GOALS: { area: PlanArea; description: string }[] = [
@@ -66,7 +220,11 @@ const GOALS: { area: PlanArea; description: string }[] = [
   { area: "SOCIAL_TIES", description: "Partecipare alla vita del quartiere" },
 ];
 
-export async function seedFamiliesAndPacts(tx: Tx, random: Random, options: { territoryId: string; today: DateTime; adminId: string; coordinatorIds: string[] }) {
+export async function seedFamiliesAndPacts(
+  tx: Tx,
+  random: Random,
+  options: { territoryId: string; today: DateTime; adminId: string; coordinatorIds: string[] },
+) {
   const { territoryId, today, adminId, coordinatorIds } = options;
   const municipalities = await tx.municipality.findMany({ where: { territoryId } });
   const byIstat = (code: string) => municipalities.find((m) => m.istatCode === code)!;
@@ -136,7 +294,16 @@ export async function seedFamiliesAndPacts(tx: Tx, random: Random, options: { te
       const firstDate = firstMonday.plus({ days: template.weekdays[0]! - 1 + (template.oneOff ? 7 * random.int(0, 2) : 0) }).toISODate()!;
       const schedule: Schedule = template.oneOff
         ? { kind: "ONE_OFF", date: firstDate, startMinute, durationMinutes: template.minutes }
-        : { kind: "WEEKLY", startDate: firstMonday.toISODate()!, weekdays: template.weekdays, startMinute, durationMinutes: template.minutes, intervalWeeks: 1, untilDate: lastDay.toISODate()!, cancelledDates: [] };
+        : {
+            kind: "WEEKLY",
+            startDate: firstMonday.toISODate()!,
+            weekdays: template.weekdays,
+            startMinute,
+            durationMinutes: template.minutes,
+            intervalWeeks: 1,
+            untilDate: lastDay.toISODate()!,
+            cancelledDates: [],
+          };
       const occurrences = expandSchedule(schedule);
       const foreign = f.languages.find((l) => l !== "en") ?? f.languages[0]!;
       const task = await tx.task.create({
@@ -176,7 +343,10 @@ export async function seedFamiliesAndPacts(tx: Tx, random: Random, options: { te
   }
 
   // One signed pact per enrolled (or suspended) citizen, covering what their skills serve in their area.
-  const citizens = await tx.citizen.findMany({ where: { status: { in: ["ENROLLED", "SUSPENDED"] } }, include: { skills: { include: { skill: true } }, homeMunicipality: true } });
+  const citizens = await tx.citizen.findMany({
+    where: { status: { in: ["ENROLLED", "SUSPENDED"] } },
+    include: { skills: { include: { skill: true } }, homeMunicipality: true },
+  });
   const travel = await tx.travelTime.findMany({ where: { from: { territoryId } } });
   const year = today.year;
   for (const citizen of citizens) {
@@ -213,7 +383,17 @@ export async function seedFamiliesAndPacts(tx: Tx, random: Random, options: { te
             { fromStatus: null, toStatus: "PROPOSED", byUserId: signer, at: today.minus({ months: 2 }).toJSDate() },
             { fromStatus: "PROPOSED", toStatus: "UNDER_REVIEW", byUserId: signer, at: today.minus({ months: 2 }).plus({ days: 3 }).toJSDate() },
             { fromStatus: "UNDER_REVIEW", toStatus: "ACTIVE", byUserId: signer, at: signedAt },
-            ...(status === "SUSPENDED" ? [{ fromStatus: "ACTIVE" as const, toStatus: "SUSPENDED" as const, byUserId: signer, reason: "pausa per motivi personali", at: today.minus({ days: 10 }).toJSDate() }] : []),
+            ...(status === "SUSPENDED"
+              ? [
+                  {
+                    fromStatus: "ACTIVE" as const,
+                    toStatus: "SUSPENDED" as const,
+                    byUserId: signer,
+                    reason: "pausa per motivi personali",
+                    at: today.minus({ days: 10 }).toJSDate(),
+                  },
+                ]
+              : []),
           ],
         },
       },

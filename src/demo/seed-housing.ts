@@ -53,12 +53,73 @@ const HOUSES: { name: string; town: string; address: string; households: DemoHou
       { family: "Tesfaye", moveIn: 16, busy: [...days(WEEKDAYS, "08:00", "17:00")] }, // moves in in two weeks
     ],
     activities: [
-      { kind: "HOUSE_MEETING", name: "Riunione di casa", space: "Soggiorno", minutes: 90, attendance: "ALL", weekly: 2, weekdays: [7], window: ["17:00", "20:00"] },
-      { kind: "SHARED_MEAL", name: "Cena condivisa", space: "Cucina", minutes: 120, attendance: "ROTA", perTurn: 2, times: 6, window: ["18:30", "21:30"], spacingHours: 72 },
-      { kind: "CHORE", name: "Pulizia degli spazi comuni", space: null, minutes: 60, attendance: "ROTA", perTurn: 1, weekly: 1, weekdays: [6, 7], window: ["09:00", "13:00"], spacingHours: 96 },
-      { kind: "ITALIAN_CONVERSATION", name: "Conversazione in italiano", space: "Soggiorno", minutes: 60, attendance: "LISTED", listed: ["El Amrani", "Hossain"], weekly: 1, weekdays: [2, 4], window: ["18:00", "20:00"] },
-      { kind: "WELCOME", name: "Accoglienza del nuovo nucleo", space: "Soggiorno", minutes: 90, attendance: "LISTED", listed: ["Tesfaye"], times: 1, weekdays: [6, 7], window: ["10:00", "19:00"] },
-      { kind: "MEDIATION", name: "Mediazione sulla convivenza", space: "Soggiorno", minutes: 90, attendance: "LISTED", listed: ["El Amrani", "Diallo"], times: 1, weekdays: WEEKDAYS, window: ["17:00", "20:00"], language: "fr" },
+      {
+        kind: "HOUSE_MEETING",
+        name: "Riunione di casa",
+        space: "Soggiorno",
+        minutes: 90,
+        attendance: "ALL",
+        weekly: 2,
+        weekdays: [7],
+        window: ["17:00", "20:00"],
+      },
+      {
+        kind: "SHARED_MEAL",
+        name: "Cena condivisa",
+        space: "Cucina",
+        minutes: 120,
+        attendance: "ROTA",
+        perTurn: 2,
+        times: 6,
+        window: ["18:30", "21:30"],
+        spacingHours: 72,
+      },
+      {
+        kind: "CHORE",
+        name: "Pulizia degli spazi comuni",
+        space: null,
+        minutes: 60,
+        attendance: "ROTA",
+        perTurn: 1,
+        weekly: 1,
+        weekdays: [6, 7],
+        window: ["09:00", "13:00"],
+        spacingHours: 96,
+      },
+      {
+        kind: "ITALIAN_CONVERSATION",
+        name: "Conversazione in italiano",
+        space: "Soggiorno",
+        minutes: 60,
+        attendance: "LISTED",
+        listed: ["El Amrani", "Hossain"],
+        weekly: 1,
+        weekdays: [2, 4],
+        window: ["18:00", "20:00"],
+      },
+      {
+        kind: "WELCOME",
+        name: "Accoglienza del nuovo nucleo",
+        space: "Soggiorno",
+        minutes: 90,
+        attendance: "LISTED",
+        listed: ["Tesfaye"],
+        times: 1,
+        weekdays: [6, 7],
+        window: ["10:00", "19:00"],
+      },
+      {
+        kind: "MEDIATION",
+        name: "Mediazione sulla convivenza",
+        space: "Soggiorno",
+        minutes: 90,
+        attendance: "LISTED",
+        listed: ["El Amrani", "Diallo"],
+        times: 1,
+        weekdays: WEEKDAYS,
+        window: ["17:00", "20:00"],
+        language: "fr",
+      },
     ],
   },
   {
@@ -72,11 +133,60 @@ const HOUSES: { name: string; town: string; address: string; households: DemoHou
       { family: "Bensaid", moveIn: -240, moveOut: 45, busy: [...days(WEEKDAYS, "08:00", "12:00")] }, // moves out in six weeks
     ],
     activities: [
-      { kind: "HOUSE_MEETING", name: "Riunione di casa", space: "Sala comune", minutes: 90, attendance: "ALL", weekly: 2, weekdays: [7], window: ["10:00", "13:00"] },
-      { kind: "SHARED_MEAL", name: "Pranzo della domenica", space: "Cucina", minutes: 120, attendance: "ROTA", perTurn: 2, weekly: 1, weekdays: [7], window: ["12:00", "15:00"] },
-      { kind: "CHORE", name: "Turno lavanderia e rifiuti", space: "Lavanderia", minutes: 60, attendance: "ROTA", perTurn: 1, weekly: 1, window: ["20:30", "21:30"], spacingHours: 96 },
-      { kind: "ITALIAN_CONVERSATION", name: "Conversazione in italiano", space: "Sala comune", minutes: 60, attendance: "LISTED", listed: ["Kovalenko", "Ndiaye"], weekly: 1, weekdays: [3], window: ["17:00", "19:00"] },
-      { kind: "FREE", name: "Orto condiviso", space: "Giardino", minutes: 120, attendance: "LISTED", listed: [], weekly: 1, weekdays: [6], window: ["09:00", "12:00"] },
+      {
+        kind: "HOUSE_MEETING",
+        name: "Riunione di casa",
+        space: "Sala comune",
+        minutes: 90,
+        attendance: "ALL",
+        weekly: 2,
+        weekdays: [7],
+        window: ["10:00", "13:00"],
+      },
+      {
+        kind: "SHARED_MEAL",
+        name: "Pranzo della domenica",
+        space: "Cucina",
+        minutes: 120,
+        attendance: "ROTA",
+        perTurn: 2,
+        weekly: 1,
+        weekdays: [7],
+        window: ["12:00", "15:00"],
+      },
+      {
+        kind: "CHORE",
+        name: "Turno lavanderia e rifiuti",
+        space: "Lavanderia",
+        minutes: 60,
+        attendance: "ROTA",
+        perTurn: 1,
+        weekly: 1,
+        window: ["20:30", "21:30"],
+        spacingHours: 96,
+      },
+      {
+        kind: "ITALIAN_CONVERSATION",
+        name: "Conversazione in italiano",
+        space: "Sala comune",
+        minutes: 60,
+        attendance: "LISTED",
+        listed: ["Kovalenko", "Ndiaye"],
+        weekly: 1,
+        weekdays: [3],
+        window: ["17:00", "19:00"],
+      },
+      {
+        kind: "FREE",
+        name: "Orto condiviso",
+        space: "Giardino",
+        minutes: 120,
+        attendance: "LISTED",
+        listed: [],
+        weekly: 1,
+        weekdays: [6],
+        window: ["09:00", "12:00"],
+      },
     ],
   },
 ];
@@ -95,10 +205,17 @@ const SPACES = {
   ],
 } as Record<string, { name: string; capacity: number; opening: WeeklyWindow[] }[]>;
 
-const slug = (text: string) => text.toLowerCase().normalize("NFD").replace(/[^a-z]/g, "");
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[^a-z]/g, "");
 
 /** Creates the houses; returns the resident and mediator logins worth listing. */
-export async function seedHousing(tx: Tx, options: { territoryId: string; today: DateTime; adminId: string; passwordHash: string }): Promise<{ role: "RESIDENT" | "CITIZEN"; email: string }[]> {
+export async function seedHousing(
+  tx: Tx,
+  options: { territoryId: string; today: DateTime; adminId: string; passwordHash: string },
+): Promise<{ role: "RESIDENT" | "CITIZEN"; email: string }[]> {
   const { territoryId, today, adminId, passwordHash } = options;
   const tutor = await tx.user.findFirstOrThrow({ where: { role: "TUTOR", territoryId } });
   const date = (offset: number) => toDbDate(today.plus({ days: offset }).toISODate()!);
@@ -189,12 +306,32 @@ async function seedMediator(tx: Tx, options: { territoryId: string; today: DateT
       maxTravelMinutes: 60,
       preferredActivityKinds: ["CULTURAL_MEDIATION"],
       status: "ENROLLED",
-      languages: { create: [{ languageCode: "it", level: "C2" }, { languageCode: "ar", level: "NATIVE" }, { languageCode: "fr", level: "C1" }] },
+      languages: {
+        create: [
+          { languageCode: "it", level: "C2" },
+          { languageCode: "ar", level: "NATIVE" },
+          { languageCode: "fr", level: "C1" },
+        ],
+      },
       skills: { create: [{ skillId: skill.id, level: 3, verified: true, verifiedById: coordinator.id, verifiedAt: today.minus({ months: 3 }).toJSDate() }] },
       availabilityWindows: { create: [...days(WEEKDAYS, "15:00", "21:00"), ...days([6], "09:00", "13:00")] },
       trainingRecords: { create: [{ courseId: basics.id, completedOn: toDbDate(today.minus({ months: 6 }).toISODate()!), recordedById: adminId }] },
-      insuranceCovers: { create: [{ policyNumber: `COESO-RCT-${year}-MED1`, insurer: "Polizza RCT volontari CoeSo SdS", validFrom: toDbDate(`${year}-01-01`), validTo: toDbDate(`${year + 1}-12-31`), recordedById: adminId }] },
-      enrolmentEvents: { create: [{ fromStatus: null, toStatus: "ENROLLED", byUserId: adminId, reason: "mediatrice culturale del progetto", at: today.minus({ months: 6 }).toJSDate() }] },
+      insuranceCovers: {
+        create: [
+          {
+            policyNumber: `COESO-RCT-${year}-MED1`,
+            insurer: "Polizza RCT volontari CoeSo SdS",
+            validFrom: toDbDate(`${year}-01-01`),
+            validTo: toDbDate(`${year + 1}-12-31`),
+            recordedById: adminId,
+          },
+        ],
+      },
+      enrolmentEvents: {
+        create: [
+          { fromStatus: null, toStatus: "ENROLLED", byUserId: adminId, reason: "mediatrice culturale del progetto", at: today.minus({ months: 6 }).toJSDate() },
+        ],
+      },
     },
   });
   await tx.collaborationPact.create({

@@ -31,13 +31,38 @@ export { seededRandom };
 
 /** Typical weekly patterns of volunteers: after school, mornings of retirees, evenings, weekends. */
 const AVAILABILITY_PATTERNS: { weekday: number; start: number; end: number }[][] = [
-  [{ weekday: 2, start: 15 * 60, end: 19 * 60 }, { weekday: 4, start: 15 * 60, end: 19 * 60 }],
-  [{ weekday: 1, start: 9 * 60, end: 12 * 60 + 30 }, { weekday: 3, start: 9 * 60, end: 12 * 60 + 30 }, { weekday: 5, start: 9 * 60, end: 12 * 60 + 30 }],
-  [{ weekday: 1, start: 18 * 60, end: 21 * 60 }, { weekday: 3, start: 18 * 60, end: 21 * 60 }],
-  [{ weekday: 6, start: 9 * 60, end: 13 * 60 }, { weekday: 6, start: 15 * 60, end: 19 * 60 }],
-  [{ weekday: 2, start: 9 * 60, end: 13 * 60 }, { weekday: 4, start: 14 * 60 + 30, end: 18 * 60 }],
-  [{ weekday: 1, start: 14 * 60, end: 18 * 60 }, { weekday: 2, start: 14 * 60, end: 18 * 60 }, { weekday: 3, start: 14 * 60, end: 18 * 60 }, { weekday: 4, start: 14 * 60, end: 18 * 60 }, { weekday: 5, start: 14 * 60, end: 18 * 60 }],
-  [{ weekday: 5, start: 16 * 60, end: 20 * 60 }, { weekday: 7, start: 10 * 60, end: 12 * 60 }],
+  [
+    { weekday: 2, start: 15 * 60, end: 19 * 60 },
+    { weekday: 4, start: 15 * 60, end: 19 * 60 },
+  ],
+  [
+    { weekday: 1, start: 9 * 60, end: 12 * 60 + 30 },
+    { weekday: 3, start: 9 * 60, end: 12 * 60 + 30 },
+    { weekday: 5, start: 9 * 60, end: 12 * 60 + 30 },
+  ],
+  [
+    { weekday: 1, start: 18 * 60, end: 21 * 60 },
+    { weekday: 3, start: 18 * 60, end: 21 * 60 },
+  ],
+  [
+    { weekday: 6, start: 9 * 60, end: 13 * 60 },
+    { weekday: 6, start: 15 * 60, end: 19 * 60 },
+  ],
+  [
+    { weekday: 2, start: 9 * 60, end: 13 * 60 },
+    { weekday: 4, start: 14 * 60 + 30, end: 18 * 60 },
+  ],
+  [
+    { weekday: 1, start: 14 * 60, end: 18 * 60 },
+    { weekday: 2, start: 14 * 60, end: 18 * 60 },
+    { weekday: 3, start: 14 * 60, end: 18 * 60 },
+    { weekday: 4, start: 14 * 60, end: 18 * 60 },
+    { weekday: 5, start: 14 * 60, end: 18 * 60 },
+  ],
+  [
+    { weekday: 5, start: 16 * 60, end: 20 * 60 },
+    { weekday: 7, start: 10 * 60, end: 12 * 60 },
+  ],
 ];
 
 const LEVELS: LanguageLevel[] = ["A2", "B1", "B2", "C1", "C2"];
@@ -93,7 +118,15 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
       for (const m of DEMO_MUNICIPALITIES) {
         municipalities.push(
           await tx.municipality.create({
-            data: { istatCode: m.istatCode, name: m.name, province: "GR", area: m.area, latitude: m.latitude, longitude: m.longitude, territoryId: territory.id },
+            data: {
+              istatCode: m.istatCode,
+              name: m.name,
+              province: "GR",
+              area: m.area,
+              latitude: m.latitude,
+              longitude: m.longitude,
+              territoryId: territory.id,
+            },
           }),
         );
       }
@@ -142,7 +175,9 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
         const enrolled = status !== "APPLICANT";
         const worksWithMinors = enrolled && random.chance(0.7);
 
-        const user = await tx.user.create({ data: { email, passwordHash, role: "CITIZEN", locale: random.chance(0.15) ? "EN" : "IT", displayName: `${firstName} ${lastName}` } });
+        const user = await tx.user.create({
+          data: { email, passwordHash, role: "CITIZEN", locale: random.chance(0.15) ? "EN" : "IT", displayName: `${firstName} ${lastName}` },
+        });
         if (i < 3) accounts.push({ role: "CITIZEN", email });
         await tx.citizen.create({
           data: {
@@ -168,35 +203,98 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
             },
             availabilityWindows: { create: pattern.map((w) => ({ weekday: w.weekday, startMinute: w.start, endMinute: w.end })) },
             availabilityExceptions: random.chance(0.3)
-              ? { create: [{ kind: "UNAVAILABLE", fromDate: toDbDate(`${today.year + (today.month > 8 ? 1 : 0)}-08-03`), toDate: toDbDate(`${today.year + (today.month > 8 ? 1 : 0)}-08-23`), note: "ferie" }] }
+              ? {
+                  create: [
+                    {
+                      kind: "UNAVAILABLE",
+                      fromDate: toDbDate(`${today.year + (today.month > 8 ? 1 : 0)}-08-03`),
+                      toDate: toDbDate(`${today.year + (today.month > 8 ? 1 : 0)}-08-23`),
+                      note: "ferie",
+                    },
+                  ],
+                }
               : undefined,
             trainingRecords: enrolled
               ? {
                   create: [
                     { courseId: regulationBasics.id, completedOn: toDbDate(completed), recordedById: admin.id },
-                    ...(worksWithMinors ? [{ courseId: safeguarding.id, completedOn: toDbDate(completed), expiresOn: toDbDate(DateTime.fromISO(completed).plus({ months: 36 }).toISODate()!), recordedById: admin.id }] : []),
-                    ...(random.chance(0.3) ? [{ courseId: firstAid.id, completedOn: toDbDate(completed), expiresOn: toDbDate(DateTime.fromISO(completed).plus({ months: 24 }).toISODate()!), recordedById: admin.id }] : []),
+                    ...(worksWithMinors
+                      ? [
+                          {
+                            courseId: safeguarding.id,
+                            completedOn: toDbDate(completed),
+                            expiresOn: toDbDate(DateTime.fromISO(completed).plus({ months: 36 }).toISODate()!),
+                            recordedById: admin.id,
+                          },
+                        ]
+                      : []),
+                    ...(random.chance(0.3)
+                      ? [
+                          {
+                            courseId: firstAid.id,
+                            completedOn: toDbDate(completed),
+                            expiresOn: toDbDate(DateTime.fromISO(completed).plus({ months: 24 }).toISODate()!),
+                            recordedById: admin.id,
+                          },
+                        ]
+                      : []),
                   ],
                 }
               : undefined,
             criminalRecordChecks: worksWithMinors
-              ? { create: [{ checkedOn: toDbDate(checked), expiresOn: toDbDate(DateTime.fromISO(checked).plus({ months: 12 }).toISODate()!), recordedById: admin.id }] }
+              ? {
+                  create: [
+                    { checkedOn: toDbDate(checked), expiresOn: toDbDate(DateTime.fromISO(checked).plus({ months: 12 }).toISODate()!), recordedById: admin.id },
+                  ],
+                }
               : undefined,
             insuranceCovers: enrolled
-              ? { create: [{ policyNumber: `COESO-RCT-${today.year}-${String(i + 1).padStart(4, "0")}`, insurer: "Polizza RCT volontari CoeSo SdS", validFrom: toDbDate(`${today.year}-01-01`), validTo: toDbDate(`${today.year + 1}-12-31`), recordedById: admin.id }] }
+              ? {
+                  create: [
+                    {
+                      policyNumber: `COESO-RCT-${today.year}-${String(i + 1).padStart(4, "0")}`,
+                      insurer: "Polizza RCT volontari CoeSo SdS",
+                      validFrom: toDbDate(`${today.year}-01-01`),
+                      validTo: toDbDate(`${today.year + 1}-12-31`),
+                      recordedById: admin.id,
+                    },
+                  ],
+                }
               : undefined,
             enrolmentEvents: {
               create: [
                 { fromStatus: null, toStatus: "APPLICANT", byUserId: user.id, reason: "self-registration", at: today.minus({ months: 20 }).toJSDate() },
-                ...(enrolled ? [{ fromStatus: "APPLICANT" as const, toStatus: "ENROLLED" as const, byUserId: admin.id, reason: null, at: today.minus({ months: 1 }).toJSDate() }] : []),
-                ...(status === "SUSPENDED" ? [{ fromStatus: "ENROLLED" as const, toStatus: "SUSPENDED" as const, byUserId: admin.id, reason: "pausa per motivi personali", at: today.minus({ days: 10 }).toJSDate() }] : []),
+                ...(enrolled
+                  ? [
+                      {
+                        fromStatus: "APPLICANT" as const,
+                        toStatus: "ENROLLED" as const,
+                        byUserId: admin.id,
+                        reason: null,
+                        at: today.minus({ months: 1 }).toJSDate(),
+                      },
+                    ]
+                  : []),
+                ...(status === "SUSPENDED"
+                  ? [
+                      {
+                        fromStatus: "ENROLLED" as const,
+                        toStatus: "SUSPENDED" as const,
+                        byUserId: admin.id,
+                        reason: "pausa per motivi personali",
+                        at: today.minus({ days: 10 }).toJSDate(),
+                      },
+                    ]
+                  : []),
               ],
             },
           },
         });
       }
 
-      const coordinatorIds = (await tx.user.findMany({ where: { role: "COORDINATOR", territoryId: territory.id }, orderBy: { email: "asc" } })).map((u) => u.id);
+      const coordinatorIds = (await tx.user.findMany({ where: { role: "COORDINATOR", territoryId: territory.id }, orderBy: { email: "asc" } })).map(
+        (u) => u.id,
+      );
       await seedFamiliesAndPacts(tx, random, { territoryId: territory.id, today, adminId: admin.id, coordinatorIds });
       accounts.push(...(await seedHousing(tx, { territoryId: territory.id, today, adminId: admin.id, passwordHash })));
       // The demo's made-up addresses count as proved, so that signing in through OpenID Connect

@@ -14,8 +14,17 @@ export interface DemoAccount {
 export async function demoAccountsIn(prisma: PrismaClient): Promise<DemoAccount[]> {
   if (!(await prisma.user.findUnique({ where: { email: "admin@legami.demo" }, select: { id: true } }))) return [];
   const pick = { role: true, email: true } as const;
-  const staff = await prisma.user.findMany({ where: { role: { in: ["ADMIN", "COORDINATOR", "TUTOR"] }, email: { endsWith: "@legami.demo" } }, select: pick, orderBy: { createdAt: "asc" } });
-  const residents = await prisma.user.findMany({ where: { role: "RESIDENT", email: { endsWith: "@legami.demo" } }, select: pick, orderBy: { createdAt: "asc" }, take: 1 });
+  const staff = await prisma.user.findMany({
+    where: { role: { in: ["ADMIN", "COORDINATOR", "TUTOR"] }, email: { endsWith: "@legami.demo" } },
+    select: pick,
+    orderBy: { createdAt: "asc" },
+  });
+  const residents = await prisma.user.findMany({
+    where: { role: "RESIDENT", email: { endsWith: "@legami.demo" } },
+    select: pick,
+    orderBy: { createdAt: "asc" },
+    take: 1,
+  });
   const citizens = await prisma.user.findMany({ where: { role: "CITIZEN", erasedAt: null }, select: pick, orderBy: { createdAt: "asc" }, take: 3 });
   return [...staff, ...residents, ...citizens];
 }

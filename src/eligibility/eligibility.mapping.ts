@@ -32,7 +32,11 @@ export function toEligibilityCitizen(row: CitizenRow): EligibilityCitizen {
     skills: row.skills.map((s) => ({ skillId: s.skillId, level: s.level })),
     languages: row.languages.map((l) => ({ languageCode: l.languageCode, level: l.level })),
     availability: availabilityFromRows(row),
-    trainings: row.trainingRecords.map((t) => ({ courseId: t.courseId, completedOn: fromDbDate(t.completedOn), expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null })),
+    trainings: row.trainingRecords.map((t) => ({
+      courseId: t.courseId,
+      completedOn: fromDbDate(t.completedOn),
+      expiresOn: t.expiresOn ? fromDbDate(t.expiresOn) : null,
+    })),
     criminalRecordChecks: row.criminalRecordChecks.map((c) => ({ checkedOn: fromDbDate(c.checkedOn), expiresOn: fromDbDate(c.expiresOn) })),
     insurances: row.insuranceCovers.map((i) => ({ validFrom: fromDbDate(i.validFrom), validTo: fromDbDate(i.validTo) })),
   };

@@ -1,6 +1,15 @@
 // One test per rule: a citizen eligible for an occurrence, then one thing broken at a time.
 import { describe, expect, it } from "vitest";
-import { ageOn, checkEligibility, mustBeOfAgeOn, mustStillStand, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type ReasonCode } from "./eligibility.model";
+import {
+  ageOn,
+  checkEligibility,
+  mustBeOfAgeOn,
+  mustStillStand,
+  type EligibilityCitizen,
+  type EligibilityContext,
+  type EligibilityOccurrence,
+  type ReasonCode,
+} from "./eligibility.model";
 
 const H = 3_600_000;
 // Tuesday 2026-11-24, 16:00-17:30 in Rome (15:00Z).
@@ -48,11 +57,28 @@ function occurrence(overrides: Partial<EligibilityOccurrence> = {}): Eligibility
   };
 }
 
-const pact = { id: "p1", status: "ACTIVE", activityKinds: ["HOMEWORK_HELP"], municipalityIds: ["follonica", "grosseto"], startDate: "2026-01-01", endDate: "2026-12-31", budgetMinutes: 100 * 60, usedMinutes: 0, requiredCourseIds: [] as string[] };
+const pact = {
+  id: "p1",
+  status: "ACTIVE",
+  activityKinds: ["HOMEWORK_HELP"],
+  municipalityIds: ["follonica", "grosseto"],
+  startDate: "2026-01-01",
+  endDate: "2026-12-31",
+  budgetMinutes: 100 * 60,
+  usedMinutes: 0,
+  requiredCourseIds: [] as string[],
+};
 
 function context(overrides: Partial<EligibilityContext> = {}): EligibilityContext {
   return {
-    regulation: { minimumAge: 18, maxWeeklyHours: 10, trainingByActivityKind: { HOMEWORK_HELP: ["basics"] }, minorsCourseIds: ["safeguarding"], minorsRequireCriminalRecordCheck: true, travelCountsAsHours: false },
+    regulation: {
+      minimumAge: 18,
+      maxWeeklyHours: 10,
+      trainingByActivityKind: { HOMEWORK_HELP: ["basics"] },
+      minorsCourseIds: ["safeguarding"],
+      minorsRequireCriminalRecordCheck: true,
+      travelCountsAsHours: false,
+    },
     pacts: [pact],
     travelMinutes: (from, to) => (from === to ? 0 : from === "grosseto" && to === "follonica" ? 25 : 90),
     weekCommittedMinutes: 0,
@@ -125,15 +151,36 @@ describe("eligibility", () => {
   });
 
   it("REGULATION_WEEKLY_LIMIT_EXCEEDED: the regulation's maximum, whatever the citizen offers", () => {
-    expect(codes(citizen({ weeklyHourLimit: 40 }), occurrence(), context({ weekCommittedMinutes: 10 * 60 - 60 }))).toEqual(["REGULATION_WEEKLY_LIMIT_EXCEEDED"]);
+    expect(codes(citizen({ weeklyHourLimit: 40 }), occurrence(), context({ weekCommittedMinutes: 10 * 60 - 60 }))).toEqual([
+      "REGULATION_WEEKLY_LIMIT_EXCEEDED",
+    ]);
   });
 
   it("TRAINING_MISSING and TRAINING_EXPIRED: regulation, task, minors and pact courses, valid on the date", () => {
     expect(codes(citizen({ trainings: [{ courseId: "safeguarding", completedOn: "2026-01-10", expiresOn: null }] }))).toEqual(["TRAINING_MISSING"]);
-    expect(codes(citizen({ trainings: [{ courseId: "basics", completedOn: "2026-01-10", expiresOn: null }, { courseId: "safeguarding", completedOn: "2023-01-10", expiresOn: "2026-01-10" }] }))).toEqual(["TRAINING_EXPIRED"]);
+    expect(
+      codes(
+        citizen({
+          trainings: [
+            { courseId: "basics", completedOn: "2026-01-10", expiresOn: null },
+            { courseId: "safeguarding", completedOn: "2023-01-10", expiresOn: "2026-01-10" },
+          ],
+        }),
+      ),
+    ).toEqual(["TRAINING_EXPIRED"]);
     expect(codes(citizen(), occurrence({ requiredCourseIds: ["first-aid"] }))).toEqual(["TRAINING_MISSING"]);
     // Completed after the date does not count yet.
-    expect(codes(citizen(), occurrence({ requiredCourseIds: ["basics"], localDate: "2026-01-05", start: Date.parse("2026-01-05T15:00:00Z"), end: Date.parse("2026-01-05T16:30:00Z") }))).toContain("TRAINING_MISSING");
+    expect(
+      codes(
+        citizen(),
+        occurrence({
+          requiredCourseIds: ["basics"],
+          localDate: "2026-01-05",
+          start: Date.parse("2026-01-05T15:00:00Z"),
+          end: Date.parse("2026-01-05T16:30:00Z"),
+        }),
+      ),
+    ).toContain("TRAINING_MISSING");
     expect(codes(citizen(), occurrence(), context({ pacts: [{ ...pact, requiredCourseIds: ["first-aid"] }] }))).toEqual(["TRAINING_MISSING"]);
   });
 
@@ -160,7 +207,13 @@ describe("eligibility", () => {
 
   it("lists every reason at once", () => {
     const result = checkEligibility(citizen({ status: "APPLICANT", skills: [], insurances: [], maxTravelMinutes: 0 }), occurrence(), context({ pacts: [] }));
-    expect(result.eligible ? [] : result.reasons.map((r) => r.code)).toEqual(["NOT_ENROLLED", "MISSING_SKILL", "NO_ACTIVE_PACT", "INSURANCE_NOT_VALID", "TOO_FAR"]);
+    expect(result.eligible ? [] : result.reasons.map((r) => r.code)).toEqual([
+      "NOT_ENROLLED",
+      "MISSING_SKILL",
+      "NO_ACTIVE_PACT",
+      "INSURANCE_NOT_VALID",
+      "TOO_FAR",
+    ]);
   });
 });
 
@@ -169,7 +222,13 @@ describe("mustStillStand: what undoes work already agreed", () => {
 
   it("holds for a citizen in good standing, whatever their hours, availability or distance", () => {
     expect(standing()).toEqual([]);
-    expect(standing(citizen({ weeklyHourLimit: 0, maxTravelMinutes: 0, availability: { windows: [], exceptions: [] }, skills: [] }), occurrence(), context({ weekCommittedMinutes: 99 * 60 }))).toEqual([]);
+    expect(
+      standing(
+        citizen({ weeklyHourLimit: 0, maxTravelMinutes: 0, availability: { windows: [], exceptions: [] }, skills: [] }),
+        occurrence(),
+        context({ weekCommittedMinutes: 99 * 60 }),
+      ),
+    ).toEqual([]);
     // The work is counted in the pact's budget already: a budget used up does not undo it.
     expect(standing(citizen(), occurrence(), context({ pacts: [{ ...pact, usedMinutes: pact.budgetMinutes }] }))).toEqual([]);
   });

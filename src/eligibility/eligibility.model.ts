@@ -105,9 +105,7 @@ export interface Reason {
   params: Record<string, string | number>;
 }
 
-export type Eligibility =
-  | { eligible: true; pactId: string; loadMinutes: number; travelMinutes: number }
-  | { eligible: false; reasons: Reason[] };
+export type Eligibility = { eligible: true; pactId: string; loadMinutes: number; travelMinutes: number } | { eligible: false; reasons: Reason[] };
 
 const reason = (code: ReasonCode, params: Record<string, string | number> = {}): Reason => ({ code, params });
 const levelRank = (level: LanguageLevel) => LANGUAGE_LEVELS.indexOf(level);
@@ -182,13 +180,19 @@ export function mustHaveCoveringPact(
   if (active.length > 1) active.sort((a, b) => a.endDate.localeCompare(b.endDate) || a.id.localeCompare(b.id));
   for (const pact of active) {
     const failures: Reason[] = [];
-    if (!pact.activityKinds.includes(occurrence.activityKind)) failures.push(reason("PACT_ACTIVITY_NOT_COVERED", { pactId: pact.id, activityKind: occurrence.activityKind }));
+    if (!pact.activityKinds.includes(occurrence.activityKind))
+      failures.push(reason("PACT_ACTIVITY_NOT_COVERED", { pactId: pact.id, activityKind: occurrence.activityKind }));
     if (occurrence.municipalityId !== null && !pact.municipalityIds.includes(occurrence.municipalityId)) {
       failures.push(reason("PACT_MUNICIPALITY_NOT_COVERED", { pactId: pact.id, municipalityId: occurrence.municipalityId }));
     }
-    if (occurrence.localDate < pact.startDate || occurrence.localDate > pact.endDate) failures.push(reason("PACT_DATE_NOT_COVERED", { pactId: pact.id, date: occurrence.localDate }));
+    if (occurrence.localDate < pact.startDate || occurrence.localDate > pact.endDate)
+      failures.push(reason("PACT_DATE_NOT_COVERED", { pactId: pact.id, date: occurrence.localDate }));
     for (const courseId of pact.requiredCourseIds) {
-      if (!citizen.trainings.some((t) => t.courseId === courseId && t.completedOn <= occurrence.localDate && (t.expiresOn === null || t.expiresOn >= occurrence.localDate))) {
+      if (
+        !citizen.trainings.some(
+          (t) => t.courseId === courseId && t.completedOn <= occurrence.localDate && (t.expiresOn === null || t.expiresOn >= occurrence.localDate),
+        )
+      ) {
         failures.push(reason("TRAINING_MISSING", { pactId: pact.id, courseId }));
       }
     }
@@ -204,13 +208,17 @@ export function mustHaveCoveringPact(
 /** The citizen's own weekly limit binds: volunteers give what they said, not more. */
 export function mustRespectOwnWeeklyLimit(citizen: EligibilityCitizen, context: EligibilityContext, loadMinutes: number): Reason[] {
   const limit = citizen.weeklyHourLimit * 60;
-  return context.weekCommittedMinutes + loadMinutes <= limit ? [] : [reason("WEEKLY_LIMIT_EXCEEDED", { limitMinutes: limit, committedMinutes: context.weekCommittedMinutes, loadMinutes })];
+  return context.weekCommittedMinutes + loadMinutes <= limit
+    ? []
+    : [reason("WEEKLY_LIMIT_EXCEEDED", { limitMinutes: limit, committedMinutes: context.weekCommittedMinutes, loadMinutes })];
 }
 
 /** The regulation's weekly maximum binds too, whatever the citizen offers: it protects them from burning out. */
 export function mustRespectRegulationWeeklyLimit(context: EligibilityContext, loadMinutes: number): Reason[] {
   const limit = context.regulation.maxWeeklyHours * 60;
-  return context.weekCommittedMinutes + loadMinutes <= limit ? [] : [reason("REGULATION_WEEKLY_LIMIT_EXCEEDED", { limitMinutes: limit, committedMinutes: context.weekCommittedMinutes, loadMinutes })];
+  return context.weekCommittedMinutes + loadMinutes <= limit
+    ? []
+    : [reason("REGULATION_WEEKLY_LIMIT_EXCEEDED", { limitMinutes: limit, committedMinutes: context.weekCommittedMinutes, loadMinutes })];
 }
 
 /** Training required by the regulation for the kind, by the task, by the pacts, and for minors, valid on the date. */
@@ -241,7 +249,9 @@ export function mustHaveCriminalRecordCheckForMinors(citizen: EligibilityCitizen
 
 /** No valid insurance cover on the date, no assignment: the administration insures active citizens. */
 export function mustBeInsured(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence): Reason[] {
-  return citizen.insurances.some((i) => i.validFrom <= occurrence.localDate && occurrence.localDate <= i.validTo) ? [] : [reason("INSURANCE_NOT_VALID", { date: occurrence.localDate })];
+  return citizen.insurances.some((i) => i.validFrom <= occurrence.localDate && occurrence.localDate <= i.validTo)
+    ? []
+    : [reason("INSURANCE_NOT_VALID", { date: occurrence.localDate })];
 }
 
 /** The citizen must be available over the whole occurrence. */

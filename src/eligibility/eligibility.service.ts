@@ -49,7 +49,10 @@ export async function loadEligibilityInputs(db: Db, citizenId: string, occurrenc
   const task = occurrenceRow.task;
   const occurrence = toEligibilityOccurrence(occurrenceRow);
   const pacts = citizenRow.pacts.map((p) => p.pact);
-  const used = await pactUsedMinutes(db, pacts.map((p) => p.id));
+  const used = await pactUsedMinutes(
+    db,
+    pacts.map((p) => p.id),
+  );
   const week = localWeekBounds(localDate);
   const weekCommitments = await db.commitment.findMany({
     where: { citizenId, status: "ACTIVE", occurrenceId: { not: occurrenceId }, occurrence: { startsAt: { gte: week.start, lt: week.end } } },
@@ -92,7 +95,12 @@ export async function explainReasons(db: Db, reasons: Reason[], lang: Lang): Pro
 }
 
 /** Staff ask whether a citizen of their territory may cover an occurrence, and why not. */
-export async function eligibilityFor(context: ServiceContext, citizenId: string, occurrenceId: string, lang: Lang): Promise<{ result: Eligibility; reasons: ExplainedReason[] }> {
+export async function eligibilityFor(
+  context: ServiceContext,
+  citizenId: string,
+  occurrenceId: string,
+  lang: Lang,
+): Promise<{ result: Eligibility; reasons: ExplainedReason[] }> {
   const scope = requireStaff(context);
   requireViewer(context);
   const inputs = await loadEligibilityInputs(context.prisma, citizenId, occurrenceId);

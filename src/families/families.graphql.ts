@@ -22,7 +22,8 @@ import { familyName } from "../privacy/erased.model";
 // of the family's house); who is committed to an occurrence for staff (src/auth/personal.ts).
 const ofFamily = (f: { id: string }, context: Context) => familySubject(context, f.id);
 const ofMember = (m: { familyId: string }, context: Context) => familySubject(context, m.familyId);
-const ofTask = async (task: { territoryId: string; familyId: string }, context: Context) => staffSubject(task.territoryId, await familyHouses(context, task.familyId));
+const ofTask = async (task: { territoryId: string; familyId: string }, context: Context) =>
+  staffSubject(task.territoryId, await familyHouses(context, task.familyId));
 const ofOccurrenceStaff = async (o: { taskId: string }, context: Context) => staffSubject(await taskTerritory(context, o.taskId));
 
 function taskTerritory(context: Context, taskId: string): Promise<string | null> {
@@ -36,7 +37,11 @@ builder.prismaObject("Family", {
   description: "A household supported by the programme (staff only).",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Identifier." }),
-    referenceName: t.string({ ...personal(ofFamily), description: "How staff refer to the family (\"erased family\" once erased).", resolve: (f, _a, context) => familyName(f, context.lang) }),
+    referenceName: t.string({
+      ...personal(ofFamily),
+      description: 'How staff refer to the family ("erased family" once erased).',
+      resolve: (f, _a, context) => familyName(f, context.lang),
+    }),
     erasedAt: t.expose("erasedAt", { ...personal(ofFamily), type: "DateTime", nullable: true, description: "When the family was erased." }),
     municipality: t.relation("municipality", { ...personal(ofFamily), description: "Where the family lives." }),
     address: t.exposeString("address", { ...personal(ofFamily), nullable: true, description: "Address (private)." }),
@@ -190,7 +195,11 @@ const ScheduleInput = builder.inputType("ScheduleInput", {
   fields: (t) => ({
     kind: t.field({ type: ScheduleKindEnum, required: true, description: "One-off or weekly." }),
     startDate: t.field({ type: "Date", required: true, description: "The date (one-off) or the first possible date (weekly)." }),
-    startTime: t.field({ type: "LocalTime", required: true, description: "Local start time; inside the spring-forward gap it moves forward by the gap (RFC 5545)." }),
+    startTime: t.field({
+      type: "LocalTime",
+      required: true,
+      description: "Local start time; inside the spring-forward gap it moves forward by the gap (RFC 5545).",
+    }),
     durationMinutes: t.int({ required: true, description: "Duration, 15 to 720 minutes." }),
     weekdays: t.intList({ required: false, description: "ISO weekdays (1 Monday ... 7 Sunday)." }),
     intervalWeeks: t.int({ required: false, description: "Every N weeks (default 1)." }),
@@ -227,17 +236,21 @@ const TaskInput = builder.inputType("TaskInput", {
 // --- queries and mutations ------------------------------------------------------------------
 
 builder.queryFields((t) => ({
-  families: t.prismaConnection({
-    type: "Family",
-    cursor: "id",
-    description: "Families of your territory (staff).",
-    authScopes: { staff: true },
-    maxSize: 100,
-    resolve: (query, _root, _args, context) => {
-      const { territoryId } = requireStaff(context);
-      return context.prisma.family.findMany({ ...query, where: territoryId ? { territoryId } : {} });
+  families: t.prismaConnection(
+    {
+      type: "Family",
+      cursor: "id",
+      description: "Families of your territory (staff).",
+      authScopes: { staff: true },
+      maxSize: 100,
+      resolve: (query, _root, _args, context) => {
+        const { territoryId } = requireStaff(context);
+        return context.prisma.family.findMany({ ...query, where: territoryId ? { territoryId } : {} });
+      },
     },
-  }, { name: "FamilyConnection", description: "A page of families." }, { name: "FamilyEdge", description: "A family in a page." }),
+    { name: "FamilyConnection", description: "A page of families." },
+    { name: "FamilyEdge", description: "A family in a page." },
+  ),
   family: t.prismaField({
     type: "Family",
     description: "One family of your territory (staff).",
@@ -289,7 +302,9 @@ builder.queryFields((t) => ({
       const occurrence = await context.prisma.taskOccurrence.findUnique({ where: { id: String(id) }, include: { task: true } });
       let territoryId = viewer.territoryId;
       if (viewer.role === "CITIZEN" && viewer.citizenId) {
-        territoryId = (await context.prisma.citizen.findUnique({ where: { id: viewer.citizenId }, select: { homeMunicipality: { select: { territoryId: true } } } }))?.homeMunicipality.territoryId ?? null;
+        territoryId =
+          (await context.prisma.citizen.findUnique({ where: { id: viewer.citizenId }, select: { homeMunicipality: { select: { territoryId: true } } } }))
+            ?.homeMunicipality.territoryId ?? null;
       }
       if (!occurrence || (viewer.role !== "ADMIN" && occurrence.task.territoryId !== territoryId)) throw new NotFoundError("TaskOccurrence", String(id));
       return citizenOccurrence(occurrence);
@@ -312,7 +327,17 @@ builder.mutationFields((t) => ({
       coordinatorId: t.arg.id({ required: false, description: "Coordinator in charge (default: you)." }),
       members: t.arg({ type: [FamilyMemberInput], required: true, description: "Members." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "Family", await (families.createFamily(context, { ...args, municipalityId: String(args.municipalityId), coordinatorId: args.coordinatorId == null ? null : String(args.coordinatorId) }))),
+    resolve: async (query, _root, args, context) =>
+      reread(
+        query,
+        context,
+        "Family",
+        await families.createFamily(context, {
+          ...args,
+          municipalityId: String(args.municipalityId),
+          coordinatorId: args.coordinatorId == null ? null : String(args.coordinatorId),
+        }),
+      ),
   }),
   createAutonomyPlan: t.prismaField({
     type: "AutonomyPlan",
@@ -324,7 +349,8 @@ builder.mutationFields((t) => ({
       goals: t.arg({ type: [PlanGoalInput], required: true, description: "Goals by area." }),
       status: t.arg({ type: PlanStatusEnum, required: false, description: "Status (default ACTIVE)." }),
     },
-    resolve: async (query, _root, { familyId, goals, status }, context) => reread(query, context, "AutonomyPlan", await (families.createAutonomyPlan(context, String(familyId), goals, status ?? "ACTIVE"))),
+    resolve: async (query, _root, { familyId, goals, status }, context) =>
+      reread(query, context, "AutonomyPlan", await families.createAutonomyPlan(context, String(familyId), goals, status ?? "ACTIVE")),
   }),
   createMicroProject: t.prismaField({
     type: "MicroProject",
@@ -339,7 +365,8 @@ builder.mutationFields((t) => ({
       endDate: t.arg({ type: "Date", required: true, description: "End." }),
       coDesignLab: t.arg.string({ required: false, description: "The co-design lab it came from." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "MicroProject", await (families.createMicroProject(context, { ...args, planId: String(args.planId) }))),
+    resolve: async (query, _root, args, context) =>
+      reread(query, context, "MicroProject", await families.createMicroProject(context, { ...args, planId: String(args.planId) })),
   }),
   createTask: t.prismaField({
     type: "Task",
@@ -347,11 +374,17 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: TaskInput, required: true, description: "The task." }) },
-    resolve: async (query, _root, { input }, context) => reread(query, context, "Task", await (families.createTask(context, {
-        ...input,
-        microProjectId: String(input.microProjectId),
-        municipalityId: input.municipalityId == null ? null : String(input.municipalityId),
-      }))),
+    resolve: async (query, _root, { input }, context) =>
+      reread(
+        query,
+        context,
+        "Task",
+        await families.createTask(context, {
+          ...input,
+          microProjectId: String(input.microProjectId),
+          municipalityId: input.municipalityId == null ? null : String(input.municipalityId),
+        }),
+      ),
   }),
   cancelTask: t.prismaField({
     type: "Task",
@@ -359,6 +392,6 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { taskId: t.arg.id({ required: true, description: "The task." }) },
-    resolve: async (query, _root, { taskId }, context) => reread(query, context, "Task", await (families.cancelTask(context, String(taskId)))),
+    resolve: async (query, _root, { taskId }, context) => reread(query, context, "Task", await families.cancelTask(context, String(taskId))),
   }),
 }));

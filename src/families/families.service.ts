@@ -81,7 +81,12 @@ export async function findFamilyForStaff(context: ServiceContext, familyId: stri
   return assertInTerritory(scope, "Family", familyId, await context.prisma.family.findUnique({ where: { id: familyId } }));
 }
 
-export async function createAutonomyPlan(context: ServiceContext, familyId: string, goals: { area: PlanArea; description: string }[], status: PlanStatus = "ACTIVE") {
+export async function createAutonomyPlan(
+  context: ServiceContext,
+  familyId: string,
+  goals: { area: PlanArea; description: string }[],
+  status: PlanStatus = "ACTIVE",
+) {
   const scope = requireStaff(context);
   const normalised = goals.map((g, i) => ({ area: g.area, description: text(g.description, `goals.${i}.description`, 1000)! }));
   return context.prisma.$transaction(async (tx) => {
@@ -90,7 +95,10 @@ export async function createAutonomyPlan(context: ServiceContext, familyId: stri
   });
 }
 
-export async function createMicroProject(context: ServiceContext, input: { planId: string; title: string; goal: string; startDate: string; endDate: string; coDesignLab?: string | null }) {
+export async function createMicroProject(
+  context: ServiceContext,
+  input: { planId: string; title: string; goal: string; startDate: string; endDate: string; coDesignLab?: string | null },
+) {
   const scope = requireStaff(context);
   if (input.endDate < input.startDate) throw new InputError("INVERTED_DATES", ["endDate"]);
   return context.prisma.$transaction(async (tx) => {
@@ -187,7 +195,8 @@ export async function createTaskIn(tx: Tx, scope: { territoryId: string | null; 
   if (!skill || !skill.active) throw new InputError("UNKNOWN_SKILL", ["requiredSkillCode"], { value: input.requiredSkillCode });
   if (input.municipalityId) {
     const municipality = await tx.municipality.findUnique({ where: { id: input.municipalityId } });
-    if (!municipality || municipality.territoryId !== family!.territoryId) throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityId"], { value: input.municipalityId });
+    if (!municipality || municipality.territoryId !== family!.territoryId)
+      throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityId"], { value: input.municipalityId });
   }
   const courseCodes = input.requiredCourseCodes ?? [];
   const courses = await tx.trainingCourse.findMany({ where: { code: { in: courseCodes } } });
@@ -239,7 +248,10 @@ export async function cancelTask(context: ServiceContext, taskId: string) {
   return context.prisma.$transaction(async (tx) => {
     const task = assertInTerritory(scope, "Task", taskId, await tx.task.findUnique({ where: { id: taskId } }));
     if (task.status === "CANCELLED" || task.status === "DONE") throw new ConflictError("ILLEGAL_TRANSITION", { from: task.status, to: "CANCELLED" });
-    const future = await tx.taskOccurrence.findMany({ where: { taskId, status: { notIn: ["DONE", "CANCELLED"] }, startsAt: { gt: context.now() } }, select: { id: true } });
+    const future = await tx.taskOccurrence.findMany({
+      where: { taskId, status: { notIn: ["DONE", "CANCELLED"] }, startsAt: { gt: context.now() } },
+      select: { id: true },
+    });
     const ids = future.map((o) => o.id);
     await tx.commitment.updateMany({ where: { occurrenceId: { in: ids }, status: "ACTIVE" }, data: { status: "CANCELLED" } });
     await tx.taskOccurrence.updateMany({ where: { id: { in: ids } }, data: { status: "CANCELLED" } });
@@ -260,13 +272,16 @@ export async function refreshStatuses(tx: Tx, occurrenceId: string): Promise<voi
     if (status !== occurrence.status) await tx.taskOccurrence.update({ where: { id: occurrenceId }, data: { status } });
   }
   if (occurrence.task.status === "CANCELLED" || occurrence.task.status === "DONE") return;
-  const statuses = (await tx.taskOccurrence.findMany({ where: { taskId: occurrence.taskId, status: { not: "CANCELLED" } }, select: { status: true } })).map((o) => o.status);
-  const taskStatus = statuses.length > 0 && statuses.every((s) => s === "DONE")
-    ? "DONE"
-    : statuses.length > 0 && statuses.every((s) => s === "FILLED" || s === "DONE")
-      ? "FILLED"
-      : statuses.some((s) => s !== "OPEN")
-        ? "PARTIALLY_FILLED"
-        : "OPEN";
+  const statuses = (await tx.taskOccurrence.findMany({ where: { taskId: occurrence.taskId, status: { not: "CANCELLED" } }, select: { status: true } })).map(
+    (o) => o.status,
+  );
+  const taskStatus =
+    statuses.length > 0 && statuses.every((s) => s === "DONE")
+      ? "DONE"
+      : statuses.length > 0 && statuses.every((s) => s === "FILLED" || s === "DONE")
+        ? "FILLED"
+        : statuses.some((s) => s !== "OPEN")
+          ? "PARTIALLY_FILLED"
+          : "OPEN";
   if (taskStatus !== occurrence.task.status) await tx.task.update({ where: { id: occurrence.taskId }, data: { status: taskStatus } });
 }

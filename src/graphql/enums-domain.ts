@@ -16,7 +16,12 @@ export const PlanAreaEnum = builder.enumType("PlanArea", {
 
 export const PlanStatusEnum = builder.enumType("PlanStatus", {
   description: "Status of an autonomy plan.",
-  values: { DRAFT: { description: "Being written." }, ACTIVE: { description: "Under way." }, COMPLETED: { description: "Goals reached." }, CLOSED: { description: "Closed without completion." } } as const,
+  values: {
+    DRAFT: { description: "Being written." },
+    ACTIVE: { description: "Under way." },
+    COMPLETED: { description: "Goals reached." },
+    CLOSED: { description: "Closed without completion." },
+  } as const,
 });
 
 export const TaskStatusEnum = builder.enumType("TaskStatus", {
@@ -50,7 +55,11 @@ export const PactStatusEnum = builder.enumType("PactStatus", {
 
 export const CommitmentStatusEnum = builder.enumType("CommitmentStatus", {
   description: "Status of a commitment.",
-  values: { ACTIVE: { description: "The citizen will cover the occurrence." }, WITHDRAWN: { description: "The citizen withdrew." }, CANCELLED: { description: "Cancelled with the occurrence or the pact." } } as const,
+  values: {
+    ACTIVE: { description: "The citizen will cover the occurrence." },
+    WITHDRAWN: { description: "The citizen withdrew." },
+    CANCELLED: { description: "Cancelled with the occurrence or the pact." },
+  } as const,
 });
 
 export const HoursEntryKindEnum = builder.enumType("HoursEntryKind", {

@@ -69,7 +69,10 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 export const WeekdayEnum = builder.enumType("Weekday", {
   description: "Day of the week (ISO: the week starts on Monday).",
-  values: Object.fromEntries(WEEKDAYS.map((day) => [day, { description: `${day.charAt(0)}${day.slice(1).toLowerCase()}.` }])) as Record<Weekday, { description: string }>,
+  values: Object.fromEntries(WEEKDAYS.map((day) => [day, { description: `${day.charAt(0)}${day.slice(1).toLowerCase()}.` }])) as Record<
+    Weekday,
+    { description: string }
+  >,
 });
 
 export const weekdayNumber = (day: Weekday): number => WEEKDAYS.indexOf(day) + 1;

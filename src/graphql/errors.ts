@@ -12,7 +12,10 @@ export const ErrorInterface = builder.interfaceRef<AppError>("Error").implement(
   description: "An error the client can handle: a stable code and a message in the caller's language.",
   fields: (t) => ({
     code: t.field({ type: ErrorCode, description: "Stable, machine-readable code.", resolve: (error) => error.code }),
-    message: t.string({ description: "Human-readable explanation (Italian or English, from Accept-Language).", resolve: (error, _args, context) => errorMessage(error, context.lang) }),
+    message: t.string({
+      description: "Human-readable explanation (Italian or English, from Accept-Language).",
+      resolve: (error, _args, context) => errorMessage(error, context.lang),
+    }),
   }),
 });
 
@@ -22,7 +25,7 @@ builder.objectType(InputError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof InputError,
   fields: (t) => ({
-    field: t.stringList({ description: "Path of the offending input field, e.g. [\"windows\", \"2\"].", resolve: (error) => error.field }),
+    field: t.stringList({ description: 'Path of the offending input field, e.g. ["windows", "2"].', resolve: (error) => error.field }),
   }),
 });
 

@@ -3,7 +3,21 @@
 // list in an argument is longer than its declared maximum (a typed InputError for mutations and
 // queries that return one, TOO_MANY_ITEMS otherwise), checked before any resolver work.
 import SchemaBuilder, { BasePlugin, type SchemaTypes } from "@pothos/core";
-import { defaultFieldResolver, getNamedType, GraphQLError, isInputObjectType, isListType, isNonNullType, isObjectType, isUnionType, type GraphQLArgument, type GraphQLField, type GraphQLFieldResolver, type GraphQLInputType, type GraphQLSchema } from "graphql";
+import {
+  defaultFieldResolver,
+  getNamedType,
+  GraphQLError,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isUnionType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from "graphql";
 import { InputError } from "../errors";
 import { errorMessage, type Lang } from "../i18n";
 import type { Context } from "./context";
@@ -94,14 +108,21 @@ export function guardResolvers(schema: GraphQLSchema): GraphQLSchema {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context: Context, info) => {
         if (context.deadline !== undefined && performance.now() > context.deadline) {
-          throw new GraphQLError(context.lang === "it" ? "La richiesta ha superato il tempo massimo: ripeterla chiedendo meno dati." : "The request took longer than allowed: ask for less and try again.", { extensions: { code: "OPERATION_TIMEOUT" } });
+          throw new GraphQLError(
+            context.lang === "it"
+              ? "La richiesta ha superato il tempo massimo: ripeterla chiedendo meno dati."
+              : "The request took longer than allowed: ask for less and try again.",
+            { extensions: { code: "OPERATION_TIMEOUT" } },
+          );
         }
         // The database too busy or away: a typed, retryable answer, never "Unexpected error".
         const lang = context.lang ?? "en";
         try {
           const result = resolve(source, args, context, info);
           // Prisma's promises are thenables, not Promises.
-          return typeof (result as PromiseLike<unknown> | null)?.then === "function" ? Promise.resolve(result).catch((error: unknown) => Promise.reject(asTrouble(error, lang))) : result;
+          return typeof (result as PromiseLike<unknown> | null)?.then === "function"
+            ? Promise.resolve(result).catch((error: unknown) => Promise.reject(asTrouble(error, lang)))
+            : result;
         } catch (error) {
           throw asTrouble(error, lang);
         }
@@ -127,7 +148,9 @@ export class ListInputLimitsPlugin<Types extends SchemaTypes> extends BasePlugin
           const params: Record<string, number> = found.max === undefined ? {} : { max: found.max };
           if (takesInputError(field)) throw new InputError(found.code, found.path, params);
           const lang: Lang = (context as { lang?: Lang }).lang ?? "en";
-          throw new GraphQLError(errorMessage(new InputError(found.code, found.path, params), lang), { extensions: { code: found.code, field: found.path, ...params } });
+          throw new GraphQLError(errorMessage(new InputError(found.code, found.path, params), lang), {
+            extensions: { code: found.code, field: found.path, ...params },
+          });
         }
       }
       return resolver(parent, args, context, info);

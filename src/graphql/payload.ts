@@ -8,7 +8,8 @@ import { withId } from "./loaders";
 
 type Delegate = { findUniqueOrThrow(args: object): Promise<unknown>; findMany(args: object): Promise<{ id: string }[]> };
 
-const delegateOf = (context: Context, model: string) => (context.prisma as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
+const delegateOf = (context: Context, model: string) =>
+  (context.prisma as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
 
 /** The row written, as the field's query selects it. */
 export async function reread<T extends { id: string }>(query: object, context: Context, model: string, row: T): Promise<T> {

@@ -34,7 +34,8 @@ export function personal<Parent>(subjectOf: (parent: Parent, context: Context) =
   return {
     nullable: true as const,
     extensions: { [PERSONAL_EXTENSION]: true },
-    authScopes: async (parent: Parent, _args: unknown, context: Context) => maySeePersonalData(context.viewer, await subjectOf(parent, context), await reachOf(context)),
+    authScopes: async (parent: Parent, _args: unknown, context: Context) =>
+      maySeePersonalData(context.viewer, await subjectOf(parent, context), await reachOf(context)),
   };
 }
 
@@ -51,7 +52,12 @@ export function citizenTerritory(context: Context, citizenId: string): Promise<s
   return byIds<string | null>(
     context,
     "citizenTerritory",
-    async (ids) => new Map((await context.prisma.citizen.findMany({ where: { id: { in: ids } }, select: { id: true, homeMunicipality: { select: { territoryId: true } } } })).map((c) => [c.id, c.homeMunicipality.territoryId])),
+    async (ids) =>
+      new Map(
+        (await context.prisma.citizen.findMany({ where: { id: { in: ids } }, select: { id: true, homeMunicipality: { select: { territoryId: true } } } })).map(
+          (c) => [c.id, c.homeMunicipality.territoryId],
+        ),
+      ),
     null,
   ).load(citizenId);
 }
@@ -77,7 +83,12 @@ export function familySubject(context: Context, familyId: string): Promise<Subje
       return new Map(
         families.map((f) => [
           f.id,
-          { kind: "household", houseIds: f.households.map((h) => h.houseId), territoryId: f.municipality.territoryId, contactUserIds: f.households.flatMap((h) => (h.contactUserId ? [h.contactUserId] : [])) } satisfies Subject,
+          {
+            kind: "household",
+            houseIds: f.households.map((h) => h.houseId),
+            territoryId: f.municipality.territoryId,
+            contactUserIds: f.households.flatMap((h) => (h.contactUserId ? [h.contactUserId] : [])),
+          } satisfies Subject,
         ]),
       );
     },
@@ -87,12 +98,23 @@ export function familySubject(context: Context, familyId: string): Promise<Subje
 
 /** A house's territory. */
 export function houseTerritory(context: Context, houseId: string): Promise<string | null> {
-  return byIds<string | null>(context, "houseTerritory", async (ids) => new Map((await context.prisma.house.findMany({ where: { id: { in: ids } }, select: { id: true, territoryId: true } })).map((h) => [h.id, h.territoryId])), null).load(houseId);
+  return byIds<string | null>(
+    context,
+    "houseTerritory",
+    async (ids) =>
+      new Map((await context.prisma.house.findMany({ where: { id: { in: ids } }, select: { id: true, territoryId: true } })).map((h) => [h.id, h.territoryId])),
+    null,
+  ).load(houseId);
 }
 
 /** A household's data (busy times): the household's contact, the house's tutors, the territory's staff. */
 export async function householdSubject(context: Context, household: { houseId: string; contactUserId: string | null }): Promise<Subject> {
-  return { kind: "household", houseIds: [household.houseId], territoryId: await houseTerritory(context, household.houseId), contactUserIds: household.contactUserId ? [household.contactUserId] : [] };
+  return {
+    kind: "household",
+    houseIds: [household.houseId],
+    territoryId: await houseTerritory(context, household.houseId),
+    contactUserIds: household.contactUserId ? [household.contactUserId] : [],
+  };
 }
 
 /** Records kept for staff (and the tutors of the houses given): a task's title and description, a house's notes. */

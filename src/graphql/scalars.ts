@@ -21,7 +21,8 @@ function parseDateTime(value: unknown): Date {
   }
   const parsed = DateTime.fromISO(value, { setZone: true });
   if (!parsed.isValid) throw new GraphQLError(`Invalid DateTime: ${value}`, BAD_INPUT);
-  if (parsed.year < MIN_YEAR || parsed.year > MAX_YEAR) throw new GraphQLError(`DateTime must be between the years ${MIN_YEAR} and ${MAX_YEAR}, got ${value}`, BAD_INPUT);
+  if (parsed.year < MIN_YEAR || parsed.year > MAX_YEAR)
+    throw new GraphQLError(`DateTime must be between the years ${MIN_YEAR} and ${MAX_YEAR}, got ${value}`, BAD_INPUT);
   return parsed.toJSDate();
 }
 

@@ -2,7 +2,14 @@
 // explanation, re-plan, publish, record what happened, rota balance), residents read the plan.
 import { loaderFor } from "../graphql/loaders";
 import { familyName } from "../privacy/erased.model";
-import { AvailabilityExceptionInput, AvailabilityRef, AvailabilityWindowInput, AvailabilityWindowRef, toExceptions, toWindows } from "../citizens/citizens.graphql";
+import {
+  AvailabilityExceptionInput,
+  AvailabilityRef,
+  AvailabilityWindowInput,
+  AvailabilityWindowRef,
+  toExceptions,
+  toWindows,
+} from "../citizens/citizens.graphql";
 import { fromDbDate } from "../db/dates";
 import { builder } from "../graphql/builder";
 import type { Context } from "../graphql/context";
@@ -32,7 +39,11 @@ const HousingActivityKindEnum = builder.enumType("HousingActivityKind", {
 
 const HousingAttendanceEnum = builder.enumType("HousingAttendance", {
   description: "Who must attend an activity (anyone else may).",
-  values: { ALL: { description: "Every household living in the house that day." }, ROTA: { description: "The households on duty, in turn." }, LISTED: { description: "The listed households (none: open to all, nobody required)." } } as const,
+  values: {
+    ALL: { description: "Every household living in the house that day." },
+    ROTA: { description: "The households on duty, in turn." },
+    LISTED: { description: "The listed households (none: open to all, nobody required)." },
+  } as const,
 });
 
 const HousingFrequencyEnum = builder.enumType("HousingFrequency", {
@@ -42,12 +53,21 @@ const HousingFrequencyEnum = builder.enumType("HousingFrequency", {
 
 const HousePlanStatusEnum = builder.enumType("HousePlanStatus", {
   description: "Where a house's plan is.",
-  values: { DRAFT: { description: "Proposed, being reviewed by the tutor." }, PUBLISHED: { description: "Published to households and tutors." }, DISCARDED: { description: "Replaced by a newer draft." } } as const,
+  values: {
+    DRAFT: { description: "Proposed, being reviewed by the tutor." },
+    PUBLISHED: { description: "Published to households and tutors." },
+    DISCARDED: { description: "Replaced by a newer draft." },
+  } as const,
 });
 
 const HousingOccurrenceStatusEnum = builder.enumType("HousingOccurrenceStatus", {
   description: "What became of an occurrence.",
-  values: { PLANNED: { description: "Planned." }, HELD: { description: "Held (recorded by a tutor)." }, CANCELLED: { description: "Called off." }, SUPERSEDED: { description: "Replaced by a later published plan." } } as const,
+  values: {
+    PLANNED: { description: "Planned." },
+    HELD: { description: "Held (recorded by a tutor)." },
+    CANCELLED: { description: "Called off." },
+    SUPERSEDED: { description: "Replaced by a later published plan." },
+  } as const,
 });
 
 const HousingReasonEnum = builder.enumType("HousingRule", {
@@ -71,7 +91,11 @@ const HousingReasonEnum = builder.enumType("HousingRule", {
 // who lives or works in the house; a house's address likewise; an occurrence's note and task
 // (which names the family) for the tutors and staff.
 const ofHousehold = (h: { houseId: string; contactUserId: string | null }, context: Context) => householdSubject(context, h);
-const ofHouseMember = async (h: { houseId: string }, context: Context): Promise<Subject> => ({ kind: "house", houseIds: [h.houseId], territoryId: await houseTerritory(context, h.houseId) });
+const ofHouseMember = async (h: { houseId: string }, context: Context): Promise<Subject> => ({
+  kind: "house",
+  houseIds: [h.houseId],
+  territoryId: await houseTerritory(context, h.houseId),
+});
 const ofHouse = (h: { id: string; territoryId: string }): Subject => ({ kind: "house", houseIds: [h.id], territoryId: h.territoryId });
 const ofHouseStaff = async (o: { planId: string }, context: Context) => {
   const houseId = await loaderFor<string, string>(context, "planHouse", async (ids) => {
@@ -96,18 +120,29 @@ builder.prismaObject("House", {
     name: t.exposeString("name", { description: "Name." }),
     municipality: t.relation("municipality", { description: "Municipality." }),
     address: t.exposeString("address", { ...personal(ofHouse), description: "Address (shown to staff, its tutors and residents only)." }),
-    quietHours: t.field({ type: LocalRangeRef, description: "Daily quiet hours: nothing is planned then.", resolve: (h) => ({ start: h.quietStartMinute, end: h.quietEndMinute }) }),
+    quietHours: t.field({
+      type: LocalRangeRef,
+      description: "Daily quiet hours: nothing is planned then.",
+      resolve: (h) => ({ start: h.quietStartMinute, end: h.quietEndMinute }),
+    }),
     spaces: t.relation("spaces", { description: "Common spaces.", query: { orderBy: { name: "asc" } } }),
     // The list itself (ids) goes with the house; each household's name and dates are personal.
     households: t.relation("households", { description: "Households, past and present, by move-in.", query: { orderBy: { moveIn: "asc" } } }),
     tutors: t.stringList({
       description: "Names of the housing tutors assigned.",
-      resolve: async (h, _a, context) => (await context.prisma.houseTutor.findMany({ where: { houseId: h.id }, include: { user: { select: { displayName: true } } } })).map((x) => x.user.displayName).sort(),
+      resolve: async (h, _a, context) =>
+        (await context.prisma.houseTutor.findMany({ where: { houseId: h.id }, include: { user: { select: { displayName: true } } } }))
+          .map((x) => x.user.displayName)
+          .sort(),
     }),
     activities: t.relation("activities", { description: "Activities to plan (active first).", query: { orderBy: [{ active: "desc" }, { createdAt: "asc" }] } }),
     plans: t.relation("plans", {
       description: "Plans, newest first (residents see published ones only).",
-      query: (_args, context) => ({ where: context.viewer?.role === "RESIDENT" ? { status: "PUBLISHED" as const } : {}, orderBy: { createdAt: "desc" as const }, take: 50 }),
+      query: (_args, context) => ({
+        where: context.viewer?.role === "RESIDENT" ? { status: "PUBLISHED" as const } : {},
+        orderBy: { createdAt: "desc" as const },
+        take: 50,
+      }),
     }),
   }),
 });
@@ -118,7 +153,11 @@ builder.prismaObject("CommonSpace", {
     id: t.exposeID("id", { description: "Identifier." }),
     name: t.exposeString("name", { description: "Name." }),
     capacity: t.exposeInt("capacity", { description: "How many people it holds." }),
-    opening: t.field({ type: [AvailabilityWindowRef], description: "Weekly opening hours; an activity fits inside one window.", resolve: (s) => openingOf(s.opening) }),
+    opening: t.field({
+      type: [AvailabilityWindowRef],
+      description: "Weekly opening hours; an activity fits inside one window.",
+      resolve: (s) => openingOf(s.opening),
+    }),
   }),
 });
 
@@ -140,11 +179,17 @@ builder.prismaObject("Household", {
     }),
     familyId: t.exposeID("familyId", { ...personal(ofHousehold), description: "The family (staff, the house's tutors, the household itself)." }),
     moveIn: t.field({ ...personal(ofHouseMember), type: "Date", description: "Moved in (inclusive).", resolve: (h) => fromDbDate(h.moveIn) }),
-    moveOut: t.field({ ...personal(ofHouseMember), type: "Date", description: "Moves out (exclusive); null while open-ended.", resolve: (h) => (h.moveOut ? fromDbDate(h.moveOut) : null) }),
+    moveOut: t.field({
+      ...personal(ofHouseMember),
+      type: "Date",
+      description: "Moves out (exclusive); null while open-ended.",
+      resolve: (h) => (h.moveOut ? fromDbDate(h.moveOut) : null),
+    }),
     busy: t.field({
       ...personal(ofHousehold),
       type: AvailabilityRef,
-      description: "When the household is busy (work shifts, school, courses): weekly windows are busy time, UNAVAILABLE exceptions add busy time, AVAILABLE ones free it. For the household itself, the house's tutors and staff only.",
+      description:
+        "When the household is busy (work shifts, school, courses): weekly windows are busy time, UNAVAILABLE exceptions add busy time, AVAILABLE ones free it. For the household itself, the house's tutors and staff only.",
       resolve: (h) => {
         const busy = busyOf(h.busy);
         return { windows: busy.windows, exceptions: busy.exceptions.map((x) => ({ ...x })) };
@@ -206,7 +251,8 @@ const UnplacedRef = builder.objectRef<Unplaced>("UnplacedHousingOccurrence").imp
     ruledOut: t.field({
       type: [ReasonCountRef],
       description: "How many candidate times each rule ruled out.",
-      resolve: (u) => (Object.entries(u.reasonCounts) as [PlacementReason, number][]).map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
+      resolve: (u) =>
+        (Object.entries(u.reasonCounts) as [PlacementReason, number][]).map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
     }),
     clashing: t.exposeInt("clashing", { description: "Times that kept every rule but clashed with other occurrences (space, households, spacing)." }),
   }),
@@ -218,7 +264,10 @@ const PinViolationRef = builder.objectRef<Plan["pinViolations"][number]>("Droppe
     activity: t.prismaField({ type: "HousingActivity", description: "The activity.", resolve: (_q, p, _a, context) => activityField(p.activityId, context) }),
     start: t.field({ type: "DateTime", description: "The pinned start.", resolve: (p) => new Date(p.start) }),
     rules: t.field({ type: [HousingReasonEnum], description: "The rules it breaks.", resolve: (p) => p.reasons }),
-    message: t.string({ description: "The rules in the caller's language.", resolve: (p, _a, context) => p.reasons.map((r) => housingReasonMessage(r, context.lang)).join("; ") }),
+    message: t.string({
+      description: "The rules in the caller's language.",
+      resolve: (p, _a, context) => p.reasons.map((r) => housingReasonMessage(r, context.lang)).join("; "),
+    }),
   }),
 });
 
@@ -226,7 +275,11 @@ const RotaShareRef = builder.objectRef<RotaBalance>("RotaShare").implement({
   description: "A household's turns of a rota against its fair share (earlier periods included).",
   fields: (t) => ({
     activity: t.prismaField({ type: "HousingActivity", description: "The rota.", resolve: (_q, r, _a, context) => activityField(r.activityId, context) }),
-    household: t.prismaField({ type: "Household", description: "The household.", resolve: (q, r, _a, context) => context.prisma.household.findUniqueOrThrow({ ...q, where: { id: r.householdId } }) }),
+    household: t.prismaField({
+      type: "Household",
+      description: "The household.",
+      resolve: (q, r, _a, context) => context.prisma.household.findUniqueOrThrow({ ...q, where: { id: r.householdId } }),
+    }),
     duties: t.exposeInt("duties", { description: "Turns." }),
     share: t.exposeFloat("share", { description: "Fair share: each turn split among the households living there that day." }),
   }),
@@ -248,9 +301,20 @@ builder.prismaObject("HousePlan", {
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true, description: "When it was published." }),
     occurrences: t.relation("occurrences", { description: "Its occurrences, by start.", query: { orderBy: [{ startsAt: "asc" }, { id: "asc" }] } }),
     unplaced: t.field({ type: [UnplacedRef], description: "Occurrences it could not place, with why.", resolve: (p) => reportOf(p).unplaced }),
-    droppedPins: t.field({ type: [PinViolationRef], description: "Pins it could not keep, with the rules they break.", resolve: (p) => reportOf(p).pinViolations }),
-    repeatedTurns: t.int({ description: "Times a household has the same rota turn twice in a row (only where unavoidable).", resolve: (p) => Object.values(reportOf(p).repeatedDuties).reduce((s, n) => s + n, 0) }),
-    rotaShares: t.field({ type: [RotaShareRef], description: "Each household's rota turns against its fair share, earlier periods included.", resolve: (p) => reportOf(p).rotaBalance }),
+    droppedPins: t.field({
+      type: [PinViolationRef],
+      description: "Pins it could not keep, with the rules they break.",
+      resolve: (p) => reportOf(p).pinViolations,
+    }),
+    repeatedTurns: t.int({
+      description: "Times a household has the same rota turn twice in a row (only where unavoidable).",
+      resolve: (p) => Object.values(reportOf(p).repeatedDuties).reduce((s, n) => s + n, 0),
+    }),
+    rotaShares: t.field({
+      type: [RotaShareRef],
+      description: "Each household's rota turns against its fair share, earlier periods included.",
+      resolve: (p) => reportOf(p).rotaBalance,
+    }),
   }),
 });
 
@@ -281,7 +345,11 @@ builder.prismaObject("HousingOccurrence", {
     status: t.expose("status", { type: HousingOccurrenceStatusEnum, description: "What became of it." }),
     note: t.exposeString("note", { ...personal(ofHouseStaff), description: "The tutor's short note (tutors and staff)." }),
     recordedAt: t.expose("recordedAt", { type: "DateTime", nullable: true, description: "When it was recorded." }),
-    attendance: t.field({ type: [AttendanceRef], description: "Held: who took part.", resolve: (o, _a, context) => context.prisma.housingAttendanceRecord.findMany({ where: { occurrenceId: o.id } }) }),
+    attendance: t.field({
+      type: [AttendanceRef],
+      description: "Held: who took part.",
+      resolve: (o, _a, context) => context.prisma.housingAttendanceRecord.findMany({ where: { occurrenceId: o.id } }),
+    }),
     task: t.prismaField({
       ...personal(ofHouseStaff),
       type: "Task",
@@ -296,7 +364,11 @@ const RotaBalanceRowRef = builder.objectRef<housing.RotaBalanceRow>("RotaBalance
   fields: (t) => ({
     month: t.exposeString("month", { description: "YYYY-MM." }),
     activity: t.prismaField({ type: "HousingActivity", description: "The rota.", resolve: (_q, r, _a, context) => activityField(r.activityId, context) }),
-    household: t.prismaField({ type: "Household", description: "The household.", resolve: (q, r, _a, context) => context.prisma.household.findUniqueOrThrow({ ...q, where: { id: r.householdId } }) }),
+    household: t.prismaField({
+      type: "Household",
+      description: "The household.",
+      resolve: (q, r, _a, context) => context.prisma.household.findUniqueOrThrow({ ...q, where: { id: r.householdId } }),
+    }),
     duties: t.exposeInt("duties", { description: "Turns in the month." }),
     share: t.exposeFloat("share", { description: "Fair share in the month." }),
     cumulativeDuties: t.exposeInt("cumulativeDuties", { description: "Turns since the first published plan." }),
@@ -382,7 +454,11 @@ builder.queryFields((t) => ({
     type: ["HousingOccurrence"],
     description: "A house's published occurrences over [from, to), including held and cancelled ones.",
     errors: { types: writeErrors, dataField: { description: "The occurrences, by start." } },
-    args: { houseId: t.arg.id({ required: true, description: "The house." }), from: t.arg({ type: "Date", required: true, description: "First day." }), to: t.arg({ type: "Date", required: true, description: "Day after the last." }) },
+    args: {
+      houseId: t.arg.id({ required: true, description: "The house." }),
+      from: t.arg({ type: "Date", required: true, description: "First day." }),
+      to: t.arg({ type: "Date", required: true, description: "Day after the last." }),
+    },
     resolve: (_q, _r, { houseId, from, to }, context) => housing.houseCalendar(context, String(houseId), from, to),
   }),
   houseRotaBalance: t.field({
@@ -390,7 +466,11 @@ builder.queryFields((t) => ({
     description: "Tutors: each household's rota turns against its fair share, month by month, with running totals.",
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, dataField: { description: "One row per month, rota and household." } },
-    args: { houseId: t.arg.id({ required: true, description: "The house." }), from: t.arg({ type: "Date", required: true, description: "First day." }), to: t.arg({ type: "Date", required: true, description: "Day after the last." }) },
+    args: {
+      houseId: t.arg.id({ required: true, description: "The house." }),
+      from: t.arg({ type: "Date", required: true, description: "First day." }),
+      to: t.arg({ type: "Date", required: true, description: "Day after the last." }),
+    },
     resolve: (_r, { houseId, from, to }, context) => housing.houseRotaBalance(context, String(houseId), from, to),
   }),
   myHousehold: t.prismaField({
@@ -421,18 +501,24 @@ builder.mutationFields((t) => ({
       spaces: t.arg({ type: [SpaceInput], required: true, description: "Common spaces." }),
       tutorIds: t.arg.idList({ required: true, description: "Housing tutors (users with role TUTOR in the territory)." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "House", await (async () => {
-      const quiet = minutes(args.quietHours, "quietHours")!;
-      return housing.createHouse(context, {
-        name: args.name,
-        municipalityId: String(args.municipalityId),
-        address: args.address,
-        quietStartMinute: quiet.start,
-        quietEndMinute: quiet.end,
-        spaces: args.spaces.map((s, i) => ({ name: s.name, capacity: s.capacity, opening: toWindows(s.opening, `spaces.${i}.opening`) })),
-        tutorIds: args.tutorIds.map(String),
-      });
-    })()),
+    resolve: async (query, _root, args, context) =>
+      reread(
+        query,
+        context,
+        "House",
+        await (async () => {
+          const quiet = minutes(args.quietHours, "quietHours")!;
+          return housing.createHouse(context, {
+            name: args.name,
+            municipalityId: String(args.municipalityId),
+            address: args.address,
+            quietStartMinute: quiet.start,
+            quietEndMinute: quiet.end,
+            spaces: args.spaces.map((s, i) => ({ name: s.name, capacity: s.capacity, opening: toWindows(s.opening, `spaces.${i}.opening`) })),
+            tutorIds: args.tutorIds.map(String),
+          });
+        })(),
+      ),
   }),
   addHousehold: t.prismaField({
     type: "Household",
@@ -447,7 +533,19 @@ builder.mutationFields((t) => ({
       busy: t.arg({ type: BusyInput, required: true, description: "When the household is busy." }),
       contactUserId: t.arg.id({ required: false, description: "A RESIDENT user who reads the plan for the household." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "Household", await (housing.addHousehold(context, String(args.houseId), { familyId: String(args.familyId), moveIn: args.moveIn, moveOut: args.moveOut, busy: toBusy(args.busy), contactUserId: args.contactUserId ? String(args.contactUserId) : null }))),
+    resolve: async (query, _root, args, context) =>
+      reread(
+        query,
+        context,
+        "Household",
+        await housing.addHousehold(context, String(args.houseId), {
+          familyId: String(args.familyId),
+          moveIn: args.moveIn,
+          moveOut: args.moveOut,
+          busy: toBusy(args.busy),
+          contactUserId: args.contactUserId ? String(args.contactUserId) : null,
+        }),
+      ),
   }),
   updateHousehold: t.prismaField({
     type: "Household",
@@ -459,41 +557,65 @@ builder.mutationFields((t) => ({
       moveOut: t.arg({ type: "Date", required: false, description: "Moves out (exclusive); omit to keep, null to clear." }),
       busy: t.arg({ type: BusyInput, required: false, description: "New busy times (replace the old)." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "Household", await (housing.updateHousehold(context, String(args.householdId), { moveOut: args.moveOut, busy: args.busy ? toBusy(args.busy) : null }))),
+    resolve: async (query, _root, args, context) =>
+      reread(
+        query,
+        context,
+        "Household",
+        await housing.updateHousehold(context, String(args.householdId), { moveOut: args.moveOut, busy: args.busy ? toBusy(args.busy) : null }),
+      ),
   }),
   createHousingActivity: t.prismaField({
     type: "HousingActivity",
     description: "A tutor adds an activity to plan in a house.",
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
-    args: { houseId: t.arg.id({ required: true, description: "The house." }), input: t.arg({ type: ActivityInput, required: true, description: "The activity." }) },
-    resolve: async (query, _root, { houseId, input }, context) => reread(query, context, "HousingActivity", await (async () => {
-      const window = minutes(input.preferredWindow, "preferredWindow");
-      return housing.createHousingActivity(context, String(houseId), {
-        ...input,
-        spaceId: input.spaceId ? String(input.spaceId) : null,
-        householdIds: input.householdIds?.map(String),
-        preferredWeekdays: input.preferredWeekdays?.map(weekdayNumber),
-        preferredStartMinute: window?.start ?? null,
-        preferredEndMinute: window?.end ?? null,
-      });
-    })()),
+    args: {
+      houseId: t.arg.id({ required: true, description: "The house." }),
+      input: t.arg({ type: ActivityInput, required: true, description: "The activity." }),
+    },
+    resolve: async (query, _root, { houseId, input }, context) =>
+      reread(
+        query,
+        context,
+        "HousingActivity",
+        await (async () => {
+          const window = minutes(input.preferredWindow, "preferredWindow");
+          return housing.createHousingActivity(context, String(houseId), {
+            ...input,
+            spaceId: input.spaceId ? String(input.spaceId) : null,
+            householdIds: input.householdIds?.map(String),
+            preferredWeekdays: input.preferredWeekdays?.map(weekdayNumber),
+            preferredStartMinute: window?.start ?? null,
+            preferredEndMinute: window?.end ?? null,
+          });
+        })(),
+      ),
   }),
   setHousingActivityActive: t.prismaField({
     type: "HousingActivity",
     description: "Turns an activity on or off for future plans.",
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
-    args: { activityId: t.arg.id({ required: true, description: "The activity." }), active: t.arg.boolean({ required: true, description: "Whether plans include it." }) },
-    resolve: async (query, _root, { activityId, active }, context) => reread(query, context, "HousingActivity", await (housing.setHousingActivityActive(context, String(activityId), active))),
+    args: {
+      activityId: t.arg.id({ required: true, description: "The activity." }),
+      active: t.arg.boolean({ required: true, description: "Whether plans include it." }),
+    },
+    resolve: async (query, _root, { activityId, active }, context) =>
+      reread(query, context, "HousingActivity", await housing.setHousingActivityActive(context, String(activityId), active)),
   }),
   planHousePeriod: t.prismaField({
     type: "HousePlan",
     description: "Proposes a draft plan of a house for [from, to) (at most 92 days, from today on). An earlier draft is discarded.",
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
-    args: { houseId: t.arg.id({ required: true, description: "The house." }), from: t.arg({ type: "Date", required: true, description: "First day." }), to: t.arg({ type: "Date", required: true, description: "Day after the last." }) },
-    resolve: async (query, _root, { houseId, from, to }, context) => reread(query, context, "HousePlan", await (housing.planHousePeriod(context, String(houseId), from, to))),
+    args: {
+      houseId: t.arg.id({ required: true, description: "The house." }),
+      from: t.arg({ type: "Date", required: true, description: "First day." }),
+      to: t.arg({ type: "Date", required: true, description: "Day after the last." }),
+    },
+    resolve: async (query, _root, { houseId, from, to }, context) =>
+      reread(query, context, "HousePlan", await housing.planHousePeriod(context, String(houseId), from, to)),
   }),
   replanHousePlan: t.prismaField({
     type: "HousePlan",
@@ -501,23 +623,32 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { planId: t.arg.id({ required: true, description: "The draft." }) },
-    resolve: async (query, _root, { planId }, context) => reread(query, context, "HousePlan", await (housing.replanHousePlan(context, String(planId)))),
+    resolve: async (query, _root, { planId }, context) => reread(query, context, "HousePlan", await housing.replanHousePlan(context, String(planId))),
   }),
   pinHousingOccurrence: t.prismaField({
     type: "HousingOccurrence",
     description: "Pins (or unpins) a draft's occurrence where it is.",
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
-    args: { occurrenceId: t.arg.id({ required: true, description: "The occurrence." }), pinned: t.arg.boolean({ required: false, description: "Default true." }) },
-    resolve: async (query, _root, { occurrenceId, pinned }, context) => reread(query, context, "HousingOccurrence", await (housing.pinHousingOccurrence(context, String(occurrenceId), pinned ?? true))),
+    args: {
+      occurrenceId: t.arg.id({ required: true, description: "The occurrence." }),
+      pinned: t.arg.boolean({ required: false, description: "Default true." }),
+    },
+    resolve: async (query, _root, { occurrenceId, pinned }, context) =>
+      reread(query, context, "HousingOccurrence", await housing.pinHousingOccurrence(context, String(occurrenceId), pinned ?? true)),
   }),
   moveHousingOccurrence: t.prismaField({
     type: "HousingOccurrence",
-    description: "Moves an occurrence to a new start, checked against the planner's rules and the plan's other occurrences; MOVE_NOT_ALLOWED lists every rule broken (details) and changes nothing.",
+    description:
+      "Moves an occurrence to a new start, checked against the planner's rules and the plan's other occurrences; MOVE_NOT_ALLOWED lists every rule broken (details) and changes nothing.",
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
-    args: { occurrenceId: t.arg.id({ required: true, description: "The occurrence." }), start: t.arg({ type: "DateTime", required: true, description: "The new start." }) },
-    resolve: async (query, _root, { occurrenceId, start }, context) => reread(query, context, "HousingOccurrence", await (housing.moveHousingOccurrence(context, String(occurrenceId), start))),
+    args: {
+      occurrenceId: t.arg.id({ required: true, description: "The occurrence." }),
+      start: t.arg({ type: "DateTime", required: true, description: "The new start." }),
+    },
+    resolve: async (query, _root, { occurrenceId, start }, context) =>
+      reread(query, context, "HousingOccurrence", await housing.moveHousingOccurrence(context, String(occurrenceId), start)),
   }),
   publishHousePlan: t.prismaField({
     type: "HousePlan",
@@ -525,7 +656,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true, tutor: true },
     errors: { types: writeErrors, directResult: true },
     args: { planId: t.arg.id({ required: true, description: "The draft." }) },
-    resolve: async (query, _root, { planId }, context) => reread(query, context, "HousePlan", await (housing.publishHousePlan(context, String(planId)))),
+    resolve: async (query, _root, { planId }, context) => reread(query, context, "HousePlan", await housing.publishHousePlan(context, String(planId))),
   }),
   recordHousingOccurrence: t.prismaField({
     type: "HousingOccurrence",
@@ -534,10 +665,27 @@ builder.mutationFields((t) => ({
     errors: { types: writeErrors, directResult: true },
     args: {
       occurrenceId: t.arg.id({ required: true, description: "The occurrence." }),
-      status: t.arg({ type: builder.enumType("HousingRecordStatus", { description: "What happened.", values: { HELD: { description: "It took place." }, CANCELLED: { description: "It was called off." } } as const }), required: true, description: "What happened." }),
+      status: t.arg({
+        type: builder.enumType("HousingRecordStatus", {
+          description: "What happened.",
+          values: { HELD: { description: "It took place." }, CANCELLED: { description: "It was called off." } } as const,
+        }),
+        required: true,
+        description: "What happened.",
+      }),
       presentHouseholdIds: t.arg.idList({ required: false, description: "HELD: the households that took part." }),
       note: t.arg.string({ required: false, description: "A short note (up to 280 characters; keep it minimal)." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "HousingOccurrence", await (housing.recordHousingOccurrence(context, String(args.occurrenceId), { status: args.status, presentHouseholdIds: args.presentHouseholdIds?.map(String), note: args.note }))),
+    resolve: async (query, _root, args, context) =>
+      reread(
+        query,
+        context,
+        "HousingOccurrence",
+        await housing.recordHousingOccurrence(context, String(args.occurrenceId), {
+          status: args.status,
+          presentHouseholdIds: args.presentHouseholdIds?.map(String),
+          note: args.note,
+        }),
+      ),
   }),
 }));

@@ -59,7 +59,11 @@ export function activityOf(row: {
     frequency: row.frequency === "WEEKLY" ? { kind: "WEEKLY", everyWeeks: row.everyWeeks } : { kind: "TIMES", times: row.times },
     preferred:
       row.preferredStartMinute !== null && row.preferredEndMinute !== null
-        ? { weekdays: row.preferredWeekdays.length > 0 ? row.preferredWeekdays : undefined, startMinute: row.preferredStartMinute, endMinute: row.preferredEndMinute }
+        ? {
+            weekdays: row.preferredWeekdays.length > 0 ? row.preferredWeekdays : undefined,
+            startMinute: row.preferredStartMinute,
+            endMinute: row.preferredEndMinute,
+          }
         : null,
     minSpacingHours: row.minSpacingHours,
   };
@@ -78,12 +82,18 @@ export const standingWhere = (houseId: string) => ({ plan: { houseId, status: "P
  * stability), and each rota's history before the period (duties, fair shares, the last turn).
  */
 export async function plannerInputFor(tx: Tx, houseId: string, from: string, to: string): Promise<PlannerInput> {
-  const house = await tx.house.findUniqueOrThrow({ where: { id: houseId }, include: { spaces: true, households: true, activities: { where: { active: true }, orderBy: { createdAt: "asc" } } } });
+  const house = await tx.house.findUniqueOrThrow({
+    where: { id: houseId },
+    include: { spaces: true, households: true, activities: { where: { active: true }, orderBy: { createdAt: "asc" } } },
+  });
   const periodStart = new Date(localStart(from, 0));
   const periodEnd = new Date(localStart(to, 0));
   const everyone = house.households.map(householdOf);
   const households = everyone.filter((h) => h.moveIn! < to && (!h.moveOut || h.moveOut > from));
-  const previous = await tx.housingOccurrence.findMany({ where: { ...standingWhere(houseId), startsAt: { gte: periodStart, lt: periodEnd } }, select: { activityId: true, startsAt: true } });
+  const previous = await tx.housingOccurrence.findMany({
+    where: { ...standingWhere(houseId), startsAt: { gte: periodStart, lt: periodEnd } },
+    select: { activityId: true, startsAt: true },
+  });
 
   const rotaHistory: NonNullable<PlannerInput["rotaHistory"]> = {};
   const lastDuty: NonNullable<PlannerInput["lastDuty"]> = {};
@@ -148,7 +158,15 @@ export async function rotaBalanceOf(tx: Tx, houseId: string, from: string, to: s
       if (turn.duty.includes(householdId)) total.duties += 1;
       running.set(key, total);
       if (date < from) continue;
-      const row = rows.get(`${month}|${key}`) ?? { month, activityId: turn.activityId, householdId, duties: 0, share: 0, cumulativeDuties: 0, cumulativeShare: 0 };
+      const row = rows.get(`${month}|${key}`) ?? {
+        month,
+        activityId: turn.activityId,
+        householdId,
+        duties: 0,
+        share: 0,
+        cumulativeDuties: 0,
+        cumulativeShare: 0,
+      };
       row.share += share;
       if (turn.duty.includes(householdId)) row.duties += 1;
       row.cumulativeDuties = total.duties;
@@ -156,5 +174,7 @@ export async function rotaBalanceOf(tx: Tx, houseId: string, from: string, to: s
       rows.set(`${month}|${key}`, row);
     }
   }
-  return [...rows.values()].sort((a, b) => a.month.localeCompare(b.month) || a.activityId.localeCompare(b.activityId) || a.householdId.localeCompare(b.householdId));
+  return [...rows.values()].sort(
+    (a, b) => a.month.localeCompare(b.month) || a.activityId.localeCompare(b.activityId) || a.householdId.localeCompare(b.householdId),
+  );
 }

@@ -138,7 +138,11 @@ export async function addHousehold(context: ServiceContext, houseId: string, inp
     if (!family || family.territoryId !== house.territoryId) throw new InputError("UNKNOWN_FAMILY", ["familyId"], { value: input.familyId });
     await tx.$queryRaw`SELECT "id" FROM "Family" WHERE "id" = ${family.id} FOR UPDATE`;
     const overlapping = await tx.household.count({
-      where: { familyId: family.id, moveIn: input.moveOut ? { lt: toDbDate(input.moveOut) } : undefined, OR: [{ moveOut: null }, { moveOut: { gt: toDbDate(input.moveIn) } }] },
+      where: {
+        familyId: family.id,
+        moveIn: input.moveOut ? { lt: toDbDate(input.moveOut) } : undefined,
+        OR: [{ moveOut: null }, { moveOut: { gt: toDbDate(input.moveIn) } }],
+      },
     });
     if (overlapping > 0) throw new ConflictError("ALREADY_IN_A_HOUSE");
     if (input.contactUserId) {
@@ -228,8 +232,12 @@ export async function createHousingActivity(context: ServiceContext, houseId: st
   const language = input.mediationLanguage ? normaliseLanguageCode(input.mediationLanguage, ["mediationLanguage"]) : null;
   return context.prisma.$transaction(async (tx) => {
     await houseFor(tx, viewer, houseId, "plan");
-    if (input.spaceId && (await tx.commonSpace.count({ where: { id: input.spaceId, houseId } })) === 0) throw new InputError("UNKNOWN_SPACE", ["spaceId"], { value: input.spaceId });
-    const households = await tx.household.findMany({ where: { houseId, id: { in: householdIds } }, include: { family: { include: { plans: { where: { status: { in: ["ACTIVE", "DRAFT"] } }, include: { microProjects: true } } } } } });
+    if (input.spaceId && (await tx.commonSpace.count({ where: { id: input.spaceId, houseId } })) === 0)
+      throw new InputError("UNKNOWN_SPACE", ["spaceId"], { value: input.spaceId });
+    const households = await tx.household.findMany({
+      where: { houseId, id: { in: householdIds } },
+      include: { family: { include: { plans: { where: { status: { in: ["ACTIVE", "DRAFT"] } }, include: { microProjects: true } } } } },
+    });
     householdIds.forEach((id, i) => {
       if (!households.some((h) => h.id === id)) throw new InputError("UNKNOWN_HOUSEHOLD", ["householdIds", String(i)], { value: id });
     });
@@ -276,12 +284,24 @@ function checkPeriod(context: ServiceContext, from: string, to: string) {
 
 /** What the plan row keeps of the planner's answer besides the occurrences. */
 function reportOf(plan: Plan) {
-  return { unplaced: plan.unplaced, pinViolations: plan.pinViolations, repeatedDuties: plan.repeatedDuties, rotaBalance: plan.rotaBalance } as unknown as Prisma.InputJsonValue;
+  return {
+    unplaced: plan.unplaced,
+    pinViolations: plan.pinViolations,
+    repeatedDuties: plan.repeatedDuties,
+    rotaBalance: plan.rotaBalance,
+  } as unknown as Prisma.InputJsonValue;
 }
 
 async function writeOccurrences(tx: Tx, planId: string, plan: Plan) {
   await tx.housingOccurrence.createMany({
-    data: plan.occurrences.map((o) => ({ planId, activityId: o.activityId, startsAt: new Date(o.start), endsAt: new Date(o.end), duty: o.duty, pinned: o.pinned })),
+    data: plan.occurrences.map((o) => ({
+      planId,
+      activityId: o.activityId,
+      startsAt: new Date(o.start),
+      endsAt: new Date(o.end),
+      duty: o.duty,
+      pinned: o.pinned,
+    })),
   });
 }
 
@@ -299,7 +319,15 @@ export async function planHousePeriod(context: ServiceContext, houseId: string, 
   return context.prisma.$transaction(async (tx) => {
     await tx.housePlan.updateMany({ where: { houseId, status: "DRAFT" }, data: { status: "DISCARDED" } });
     const row = await tx.housePlan.create({
-      data: { houseId, periodFrom: toDbDate(from), periodTo: toDbDate(to), report: reportOf(plan), optimal: plan.optimal, createdById: viewer.userId, createdAt: context.now() },
+      data: {
+        houseId,
+        periodFrom: toDbDate(from),
+        periodTo: toDbDate(to),
+        report: reportOf(plan),
+        optimal: plan.optimal,
+        createdById: viewer.userId,
+        createdAt: context.now(),
+      },
     });
     await writeOccurrences(tx, row.id, plan);
     return row;
@@ -321,7 +349,10 @@ export async function replanHousePlan(context: ServiceContext, planId: string) {
   const from = fromDbDate(draft.periodFrom);
   const to = fromDbDate(draft.periodTo);
   const pinned = await context.prisma.housingOccurrence.findMany({ where: { planId, pinned: true }, select: { activityId: true, startsAt: true } });
-  const input: PlannerInput = { ...(await plannerInputFor(context.prisma, draft.houseId, from, to)), pinned: pinned.map((p) => ({ activityId: p.activityId, start: p.startsAt.getTime() })) };
+  const input: PlannerInput = {
+    ...(await plannerInputFor(context.prisma, draft.houseId, from, to)),
+    pinned: pinned.map((p) => ({ activityId: p.activityId, start: p.startsAt.getTime() })),
+  };
   const plan = await runPlanner(context, input);
   return context.prisma.$transaction(async (tx) => {
     // Only a draft still a draft is replaced (another tutor may have published it meanwhile).
@@ -359,7 +390,8 @@ export async function moveHousingOccurrence(context: ServiceContext, occurrenceI
     const house = await houseFor(tx, viewer, occurrence.plan.houseId, "plan");
     const published = occurrence.plan.status === "PUBLISHED";
     if (occurrence.plan.status === "DISCARDED") throw new ConflictError("PLAN_NOT_DRAFT", { status: "DISCARDED" });
-    if (published && (occurrence.status !== "PLANNED" || occurrence.startsAt <= context.now() || start <= context.now())) throw new ConflictError("NOT_PLANNED", { status: occurrence.status });
+    if (published && (occurrence.status !== "PLANNED" || occurrence.startsAt <= context.now() || start <= context.now()))
+      throw new ConflictError("NOT_PLANNED", { status: occurrence.status });
     const input = await plannerInputFor(tx, house.id, fromDbDate(occurrence.plan.periodFrom), fromDbDate(occurrence.plan.periodTo));
     // A published plan's occurrence is checked against everything standing in the house around
     // the new start, as far as any spacing or a day's length reaches; a draft's against the draft.
@@ -377,9 +409,18 @@ export async function moveHousingOccurrence(context: ServiceContext, occurrenceI
     let taskId = occurrence.taskId;
     if (published && taskId) {
       await cancelMediationTask(tx, house.territoryId, taskId, context.now());
-      taskId = await createMediationTask(tx, { territoryId: house.territoryId, municipalityId: house.municipalityId, address: house.address, houseName: house.name }, occurrence.activity, start.getTime(), viewer.userId);
+      taskId = await createMediationTask(
+        tx,
+        { territoryId: house.territoryId, municipalityId: house.municipalityId, address: house.address, houseName: house.name },
+        occurrence.activity,
+        start.getTime(),
+        viewer.userId,
+      );
     }
-    return tx.housingOccurrence.update({ where: { id: occurrenceId }, data: { startsAt: start, endsAt, pinned: true, taskId, sequence: { increment: published ? 1 : 0 } } });
+    return tx.housingOccurrence.update({
+      where: { id: occurrenceId },
+      data: { startsAt: start, endsAt, pinned: true, taskId, sequence: { increment: published ? 1 : 0 } },
+    });
   });
 }
 
@@ -401,7 +442,11 @@ export async function publishHousePlan(context: ServiceContext, planId: string) 
       const from = fromDbDate(plan.periodFrom);
       const to = fromDbDate(plan.periodTo);
       const replaced = await tx.housingOccurrence.findMany({
-        where: { plan: { houseId: house.id, status: "PUBLISHED" }, status: "PLANNED", startsAt: { gte: new Date(localStart(from, 0)), lt: new Date(localStart(to, 0)) } },
+        where: {
+          plan: { houseId: house.id, status: "PUBLISHED" },
+          status: "PLANNED",
+          startsAt: { gte: new Date(localStart(from, 0)), lt: new Date(localStart(to, 0)) },
+        },
       });
       await tx.housingOccurrence.updateMany({ where: { id: { in: replaced.map((o) => o.id) } }, data: { status: "SUPERSEDED", sequence: { increment: 1 } } });
 
@@ -409,7 +454,15 @@ export async function publishHousePlan(context: ServiceContext, planId: string) 
       const kept = new Set<string>();
       for (const o of occurrences.filter((x) => x.activity.kind === "MEDIATION")) {
         const same = replaced.find((r) => r.taskId && !kept.has(r.taskId) && r.activityId === o.activityId && r.startsAt.getTime() === o.startsAt.getTime());
-        const taskId = same?.taskId ?? (await createMediationTask(tx, { territoryId: house.territoryId, municipalityId: house.municipalityId, address: house.address, houseName: house.name }, o.activity, o.startsAt.getTime(), viewer.userId));
+        const taskId =
+          same?.taskId ??
+          (await createMediationTask(
+            tx,
+            { territoryId: house.territoryId, municipalityId: house.municipalityId, address: house.address, houseName: house.name },
+            o.activity,
+            o.startsAt.getTime(),
+            viewer.userId,
+          ));
         kept.add(taskId);
         await tx.housingOccurrence.update({ where: { id: o.id }, data: { taskId } });
       }
@@ -420,8 +473,24 @@ export async function publishHousePlan(context: ServiceContext, planId: string) 
       const turns = (householdId: string) => occurrences.filter((o) => o.duty.includes(householdId)).length;
       const living = house.households.filter((h) => fromDbDate(h.moveIn) < to && (!h.moveOut || fromDbDate(h.moveOut) > from));
       await notify(tx, [
-        ...house.tutors.map((t) => ({ userId: t.userId, kind: "HOUSE_PLAN_PUBLISHED" as const, params: { ...period, duties: occurrences.reduce((s, o) => s + o.duty.length, 0) }, key: `house-plan:${planId}:${t.userId}` })),
-        ...living.flatMap((h) => (h.contactUserId ? [{ userId: h.contactUserId, kind: "HOUSE_PLAN_PUBLISHED" as const, params: { ...period, duties: turns(h.id) }, key: `house-plan:${planId}:${h.contactUserId}` }] : [])),
+        ...house.tutors.map((t) => ({
+          userId: t.userId,
+          kind: "HOUSE_PLAN_PUBLISHED" as const,
+          params: { ...period, duties: occurrences.reduce((s, o) => s + o.duty.length, 0) },
+          key: `house-plan:${planId}:${t.userId}`,
+        })),
+        ...living.flatMap((h) =>
+          h.contactUserId
+            ? [
+                {
+                  userId: h.contactUserId,
+                  kind: "HOUSE_PLAN_PUBLISHED" as const,
+                  params: { ...period, duties: turns(h.id) },
+                  key: `house-plan:${planId}:${h.contactUserId}`,
+                },
+              ]
+            : [],
+        ),
       ]);
       return published;
     },
@@ -443,30 +512,50 @@ async function createMediationTask(
   plan ??= await tx.autonomyPlan.create({ data: { familyId: household.familyId, status: "ACTIVE" } });
   const title = `Mediazione abitativa - ${house.houseName}`;
   let project = await tx.microProject.findFirst({ where: { planId: plan.id, title } });
-  project ??= await tx.microProject.create({ data: { planId: plan.id, title, goal: "Mediazione culturale per la convivenza nella casa condivisa", startDate: toDbDate(date), endDate: toDbDate(addDays(date, 365)) } });
-  if (fromDbDate(project.endDate) < date) project = await tx.microProject.update({ where: { id: project.id }, data: { endDate: toDbDate(addDays(date, 365)) } });
-  const task = await createTaskIn(tx, { territoryId: house.territoryId, userId }, {
-    microProjectId: project.id,
-    title: `${activity.name} (${household.family.referenceName})`,
-    activityKind: "CULTURAL_MEDIATION",
-    requiredSkillCode: "CULTURAL_MEDIATION",
-    minSkillLevel: 1,
-    requiredLanguages: activity.mediationLanguage ? [activity.mediationLanguage] : [],
-    minLanguageLevel: "B2",
-    municipalityId: house.municipalityId,
-    address: house.address,
-    headcount: 1,
-    priority: 4,
-    involvesMinors: false,
-    schedule: { kind: "ONE_OFF", startDate: date, startTime: formatLocalTime(localMinuteOf(start)), durationMinutes: activity.durationMinutes },
+  project ??= await tx.microProject.create({
+    data: {
+      planId: plan.id,
+      title,
+      goal: "Mediazione culturale per la convivenza nella casa condivisa",
+      startDate: toDbDate(date),
+      endDate: toDbDate(addDays(date, 365)),
+    },
   });
+  if (fromDbDate(project.endDate) < date)
+    project = await tx.microProject.update({ where: { id: project.id }, data: { endDate: toDbDate(addDays(date, 365)) } });
+  const task = await createTaskIn(
+    tx,
+    { territoryId: house.territoryId, userId },
+    {
+      microProjectId: project.id,
+      title: `${activity.name} (${household.family.referenceName})`,
+      activityKind: "CULTURAL_MEDIATION",
+      requiredSkillCode: "CULTURAL_MEDIATION",
+      minSkillLevel: 1,
+      requiredLanguages: activity.mediationLanguage ? [activity.mediationLanguage] : [],
+      minLanguageLevel: "B2",
+      municipalityId: house.municipalityId,
+      address: house.address,
+      headcount: 1,
+      priority: 4,
+      involvesMinors: false,
+      schedule: { kind: "ONE_OFF", startDate: date, startTime: formatLocalTime(localMinuteOf(start)), durationMinutes: activity.durationMinutes },
+    },
+  );
   return task.id;
 }
 
 /** The session moved or was called off: its task's future occurrences are cancelled (citizens told). */
 async function cancelMediationTask(tx: Tx, territoryId: string, taskId: string, now: Date) {
   const open = await tx.taskOccurrence.findMany({ where: { taskId, status: { notIn: ["CANCELLED", "DONE"] }, startsAt: { gt: now } }, select: { id: true } });
-  for (const o of open) await cancelOccurrenceIn(tx, { territoryId }, o.id, "Mediazione spostata o annullata dal tutor abitativo / session moved or called off by the housing tutor", now);
+  for (const o of open)
+    await cancelOccurrenceIn(
+      tx,
+      { territoryId },
+      o.id,
+      "Mediazione spostata o annullata dal tutor abitativo / session moved or called off by the housing tutor",
+      now,
+    );
   await tx.task.updateMany({ where: { id: taskId, status: { notIn: ["DONE", "CANCELLED"] } }, data: { status: "CANCELLED" } });
 }
 
@@ -476,7 +565,11 @@ async function cancelMediationTask(tx: Tx, territoryId: string, taskId: string, 
  * Records what happened to a published occurrence: held (once it has started) with who took
  * part, or cancelled (a mediation session's task is cancelled too). The note is short on purpose.
  */
-export async function recordHousingOccurrence(context: ServiceContext, occurrenceId: string, input: { status: "HELD" | "CANCELLED"; presentHouseholdIds?: string[] | null; note?: string | null }) {
+export async function recordHousingOccurrence(
+  context: ServiceContext,
+  occurrenceId: string,
+  input: { status: "HELD" | "CANCELLED"; presentHouseholdIds?: string[] | null; note?: string | null },
+) {
   const viewer = requireHousingStaff(context);
   const note = input.note?.trim() || null;
   if (note && note.length > MAX_NOTE) throw new InputError("INVALID_RANGE", ["note"], { max: MAX_NOTE });
@@ -488,7 +581,8 @@ export async function recordHousingOccurrence(context: ServiceContext, occurrenc
     const occurrence = await tx.housingOccurrence.findUnique({ where: { id: occurrenceId }, include: { plan: true } });
     if (!occurrence) throw new NotFoundError("HousingOccurrence", occurrenceId);
     const house = await houseFor(tx, viewer, occurrence.plan.houseId, "plan");
-    if (occurrence.plan.status !== "PUBLISHED" || occurrence.status === "SUPERSEDED") throw new ConflictError("NOT_PLANNED", { status: occurrence.plan.status === "PUBLISHED" ? occurrence.status : occurrence.plan.status });
+    if (occurrence.plan.status !== "PUBLISHED" || occurrence.status === "SUPERSEDED")
+      throw new ConflictError("NOT_PLANNED", { status: occurrence.plan.status === "PUBLISHED" ? occurrence.status : occurrence.plan.status });
     if (input.status === "HELD" && occurrence.startsAt > now) throw new ConflictError("OCCURRENCE_NOT_STARTED");
     const households = await tx.household.findMany({ where: { houseId: house.id, id: { in: present } }, select: { id: true } });
     present.forEach((id, i) => {
@@ -545,7 +639,11 @@ export async function houseCalendar(context: ServiceContext, houseId: string, fr
   checkDateRange(from, to, 366);
   await houseFor(context.prisma, viewer, houseId, "read");
   return context.prisma.housingOccurrence.findMany({
-    where: { plan: { houseId, status: "PUBLISHED" }, status: { not: "SUPERSEDED" }, startsAt: { gte: new Date(localStart(from, 0)), lt: new Date(localStart(to, 0)) } },
+    where: {
+      plan: { houseId, status: "PUBLISHED" },
+      status: { not: "SUPERSEDED" },
+      startsAt: { gte: new Date(localStart(from, 0)), lt: new Date(localStart(to, 0)) },
+    },
     orderBy: { startsAt: "asc" },
   });
 }

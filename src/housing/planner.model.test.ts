@@ -18,10 +18,41 @@ const households: Household[] = [
 ];
 
 const activities: Activity[] = [
-  { id: "meeting", spaceId: "living", durationMinutes: 90, attendance: "ALL", frequency: { kind: "WEEKLY", everyWeeks: 2 }, preferred: { weekdays: [7], startMinute: 17 * 60, endMinute: 20 * 60 } },
-  { id: "meal", spaceId: "kitchen", durationMinutes: 120, attendance: "ROTA", householdsPerTurn: 2, frequency: { kind: "TIMES", times: 8 }, preferred: { startMinute: 19 * 60, endMinute: 21 * 60 }, minSpacingHours: 48 },
-  { id: "cleaning", spaceId: null, durationMinutes: 60, attendance: "ROTA", householdsPerTurn: 1, frequency: { kind: "WEEKLY", everyWeeks: 1 }, minSpacingHours: 72 },
-  { id: "italian", spaceId: "living", durationMinutes: 60, attendance: ["h1", "h2"], frequency: { kind: "WEEKLY", everyWeeks: 1 }, preferred: { weekdays: [2, 4], startMinute: 18 * 60, endMinute: 20 * 60 } },
+  {
+    id: "meeting",
+    spaceId: "living",
+    durationMinutes: 90,
+    attendance: "ALL",
+    frequency: { kind: "WEEKLY", everyWeeks: 2 },
+    preferred: { weekdays: [7], startMinute: 17 * 60, endMinute: 20 * 60 },
+  },
+  {
+    id: "meal",
+    spaceId: "kitchen",
+    durationMinutes: 120,
+    attendance: "ROTA",
+    householdsPerTurn: 2,
+    frequency: { kind: "TIMES", times: 8 },
+    preferred: { startMinute: 19 * 60, endMinute: 21 * 60 },
+    minSpacingHours: 48,
+  },
+  {
+    id: "cleaning",
+    spaceId: null,
+    durationMinutes: 60,
+    attendance: "ROTA",
+    householdsPerTurn: 1,
+    frequency: { kind: "WEEKLY", everyWeeks: 1 },
+    minSpacingHours: 72,
+  },
+  {
+    id: "italian",
+    spaceId: "living",
+    durationMinutes: 60,
+    attendance: ["h1", "h2"],
+    frequency: { kind: "WEEKLY", everyWeeks: 1 },
+    preferred: { weekdays: [2, 4], startMinute: 18 * 60, endMinute: 20 * 60 },
+  },
 ];
 
 function house(from: string, to: string, extra: Partial<PlannerInput> = {}): PlannerInput {
@@ -68,7 +99,14 @@ describe("shared-housing planner", () => {
     const meals = plan.occurrences.filter((o) => o.activityId === "meal");
     const freeAt = (o: (typeof meals)[number]) => {
       const { date, minute } = local(o.start);
-      return input.households.filter((h) => (!h.moveIn || h.moveIn <= date) && !h.busy.windows.some((w) => w.weekday === local(o.start).weekday && w.startMinute < minute + 120 && minute < w.endMinute) && !h.busy.exceptions.some((x) => x.fromDate <= date && date <= x.toDate)).map((h) => h.id);
+      return input.households
+        .filter(
+          (h) =>
+            (!h.moveIn || h.moveIn <= date) &&
+            !h.busy.windows.some((w) => w.weekday === local(o.start).weekday && w.startMinute < minute + 120 && minute < w.endMinute) &&
+            !h.busy.exceptions.some((x) => x.fromDate <= date && date <= x.toDate),
+        )
+        .map((h) => h.id);
     };
     const unavoidable = meals.slice(1).filter((o, i) => new Set([...freeAt(meals[i]!), ...freeAt(o)]).size < 4).length;
     expect(plan.repeatedDuties.meal).toBeLessThanOrEqual(unavoidable);
@@ -76,8 +114,14 @@ describe("shared-housing planner", () => {
 
   it("keeps a pinned occurrence, explains a pin that breaks a rule, and changes nothing else on a re-plan", async () => {
     const quiet = Date.parse("2027-03-16T22:30:00+01:00"); // a Tuesday, in quiet hours
-    const replanned = await planHouse({ ...input, previous: plan.occurrences.map((o) => ({ activityId: o.activityId, start: o.start })), pinned: [{ activityId: "italian", start: quiet }] });
-    expect(replanned.pinViolations).toEqual([{ activityId: "italian", start: quiet, reasons: expect.arrayContaining(["QUIET_HOURS", "OUTSIDE_OPENING_HOURS"]) }]);
+    const replanned = await planHouse({
+      ...input,
+      previous: plan.occurrences.map((o) => ({ activityId: o.activityId, start: o.start })),
+      pinned: [{ activityId: "italian", start: quiet }],
+    });
+    expect(replanned.pinViolations).toEqual([
+      { activityId: "italian", start: quiet, reasons: expect.arrayContaining(["QUIET_HOURS", "OUTSIDE_OPENING_HOURS"]) },
+    ]);
     // Stability: the same starts as the published plan.
     expect(replanned.occurrences.map((o) => `${o.activityId}@${o.start}`).sort()).toEqual(plan.occurrences.map((o) => `${o.activityId}@${o.start}`).sort());
     // A valid pin is kept where the tutor put it.
@@ -116,7 +160,17 @@ describe("shared-housing planner", () => {
         { id: "h2", busy: { windows: [], exceptions: [] } },
         { id: "h3", busy: { windows: every([1, 2, 3, 4, 5, 6], 16 * 60, 23 * 60), exceptions: [] } },
       ],
-      activities: [{ id: "meal", spaceId: "kitchen", durationMinutes: 120, attendance: "ROTA", householdsPerTurn: 1, frequency: { kind: "TIMES", times: 6 }, preferred: { weekdays: WEEKDAYS, startMinute: 19 * 60, endMinute: 21 * 60 } }],
+      activities: [
+        {
+          id: "meal",
+          spaceId: "kitchen",
+          durationMinutes: 120,
+          attendance: "ROTA",
+          householdsPerTurn: 1,
+          frequency: { kind: "TIMES", times: 6 },
+          preferred: { weekdays: WEEKDAYS, startMinute: 19 * 60, endMinute: 21 * 60 },
+        },
+      ],
     });
     const result = await planHouse(evenings);
     checkHardRules(evenings, result);
@@ -128,7 +182,14 @@ describe("shared-housing planner", () => {
   });
 
   it("says why an occurrence cannot be placed", async () => {
-    const impossible: Activity = { id: "late", spaceId: "living", durationMinutes: 60, attendance: "ALL", frequency: { kind: "TIMES", times: 1 }, preferred: null };
+    const impossible: Activity = {
+      id: "late",
+      spaceId: "living",
+      durationMinutes: 60,
+      attendance: "ALL",
+      frequency: { kind: "TIMES", times: 1 },
+      preferred: null,
+    };
     // Everyone busy all day every day: nothing fits.
     const busyHouse = house("2027-03-15", "2027-03-22", {
       activities: [impossible],
@@ -142,7 +203,11 @@ describe("shared-housing planner", () => {
   });
 
   it("holds the fairness bound over three consecutive months, counting earlier duties", async () => {
-    const months = [["2027-03-01", "2027-03-29"], ["2027-03-29", "2027-04-26"], ["2027-04-26", "2027-05-24"]] as const;
+    const months = [
+      ["2027-03-01", "2027-03-29"],
+      ["2027-03-29", "2027-04-26"],
+      ["2027-04-26", "2027-05-24"],
+    ] as const;
     let history: NonNullable<PlannerInput["rotaHistory"]> = {};
     let lastDuty: NonNullable<PlannerInput["lastDuty"]> = {};
     for (const [from, to] of months) {

@@ -194,7 +194,9 @@ function busyAt(household: Household, date: string, startMinute: number, endMinu
 
 function inQuietHours(quiet: PlannerInput["quietHours"], startMinute: number, endMinute: number): boolean {
   const overlaps = (a: number, b: number) => startMinute < b && a < endMinute;
-  return quiet.startMinute <= quiet.endMinute ? overlaps(quiet.startMinute, quiet.endMinute) : overlaps(quiet.startMinute, DAY_MINUTES) || overlaps(0, quiet.endMinute);
+  return quiet.startMinute <= quiet.endMinute
+    ? overlaps(quiet.startMinute, quiet.endMinute)
+    : overlaps(quiet.startMinute, DAY_MINUTES) || overlaps(0, quiet.endMinute);
 }
 
 /** Households that must attend an activity on a date (ROTA: none fixed yet). */
@@ -214,7 +216,8 @@ export function candidateReasons(input: PlannerInput, activity: Activity, date: 
   const end = minute + activity.durationMinutes;
   if (date < input.from || date >= input.to || end > DAY_MINUTES) reasons.push("OUTSIDE_PERIOD");
   const space = input.spaces.find((s) => s.id === activity.spaceId);
-  if (space && !space.opening.some((w) => w.weekday === weekdayOf(date) && w.startMinute <= minute && end <= w.endMinute)) reasons.push("OUTSIDE_OPENING_HOURS");
+  if (space && !space.opening.some((w) => w.weekday === weekdayOf(date) && w.startMinute <= minute && end <= w.endMinute))
+    reasons.push("OUTSIDE_OPENING_HOURS");
   if (inQuietHours(input.quietHours, minute, end)) reasons.push("QUIET_HOURS");
   const required = requiredOn(activity, input.households, date);
   if (Array.isArray(activity.attendance) && required.some((h) => !present(h, date))) reasons.push("ATTENDEE_ABSENT");
@@ -246,7 +249,7 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
   const slot = input.slotMinutes ?? 30;
   const instances = input.activities.flatMap((a) => instancesOf(a, input.from, input.to));
   const candidates: Candidate[] = [];
-  const rejected = instances.map(() => ({} as Partial<Record<PlacementReason, number>>));
+  const rejected = instances.map(() => ({}) as Partial<Record<PlacementReason, number>>);
   const pinnedLeft = [...(input.pinned ?? [])];
   const pinViolations: Plan["pinViolations"] = [];
   const fixed = new Map<number, 0 | 1>();
@@ -285,10 +288,15 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
   const objective = candidates.map((c, k) => {
     const activity = instances[c.instance]!.activity;
     const preferred = activity.preferred;
-    const inPreferred = preferred && (!preferred.weekdays || preferred.weekdays.includes(weekdayOf(c.date))) && preferred.startMinute <= c.minute && c.minute + activity.durationMinutes <= preferred.endMinute;
+    const inPreferred =
+      preferred &&
+      (!preferred.weekdays || preferred.weekdays.includes(weekdayOf(c.date))) &&
+      preferred.startMinute <= c.minute &&
+      c.minute + activity.durationMinutes <= preferred.endMinute;
     // A tiny preference for earlier starts makes ties deterministic and plans readable.
     // A rota is easier to share fairly at times when more households are free.
-    const roomForRota = activity.attendance === "ROTA" ? ROTA_ROOM * (freeHouseholds(input, c.date, c.minute, activity.durationMinutes) - (activity.householdsPerTurn ?? 1)) : 0;
+    const roomForRota =
+      activity.attendance === "ROTA" ? ROTA_ROOM * (freeHouseholds(input, c.date, c.minute, activity.durationMinutes) - (activity.householdsPerTurn ?? 1)) : 0;
     return PLACE + (inPreferred ? PREFERRED : 0) + (previous.has(`${activity.id}|${c.start}`) ? STABLE : 0) + roomForRota - k * 1e-7;
   });
   const rows: BinaryRow[] = [];
@@ -349,7 +357,10 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
   for (const activity of input.activities) {
     const spacing = (activity.minSpacingHours ?? 0) * 60 * MINUTE;
     if (spacing <= 0) continue;
-    const own = candidates.map((c, k) => ({ c, k })).filter(({ c }) => instances[c.instance]!.activity === activity).sort((a, b) => a.c.start - b.c.start);
+    const own = candidates
+      .map((c, k) => ({ c, k }))
+      .filter(({ c }) => instances[c.instance]!.activity === activity)
+      .sort((a, b) => a.c.start - b.c.start);
     // Every set of starts within one spacing of each other is a clique: at most one of it.
     for (let a = 0; a < own.length; a++) {
       const window = [own[a]!.k];
@@ -386,12 +397,31 @@ export async function planHouse(input: PlannerInput): Promise<Plan> {
     const chosen = candidates.filter((_, k) => times.values![k]);
     const placedInstances = new Set(chosen.map((c) => c.instance));
     const unplaced: Unplaced[] = instances.flatMap((instance, i) =>
-      placedInstances.has(i) ? [] : [{ activityId: instance.activity.id, index: instance.index, windowFrom: instance.from, windowTo: instance.to, reasonCounts: rejected[i]!, clashing: byInstance.get(i)?.length ?? 0 }],
+      placedInstances.has(i)
+        ? []
+        : [
+            {
+              activityId: instance.activity.id,
+              index: instance.index,
+              windowFrom: instance.from,
+              windowTo: instance.to,
+              reasonCounts: rejected[i]!,
+              clashing: byInstance.get(i)?.length ?? 0,
+            },
+          ],
     );
 
     // --- stage 2: rotas ------------------------------------------------------------------------
     const occurrences: PlannedOccurrence[] = chosen
-      .map((c) => ({ activityId: instances[c.instance]!.activity.id, index: instances[c.instance]!.index, start: c.start, end: c.end, spaceId: instances[c.instance]!.activity.spaceId, duty: [] as string[], pinned: [...fixed.keys()].some((k) => candidates[k] === c) }))
+      .map((c) => ({
+        activityId: instances[c.instance]!.activity.id,
+        index: instances[c.instance]!.index,
+        start: c.start,
+        end: c.end,
+        spaceId: instances[c.instance]!.activity.spaceId,
+        duty: [] as string[],
+        pinned: [...fixed.keys()].some((k) => candidates[k] === c),
+      }))
       .sort((a, b) => a.start - b.start || a.activityId.localeCompare(b.activityId));
     const { balance, repeated, optimal } = await assignRotas(input, occurrences);
     const plan: Plan = { occurrences, unplaced, pinViolations, rotaBalance: balance, repeatedDuties: repeated, optimal: times.optimal && optimal };
@@ -418,7 +448,6 @@ const FAIRNESS_PENALTY = 60;
 function unfairness(plan: Plan): number {
   return plan.rotaBalance.reduce((sum, b) => sum + Math.max(0, Math.abs(b.duties - b.share) - 1 + 1e-9), 0);
 }
-
 
 /** The rules a start breaks, for a pin or a move the tutor asks for. */
 export function explainStart(input: PlannerInput, activity: Activity, start: number): PlacementReason[] {
@@ -521,13 +550,19 @@ async function assignRotas(input: PlannerInput, occurrences: PlannedOccurrence[]
     };
     // dutyFilled: each occurrence gets its households on duty (a missing one costs a lot).
     own.forEach((_, oi) => {
-      const here = vars.map((v, k) => ({ v, k })).filter(({ v }) => v.o === oi).map(({ k }) => k);
+      const here = vars
+        .map((v, k) => ({ v, k }))
+        .filter(({ v }) => v.o === oi)
+        .map(({ k }) => k);
       const missing = Array.from({ length: perTurn }, () => addSlack(10_000));
       rows.push({ vars: [...here, ...missing], lower: perTurn, upper: perTurn });
     });
     // fairShare: duties so far plus these within one of the share (over by one or two costs, beyond much more).
     input.households.forEach((_, hi) => {
-      const mine = vars.map((v, k) => ({ v, k })).filter(({ v }) => v.h === hi).map(({ k }) => k);
+      const mine = vars
+        .map((v, k) => ({ v, k }))
+        .filter(({ v }) => v.h === hi)
+        .map(({ k }) => k);
       const upper = Math.ceil(share[hi]! - 1e-9) - before[hi]!;
       const lower = Math.floor(share[hi]! + 1e-9) - before[hi]!;
       // As many slack units as there are duties, so a plan always exists; each beyond the first costs ten times more.

@@ -47,8 +47,10 @@ describe("admission", () => {
 describe("mutationKind", () => {
   it("names a mutation by its root fields, sorted, whatever the aliases, fragments and operation chosen", () => {
     expect(mutationKind(body("mutation($id: ID!) { acceptOffer(offerId: $id) { __typename } }"))).toBe("acceptOffer");
-    expect(mutationKind(body("mutation { b: acceptOffer(offerId: 1) { __typename } a: declineOffer(offerId: 2) { __typename } }"))).toBe("acceptOffer+declineOffer");
-    expect(mutationKind(body("mutation { ...F __typename } fragment F on Mutation { login(email: \"a\", password: \"b\") { __typename } }"))).toBe("login");
+    expect(mutationKind(body("mutation { b: acceptOffer(offerId: 1) { __typename } a: declineOffer(offerId: 2) { __typename } }"))).toBe(
+      "acceptOffer+declineOffer",
+    );
+    expect(mutationKind(body('mutation { ...F __typename } fragment F on Mutation { login(email: "a", password: "b") { __typename } }'))).toBe("login");
     expect(mutationKind(body("query Q { skills { code } } mutation M { logout }", "M"))).toBe("logout");
     expect(mutationKind(body("mutation { ... on Mutation { logout } }"))).toBe("logout");
   });

@@ -33,7 +33,14 @@ function pageOf(field: FieldNode): number | null {
 }
 
 /** The worst-case cost of a selection set on `parent`. */
-export function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, fragments: Record<string, FragmentDefinitionNode>, schemaType: (name: string) => GraphQLCompositeType | undefined, inheritedPage: number | null = null, seen: Set<string> = new Set()): number {
+export function selectionCost(
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  fragments: Record<string, FragmentDefinitionNode>,
+  schemaType: (name: string) => GraphQLCompositeType | undefined,
+  inheritedPage: number | null = null,
+  seen: Set<string> = new Set(),
+): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -68,7 +75,9 @@ export function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLCom
 export function listCostRule(maxCost: number): ValidationRule {
   return (context) => {
     const document = context.getDocument();
-    const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+    const fragments = Object.fromEntries(
+      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    );
     const schema = context.getSchema();
     const schemaType = (name: string) => {
       const type = schema.getType(name);
@@ -76,10 +85,21 @@ export function listCostRule(maxCost: number): ValidationRule {
     };
     return {
       OperationDefinition(operation) {
-        const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
+        const root =
+          operation.operation === "mutation"
+            ? schema.getMutationType()
+            : operation.operation === "subscription"
+              ? schema.getSubscriptionType()
+              : schema.getQueryType();
         if (!root) return;
         const cost = selectionCost(operation.selectionSet, root, fragments, schemaType);
-        if (cost > maxCost) context.reportError(new GraphQLError(`Query cost ${Math.round(cost)} is over the limit of ${maxCost} (lists count with their sizes).`, { nodes: [operation], extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost } }));
+        if (cost > maxCost)
+          context.reportError(
+            new GraphQLError(`Query cost ${Math.round(cost)} is over the limit of ${maxCost} (lists count with their sizes).`, {
+              nodes: [operation],
+              extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost },
+            }),
+          );
       },
     };
   };

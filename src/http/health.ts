@@ -5,14 +5,29 @@ import type { Express } from "express";
 import type { Database } from "../db/database";
 import type { Metrics } from "../observability/metrics";
 
-export function healthRoutes(app: Express, database: Pick<Database, "ping">, metrics: Metrics, metricsToken: string | undefined, redis?: { ping(): Promise<void> }, openWithoutToken = true): void {
+export function healthRoutes(
+  app: Express,
+  database: Pick<Database, "ping">,
+  metrics: Metrics,
+  metricsToken: string | undefined,
+  redis?: { ping(): Promise<void> },
+  openWithoutToken = true,
+): void {
   app.get("/health", (_request, response) => {
     response.json({ status: "ok" });
   });
   app.get("/ready", async (_request, response) => {
     const [db, queue] = await Promise.all([
-      database.ping().then(() => "ok" as const, () => "unreachable" as const),
-      redis ? redis.ping().then(() => "ok" as const, () => "unreachable" as const) : undefined,
+      database.ping().then(
+        () => "ok" as const,
+        () => "unreachable" as const,
+      ),
+      redis
+        ? redis.ping().then(
+            () => "ok" as const,
+            () => "unreachable" as const,
+          )
+        : undefined,
     ]);
     const ready = db === "ok" && queue !== "unreachable";
     response.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", database: db, ...(queue ? { redis: queue } : {}) });

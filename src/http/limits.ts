@@ -82,12 +82,21 @@ export function limitPlugins(limits: RequestLimits): Plugin[] {
 function noSuggestions(): Plugin {
   const plain = (error: GraphQLError) =>
     /Did you mean/.test(error.message)
-      ? new GraphQLError(error.message.replace(/\s*Did you mean .*$/s, ""), { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: error.extensions })
+      ? new GraphQLError(error.message.replace(/\s*Did you mean .*$/s, ""), {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          originalError: error.originalError,
+          extensions: error.extensions,
+        })
       : error;
   return {
-    onValidate: () => ({ valid, result, setResult }) => {
-      if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? plain(error) : error)));
-    },
+    onValidate:
+      () =>
+      ({ valid, result, setResult }) => {
+        if (!valid) setResult(result.map((error) => (error instanceof GraphQLError ? plain(error) : error)));
+      },
     // Variables are coerced when the operation executes: their errors suggest names too.
     onExecute: () => ({
       onExecuteDone({ result, setResult }) {
@@ -137,7 +146,13 @@ function rawListCap(): Plugin {
     onParams({ params, setResult, request }) {
       if (!tooLong(params.variables)) return;
       const it = request.headers.get("accept-language")?.toLowerCase().startsWith("it");
-      setResult({ errors: [new GraphQLError(it ? `Una lista ha troppi elementi: al massimo ${RAW_LIST_MAX}.` : `A list has too many items: at most ${RAW_LIST_MAX}.`, { extensions: { code: "TOO_MANY_ITEMS", max: RAW_LIST_MAX } })] });
+      setResult({
+        errors: [
+          new GraphQLError(it ? `Una lista ha troppi elementi: al massimo ${RAW_LIST_MAX}.` : `A list has too many items: at most ${RAW_LIST_MAX}.`, {
+            extensions: { code: "TOO_MANY_ITEMS", max: RAW_LIST_MAX },
+          }),
+        ],
+      });
     },
   };
 }
@@ -146,7 +161,9 @@ function rawListCap(): Plugin {
 function queryDeadline(ms: number): Plugin {
   return {
     onExecute({ args }) {
-      const operation = (args.document as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName));
+      const operation = (args.document as DocumentNode).definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+      );
       if (operation?.operation === "query") (args.contextValue as { deadline?: number }).deadline = performance.now() + ms;
     },
   };
@@ -165,7 +182,8 @@ function subscriptionCap(limits: Pick<RequestLimits, "maxSubscriptionsPerUser" |
       const context = args.contextValue as { viewer?: { userId: string } | null; lang?: string };
       const user = context.viewer?.userId ?? "anonymous";
       if ((byUser.get(user) ?? 0) >= limits.maxSubscriptionsPerUser || total >= limits.maxSubscriptionsPerProcess) {
-        const message = context.lang === "it" ? "Troppi aggiornamenti in corso: chiuderne qualcuno e riprovare." : "Too many live updates open: close some and try again.";
+        const message =
+          context.lang === "it" ? "Troppi aggiornamenti in corso: chiuderne qualcuno e riprovare." : "Too many live updates open: close some and try again.";
         setSubscribeFn(async () => ({ errors: [new GraphQLError(message, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })] }));
         return;
       }
@@ -186,7 +204,9 @@ function subscriptionCap(limits: Pick<RequestLimits, "maxSubscriptionsPerUser" |
           release();
           return result;
         }
-        const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]() as AsyncIterator<unknown> & { return?: (value?: unknown) => Promise<IteratorResult<unknown>> };
+        const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]() as AsyncIterator<unknown> & {
+          return?: (value?: unknown) => Promise<IteratorResult<unknown>>;
+        };
         return {
           [Symbol.asyncIterator]() {
             return this;

@@ -46,7 +46,7 @@ export function queueBoardRoutes(app: Express, options: QueueBoardOptions): void
 
   const onlyAdministrators = async (request: Request, response: Response, next: NextFunction) => {
     const given = typeof request.query.token === "string" ? request.query.token : undefined;
-    const authorization = request.get("authorization") ?? (given ?? cookieOf(request, COOKIE) ? `Bearer ${given ?? cookieOf(request, COOKIE)}` : null);
+    const authorization = request.get("authorization") ?? ((given ?? cookieOf(request, COOKIE)) ? `Bearer ${given ?? cookieOf(request, COOKIE)}` : null);
     const viewer = await resolveViewer(options.prisma, options.tokens, authorization);
     response.set("cache-control", "private, no-store");
     if (!viewer) {
@@ -59,7 +59,13 @@ export function queueBoardRoutes(app: Express, options: QueueBoardOptions): void
     }
     if (given) {
       // The token leaves the address (history, logs, referrers) for a cookie only this path sees.
-      response.cookie(COOKIE, given, { httpOnly: true, sameSite: "strict", secure: options.secureCookie, path: QUEUE_BOARD_PATH, maxAge: options.cookieSeconds * 1000 });
+      response.cookie(COOKIE, given, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: options.secureCookie,
+        path: QUEUE_BOARD_PATH,
+        maxAge: options.cookieSeconds * 1000,
+      });
       response.redirect(303, QUEUE_BOARD_PATH + "/");
       return;
     }

@@ -20,9 +20,15 @@ export function yogaHandler(yoga: YogaServerInstance<Record<string, unknown>, an
         if (value === undefined) continue;
         for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
       }
-      const body = Buffer.isBuffer(request.body) && request.body.length > 0 && request.method !== "GET" && request.method !== "HEAD" ? (request.body as Uint8Array<ArrayBuffer>) : undefined;
+      const body =
+        Buffer.isBuffer(request.body) && request.body.length > 0 && request.method !== "GET" && request.method !== "HEAD"
+          ? (request.body as Uint8Array<ArrayBuffer>)
+          : undefined;
       // The host is not the client's to choose here: only the path and query matter to Yoga.
-      return yoga.handleRequest(new Request(`http://localhost${request.originalUrl}`, { method: request.method, headers, body, signal: controller.signal }), { req: request, res: response });
+      return yoga.handleRequest(new Request(`http://localhost${request.originalUrl}`, { method: request.method, headers, body, signal: controller.signal }), {
+        req: request,
+        res: response,
+      });
     };
     Promise.resolve()
       .then(forward)

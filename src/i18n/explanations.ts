@@ -67,7 +67,10 @@ const RUN_FAILURES: Record<RunFailureCode, Record<Lang, string>> = {
     en: "The pinned assignments cannot all be kept together: {pins}. Remove or change one of these pins, then start the run again.",
     it: "Le assegnazioni fissate non si possono rispettare tutte insieme: {pins}. Togliere o cambiare una di queste assegnazioni, poi avviare di nuovo l'elaborazione.",
   },
-  NO_REGULATION: { en: "No regulation is in force on {date}: a week can be matched only under a regulation.", it: "Il {date} non è in vigore alcun regolamento: una settimana si può abbinare solo sotto un regolamento." },
+  NO_REGULATION: {
+    en: "No regulation is in force on {date}: a week can be matched only under a regulation.",
+    it: "Il {date} non è in vigore alcun regolamento: una settimana si può abbinare solo sotto un regolamento.",
+  },
   INVALID_WEEK: {
     en: "The week's data could not be turned into a matching problem. Start the run again; if it fails again, tell an administrator.",
     it: "Non è stato possibile trasformare i dati della settimana in un problema di abbinamento. Avviare di nuovo l'elaborazione; se non riesce, avvisare un amministratore.",
@@ -91,9 +94,18 @@ const RUN_FAILURES: Record<RunFailureCode, Record<Lang, string>> = {
 };
 
 const PIN_RULES: Record<BrokenPins["rule"], Record<Lang, string>> = {
-  SEATS: { en: "{occurrences} has fewer seats than the citizens pinned on it ({citizens})", it: "{occurrences} ha meno posti dei cittadini fissati ({citizens})" },
-  HOURS: { en: "{citizens} does not have hours left for all of {occurrences}", it: "{citizens} non ha ore sufficienti per tutte queste attività: {occurrences}" },
-  OVERLAP: { en: "{citizens} cannot be at all of these at the same time: {occurrences}", it: "{citizens} non può partecipare nello stesso momento a tutte queste attività: {occurrences}" },
+  SEATS: {
+    en: "{occurrences} has fewer seats than the citizens pinned on it ({citizens})",
+    it: "{occurrences} ha meno posti dei cittadini fissati ({citizens})",
+  },
+  HOURS: {
+    en: "{citizens} does not have hours left for all of {occurrences}",
+    it: "{citizens} non ha ore sufficienti per tutte queste attività: {occurrences}",
+  },
+  OVERLAP: {
+    en: "{citizens} cannot be at all of these at the same time: {occurrences}",
+    it: "{citizens} non può partecipare nello stesso momento a tutte queste attività: {occurrences}",
+  },
 };
 
 /** A failed run's reason in words; names and dates are looked up when shown. */
@@ -105,5 +117,8 @@ export function runFailureMessage(failure: RunFailure, lang: Lang, nameOf: (id: 
     const occurrences = list([...new Set(group.pairs.map((p) => p.occurrence))].map((o) => `${nameOf(o)} (${whenOf(o)})`));
     return PIN_RULES[group.rule][lang].replace("{citizens}", citizens).replace("{occurrences}", occurrences);
   });
-  return RUN_FAILURES[failure.code][lang].replace("{pins}", pins.join("; ")).replace("{date}", failure.details.date ?? "").replace("{minutes}", String(failure.details.minutes ?? ""));
+  return RUN_FAILURES[failure.code][lang]
+    .replace("{pins}", pins.join("; "))
+    .replace("{date}", failure.details.date ?? "")
+    .replace("{minutes}", String(failure.details.minutes ?? ""));
 }

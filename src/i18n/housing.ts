@@ -6,11 +6,20 @@ import type { Lang } from "./index";
 export type HousingReason = PlacementReason | ClashReason;
 
 const templates: Record<HousingReason, Record<Lang, string>> = {
-  OUTSIDE_PERIOD: { en: "outside the plan's period (or not a start on the planning grid)", it: "fuori dal periodo del calendario (o non un orario della griglia)" },
+  OUTSIDE_PERIOD: {
+    en: "outside the plan's period (or not a start on the planning grid)",
+    it: "fuori dal periodo del calendario (o non un orario della griglia)",
+  },
   OUTSIDE_OPENING_HOURS: { en: "the space is closed then", it: "lo spazio è chiuso in quell'orario" },
   QUIET_HOURS: { en: "during the house's quiet hours", it: "durante le ore di silenzio della casa" },
-  ATTENDEE_ABSENT: { en: "a household that must attend does not live in the house then", it: "un nucleo che deve partecipare non abita nella casa in quella data" },
-  ATTENDEE_BUSY: { en: "a household that must attend is busy then (work, school, courses)", it: "un nucleo che deve partecipare è impegnato in quell'orario (lavoro, scuola, corsi)" },
+  ATTENDEE_ABSENT: {
+    en: "a household that must attend does not live in the house then",
+    it: "un nucleo che deve partecipare non abita nella casa in quella data",
+  },
+  ATTENDEE_BUSY: {
+    en: "a household that must attend is busy then (work, school, courses)",
+    it: "un nucleo che deve partecipare è impegnato in quell'orario (lavoro, scuola, corsi)",
+  },
   TOO_FEW_FREE_FOR_ROTA: { en: "too few households are free then to take the turn", it: "troppo pochi nuclei sono liberi in quell'orario per il turno" },
   SPACE_DOUBLE_BOOKED: { en: "the space is taken by another activity then", it: "lo spazio è occupato da un'altra attività in quell'orario" },
   HOUSEHOLD_DOUBLE_BOOKED: { en: "a household would be in two activities at once", it: "un nucleo sarebbe in due attività contemporaneamente" },

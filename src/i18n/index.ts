@@ -11,9 +11,18 @@ type Template = Record<Lang, string>;
 const errorTemplates: Record<ErrorCode, Template> = {
   INVALID_INPUT: { en: "The value of {field} is not valid.", it: "Il valore di {field} non è valido." },
   INVALID_EMAIL: { en: "The email address is not valid.", it: "L'indirizzo email non è valido." },
-  INVALID_PASSWORD: { en: "The password must be {min} to {max} characters long: a few words together are easy to remember.", it: "La password deve avere da {min} a {max} caratteri: alcune parole insieme si ricordano facilmente." },
-  PASSWORD_TOO_COMMON: { en: "This password is too common or too easy to guess: choose a few words of your own.", it: "Questa password è troppo comune o facile da indovinare: scegli alcune parole tue." },
-  UNDER_MINIMUM_AGE: { en: "Under the regulation, active citizens must be at least {minimumAge} years old.", it: "Per il regolamento, i cittadini attivi devono avere almeno {minimumAge} anni." },
+  INVALID_PASSWORD: {
+    en: "The password must be {min} to {max} characters long: a few words together are easy to remember.",
+    it: "La password deve avere da {min} a {max} caratteri: alcune parole insieme si ricordano facilmente.",
+  },
+  PASSWORD_TOO_COMMON: {
+    en: "This password is too common or too easy to guess: choose a few words of your own.",
+    it: "Questa password è troppo comune o facile da indovinare: scegli alcune parole tue.",
+  },
+  UNDER_MINIMUM_AGE: {
+    en: "Under the regulation, active citizens must be at least {minimumAge} years old.",
+    it: "Per il regolamento, i cittadini attivi devono avere almeno {minimumAge} anni.",
+  },
   INVALID_TIME: { en: "The time {value} is not valid: use HH:mm from 00:00 to 24:00.", it: "L'orario {value} non è valido: usare HH:mm da 00:00 a 24:00." },
   INVALID_DATE: { en: "The date {value} is not valid: use YYYY-MM-DD.", it: "La data {value} non è valida: usare AAAA-MM-GG." },
   INVALID_LANGUAGE: { en: "The language code {value} is not an ISO 639 code.", it: "Il codice lingua {value} non è un codice ISO 639." },
@@ -39,14 +48,32 @@ const errorTemplates: Record<ErrorCode, Template> = {
   PERIOD_IN_PAST: { en: "A plan starts today or later.", it: "Un calendario inizia oggi o più avanti." },
   PERIOD_TOO_LONG: { en: "A plan covers at most {maxDays} days.", it: "Un calendario copre al massimo {maxDays} giorni." },
   TOO_MANY_ITEMS: { en: "{field} has too many items: at most {max}.", it: "{field} ha troppi elementi: al massimo {max}." },
-  INVALID_TEXT: { en: "{field} holds characters that are not allowed (control characters).", it: "{field} contiene caratteri non ammessi (caratteri di controllo)." },
+  INVALID_TEXT: {
+    en: "{field} holds characters that are not allowed (control characters).",
+    it: "{field} contiene caratteri non ammessi (caratteri di controllo).",
+  },
   TOO_LONG: { en: "{field} is too long: at most {max} characters.", it: "{field} è troppo lungo: al massimo {max} caratteri." },
   MOVE_NOT_ALLOWED: { en: "The activity cannot go there: {reasons}.", it: "L'attività non può andare lì: {reasons}." },
-  PLAN_NOT_DRAFT: { en: "Only a draft plan can be changed this way; this one is {status}.", it: "Solo un calendario in bozza si può modificare così; questo è {status}." },
-  OCCURRENCE_NOT_STARTED: { en: "An activity is recorded as held only once it has started.", it: "Un'attività si registra come svolta solo dopo il suo inizio." },
-  ALREADY_IN_A_HOUSE: { en: "This family already lives in a shared house over these dates.", it: "Questo nucleo abita già in una casa condivisa in queste date." },
-  PLANNER_STOPPED: { en: "The planner stopped before finishing this plan and nothing was saved: try again, or plan a shorter period.", it: "Il pianificatore si è fermato prima di finire questo calendario e non è stato salvato nulla: riprova, oppure pianifica un periodo più breve." },
-  NOT_PLANNED: { en: "Only a planned activity of a published plan can be changed; this one is {status}.", it: "Si può modificare solo un'attività prevista di un calendario pubblicato; questa è {status}." },
+  PLAN_NOT_DRAFT: {
+    en: "Only a draft plan can be changed this way; this one is {status}.",
+    it: "Solo un calendario in bozza si può modificare così; questo è {status}.",
+  },
+  OCCURRENCE_NOT_STARTED: {
+    en: "An activity is recorded as held only once it has started.",
+    it: "Un'attività si registra come svolta solo dopo il suo inizio.",
+  },
+  ALREADY_IN_A_HOUSE: {
+    en: "This family already lives in a shared house over these dates.",
+    it: "Questo nucleo abita già in una casa condivisa in queste date.",
+  },
+  PLANNER_STOPPED: {
+    en: "The planner stopped before finishing this plan and nothing was saved: try again, or plan a shorter period.",
+    it: "Il pianificatore si è fermato prima di finire questo calendario e non è stato salvato nulla: riprova, oppure pianifica un periodo più breve.",
+  },
+  NOT_PLANNED: {
+    en: "Only a planned activity of a published plan can be changed; this one is {status}.",
+    it: "Si può modificare solo un'attività prevista di un calendario pubblicato; questa è {status}.",
+  },
   NOT_FOUND: { en: "{entity} not found.", it: "{entity} non trovato." },
   FORBIDDEN: { en: "You are not allowed to do this.", it: "Non hai il permesso di farlo." },
   INVALID_CREDENTIALS: { en: "Wrong email or password.", it: "Email o password errate." },
@@ -57,14 +84,23 @@ const errorTemplates: Record<ErrorCode, Template> = {
   PACT_OVERLAP: { en: "A citizen of this pact already has a pact over these dates.", it: "Un cittadino di questo patto ha già un patto in queste date." },
   ALREADY_RENEWED: { en: "This pact has already been renewed.", it: "Questo patto è già stato rinnovato." },
   ALREADY_ERASED: { en: "This person or family has already been erased.", it: "Questa persona o famiglia è già stata cancellata." },
-  CITIZENS_NOT_ENROLLED: { en: "Every citizen of the pact must be enrolled to sign it; not enrolled: {citizens}.", it: "Per firmare il patto tutti i cittadini devono essere iscritti all'albo; non iscritti: {citizens}." },
+  CITIZENS_NOT_ENROLLED: {
+    en: "Every citizen of the pact must be enrolled to sign it; not enrolled: {citizens}.",
+    it: "Per firmare il patto tutti i cittadini devono essere iscritti all'albo; non iscritti: {citizens}.",
+  },
   NOT_ELIGIBLE: { en: "The citizen is not eligible for this occurrence: {reasons}.", it: "Il cittadino non è idoneo per questa attività: {reasons}." },
   HEADCOUNT_REACHED: { en: "This occurrence already has all the people it needs.", it: "Questa attività ha già tutte le persone necessarie." },
-  OVERLAPPING_COMMITMENT: { en: "The citizen is already committed at that time (travel included).", it: "Il cittadino ha già un impegno in quell'orario (spostamenti compresi)." },
+  OVERLAPPING_COMMITMENT: {
+    en: "The citizen is already committed at that time (travel included).",
+    it: "Il cittadino ha già un impegno in quell'orario (spostamenti compresi).",
+  },
   ALREADY_COMMITTED: { en: "The citizen is already committed to this occurrence.", it: "Il cittadino è già impegnato in questa attività." },
   OCCURRENCE_NOT_ENDED: { en: "Hours can be logged only after the activity has ended.", it: "Le ore si registrano solo dopo la fine dell'attività." },
   NOTHING_TO_CONFIRM: { en: "There are no logged hours waiting for confirmation.", it: "Non ci sono ore registrate da confermare." },
-  OFFER_CLOSED: { en: "This offer is no longer open (answered, expired or withdrawn).", it: "Questa offerta non è più aperta (già risposta, scaduta o ritirata)." },
+  OFFER_CLOSED: {
+    en: "This offer is no longer open (answered, expired or withdrawn).",
+    it: "Questa offerta non è più aperta (già risposta, scaduta o ritirata).",
+  },
   STALE_RUN: { en: "A newer run exists for this week: publish that one.", it: "Per questa settimana esiste un'elaborazione più recente: pubblicare quella." },
   NO_REGULATION: { en: "No regulation is in force on {date}.", it: "Nessun regolamento è in vigore il {date}." },
   ENROLMENT_REQUIREMENTS_MISSING: {
@@ -85,8 +121,14 @@ export function errorMessage(error: AppError, lang: Lang): string {
 }
 
 const troubleTemplates: Record<"busy" | "unavailable", Template> = {
-  busy: { en: "The service is busy right now: try again in {seconds} seconds.", it: "Il servizio è occupato in questo momento: riprova tra {seconds} secondi." },
-  unavailable: { en: "The service is unavailable for a moment: try again in {seconds} seconds.", it: "Il servizio non è disponibile per qualche istante: riprova tra {seconds} secondi." },
+  busy: {
+    en: "The service is busy right now: try again in {seconds} seconds.",
+    it: "Il servizio è occupato in questo momento: riprova tra {seconds} secondi.",
+  },
+  unavailable: {
+    en: "The service is unavailable for a moment: try again in {seconds} seconds.",
+    it: "Il servizio non è disponibile per qualche istante: riprova tra {seconds} secondi.",
+  },
 };
 
 /** What a client reads when the database could not serve its request (src/db/availability.ts). */

@@ -79,8 +79,14 @@ const templates: Record<NotificationKind, Template> = {
     it: { title: "Annullato: {activity}", body: "L'attività ({activity}, {when}) è stata annullata. Motivo: {reason}." },
   },
   SEAT_UNFILLED: {
-    en: { title: "Seat nobody can fill: {activity}", body: "{activity}, {when}, {place}: {free} free seat(s) left and no eligible citizen is available. {why}" },
-    it: { title: "Posto non copribile: {activity}", body: "{activity}, {when}, {place}: posti ancora liberi {free}, e nessun cittadino idoneo è disponibile. {why}" },
+    en: {
+      title: "Seat nobody can fill: {activity}",
+      body: "{activity}, {when}, {place}: {free} free seat(s) left and no eligible citizen is available. {why}",
+    },
+    it: {
+      title: "Posto non copribile: {activity}",
+      body: "{activity}, {when}, {place}: posti ancora liberi {free}, e nessun cittadino idoneo è disponibile. {why}",
+    },
   },
   PACT_EXPIRING: {
     en: { title: "Pact ending: {pact}", body: "The collaboration pact {pact} ends on {end}. Renew it if the collaboration goes on." },
@@ -88,11 +94,20 @@ const templates: Record<NotificationKind, Template> = {
   },
   DRAFT_RUN_READY: {
     en: { title: "Draft matching for the week of {week}", body: "A draft matching for the week of {week} has been prepared for review." },
-    it: { title: "Bozza di abbinamento per la settimana del {week}", body: "È stata preparata una bozza di abbinamento per la settimana del {week}, da rivedere." },
+    it: {
+      title: "Bozza di abbinamento per la settimana del {week}",
+      body: "È stata preparata una bozza di abbinamento per la settimana del {week}, da rivedere.",
+    },
   },
   WORK_RELEASED: {
-    en: { title: "No longer yours: {activity}", body: "{activity}, {when}, {place}, is no longer assigned to you: {cause}. The seat will be offered to someone else." },
-    it: { title: "Non più a tuo carico: {activity}", body: "L'attività ({activity}, {when}, {place}) non ti è più assegnata: {cause}. Il posto sarà proposto ad altri." },
+    en: {
+      title: "No longer yours: {activity}",
+      body: "{activity}, {when}, {place}, is no longer assigned to you: {cause}. The seat will be offered to someone else.",
+    },
+    it: {
+      title: "Non più a tuo carico: {activity}",
+      body: "L'attività ({activity}, {when}, {place}) non ti è più assegnata: {cause}. Il posto sarà proposto ad altri.",
+    },
   },
   HOUSE_PLAN_PUBLISHED: {
     en: { title: "New plan for {house}", body: "The plan of {house} from {from} to {to} is out, with {count} activities. Rota turns: {duties}." },
@@ -104,7 +119,11 @@ export function renderNotification(kind: NotificationKind, params: Record<string
   // Notifications stored before the citizen's projection carried the task's staff-written title:
   // it is never shown; the activity is said generically.
   const given: Record<string, string | number> = { activity: "", ...params };
-  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => (given[name] === undefined ? "" : formatParam(name, given[name]!, lang))).replace(/ {2,}/g, " ").replace(/: $/, "");
+  const fill = (text: string) =>
+    text
+      .replace(/\{(\w+)\}/g, (_, name: string) => (given[name] === undefined ? "" : formatParam(name, given[name]!, lang)))
+      .replace(/ {2,}/g, " ")
+      .replace(/: $/, "");
   const template = templates[kind][lang];
   return { title: fill(template.title), body: fill(template.body) };
 }

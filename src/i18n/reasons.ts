@@ -12,7 +12,10 @@ const templates: Record<ReasonCode, Record<Lang, string>> = {
   PACT_ACTIVITY_NOT_COVERED: { en: "the pact does not cover {activityKind}", it: "il patto non copre {activityKind}" },
   PACT_MUNICIPALITY_NOT_COVERED: { en: "the pact does not cover {municipality}", it: "il patto non copre il comune di {municipality}" },
   PACT_DATE_NOT_COVERED: { en: "the pact does not cover {date}", it: "il patto non copre il {date}" },
-  PACT_BUDGET_EXHAUSTED: { en: "the pact has {remainingMinutes} minutes left, {loadMinutes} needed", it: "al patto restano {remainingMinutes} minuti, ne servono {loadMinutes}" },
+  PACT_BUDGET_EXHAUSTED: {
+    en: "the pact has {remainingMinutes} minutes left, {loadMinutes} needed",
+    it: "al patto restano {remainingMinutes} minuti, ne servono {loadMinutes}",
+  },
   WEEKLY_LIMIT_EXCEEDED: { en: "over the citizen's weekly limit", it: "oltre il limite settimanale del cittadino" },
   REGULATION_WEEKLY_LIMIT_EXCEEDED: { en: "over the regulation's weekly limit", it: "oltre il limite settimanale del regolamento" },
   TRAINING_MISSING: { en: "training missing: {course}", it: "formazione mancante: {course}" },
@@ -24,7 +27,10 @@ const templates: Record<ReasonCode, Record<Lang, string>> = {
   BUSY_WITH_COMMITMENT: { en: "already committed at that time", it: "già impegnato in quell'orario" },
   BUSY_WITH_OFFER: { en: "already offered something else at that time, awaiting an answer", it: "ha già una proposta in attesa di risposta in quell'orario" },
   ALREADY_ASKED: { en: "already asked for this occurrence", it: "già interpellato per questo appuntamento" },
-  TOO_FAR: { en: "too far: {travelMinutes} minutes of travel, at most {maxTravelMinutes}", it: "troppo lontano: {travelMinutes} minuti di viaggio, al massimo {maxTravelMinutes}" },
+  TOO_FAR: {
+    en: "too far: {travelMinutes} minutes of travel, at most {maxTravelMinutes}",
+    it: "troppo lontano: {travelMinutes} minuti di viaggio, al massimo {maxTravelMinutes}",
+  },
 };
 
 export function reasonMessage(code: ReasonCode, params: Record<string, string | number>, lang: Lang): string {

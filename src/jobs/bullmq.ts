@@ -107,7 +107,12 @@ export function bullmqRunner(
     },
     async scheduleRepeatable({ weeklyDraft }) {
       await events.upsertJobScheduler("daily-scan", { pattern: DAILY_SCAN_PATTERN, tz: SCHEDULE_ZONE }, { name: "daily-scan", data: { kind: "daily-scan" } });
-      if (weeklyDraft) await events.upsertJobScheduler("weekly-draft", { pattern: WEEKLY_DRAFT_PATTERN, tz: SCHEDULE_ZONE }, { name: "weekly-draft", data: { kind: "weekly-draft" } });
+      if (weeklyDraft)
+        await events.upsertJobScheduler(
+          "weekly-draft",
+          { pattern: WEEKLY_DRAFT_PATTERN, tz: SCHEDULE_ZONE },
+          { name: "weekly-draft", data: { kind: "weekly-draft" } },
+        );
       else await events.removeJobScheduler("weekly-draft");
     },
     async close() {
@@ -166,7 +171,11 @@ export function startMatchingWorker(redisUrl: string, handler: (runId: string) =
 
 export function startEventsWorker(redisUrl: string, handler: (job: EventJob) => Promise<void>, options: { prefix?: string; concurrency?: number } = {}) {
   const connection = connect(redisUrl);
-  const worker = new Worker<EventJob>(EVENTS_QUEUE, (job) => runAsSystem(() => handler(job.data)), { connection, prefix: options.prefix ?? "legami", concurrency: options.concurrency ?? 4 });
+  const worker = new Worker<EventJob>(EVENTS_QUEUE, (job) => runAsSystem(() => handler(job.data)), {
+    connection,
+    prefix: options.prefix ?? "legami",
+    concurrency: options.concurrency ?? 4,
+  });
   return {
     worker,
     async close() {

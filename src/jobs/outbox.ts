@@ -19,9 +19,7 @@ export async function stageJobs(tx: Tx, jobs: readonly StagedJob[], now: Date): 
   if (jobs.length === 0) return;
   await tx.outboxJob.createMany({
     data: jobs.map((job) =>
-      "run" in job
-        ? { kind: "matching-run", payload: { ...job.run }, dueAt: now }
-        : { kind: job.event.kind, payload: { ...job.event }, dueAt: job.dueAt },
+      "run" in job ? { kind: "matching-run", payload: { ...job.run }, dueAt: now } : { kind: job.event.kind, payload: { ...job.event }, dueAt: job.dueAt },
     ),
   });
 }
@@ -53,7 +51,11 @@ const BATCH = 200;
 const HAND_OVER_TIMEOUT_MS = 10_000;
 
 /** Wraps a runner with the outbox's relay. */
-export function outboxRelay(prisma: PrismaClient, runner: JobRunner, options: { now?: () => Date; onError?: (error: unknown) => void; handOverTimeoutMs?: number } = {}): OutboxRelay {
+export function outboxRelay(
+  prisma: PrismaClient,
+  runner: JobRunner,
+  options: { now?: () => Date; onError?: (error: unknown) => void; handOverTimeoutMs?: number } = {},
+): OutboxRelay {
   const now = options.now ?? (() => new Date());
   const handOverTimeoutMs = options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS;
   const onError = options.onError ?? ((error: unknown) => console.error("outbox relay failed (the next pass retries):", error));
@@ -93,10 +95,12 @@ export function outboxRelay(prisma: PrismaClient, runner: JobRunner, options: { 
       return running;
     }
     // A pass is under way: one more after it, shared by everyone who asks meanwhile.
-    again ??= running.catch(() => 0).then(() => {
-      again = null;
-      return relay();
-    });
+    again ??= running
+      .catch(() => 0)
+      .then(() => {
+        again = null;
+        return relay();
+      });
     return again;
   };
 
@@ -147,8 +151,7 @@ export async function handOverJobs(runner: JobRunner, jobs: readonly StagedJob[]
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`job hand-over took over ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
+  return Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`job hand-over took over ${ms} ms`)), ms)))]).finally(
+    () => clearTimeout(timer),
+  );
 }

@@ -33,7 +33,15 @@ describe("solver pool", () => {
       spaces: [{ id: "kitchen", opening: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinute: 7 * 60, endMinute: 22 * 60 })) }],
       households: ["a", "b", "c"].map((id) => ({ id, busy: { windows: weekdays, exceptions: [] } })),
       activities: [
-        { id: "meal", spaceId: "kitchen", durationMinutes: 120, attendance: "ROTA", householdsPerTurn: 1, frequency: { kind: "TIMES", times: 4 }, minSpacingHours: 48 },
+        {
+          id: "meal",
+          spaceId: "kitchen",
+          durationMinutes: 120,
+          attendance: "ROTA",
+          householdsPerTurn: 1,
+          frequency: { kind: "TIMES", times: 4 },
+          minSpacingHours: 48,
+        },
         { id: "meeting", spaceId: "kitchen", durationMinutes: 60, attendance: "ALL", frequency: { kind: "WEEKLY", everyWeeks: 1 } },
       ],
     };
@@ -47,11 +55,30 @@ describe("solver pool", () => {
     const starved = solverPool({ size: 1, optimise: false, maxHeapMb: 8 });
     try {
       const problem = generateInstance("M", 3);
-      const outcome = (work: Promise<unknown>) => Promise.race([work.then(() => "answered", (error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve("still waiting after 20 s"), 20_000))]);
+      const outcome = (work: Promise<unknown>) =>
+        Promise.race([
+          work.then(
+            () => "answered",
+            (error: unknown) => error,
+          ),
+          new Promise((resolve) => setTimeout(() => resolve("still waiting after 20 s"), 20_000)),
+        ]);
       const first = await outcome(starved.solve(problem));
       expect(first).toBeInstanceOf(SolverThreadStoppedError);
       expect(String(first)).toMatch(/the solver thread stopped: .*memory/);
-      expect(await outcome(starved.planHouse({ from: "2027-03-22", to: "2027-03-29", slotMinutes: 60, quietHours: { startMinute: 0, endMinute: 0 }, spaces: [], households: [], activities: [] }))).toBeInstanceOf(SolverThreadStoppedError);
+      expect(
+        await outcome(
+          starved.planHouse({
+            from: "2027-03-22",
+            to: "2027-03-29",
+            slotMinutes: 60,
+            quietHours: { startMinute: 0, endMinute: 0 },
+            spaces: [],
+            households: [],
+            activities: [],
+          }),
+        ),
+      ).toBeInstanceOf(SolverThreadStoppedError);
     } finally {
       await starved.close();
     }
@@ -65,7 +92,19 @@ describe("solver pool", () => {
     try {
       const problem = generateInstance("M", 3);
       expect((await optimised.solve(problem)).objective).toBe((await solveMatching(problem)).objective);
-      expect((await optimised.planHouse({ from: "2027-03-22", to: "2027-03-29", slotMinutes: 60, quietHours: { startMinute: 0, endMinute: 0 }, spaces: [], households: [], activities: [] })).occurrences).toEqual([]);
+      expect(
+        (
+          await optimised.planHouse({
+            from: "2027-03-22",
+            to: "2027-03-29",
+            slotMinutes: 60,
+            quietHours: { startMinute: 0, endMinute: 0 },
+            spaces: [],
+            households: [],
+            activities: [],
+          })
+        ).occurrences,
+      ).toEqual([]);
     } finally {
       await optimised.close();
     }
@@ -87,7 +126,11 @@ describe("solver pool", () => {
   }, 60_000);
 
   it("compiles a run's week on a thread exactly as here, Maps and Sets included", async () => {
-    const decisions = { pinned: [{ citizen: "carla", occurrence: "follonica" }], excluded: [{ citizen: "anna", occurrence: "late" }], previousProposal: new Set(["bruno|early"]) };
+    const decisions = {
+      pinned: [{ citizen: "carla", occurrence: "follonica" }],
+      excluded: [{ citizen: "anna", occurrence: "late" }],
+      previousProposal: new Set(["bruno|early"]),
+    };
     const onThread = await pool.compileRun(sampleWeek(), decisions);
     expect(onThread?.compiled.breakdown.size).toBeGreaterThan(0);
     expect(onThread).toEqual(compileRunWeek(sampleWeek(), decisions));

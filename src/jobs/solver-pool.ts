@@ -77,10 +77,17 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
   const waiting: ((slot: Slot) => void)[] = [];
   let nextId = 0;
   let closed = false;
-  const pending = new Map<number, { slot: Slot; resolve: (result: unknown) => void; reject: (e: Error) => void; hooks?: SolveHooks; progress: Promise<void> }>();
+  const pending = new Map<
+    number,
+    { slot: Slot; resolve: (result: unknown) => void; reject: (e: Error) => void; hooks?: SolveHooks; progress: Promise<void> }
+  >();
 
   function start(): Slot {
-    const worker = new Worker(THREAD_BOOTSTRAP, { eval: true, workerData: { optimise: options.optimise ?? true }, ...(options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } } : {}) });
+    const worker = new Worker(THREAD_BOOTSTRAP, {
+      eval: true,
+      workerData: { optimise: options.optimise ?? true },
+      ...(options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } } : {}),
+    });
     worker.unref();
     let markReady!: () => void;
     const slot: Slot = { worker, busy: false, ready: new Promise<void>((resolve) => (markReady = resolve)) };

@@ -29,7 +29,9 @@ if (port) {
       await warmedUp;
       const result =
         message.kind === "matching"
-          ? await solveMatching(message.problem, { onProgress: ({ solved, total }) => port.postMessage({ id, kind: "progress", solved, total } satisfies FromThread) })
+          ? await solveMatching(message.problem, {
+              onProgress: ({ solved, total }) => port.postMessage({ id, kind: "progress", solved, total } satisfies FromThread),
+            })
           : message.kind === "compile-run"
             ? compileRunWeek(message.data, message.decisions)
             : await planHouse(message.input);

@@ -9,14 +9,18 @@ describe("sweepEvery", () => {
     let running = 0;
     let overlapped = false;
     const errors: unknown[] = [];
-    const sweeper = sweepEvery(5, async () => {
-      running += 1;
-      overlapped ||= running > 1;
-      rounds += 1;
-      await pause(15);
-      running -= 1;
-      if (rounds === 2) throw new Error("database away");
-    }, (error) => errors.push(error));
+    const sweeper = sweepEvery(
+      5,
+      async () => {
+        running += 1;
+        overlapped ||= running > 1;
+        rounds += 1;
+        await pause(15);
+        running -= 1;
+        if (rounds === 2) throw new Error("database away");
+      },
+      (error) => errors.push(error),
+    );
     await pause(150);
     await sweeper.stop();
     const after = rounds;

@@ -15,10 +15,12 @@ export function sweepEvery(intervalMs: number, work: () => Promise<unknown>, onE
   const next = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      round = work().then(
-        () => undefined,
-        (error: unknown) => onError(error),
-      ).finally(next);
+      round = work()
+        .then(
+          () => undefined,
+          (error: unknown) => onError(error),
+        )
+        .finally(next);
     }, intervalMs);
     timer.unref();
   };

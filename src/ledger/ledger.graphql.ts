@@ -21,7 +21,11 @@ export const HoursSummaryRef = builder.objectRef<CommitmentHours & { budgetMinut
     pendingMinutes: t.int({ description: "Logged by citizens, waiting for a coordinator.", resolve: (h) => h.pendingMinutes }),
     doneMinutes: t.int({ description: "Confirmed or corrected by a coordinator.", resolve: (h) => h.doneMinutes }),
     usedMinutes: t.int({ description: "Taken from the budget: done where decided, planned otherwise.", resolve: (h) => h.usedMinutes }),
-    remainingBudgetMinutes: t.int({ nullable: true, description: "Budget minus used (pacts only).", resolve: (h) => (h.budgetMinutes === undefined ? null : h.budgetMinutes - h.usedMinutes) }),
+    remainingBudgetMinutes: t.int({
+      nullable: true,
+      description: "Budget minus used (pacts only).",
+      resolve: (h) => (h.budgetMinutes === undefined ? null : h.budgetMinutes - h.usedMinutes),
+    }),
   }),
 });
 
@@ -50,7 +54,10 @@ builder.prismaObject("Commitment", {
     id: t.exposeID("id", { description: "Identifier." }),
     citizenId: t.exposeID("citizenId", { description: "The citizen." }),
     pactId: t.exposeID("pactId", { description: "The pact it counts under." }),
-    plannedMinutes: t.exposeInt("plannedMinutes", { ...personal(ofCitizenRecord), description: "Planned minutes (travel included where the regulation counts it)." }),
+    plannedMinutes: t.exposeInt("plannedMinutes", {
+      ...personal(ofCitizenRecord),
+      description: "Planned minutes (travel included where the regulation counts it).",
+    }),
     status: t.expose("status", { ...personal(ofCitizenRecord), type: CommitmentStatusEnum, description: "Status." }),
     occurrence: t.field({
       type: OccurrenceView,
@@ -58,7 +65,8 @@ builder.prismaObject("Commitment", {
       select: { occurrence: { include: { task: true } } },
       resolve: (c) => citizenOccurrence(c.occurrence),
     }),
-    family: t.field({ ...personal(ofCitizenRecord),
+    family: t.field({
+      ...personal(ofCitizenRecord),
       type: builder.objectRef<{ referenceName: string; languages: string[]; address: string | null }>("CommittedFamily").implement({
         description: "What a committed citizen needs to know of the family: name, languages, and where to go.",
         fields: (f) => ({
@@ -107,7 +115,11 @@ const EligibilityRef = builder.objectRef<Awaited<ReturnType<typeof eligibilityFo
   fields: (t) => ({
     eligible: t.boolean({ description: "Eligible.", resolve: (e) => e.result.eligible }),
     pactId: t.id({ nullable: true, description: "The pact the hours would count under.", resolve: (e) => (e.result.eligible ? e.result.pactId : null) }),
-    loadMinutes: t.int({ nullable: true, description: "Minutes the occurrence would cost the citizen.", resolve: (e) => (e.result.eligible ? e.result.loadMinutes : null) }),
+    loadMinutes: t.int({
+      nullable: true,
+      description: "Minutes the occurrence would cost the citizen.",
+      resolve: (e) => (e.result.eligible ? e.result.loadMinutes : null),
+    }),
     reasons: t.field({ type: [ReasonRef], description: "Every reason why not (empty when eligible).", resolve: (e) => e.reasons }),
   }),
 });
@@ -139,7 +151,12 @@ builder.queryFields((t) => ({
       month: t.arg.string({ required: false, description: "Only this month, YYYY-MM." }),
     },
     resolve: (_r, args, context) =>
-      ledger.hoursLedger(context, { pactId: args.pactId && String(args.pactId), citizenId: args.citizenId && String(args.citizenId), familyId: args.familyId && String(args.familyId), month: args.month }),
+      ledger.hoursLedger(context, {
+        pactId: args.pactId && String(args.pactId),
+        citizenId: args.citizenId && String(args.citizenId),
+        familyId: args.familyId && String(args.familyId),
+        month: args.month,
+      }),
   }),
 }));
 
@@ -150,14 +167,16 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { occurrenceId: t.arg.id({ required: true, description: "The occurrence." }), citizenId: t.arg.id({ required: true, description: "The citizen." }) },
-    resolve: async (query, _root, { occurrenceId, citizenId }, context) => reread(query, context, "Commitment", await (ledger.assignCitizen(context, String(occurrenceId), String(citizenId)))),
+    resolve: async (query, _root, { occurrenceId, citizenId }, context) =>
+      reread(query, context, "Commitment", await ledger.assignCitizen(context, String(occurrenceId), String(citizenId))),
   }),
   withdrawCommitment: t.prismaField({
     type: "Commitment",
     description: "The citizen (or staff) withdraws from a commitment before the occurrence starts.",
     errors: { types: writeErrors, directResult: true },
     args: { commitmentId: t.arg.id({ required: true, description: "The commitment." }) },
-    resolve: async (query, _root, { commitmentId }, context) => reread(query, context, "Commitment", await (ledger.withdrawCommitment(context, String(commitmentId)))),
+    resolve: async (query, _root, { commitmentId }, context) =>
+      reread(query, context, "Commitment", await ledger.withdrawCommitment(context, String(commitmentId))),
   }),
   logHours: t.prismaField({
     type: "HoursEntry",
@@ -169,7 +188,8 @@ builder.mutationFields((t) => ({
       minutes: t.arg.int({ required: true, description: "Minutes done (1 to 720)." }),
       note: t.arg.string({ required: false, description: "Note." }),
     },
-    resolve: async (query, _root, { commitmentId, minutes, note }, context) => reread(query, context, "HoursEntry", await (ledger.logHours(context, String(commitmentId), minutes, note))),
+    resolve: async (query, _root, { commitmentId, minutes, note }, context) =>
+      reread(query, context, "HoursEntry", await ledger.logHours(context, String(commitmentId), minutes, note)),
   }),
   confirmHours: t.prismaField({
     type: "HoursEntry",
@@ -177,7 +197,7 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { commitmentId: t.arg.id({ required: true, description: "The commitment." }) },
-    resolve: async (query, _root, { commitmentId }, context) => reread(query, context, "HoursEntry", await (ledger.confirmHours(context, String(commitmentId)))),
+    resolve: async (query, _root, { commitmentId }, context) => reread(query, context, "HoursEntry", await ledger.confirmHours(context, String(commitmentId))),
   }),
   correctHours: t.prismaField({
     type: "HoursEntry",
@@ -189,6 +209,7 @@ builder.mutationFields((t) => ({
       minutes: t.arg.int({ required: true, description: "Minutes actually done (0 to 720)." }),
       note: t.arg.string({ required: true, description: "Why they differ." }),
     },
-    resolve: async (query, _root, { commitmentId, minutes, note }, context) => reread(query, context, "HoursEntry", await (ledger.correctHours(context, String(commitmentId), minutes, note))),
+    resolve: async (query, _root, { commitmentId, minutes, note }, context) =>
+      reread(query, context, "HoursEntry", await ledger.correctHours(context, String(commitmentId), minutes, note)),
   }),
 }));

@@ -8,7 +8,12 @@ describe("hours ledger", () => {
   it("counts planned minutes until a decision, then the decided minutes", () => {
     expect(commitmentHours(c, [])).toEqual({ plannedMinutes: 90, pendingMinutes: 0, doneMinutes: 0, usedMinutes: 90 });
     expect(commitmentHours(c, [line("l1", "LOGGED", 100, 1)])).toEqual({ plannedMinutes: 90, pendingMinutes: 100, doneMinutes: 0, usedMinutes: 90 });
-    expect(commitmentHours(c, [line("l1", "LOGGED", 100, 1), line("d1", "CONFIRMED", 100, 2)])).toEqual({ plannedMinutes: 90, pendingMinutes: 0, doneMinutes: 100, usedMinutes: 100 });
+    expect(commitmentHours(c, [line("l1", "LOGGED", 100, 1), line("d1", "CONFIRMED", 100, 2)])).toEqual({
+      plannedMinutes: 90,
+      pendingMinutes: 0,
+      doneMinutes: 100,
+      usedMinutes: 100,
+    });
   });
 
   it("keeps every line: a correction supersedes, a new log after a decision is pending again", () => {

@@ -45,7 +45,9 @@ async function overlapsExistingCommitment(tx: Tx, citizenId: string, occurrence:
     };
     const toThis = await travel(otherPlace, occurrence.municipalityId);
     const toOther = await travel(occurrence.municipalityId, otherPlace);
-    const clash = occurrence.startsAt.getTime() < other.occurrence.endsAt.getTime() + toThis * 60_000 && other.occurrence.startsAt.getTime() < occurrence.endsAt.getTime() + toOther * 60_000;
+    const clash =
+      occurrence.startsAt.getTime() < other.occurrence.endsAt.getTime() + toThis * 60_000 &&
+      other.occurrence.startsAt.getTime() < occurrence.endsAt.getTime() + toOther * 60_000;
     if (clash) return true;
   }
   return false;
@@ -60,7 +62,10 @@ async function overlapsExistingCommitment(tx: Tx, citizenId: string, occurrence:
  * of simultaneous accepts an occurrence never gets more commitments than its headcount and a
  * citizen never two overlapping ones or more hours than allowed.
  */
-export async function commitWithinRules(tx: Tx, input: { occurrenceId: string; citizenId: string; createdById: string; now: Date; territoryId: string | null }) {
+export async function commitWithinRules(
+  tx: Tx,
+  input: { occurrenceId: string; citizenId: string; createdById: string; now: Date; territoryId: string | null },
+) {
   const { occurrenceId, citizenId } = input;
   await lockRow(tx, "TaskOccurrence", occurrenceId);
   await lockRow(tx, "Citizen", citizenId);
@@ -79,11 +84,25 @@ export async function commitWithinRules(tx: Tx, input: { occurrenceId: string; c
     const codes = eligibility.reasons.map((r) => r.code);
     throw new ConflictError("NOT_ELIGIBLE", { reasons: codes.join(", ") }, codes);
   }
-  if (await overlapsExistingCommitment(tx, citizenId, { id: occurrence.id, startsAt: occurrence.startsAt, endsAt: occurrence.endsAt, municipalityId: occurrence.task.remote ? null : occurrence.task.municipalityId })) {
+  if (
+    await overlapsExistingCommitment(tx, citizenId, {
+      id: occurrence.id,
+      startsAt: occurrence.startsAt,
+      endsAt: occurrence.endsAt,
+      municipalityId: occurrence.task.remote ? null : occurrence.task.municipalityId,
+    })
+  ) {
     throw new ConflictError("OVERLAPPING_COMMITMENT");
   }
   const commitment = await tx.commitment.create({
-    data: { citizenId, occurrenceId, pactId: eligibility.pactId, plannedMinutes: eligibility.loadMinutes, createdById: input.createdById, createdAt: input.now },
+    data: {
+      citizenId,
+      occurrenceId,
+      pactId: eligibility.pactId,
+      plannedMinutes: eligibility.loadMinutes,
+      createdById: input.createdById,
+      createdAt: input.now,
+    },
   });
   await refreshStatuses(tx, occurrenceId);
   await stageJobs(tx, commitmentJobs([{ id: commitment.id, startsAt: occurrence.startsAt }], input.now), input.now);
@@ -115,18 +134,21 @@ async function commitmentForViewer(tx: Tx, context: ServiceContext, commitmentId
 
 /** The citizen (or staff) withdraws from a commitment before the occurrence starts; the seat opens again. */
 export async function withdrawCommitment(context: ServiceContext, commitmentId: string) {
-  return context.prisma.$transaction(async (tx) => {
-    const { commitment } = await commitmentForViewer(tx, context, commitmentId);
-    if (commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= context.now()) throw new ConflictError("ILLEGAL_TRANSITION", { from: commitment.status, to: "WITHDRAWN" });
-    const updated = await tx.commitment.update({ where: { id: commitmentId }, data: { status: "WITHDRAWN", sequence: { increment: 1 } } });
-    await refreshStatuses(tx, commitment.occurrenceId);
-    // The freed seat goes to the next best eligible citizen, without a coordinator.
-    await stageJobs(tx, refillJobs([commitment.occurrenceId], context.now()), context.now());
-    return updated;
-  }).then(async (updated) => {
-    await context.jobs.handOver();
-    return updated;
-  });
+  return context.prisma
+    .$transaction(async (tx) => {
+      const { commitment } = await commitmentForViewer(tx, context, commitmentId);
+      if (commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= context.now())
+        throw new ConflictError("ILLEGAL_TRANSITION", { from: commitment.status, to: "WITHDRAWN" });
+      const updated = await tx.commitment.update({ where: { id: commitmentId }, data: { status: "WITHDRAWN", sequence: { increment: 1 } } });
+      await refreshStatuses(tx, commitment.occurrenceId);
+      // The freed seat goes to the next best eligible citizen, without a coordinator.
+      await stageJobs(tx, refillJobs([commitment.occurrenceId], context.now()), context.now());
+      return updated;
+    })
+    .then(async (updated) => {
+      await context.jobs.handOver();
+      return updated;
+    });
 }
 
 function checkMinutes(minutes: number, field = "minutes") {
@@ -142,12 +164,20 @@ export async function logHours(context: ServiceContext, commitmentId: string, mi
     if (viewer.role !== "CITIZEN") throw new ForbiddenError();
     if (commitment.status !== "ACTIVE") throw new ConflictError("ILLEGAL_TRANSITION", { from: commitment.status, to: "LOGGED" });
     if (commitment.occurrence.endsAt > context.now()) throw new ConflictError("OCCURRENCE_NOT_ENDED");
-    return tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "LOGGED", minutes, note: note?.trim() || null, byUserId: viewer.userId, at: context.now() } });
+    return tx.hoursEntry.create({
+      data: { ...lineFor(commitment), kind: "LOGGED", minutes, note: note?.trim() || null, byUserId: viewer.userId, at: context.now() },
+    });
   });
 }
 
 function lineFor(commitment: { id: string; citizenId: string; pactId: string; occurrenceId: string; occurrence: { task: { familyId: string } } }) {
-  return { commitmentId: commitment.id, citizenId: commitment.citizenId, pactId: commitment.pactId, occurrenceId: commitment.occurrenceId, familyId: commitment.occurrence.task.familyId };
+  return {
+    commitmentId: commitment.id,
+    citizenId: commitment.citizenId,
+    pactId: commitment.pactId,
+    occurrenceId: commitment.occurrenceId,
+    familyId: commitment.occurrence.task.familyId,
+  };
 }
 
 /** A coordinator confirms the citizen's latest logged hours as they are. */
@@ -159,7 +189,9 @@ export async function confirmHours(context: ServiceContext, commitmentId: string
     const lastLog = lines.filter((l) => l.kind === "LOGGED").pop();
     const lastDecision = lines.filter((l) => l.kind !== "LOGGED").pop();
     if (!lastLog || (lastDecision && lastDecision.seq > lastLog.seq)) throw new ConflictError("NOTHING_TO_CONFIRM");
-    const line = await tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "CONFIRMED", minutes: lastLog.minutes, refersToId: lastLog.id, byUserId: viewer.userId, at: context.now() } });
+    const line = await tx.hoursEntry.create({
+      data: { ...lineFor(commitment), kind: "CONFIRMED", minutes: lastLog.minutes, refersToId: lastLog.id, byUserId: viewer.userId, at: context.now() },
+    });
     await markDone(tx, commitment.occurrenceId);
     return line;
   });
@@ -174,7 +206,17 @@ export async function correctHours(context: ServiceContext, commitmentId: string
     const { viewer, commitment } = await commitmentForViewer(tx, context, commitmentId);
     if (commitment.occurrence.endsAt > context.now()) throw new ConflictError("OCCURRENCE_NOT_ENDED");
     const lastLog = await tx.hoursEntry.findFirst({ where: { commitmentId, kind: "LOGGED" }, orderBy: { seq: "desc" } });
-    const line = await tx.hoursEntry.create({ data: { ...lineFor(commitment), kind: "CORRECTED", minutes, note: note.trim(), refersToId: lastLog?.id ?? null, byUserId: viewer.userId, at: context.now() } });
+    const line = await tx.hoursEntry.create({
+      data: {
+        ...lineFor(commitment),
+        kind: "CORRECTED",
+        minutes,
+        note: note.trim(),
+        refersToId: lastLog?.id ?? null,
+        byUserId: viewer.userId,
+        at: context.now(),
+      },
+    });
     await markDone(tx, commitment.occurrenceId);
     return line;
   });
@@ -241,6 +283,9 @@ export async function hoursLedger(context: ServiceContext, filter: LedgerFilter)
   }
   const rows = [...groups.values()]
     .map((g) => ({ ...g.key, ...sumHours(g.items) }))
-    .sort((a, b) => a.month.localeCompare(b.month) || a.pactId.localeCompare(b.pactId) || a.citizenId.localeCompare(b.citizenId) || a.familyId.localeCompare(b.familyId));
+    .sort(
+      (a, b) =>
+        a.month.localeCompare(b.month) || a.pactId.localeCompare(b.pactId) || a.citizenId.localeCompare(b.citizenId) || a.familyId.localeCompare(b.familyId),
+    );
   return { rows, total: sumHours(rows) };
 }

@@ -41,7 +41,10 @@ export async function lockFutureWork(tx: Tx, citizenIds: string[], now: Date): P
 export async function releaseWhatNoLongerStands(tx: Tx, citizenIds: string[], now: Date): Promise<string[]> {
   if (citizenIds.length === 0) return [];
   const where = futureWork(citizenIds, now);
-  const commitments = await tx.commitment.findMany({ where: { ...where, status: "ACTIVE" }, select: { id: true, citizenId: true, occurrenceId: true, pactId: true } });
+  const commitments = await tx.commitment.findMany({
+    where: { ...where, status: "ACTIVE" },
+    select: { id: true, citizenId: true, occurrenceId: true, pactId: true },
+  });
   const offers = await tx.offer.findMany({ where: { ...where, status: "OFFERED" }, select: { id: true, citizenId: true, occurrenceId: true } });
   if (commitments.length === 0 && offers.length === 0) return [];
 
@@ -63,7 +66,8 @@ export async function releaseWhatNoLongerStands(tx: Tx, citizenIds: string[], no
   if (released.length === 0) return [];
   const commitmentIds = released.filter((r) => r.kind === "commitment").map((r) => r.id);
   const offerIds = released.filter((r) => r.kind === "offer").map((r) => r.id);
-  if (commitmentIds.length > 0) await tx.commitment.updateMany({ where: { id: { in: commitmentIds }, status: "ACTIVE" }, data: { status: "WITHDRAWN", sequence: { increment: 1 } } });
+  if (commitmentIds.length > 0)
+    await tx.commitment.updateMany({ where: { id: { in: commitmentIds }, status: "ACTIVE" }, data: { status: "WITHDRAWN", sequence: { increment: 1 } } });
   if (offerIds.length > 0) await tx.offer.updateMany({ where: { id: { in: offerIds }, status: "OFFERED" }, data: { status: "WITHDRAWN", respondedAt: now } });
   const freed = [...new Set(released.map((r) => r.occurrenceId))].sort();
   for (const occurrenceId of freed) await refreshStatuses(tx, occurrenceId);
@@ -71,7 +75,16 @@ export async function releaseWhatNoLongerStands(tx: Tx, citizenIds: string[], no
     tx,
     released.flatMap((r) => {
       const userId = citizens.get(r.citizenId)?.row.userId;
-      return userId ? [{ userId, kind: "WORK_RELEASED" as const, params: { ...occurrenceParams(occurrences.get(r.occurrenceId)!), cause: r.cause }, key: `released:${r.kind}:${r.id}` }] : [];
+      return userId
+        ? [
+            {
+              userId,
+              kind: "WORK_RELEASED" as const,
+              params: { ...occurrenceParams(occurrences.get(r.occurrenceId)!), cause: r.cause },
+              key: `released:${r.kind}:${r.id}`,
+            },
+          ]
+        : [];
     }),
   );
   await stageJobs(tx, refillJobs(freed, now), now);
@@ -94,7 +107,10 @@ export async function holdCitizens(tx: Tx, citizenIds: string[]): Promise<void> 
  * does, and when no regulation is in force on the date, as nothing can be decided then).
  */
 export async function standingOf(tx: Tx, work: { citizenId: string; occurrenceId: string }[]) {
-  const occurrenceRows = await tx.taskOccurrence.findMany({ where: { id: { in: [...new Set(work.map((x) => x.occurrenceId))] } }, include: { task: { include: { municipality: { select: { name: true } } } } } });
+  const occurrenceRows = await tx.taskOccurrence.findMany({
+    where: { id: { in: [...new Set(work.map((x) => x.occurrenceId))] } },
+    include: { task: { include: { municipality: { select: { name: true } } } } },
+  });
   const occurrences = new Map(occurrenceRows.map((o) => [o.id, o]));
   const citizenRows = await tx.citizen.findMany({ where: { id: { in: [...new Set(work.map((x) => x.citizenId))] } }, include: eligibilityCitizenInclude });
   const citizens = new Map(citizenRows.map((c) => [c.id, { row: c, citizen: toEligibilityCitizen(c) }]));
@@ -111,7 +127,12 @@ export async function standingOf(tx: Tx, work: { citizenId: string; occurrenceId
     if (entry.row.erasedAt) return "NOT_ENROLLED";
     const regulation = regulations.get(fromDbDate(occurrence.localDate));
     if (!regulation) return null;
-    const context: EligibilityContext = { regulation, pacts: entry.row.pacts.map((p) => toEligibilityPact(p.pact, 0)), travelMinutes: () => 0, weekCommittedMinutes: 0 };
+    const context: EligibilityContext = {
+      regulation,
+      pacts: entry.row.pacts.map((p) => toEligibilityPact(p.pact, 0)),
+      travelMinutes: () => 0,
+      weekCommittedMinutes: 0,
+    };
     return mustStillStand(entry.citizen, toEligibilityOccurrence(occurrence), context, pactId)[0]?.code ?? null;
   };
   return { failing, occurrences, citizens };

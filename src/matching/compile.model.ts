@@ -4,7 +4,14 @@
 //
 // No protected attribute (nationality, religion, ethnicity, health) is an input: the types below
 // carry none, so none can enter a score.
-import { checkEligibility, type EligibilityCitizen, type EligibilityContext, type EligibilityOccurrence, type LanguageLevel, type ReasonCode } from "../eligibility/eligibility.model";
+import {
+  checkEligibility,
+  type EligibilityCitizen,
+  type EligibilityContext,
+  type EligibilityOccurrence,
+  type LanguageLevel,
+  type ReasonCode,
+} from "../eligibility/eligibility.model";
 import type { MatchingProblem, ProblemPairRef } from "../solver/problem";
 
 /** A span of a citizen's week already spoken for, and where. */
@@ -94,9 +101,17 @@ export const pairKey = (citizen: string, occurrence: string) => `${citizen}|${oc
 const LEVELS: LanguageLevel[] = ["A1", "A2", "B1", "B2", "C1", "C2", "NATIVE"];
 
 /** The named terms of one eligible pair's score. */
-export function scoreTerms(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: number, input: Pick<CompileInput, "previousAssignees" | "previousProposal">, weights: ScoreWeights): Record<ScoreTerm, number> {
+export function scoreTerms(
+  citizen: MatchingCitizen,
+  occurrence: MatchingOccurrence,
+  travelMinutes: number,
+  input: Pick<CompileInput, "previousAssignees" | "previousProposal">,
+  weights: ScoreWeights,
+): Record<ScoreTerm, number> {
   const skill = citizen.skills.find((s) => s.skillId === occurrence.requiredSkillId)?.level ?? 0;
-  const fluentPreferred = occurrence.preferredLanguages.filter((code) => citizen.languages.some((l) => l.languageCode === code && LEVELS.indexOf(l.level) >= LEVELS.indexOf("B1"))).length;
+  const fluentPreferred = occurrence.preferredLanguages.filter((code) =>
+    citizen.languages.some((l) => l.languageCode === code && LEVELS.indexOf(l.level) >= LEVELS.indexOf("B1")),
+  ).length;
   return {
     seatFilled: weights.seatFilled,
     priority: weights.priority * occurrence.priority,
@@ -111,7 +126,10 @@ export function scoreTerms(citizen: MatchingCitizen, occurrence: MatchingOccurre
 
 /** Whether two occurrences overlap for one person, counting the trip between them. */
 export function overlapsWithTravel(a: MatchingOccurrence, b: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
-  return a.start < b.end + tripMinutes(b.municipalityId, a.municipalityId, travelMinutes) * 60_000 && b.start < a.end + tripMinutes(a.municipalityId, b.municipalityId, travelMinutes) * 60_000;
+  return (
+    a.start < b.end + tripMinutes(b.municipalityId, a.municipalityId, travelMinutes) * 60_000 &&
+    b.start < a.end + tripMinutes(a.municipalityId, b.municipalityId, travelMinutes) * 60_000
+  );
 }
 
 /** Minutes from one place to another, 0 for remote tasks, the same town or an unknown route. */
@@ -152,7 +170,11 @@ function overlapsHeld(occurrence: MatchingOccurrence, held: HeldTime, travelMinu
 }
 
 /** Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out. */
-export function busyWithCommitment(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
+export function busyWithCommitment(
+  citizen: MatchingCitizen,
+  occurrence: MatchingOccurrence,
+  travelMinutes: (from: string, to: string) => number | undefined,
+): boolean {
   if (!citizen.busy?.length) return false;
   return citizen.busy.some((b) => overlapsHeld(occurrence, b, travelMinutes));
 }
@@ -163,7 +185,11 @@ export function busyWithCommitment(citizen: MatchingCitizen, occurrence: Matchin
  * make the other fail. A re-run of a published week, and the search refilling a freed seat, meet
  * such offers.
  */
-export function busyWithOffer(citizen: MatchingCitizen, occurrence: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
+export function busyWithOffer(
+  citizen: MatchingCitizen,
+  occurrence: MatchingOccurrence,
+  travelMinutes: (from: string, to: string) => number | undefined,
+): boolean {
   if (!citizen.offered?.length) return false;
   return citizen.offered.some((o) => o.occurrenceId !== occurrence.id && overlapsHeld(occurrence, o, travelMinutes));
 }
@@ -181,7 +207,15 @@ export function compileWeek(input: CompileInput): CompiledWeek {
   const weights = input.weights ?? DEFAULT_WEIGHTS;
   const excluded = new Set(input.excluded.map((r) => pairKey(r.citizen, r.occurrence)));
   const pinned = new Set(input.pinned.map((r) => pairKey(r.citizen, r.occurrence)));
-  const problem: MatchingProblem = { citizens: [], occurrences: [], pairs: [], conflicts: [], fixed: [], forbidden: [], fairness: input.fairness ?? DEFAULT_FAIRNESS };
+  const problem: MatchingProblem = {
+    citizens: [],
+    occurrences: [],
+    pairs: [],
+    conflicts: [],
+    fixed: [],
+    forbidden: [],
+    fairness: input.fairness ?? DEFAULT_FAIRNESS,
+  };
   const breakdown = new Map<string, Record<ScoreTerm, number>>();
   const excludedReasons = new Map<string, Partial<Record<ReasonCode, number>>>();
   const ineligiblePins: CompiledWeek["ineligiblePins"] = [];
@@ -202,14 +236,17 @@ export function compileWeek(input: CompileInput): CompiledWeek {
       if (busyWithCommitment(citizen, occurrence, context.travelMinutes)) (held ??= []).push("BUSY_WITH_COMMITMENT");
       if (busyWithOffer(citizen, occurrence, context.travelMinutes)) (held ??= []).push("BUSY_WITH_OFFER");
       if (alreadyAsked(citizen, occurrence)) (held ??= []).push("ALREADY_ASKED");
-      const result: typeof checked = held ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), ...held.map((code) => ({ code, params: {} }))] } : checked;
+      const result: typeof checked = held
+        ? { eligible: false, reasons: [...(checked.eligible ? [] : checked.reasons), ...held.map((code) => ({ code, params: {} }))] }
+        : checked;
       if (!result.eligible) {
         const counts = excludedReasons.get(occurrence.id)!;
         // Each reason counted once per citizen (a rule may give several reasons of one code).
         result.reasons.forEach(({ code }, i) => {
           if (result.reasons.findIndex((r) => r.code === code) === i) counts[code] = (counts[code] ?? 0) + 1;
         });
-        if (pinned.size > 0 && pinned.has(pairKey(citizen.id, occurrence.id))) ineligiblePins.push({ citizen: citizen.id, occurrence: occurrence.id, reasons: result.reasons.map((r) => r.code) });
+        if (pinned.size > 0 && pinned.has(pairKey(citizen.id, occurrence.id)))
+          ineligiblePins.push({ citizen: citizen.id, occurrence: occurrence.id, reasons: result.reasons.map((r) => r.code) });
         continue;
       }
       const key = pairKey(citizen.id, occurrence.id);
@@ -223,7 +260,12 @@ export function compileWeek(input: CompileInput): CompiledWeek {
       );
       const terms = scoreTerms(citizen, occurrence, result.travelMinutes, input, weights);
       breakdown.set(key, terms);
-      problem.pairs.push({ citizen: citizen.id, occurrence: occurrence.id, score: Object.values(terms).reduce((a, b) => a + b, 0), loadMinutes: result.loadMinutes });
+      problem.pairs.push({
+        citizen: citizen.id,
+        occurrence: occurrence.id,
+        score: Object.values(terms).reduce((a, b) => a + b, 0),
+        loadMinutes: result.loadMinutes,
+      });
       if (pinned.has(key)) problem.fixed!.push({ citizen: citizen.id, occurrence: occurrence.id });
       if (excluded.has(key)) problem.forbidden!.push({ citizen: citizen.id, occurrence: occurrence.id });
       eligibleHere.push(occurrence);

@@ -45,12 +45,20 @@ export function explainWeek(compiled: CompiledWeek, solution: MatchingSolution):
     if (unfilledSeats <= 0) continue;
     const candidates = problem.pairs.filter((p) => p.occurrence === occurrence.id && !assigned.has(pairKey(p.citizen, p.occurrence)));
     if (candidates.length === 0 && filled === 0) {
-      gaps.push({ occurrence: occurrence.id, unfilledSeats, kind: "NO_ELIGIBLE_CITIZEN", reasonCounts: compiled.excludedReasons.get(occurrence.id) ?? {}, eligible: [] });
+      gaps.push({
+        occurrence: occurrence.id,
+        unfilledSeats,
+        kind: "NO_ELIGIBLE_CITIZEN",
+        reasonCounts: compiled.excludedReasons.get(occurrence.id) ?? {},
+        eligible: [],
+      });
       continue;
     }
     const eligible = candidates.map((p) => {
       const elsewhere = byCitizen.get(p.citizen) ?? [];
-      const conflicting = elsewhere.filter((other) => (problem.conflicts ?? []).some((g) => g.citizen === p.citizen && g.occurrences.includes(other) && g.occurrences.includes(occurrence.id)));
+      const conflicting = elsewhere.filter((other) =>
+        (problem.conflicts ?? []).some((g) => g.citizen === p.citizen && g.occurrences.includes(other) && g.occurrences.includes(occurrence.id)),
+      );
       const used = elsewhere.reduce((sum, other) => sum + (loadOf.get(pairKey(p.citizen, other)) ?? 0), 0);
       let reason: BusyReason = "BETTER_USED_ELSEWHERE";
       if (forbidden.has(pairKey(p.citizen, occurrence.id))) reason = "EXCLUDED_BY_COORDINATOR";

@@ -21,7 +21,12 @@ import { citizenFullName } from "../privacy/erased.model";
 
 const MatchingRunStatusEnum = builder.enumType("MatchingRunStatus", {
   description: "Where a matching run is.",
-  values: { QUEUED: { description: "Waiting for a worker." }, RUNNING: { description: "Being solved." }, DONE: { description: "Proposal ready." }, FAILED: { description: "Failed; see error." } } as const,
+  values: {
+    QUEUED: { description: "Waiting for a worker." },
+    RUNNING: { description: "Being solved." },
+    DONE: { description: "Proposal ready." },
+    FAILED: { description: "Failed; see error." },
+  } as const,
 });
 
 const MatchingRunFailureCodeEnum = builder.enumType("MatchingRunFailureCode", {
@@ -60,7 +65,10 @@ async function namesOf(context: Context, ids: Iterable<string>): Promise<Map<str
       context.prisma.citizen.findMany({ where: { id: { in: [...keys] } }, select: { id: true, firstName: true, lastName: true, erasedAt: true } }),
       context.prisma.taskOccurrence.findMany({ where: { id: { in: [...keys] } }, select: { id: true, task: { select: { title: true } } } }),
     ]);
-    const found = new Map<string, string>([...citizens.map((c) => [c.id, citizenFullName(c, context.lang)] as const), ...occurrences.map((o) => [o.id, o.task.title] as const)]);
+    const found = new Map<string, string>([
+      ...citizens.map((c) => [c.id, citizenFullName(c, context.lang)] as const),
+      ...occurrences.map((o) => [o.id, o.task.title] as const),
+    ]);
     return keys.map((id) => found.get(id) ?? id);
   });
   const names = await loader.loadMany(wanted);
@@ -73,7 +81,10 @@ async function failureMessage(run: { failureCode: string | null; failureDetails:
   const lang = context.lang;
   const view = viewOf(run);
   const details = (run.failureDetails ?? {}) as RunFailure["details"];
-  const names = await namesOf(context, (details.pins ?? []).flatMap((g) => g.pairs.flatMap((p) => [p.citizen, p.occurrence])));
+  const names = await namesOf(
+    context,
+    (details.pins ?? []).flatMap((g) => g.pairs.flatMap((p) => [p.citizen, p.occurrence])),
+  );
   const whenOf = (occurrenceId: string) => {
     const start = view.starts.get(occurrenceId);
     return start ? DateTime.fromMillis(start, { zone: "Europe/Rome" }).setLocale(lang).toLocaleString(DateTime.DATETIME_MED_WITH_WEEKDAY) : "";
@@ -83,13 +94,19 @@ async function failureMessage(run: { failureCode: string | null; failureDetails:
 
 const AssignmentOrderEnum = builder.enumType("AssignmentOrder", {
   description: "How to list a proposal.",
-  values: { BY_TASK: { description: "By task, then date." }, BY_CITIZEN: { description: "By citizen, then date." }, BY_DAY: { description: "By start time." } } as const,
+  values: {
+    BY_TASK: { description: "By task, then date." },
+    BY_CITIZEN: { description: "By citizen, then date." },
+    BY_DAY: { description: "By start time." },
+  } as const,
 });
 
 const ScoreTermRef = builder.objectRef<{ term: ScoreTerm; points: number }>("ScoreTermValue").implement({
   description: "One named term of an assignment's score.",
   fields: (t) => ({
-    term: t.exposeString("term", { description: "Stable name: seatFilled, priority, skillLevel, languageFluency, continuity, shortTravel, preference, stability." }),
+    term: t.exposeString("term", {
+      description: "Stable name: seatFilled, priority, skillLevel, languageFluency, continuity, shortTravel, preference, stability.",
+    }),
     name: t.string({ description: "The term in the caller's language.", resolve: (v, _a, context) => TERM_NAMES[v.term][context.lang] }),
     points: t.exposeFloat("points", { description: "Points it adds." }),
   }),
@@ -110,12 +127,22 @@ const ProposedAssignmentRef = builder.objectRef<AssignmentView>("ProposedAssignm
     citizen: t.prismaField({
       type: "Citizen",
       description: "The citizen.",
-      resolve: (query, a, _args, context) => loaderFor(context, `proposed-citizen:${JSON.stringify(query)}`, rowsById("Citizen", (ids) => context.prisma.citizen.findMany({ ...withId(query), where: { id: { in: ids } } }))).load(a.citizen),
+      resolve: (query, a, _args, context) =>
+        loaderFor(
+          context,
+          `proposed-citizen:${JSON.stringify(query)}`,
+          rowsById("Citizen", (ids) => context.prisma.citizen.findMany({ ...withId(query), where: { id: { in: ids } } })),
+        ).load(a.citizen),
     }),
     occurrence: t.prismaField({
       type: "TaskOccurrence",
       description: "The occurrence.",
-      resolve: (query, a, _args, context) => loaderFor(context, `proposed-occurrence:${JSON.stringify(query)}`, rowsById("TaskOccurrence", (ids) => context.prisma.taskOccurrence.findMany({ ...withId(query), where: { id: { in: ids } } }))).load(a.occurrence),
+      resolve: (query, a, _args, context) =>
+        loaderFor(
+          context,
+          `proposed-occurrence:${JSON.stringify(query)}`,
+          rowsById("TaskOccurrence", (ids) => context.prisma.taskOccurrence.findMany({ ...withId(query), where: { id: { in: ids } } })),
+        ).load(a.occurrence),
     }),
     score: t.exposeFloat("score", { description: "Total score." }),
     loadMinutes: t.exposeInt("loadMinutes", { description: "Minutes it takes from the citizen (travel included where counted)." }),
@@ -144,14 +171,25 @@ const BusyCitizenRef = builder.objectRef<GapExplanation["eligible"][number]>("El
 const UnfilledSeatRef = builder.objectRef<GapExplanation & { names: Map<string, string> }>("UnfilledSeats").implement({
   description: "Seats of an occurrence the proposal leaves empty, and why.",
   fields: (t) => ({
-    occurrence: t.prismaField({ type: "TaskOccurrence", description: "The occurrence.", resolve: (query, g, _a, context) => context.prisma.taskOccurrence.findUniqueOrThrow({ ...query, where: { id: g.occurrence } }) }),
+    occurrence: t.prismaField({
+      type: "TaskOccurrence",
+      description: "The occurrence.",
+      resolve: (query, g, _a, context) => context.prisma.taskOccurrence.findUniqueOrThrow({ ...query, where: { id: g.occurrence } }),
+    }),
     seats: t.exposeInt("unfilledSeats", { description: "Seats left empty." }),
     kind: t.exposeString("kind", { description: "NO_ELIGIBLE_CITIZEN or ELIGIBLE_CITIZENS_USED_ELSEWHERE." }),
-    message: t.string({ description: "Why, in the caller's language.", resolve: (g, _a, context) => gapMessage(g, context.lang, (id) => g.names.get(id) ?? id) }),
+    message: t.string({
+      description: "Why, in the caller's language.",
+      resolve: (g, _a, context) => gapMessage(g, context.lang, (id) => g.names.get(id) ?? id),
+    }),
     reasonCounts: t.field({
       type: [ReasonCountRef],
       description: "Citizens excluded per reason (9 lack the skill, 3 have no pact covering the municipality...).",
-      resolve: (g) => Object.entries(g.reasonCounts).map(([code, count]) => ({ code, count: count ?? 0 })).filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+      resolve: (g) =>
+        Object.entries(g.reasonCounts)
+          .map(([code, count]) => ({ code, count: count ?? 0 }))
+          .filter((r) => r.count > 0)
+          .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     }),
     eligibleElsewhere: t.field({ type: [BusyCitizenRef], description: "Eligible citizens and where they are used.", resolve: (g) => g.eligible }),
   }),
@@ -194,7 +232,8 @@ function viewOf(run: WithSummary): SummaryView {
 function loads(run: WithSolution & WithSummary): Map<string, number> {
   const loadOf = viewOf(run).loads;
   const byCitizen = new Map<string, number>();
-  for (const a of solutionOf(run)?.assignments ?? []) byCitizen.set(a.citizen, (byCitizen.get(a.citizen) ?? 0) + (loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0));
+  for (const a of solutionOf(run)?.assignments ?? [])
+    byCitizen.set(a.citizen, (byCitizen.get(a.citizen) ?? 0) + (loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0));
   return byCitizen;
 }
 
@@ -208,7 +247,10 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     id: t.exposeID("id", { description: "Identifier." }),
     territoryId: t.exposeID("territoryId", { description: "The territory." }),
     weekStart: t.field({ type: "Date", description: "Monday of the week.", select: { weekStart: true }, resolve: (r) => fromDbDate(r.weekStart) }),
-    inputVersion: t.exposeString("inputVersion", { nullable: true, description: "Hash of the compiled input (null until compiled): the same input gives the same proposal." }),
+    inputVersion: t.exposeString("inputVersion", {
+      nullable: true,
+      description: "Hash of the compiled input (null until compiled): the same input gives the same proposal.",
+    }),
     status: t.expose("status", { type: MatchingRunStatusEnum, description: "Status." }),
     phase: t.exposeString("phase", { description: "Phase: queued, compiling, solving, done, failed." }),
     componentsTotal: t.exposeInt("componentsTotal", { description: "Independent parts of the problem." }),
@@ -237,15 +279,46 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
     createdAt: t.expose("createdAt", { type: "DateTime", description: "Started." }),
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true, description: "When a coordinator published it as offers." }),
     offers: t.relation("offers", { description: "The offers made when it was published.", query: { orderBy: [{ deadline: "asc" }, { id: "asc" }] } }),
-    skippedAsked: t.exposeInt("skippedAsked", { nullable: true, description: "At publication: proposed pairs not offered because the citizen had been asked for that occurrence since the run (null until published)." }),
-    skippedNoSeat: t.exposeInt("skippedNoSeat", { nullable: true, description: "At publication: proposed pairs not offered because the seat had been taken since, or the occurrence cancelled or started (null until published)." }),
-    skippedIneligible: t.exposeInt("skippedIneligible", { nullable: true, description: "At publication: proposed pairs not offered because they no longer held: the citizen withdrew, was suspended or erased, or a hard constraint fails now (null until published)." }),
+    skippedAsked: t.exposeInt("skippedAsked", {
+      nullable: true,
+      description: "At publication: proposed pairs not offered because the citizen had been asked for that occurrence since the run (null until published).",
+    }),
+    skippedNoSeat: t.exposeInt("skippedNoSeat", {
+      nullable: true,
+      description:
+        "At publication: proposed pairs not offered because the seat had been taken since, or the occurrence cancelled or started (null until published).",
+    }),
+    skippedIneligible: t.exposeInt("skippedIneligible", {
+      nullable: true,
+      description:
+        "At publication: proposed pairs not offered because they no longer held: the citizen withdrew, was suspended or erased, or a hard constraint fails now (null until published).",
+    }),
     finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true, description: "Finished." }),
     objective: t.float({ nullable: true, select: { solution: true }, description: "Value of the proposal.", resolve: (r) => solutionOf(r)?.objective ?? null }),
-    bound: t.float({ nullable: true, select: { solution: true }, description: "Proven upper bound on the value.", resolve: (r) => solutionOf(r)?.bound ?? null }),
-    gap: t.float({ nullable: true, select: { solution: true }, description: "Relative distance from the bound (0: proven optimal).", resolve: (r) => solutionOf(r)?.gap ?? null }),
-    totalSeats: t.int({ nullable: true, select: { summary: true }, description: "Seats to fill this week (null until compiled).", resolve: (r) => (summaryOf(r) ? viewOf(r).seats : null) }),
-    filledSeats: t.int({ nullable: true, select: { solution: true }, description: "Seats the proposal fills.", resolve: (r) => solutionOf(r)?.assignments.length ?? null }),
+    bound: t.float({
+      nullable: true,
+      select: { solution: true },
+      description: "Proven upper bound on the value.",
+      resolve: (r) => solutionOf(r)?.bound ?? null,
+    }),
+    gap: t.float({
+      nullable: true,
+      select: { solution: true },
+      description: "Relative distance from the bound (0: proven optimal).",
+      resolve: (r) => solutionOf(r)?.gap ?? null,
+    }),
+    totalSeats: t.int({
+      nullable: true,
+      select: { summary: true },
+      description: "Seats to fill this week (null until compiled).",
+      resolve: (r) => (summaryOf(r) ? viewOf(r).seats : null),
+    }),
+    filledSeats: t.int({
+      nullable: true,
+      select: { solution: true },
+      description: "Seats the proposal fills.",
+      resolve: (r) => solutionOf(r)?.assignments.length ?? null,
+    }),
     fillRate: t.float({
       nullable: true,
       description: "Filled seats over seats to fill.",
@@ -256,7 +329,12 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
         return solution ? (total === 0 ? 1 : solution.assignments.length / total) : null;
       },
     }),
-    totalMinutes: t.int({ nullable: true, select: { solution: true, summary: true }, description: "Minutes of all proposed assignments.", resolve: (r) => (solutionOf(r) ? [...loads(r).values()].reduce((a, b) => a + b, 0) : null) }),
+    totalMinutes: t.int({
+      nullable: true,
+      select: { solution: true, summary: true },
+      description: "Minutes of all proposed assignments.",
+      resolve: (r) => (solutionOf(r) ? [...loads(r).values()].reduce((a, b) => a + b, 0) : null),
+    }),
     hoursSpreadMinutes: t.int({
       nullable: true,
       description: "Fairness: the most minutes any proposed citizen gets minus the fewest.",
@@ -274,11 +352,25 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
       resolve: async (r, { order }, context) => {
         const { loads: loadOf, starts } = viewOf(r);
         const assignments = explanationOf(r)?.assignments ?? [];
-        const names = order === "BY_TASK" || order === "BY_CITIZEN" ? await namesOf(context, assignments.flatMap((a) => [a.citizen, a.occurrence])) : new Map<string, string>();
-        const views = assignments.map((a) => ({ ...a, loadMinutes: loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0, startsAt: starts.get(a.occurrence) ?? 0, taskId: names.get(a.occurrence) ?? "" }));
+        const names =
+          order === "BY_TASK" || order === "BY_CITIZEN"
+            ? await namesOf(
+                context,
+                assignments.flatMap((a) => [a.citizen, a.occurrence]),
+              )
+            : new Map<string, string>();
+        const views = assignments.map((a) => ({
+          ...a,
+          loadMinutes: loadOf.get(pairKey(a.citizen, a.occurrence)) ?? 0,
+          startsAt: starts.get(a.occurrence) ?? 0,
+          taskId: names.get(a.occurrence) ?? "",
+        }));
         const byDay = (a: AssignmentView, b: AssignmentView) => a.startsAt - b.startsAt || a.citizen.localeCompare(b.citizen);
         if (order === "BY_TASK") return views.sort((a, b) => a.taskId.localeCompare(b.taskId) || byDay(a, b));
-        if (order === "BY_CITIZEN") return views.sort((a, b) => (names.get(a.citizen) ?? "").localeCompare(names.get(b.citizen) ?? "") || a.citizen.localeCompare(b.citizen) || byDay(a, b));
+        if (order === "BY_CITIZEN")
+          return views.sort(
+            (a, b) => (names.get(a.citizen) ?? "").localeCompare(names.get(b.citizen) ?? "") || a.citizen.localeCompare(b.citizen) || byDay(a, b),
+          );
         return views.sort(byDay);
       },
     }),
@@ -288,7 +380,10 @@ const MatchingRunRef = builder.prismaObject("MatchingRun", {
       select: { explanation: true, summary: true },
       resolve: async (r, _a, context) => {
         const gaps = explanationOf(r)?.gaps ?? [];
-        const names = await namesOf(context, gaps.flatMap((g) => g.eligible.flatMap((e) => [e.citizen, ...e.assignedTo])));
+        const names = await namesOf(
+          context,
+          gaps.flatMap((g) => g.eligible.flatMap((e) => [e.citizen, ...e.assignedTo])),
+        );
         return gaps.map((g) => ({ ...g, names }));
       },
     }),
@@ -318,11 +413,18 @@ builder.queryFields((t) => ({
     type: ["MatchingRun"],
     description: "Runs of a territory's week, newest first (staff).",
     authScopes: { staff: true },
-    args: { territoryId: t.arg.id({ required: true, description: "The territory." }), weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }) },
+    args: {
+      territoryId: t.arg.id({ required: true, description: "The territory." }),
+      weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }),
+    },
     resolve: (query, _r, { territoryId, weekStart }, context) => {
       const scope = requireStaff(context);
       if (scope.territoryId !== null && scope.territoryId !== String(territoryId)) return [];
-      return context.prisma.matchingRun.findMany({ ...query, where: { territoryId: String(territoryId), weekStart: toDbDate(weekStart) }, orderBy: { createdAt: "desc" } });
+      return context.prisma.matchingRun.findMany({
+        ...query,
+        where: { territoryId: String(territoryId), weekStart: toDbDate(weekStart) },
+        orderBy: { createdAt: "desc" },
+      });
     },
   }),
 }));
@@ -333,8 +435,12 @@ builder.mutationFields((t) => ({
     description: "Starts the matching of a territory's week as a job and returns the run at once. The same input returns the same run.",
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
-    args: { territoryId: t.arg.id({ required: true, description: "The territory." }), weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }) },
-    resolve: async (query, _root, { territoryId, weekStart }, context) => reread(query, context, "MatchingRun", await (matching.startMatchingRun(context, String(territoryId), weekStart))),
+    args: {
+      territoryId: t.arg.id({ required: true, description: "The territory." }),
+      weekStart: t.arg({ type: "Date", required: true, description: "Monday of the week." }),
+    },
+    resolve: async (query, _root, { territoryId, weekStart }, context) =>
+      reread(query, context, "MatchingRun", await matching.startMatchingRun(context, String(territoryId), weekStart)),
   }),
   publishMatchingRun: t.prismaField({
     type: "MatchingRun",
@@ -345,7 +451,8 @@ builder.mutationFields((t) => ({
       runId: t.arg.id({ required: true, description: "The run." }),
       responseHours: t.arg.int({ required: false, description: "Hours citizens have to answer (default 48; never past the occurrence's start)." }),
     },
-    resolve: async (query, _root, { runId, responseHours }, context) => reread(query, context, "MatchingRun", await (asRunParent(await matching.publishMatchingRun(context, String(runId), responseHours ?? 48)))),
+    resolve: async (query, _root, { runId, responseHours }, context) =>
+      reread(query, context, "MatchingRun", await asRunParent(await matching.publishMatchingRun(context, String(runId), responseHours ?? 48))),
   }),
   decideMatchingPair: t.field({
     type: "Date",
@@ -355,7 +462,14 @@ builder.mutationFields((t) => ({
     args: {
       occurrenceId: t.arg.id({ required: true, description: "The occurrence." }),
       citizenId: t.arg.id({ required: true, description: "The citizen." }),
-      decision: t.arg({ type: builder.enumType("MatchingDecisionKind", { description: "A coordinator's decision on a pair.", values: { PIN: { description: "Keep this pair." }, EXCLUDE: { description: "Never propose this pair." } } as const }), required: false, description: "PIN, EXCLUDE, or null to clear." }),
+      decision: t.arg({
+        type: builder.enumType("MatchingDecisionKind", {
+          description: "A coordinator's decision on a pair.",
+          values: { PIN: { description: "Keep this pair." }, EXCLUDE: { description: "Never propose this pair." } } as const,
+        }),
+        required: false,
+        description: "PIN, EXCLUDE, or null to clear.",
+      }),
     },
     resolve: async (_r, { occurrenceId, citizenId, decision }, context) =>
       (await matching.decidePair(context, { occurrenceId: String(occurrenceId), citizenId: String(citizenId), kind: decision ?? null })).weekStart,
@@ -398,7 +512,3 @@ async function* followRun(context: Context, runId: string): AsyncGenerator<Match
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
-
-
-
-

@@ -43,7 +43,12 @@ export async function loadWeekData(db: Db, territoryId: string, weekStart: strin
   const regulation = await regulationInForce(db, weekStart);
   const [occurrenceRows, citizenRows, travelRows] = await Promise.all([
     db.taskOccurrence.findMany({
-      where: { ...(only ? { id: { in: [...only.occurrenceIds] } } : {}), startsAt: { gte: from, lt: to }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, task: { territoryId, status: { notIn: ["CANCELLED", "DONE"] } } },
+      where: {
+        ...(only ? { id: { in: [...only.occurrenceIds] } } : {}),
+        startsAt: { gte: from, lt: to },
+        status: { in: ["OPEN", "PARTIALLY_FILLED"] },
+        task: { territoryId, status: { notIn: ["CANCELLED", "DONE"] } },
+      },
       // Everyone ever asked for an occurrence, and how it stands: active commitments and open
       // offers hold its seats, and nobody is asked for it twice.
       include: { task: true, commitments: { select: { citizenId: true, status: true } }, offers: { select: { citizenId: true, status: true } } },
@@ -68,7 +73,10 @@ export async function loadWeekData(db: Db, territoryId: string, weekStart: strin
     db.offer.findMany({ where: { ...weekSpan, status: "OFFERED" }, select: { citizenId: true, occurrenceId: true, occurrence: placed } }),
     pactUsedMinutes(db, [...new Set(citizenRows.flatMap((c) => c.pacts.map((p) => p.pactId)))]),
     db.commitment.findMany({
-      where: { status: "ACTIVE", occurrence: { startsAt: { lt: from }, task: { id: { in: [...new Set(occurrenceRows.filter((o) => o.task.continuity).map((o) => o.taskId))] } } } },
+      where: {
+        status: "ACTIVE",
+        occurrence: { startsAt: { lt: from }, task: { id: { in: [...new Set(occurrenceRows.filter((o) => o.task.continuity).map((o) => o.taskId))] } } },
+      },
       select: { citizenId: true, occurrence: { select: { taskId: true } } },
     }),
   ]);
@@ -76,7 +84,11 @@ export async function loadWeekData(db: Db, territoryId: string, weekStart: strin
   // Nested maps: the compiler asks for a trip several times per pair, so no key is built per call.
   const travel = new Map<string, Map<string, number>>();
   for (const t of travelRows) travel.set(t.fromId, (travel.get(t.fromId) ?? new Map()).set(t.toId, t.minutes));
-  const heldTime = (o: { startsAt: Date; endsAt: Date; task: { municipalityId: string | null; remote: boolean } }) => ({ start: o.startsAt.getTime(), end: o.endsAt.getTime(), municipalityId: o.task.remote ? null : o.task.municipalityId });
+  const heldTime = (o: { startsAt: Date; endsAt: Date; task: { municipalityId: string | null; remote: boolean } }) => ({
+    start: o.startsAt.getTime(),
+    end: o.endsAt.getTime(),
+    municipalityId: o.task.remote ? null : o.task.municipalityId,
+  });
   const committedMinutes = new Map<string, number>();
   const busy = new Map<string, NonNullable<MatchingCitizen["busy"]>>();
   for (const c of weekCommitments) {
@@ -86,7 +98,8 @@ export async function loadWeekData(db: Db, territoryId: string, weekStart: strin
   const offered = new Map<string, NonNullable<MatchingCitizen["offered"]>>();
   for (const o of weekOffers) offered.set(o.citizenId, [...(offered.get(o.citizenId) ?? []), { occurrenceId: o.occurrenceId, ...heldTime(o.occurrence) }]);
   const asked = new Map<string, Set<string>>();
-  for (const o of occurrenceRows) for (const { citizenId } of [...o.commitments, ...o.offers]) asked.set(citizenId, (asked.get(citizenId) ?? new Set()).add(o.id));
+  for (const o of occurrenceRows)
+    for (const { citizenId } of [...o.commitments, ...o.offers]) asked.set(citizenId, (asked.get(citizenId) ?? new Set()).add(o.id));
   const previousAssignees = new Map<string, Set<string>>();
   for (const c of earlier) previousAssignees.set(c.occurrence.taskId, new Set([...(previousAssignees.get(c.occurrence.taskId) ?? []), c.citizenId]));
 
@@ -99,12 +112,7 @@ export async function loadWeekData(db: Db, territoryId: string, weekStart: strin
       asked: asked.get(c.id) ?? new Set(),
     };
   });
-  const pactsOf = new Map(
-    citizenRows.map((c) => [
-      c.id,
-      c.pacts.map(({ pact: p }) => toEligibilityPact(p, used.get(p.id) ?? 0)),
-    ]),
-  );
+  const pactsOf = new Map(citizenRows.map((c) => [c.id, c.pacts.map(({ pact: p }) => toEligibilityPact(p, used.get(p.id) ?? 0))]));
   const occurrences: MatchingOccurrence[] = occurrenceRows
     .map((o) => {
       return {

@@ -47,12 +47,24 @@ export interface StoredCompiled {
 export async function startMatchingRun(context: Pick<ServiceContext, "prisma" | "viewer" | "now" | "jobs">, territoryId: string, weekStart: string) {
   const scope = requireStaff(context);
   if (weekdayOf(weekStart) !== 1) throw new InputError("INVALID_DATE", ["weekStart"], { value: weekStart });
-  assertInTerritory(scope, "Territory", territoryId, await context.prisma.territory.findUnique({ where: { id: territoryId } }).then((t) => (t ? { territoryId: t.id } : null)));
+  assertInTerritory(
+    scope,
+    "Territory",
+    territoryId,
+    await context.prisma.territory.findUnique({ where: { id: territoryId } }).then((t) => (t ? { territoryId: t.id } : null)),
+  );
   if (!(await regulationInForce(context.prisma, weekStart))) throw new ConflictError("NO_REGULATION", { date: weekStart });
 
   const run = await context.prisma.$transaction(async (tx) => {
-    const waiting = await tx.matchingRun.findFirst({ where: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", inputVersion: null }, orderBy: { createdAt: "desc" } });
-    const run = waiting ?? (await tx.matchingRun.create({ data: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", phase: "queued", createdById: scope.viewer.userId } }));
+    const waiting = await tx.matchingRun.findFirst({
+      where: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", inputVersion: null },
+      orderBy: { createdAt: "desc" },
+    });
+    const run =
+      waiting ??
+      (await tx.matchingRun.create({
+        data: { territoryId, weekStart: toDbDate(weekStart), status: "QUEUED", phase: "queued", createdById: scope.viewer.userId },
+      }));
     // Staged with the run (again for a waiting one: the job id is the run's, so it is not queued twice).
     await stageJobs(tx, [{ run: { runId: run.id, territoryId } }], context.now());
     return run;
@@ -95,14 +107,23 @@ async function takeRun(prisma: PrismaClient, runId: string) {
  * the same proposal, without solving). Returns the compiled run, or null when it was answered
  * from the identical earlier run.
  */
-async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: string; weekStart: Date }, write: (data: RunWrite) => Promise<void>, compile: CompileRun): Promise<{ problem: MatchingProblemWithOptions; compiled: StoredCompiled } | null> {
+async function compileRun(
+  prisma: PrismaClient,
+  run: { id: string; territoryId: string; weekStart: Date },
+  write: (data: RunWrite) => Promise<void>,
+  compile: CompileRun,
+): Promise<{ problem: MatchingProblemWithOptions; compiled: StoredCompiled } | null> {
   const weekStart = fromDbDate(run.weekStart);
   await write({ phase: "compiling" });
   const [data, decisions, previous] = await Promise.all([
     loadWeekData(prisma, run.territoryId, weekStart),
     prisma.matchingDecision.findMany({ where: { territoryId: run.territoryId, weekStart: run.weekStart } }),
     // Its proposal only: a run's compiled input weighs megabytes.
-    prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" }, select: { id: true, solution: true } }),
+    prisma.matchingRun.findFirst({
+      where: { territoryId: run.territoryId, weekStart: run.weekStart, status: "DONE", id: { not: run.id } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, solution: true },
+    }),
   ]);
   // A re-run after changes weighs stability: pairs of the previous proposal score a little more.
   const result = await compile(data, {
@@ -112,7 +133,10 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
   });
   if (!result) throw new ConflictError("NO_REGULATION", { date: weekStart });
   const { compiled, inputVersion } = result;
-  const identical = await prisma.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart, inputVersion, status: "DONE", id: { not: run.id } }, orderBy: { createdAt: "desc" } });
+  const identical = await prisma.matchingRun.findFirst({
+    where: { territoryId: run.territoryId, weekStart: run.weekStart, inputVersion, status: "DONE", id: { not: run.id } },
+    orderBy: { createdAt: "desc" },
+  });
   if (identical) {
     await write({
       inputVersion,
@@ -137,7 +161,14 @@ async function compileRun(prisma: PrismaClient, run: { id: string; territoryId: 
     excludedReasons: [...compiled.excludedReasons].map(([k, v]) => [k, v as Record<string, number>]),
     ineligiblePins: compiled.ineligiblePins,
   };
-  await write({ inputVersion, problem: problem as object, compiled: stored as object, summary: summarizeRun(problem, stored, null) as object, previousRunId: previous?.id ?? null, phase: "solving" });
+  await write({
+    inputVersion,
+    problem: problem as object,
+    compiled: stored as object,
+    summary: summarizeRun(problem, stored, null) as object,
+    previousRunId: previous?.id ?? null,
+    phase: "solving",
+  });
   return { problem, compiled: stored };
 }
 
@@ -157,7 +188,14 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string, so
   const { run, write } = taken;
   // Taken too often without finishing (its workers died each time): it fails rather than kill another.
   if (run.attempts > RUN_MAX_ATTEMPTS) {
-    await write({ status: "FAILED", phase: "failed", failureCode: "WORKER_LOST", failureDetails: {}, error: `taken ${run.attempts} times without finishing`, finishedAt: new Date() });
+    await write({
+      status: "FAILED",
+      phase: "failed",
+      failureCode: "WORKER_LOST",
+      failureDetails: {},
+      error: `taken ${run.attempts} times without finishing`,
+      finishedAt: new Date(),
+    });
     return;
   }
   let lost = false;
@@ -208,7 +246,14 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string, so
     if (databaseTrouble(error)) throw error;
     // The coordinator is told why in words (run-failure.model); the technical text is kept for administrators.
     const failure = runFailureOf(error);
-    await write({ status: "FAILED", phase: "failed", failureCode: failure.code, failureDetails: failure.details as object, error: (error as Error).message.slice(0, 2000), finishedAt: new Date() }).catch((e: unknown) => {
+    await write({
+      status: "FAILED",
+      phase: "failed",
+      failureCode: failure.code,
+      failureDetails: failure.details as object,
+      error: (error as Error).message.slice(0, 2000),
+      finishedAt: new Date(),
+    }).catch((e: unknown) => {
       if (!(e instanceof LeaseLostError)) throw e;
     });
   } finally {
@@ -219,19 +264,32 @@ export async function executeMatchingRun(prisma: PrismaClient, runId: string, so
 /** A coordinator pins a pair (kept by every later run) or excludes it (never proposed). */
 export async function decidePair(context: ServiceContext, input: { occurrenceId: string; citizenId: string; kind: "PIN" | "EXCLUDE" | null }) {
   const scope = requireStaff(context);
-  const occurrence = await context.prisma.taskOccurrence.findUnique({ where: { id: input.occurrenceId }, include: { task: { select: { territoryId: true } } } });
-  if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", input.occurrenceId);
+  const occurrence = await context.prisma.taskOccurrence.findUnique({
+    where: { id: input.occurrenceId },
+    include: { task: { select: { territoryId: true } } },
+  });
+  if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId))
+    throw new NotFoundError("TaskOccurrence", input.occurrenceId);
   const citizen = await context.prisma.citizen.findUnique({ where: { id: input.citizenId }, include: { homeMunicipality: { select: { territoryId: true } } } });
   if (!citizen || citizen.homeMunicipality.territoryId !== occurrence.task.territoryId) throw new NotFoundError("Citizen", input.citizenId);
   const weekStart = mondayOf(fromDbDate(occurrence.localDate));
   const where = { weekStart_citizenId_occurrenceId: { weekStart: toDbDate(weekStart), citizenId: input.citizenId, occurrenceId: input.occurrenceId } };
   if (input.kind === null) {
-    await context.prisma.matchingDecision.deleteMany({ where: { weekStart: toDbDate(weekStart), citizenId: input.citizenId, occurrenceId: input.occurrenceId } });
+    await context.prisma.matchingDecision.deleteMany({
+      where: { weekStart: toDbDate(weekStart), citizenId: input.citizenId, occurrenceId: input.occurrenceId },
+    });
     return { weekStart };
   }
   await context.prisma.matchingDecision.upsert({
     where,
-    create: { territoryId: occurrence.task.territoryId, weekStart: toDbDate(weekStart), citizenId: input.citizenId, occurrenceId: input.occurrenceId, kind: input.kind, byUserId: scope.viewer.userId },
+    create: {
+      territoryId: occurrence.task.territoryId,
+      weekStart: toDbDate(weekStart),
+      citizenId: input.citizenId,
+      occurrenceId: input.occurrenceId,
+      kind: input.kind,
+      byUserId: scope.viewer.userId,
+    },
     update: { kind: input.kind, byUserId: scope.viewer.userId, at: context.now() },
   });
   return { weekStart };
@@ -255,7 +313,8 @@ async function currentPairs(context: ServiceContext, runId: string, territoryId:
  */
 export async function publishMatchingRun(context: ServiceContext, runId: string, responseHours = 48) {
   const scope = requireStaff(context);
-  if (!Number.isInteger(responseHours) || responseHours < 1 || responseHours > 24 * 14) throw new InputError("INVALID_RANGE", ["responseHours"], { min: 1, max: 336 });
+  if (!Number.isInteger(responseHours) || responseHours < 1 || responseHours > 24 * 14)
+    throw new InputError("INVALID_RANGE", ["responseHours"], { min: 1, max: 336 });
   // The week as it is now, every hard constraint checked by the matcher's own compiler (read
   // before the locks: it takes a while on a large territory); standing is checked again under them.
   const current = await currentPairs(context, runId, scope.territoryId);
@@ -263,8 +322,13 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
     await tx.$queryRaw`SELECT "id" FROM "MatchingRun" WHERE "id" = ${runId} FOR UPDATE`;
     const run = await tx.matchingRun.findUnique({ where: { id: runId }, omit: RUN_INPUT });
     if (!run || (scope.territoryId !== null && run.territoryId !== scope.territoryId)) throw new NotFoundError("MatchingRun", runId);
-    if (run.status !== "DONE" || run.publishedAt) throw new ConflictError("ILLEGAL_TRANSITION", { from: run.publishedAt ? "PUBLISHED" : run.status, to: "PUBLISHED" });
-    const newest = await tx.matchingRun.findFirst({ where: { territoryId: run.territoryId, weekStart: run.weekStart }, orderBy: { createdAt: "desc" }, select: { id: true } });
+    if (run.status !== "DONE" || run.publishedAt)
+      throw new ConflictError("ILLEGAL_TRANSITION", { from: run.publishedAt ? "PUBLISHED" : run.status, to: "PUBLISHED" });
+    const newest = await tx.matchingRun.findFirst({
+      where: { territoryId: run.territoryId, weekStart: run.weekStart },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
     if (newest && newest.id !== run.id) throw new ConflictError("STALE_RUN");
     // A finished run always carries its explanation: the proposal with each pair's score.
     const proposal = (run.explanation as { assignments: { citizen: string; occurrence: string; score: number }[] }).assignments;
@@ -289,16 +353,26 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
     const freeSeats = new Map(occurrences.map((o) => [o.id, occurrenceIsOver(o, now) ? 0 : seatsLeft(o.task.headcount, o.commitments, o.offers)]));
     const asked = new Set(occurrences.flatMap((o) => [...o.commitments, ...o.offers].map((x) => pairKey(x.citizenId, o.id))));
     // Then the citizens, after the occurrences: a withdrawal or pact change in flight is waited for.
-    await holdCitizens(tx, proposal.map((a) => a.citizen));
-    const standing = await standingOf(tx, proposal.map((a) => ({ citizenId: a.citizen, occurrenceId: a.occurrence })));
-    const holds = (pair: { citizen: string; occurrence: string }) => current.has(pairKey(pair.citizen, pair.occurrence)) && standing.failing(pair.citizen, pair.occurrence, null) === null;
+    await holdCitizens(
+      tx,
+      proposal.map((a) => a.citizen),
+    );
+    const standing = await standingOf(
+      tx,
+      proposal.map((a) => ({ citizenId: a.citizen, occurrenceId: a.occurrence })),
+    );
+    const holds = (pair: { citizen: string; occurrence: string }) =>
+      current.has(pairKey(pair.citizen, pair.occurrence)) && standing.failing(pair.citizen, pair.occurrence, null) === null;
     const plan = planPublication(proposal, freeSeats, asked, holds);
     const data = plan.offers.map((a) => {
       const occurrence = occurrences.find((o) => o.id === a.occurrence)!;
       const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
       return { runId, citizenId: a.citizen, occurrenceId: a.occurrence, deadline, createdAt: now };
     });
-    const offers = await tx.offer.createManyAndReturn({ data, select: { id: true, occurrenceId: true, deadline: true, citizen: { select: { userId: true } } } });
+    const offers = await tx.offer.createManyAndReturn({
+      data,
+      select: { id: true, occurrenceId: true, deadline: true, citizen: { select: { userId: true } } },
+    });
     // Deadlines and reminders are staged with the offers; a seat left free by a pair that no
     // longer held is searched again, as after a decline.
     const unoffered = [...new Set(plan.noLongerEligible.map((a) => a.occurrence))];
@@ -307,10 +381,29 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
       tx,
       offers.flatMap((o) => {
         const occurrence = occurrences.find((x) => x.id === o.occurrenceId)!;
-        return o.citizen.userId ? [{ userId: o.citizen.userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: o.deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
+        return o.citizen.userId
+          ? [
+              {
+                userId: o.citizen.userId,
+                kind: "OFFER_RECEIVED" as const,
+                params: { ...occurrenceParams(occurrence), deadline: o.deadline.toISOString() },
+                key: `offer-received:${o.id}`,
+              },
+            ]
+          : [];
       }),
     );
-    const published = await tx.matchingRun.update({ where: { id: runId }, data: { publishedAt: now, publishedById: scope.viewer.userId, skippedAsked: plan.alreadyAsked, skippedNoSeat: plan.noSeatLeft, skippedIneligible: plan.noLongerEligible.length }, omit: RUN_INPUT });
+    const published = await tx.matchingRun.update({
+      where: { id: runId },
+      data: {
+        publishedAt: now,
+        publishedById: scope.viewer.userId,
+        skippedAsked: plan.alreadyAsked,
+        skippedNoSeat: plan.noSeatLeft,
+        skippedIneligible: plan.noLongerEligible.length,
+      },
+      omit: RUN_INPUT,
+    });
     return published;
   });
   await context.jobs.handOver();
@@ -340,7 +433,15 @@ export async function prepareDraftRuns(deps: Pick<ServiceContext, "prisma" | "jo
       throw error;
     }
     await deps.prisma.$transaction((tx) =>
-      notify(tx, coordinators.map((c) => ({ userId: c.id, kind: "DRAFT_RUN_READY" as const, params: { week: nextMonday }, key: `draft-run:${territory.id}:${nextMonday}:${c.id}` }))),
+      notify(
+        tx,
+        coordinators.map((c) => ({
+          userId: c.id,
+          kind: "DRAFT_RUN_READY" as const,
+          params: { week: nextMonday },
+          key: `draft-run:${territory.id}:${nextMonday}:${c.id}`,
+        })),
+      ),
     );
   }
 }

@@ -25,7 +25,12 @@ export interface PublishPlan {
  * @param asked "citizen|occurrence" keys of every offer and commitment made so far.
  * @param holds whether a pair still holds now, checked again against the current state.
  */
-export function planPublication(proposal: ProposedPair[], freeSeats: Map<string, number>, asked: Set<string>, holds: (pair: ProblemPairRef) => boolean): PublishPlan {
+export function planPublication(
+  proposal: ProposedPair[],
+  freeSeats: Map<string, number>,
+  asked: Set<string>,
+  holds: (pair: ProblemPairRef) => boolean,
+): PublishPlan {
   const left = new Map(freeSeats);
   const plan: PublishPlan = { offers: [], alreadyAsked: 0, noSeatLeft: 0, noLongerEligible: [] };
   // Where seats ran short, the best-scored pairs keep theirs.

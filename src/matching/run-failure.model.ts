@@ -19,7 +19,11 @@ export interface RunFailure {
   details: { pins?: BrokenPins[]; date?: string; minutes?: number };
 }
 
-const RULE_OF: Partial<Record<ProblemIssue["code"], BrokenPins["rule"]>> = { FIXED_OVER_HEADCOUNT: "SEATS", FIXED_OVER_CAPACITY: "HOURS", FIXED_CONFLICT: "OVERLAP" };
+const RULE_OF: Partial<Record<ProblemIssue["code"], BrokenPins["rule"]>> = {
+  FIXED_OVER_HEADCOUNT: "SEATS",
+  FIXED_OVER_CAPACITY: "HOURS",
+  FIXED_CONFLICT: "OVERLAP",
+};
 
 /** The failure a run's error stands for; anything not foreseen is INTERNAL (its text stays in the logs). */
 export function runFailureOf(error: unknown): RunFailure {

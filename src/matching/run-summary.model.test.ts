@@ -16,7 +16,12 @@ const compiled = { ineligiblePins: [{ citizen: "c2", occurrence: "o2", reasons: 
 
 describe("summarizeRun", () => {
   it("keeps what the run's fields show, with the minutes of the proposed pairs only, in the input's order", () => {
-    const summary = summarizeRun(problem, compiled, { assignments: [{ citizen: "c1", occurrence: "o2" }, { citizen: "c1", occurrence: "o1" }] as never });
+    const summary = summarizeRun(problem, compiled, {
+      assignments: [
+        { citizen: "c1", occurrence: "o2" },
+        { citizen: "c1", occurrence: "o1" },
+      ] as never,
+    });
     expect(summary).toEqual({
       occurrences: [
         { id: "o1", headcount: 2, start: "2026-11-23T09:00:00.000Z" },

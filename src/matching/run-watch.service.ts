@@ -90,4 +90,6 @@ export async function settleRun(prisma: PrismaClient, run: SeenRun, verdict: Run
 }
 
 /** A queued run's job: named by its lease once the watchdog has queued it again. */
-export const runJob = (run: { id: string; territoryId: string; lease: number }): StagedJob => ({ run: { runId: run.id, territoryId: run.territoryId, ...(run.lease > 0 ? { lease: run.lease } : {}) } });
+export const runJob = (run: { id: string; territoryId: string; lease: number }): StagedJob => ({
+  run: { runId: run.id, territoryId: run.territoryId, ...(run.lease > 0 ? { lease: run.lease } : {}) },
+});

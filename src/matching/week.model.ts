@@ -36,7 +36,14 @@ export function weekInput(data: WeekData): LoadedWeek {
     if (known) return known;
     const made: EligibilityContext = {
       // Without a regulation in force nobody is eligible: an impossible minimum age says so.
-      regulation: data.regulation ?? { minimumAge: 1000, maxWeeklyHours: 0, trainingByActivityKind: {}, minorsCourseIds: [], minorsRequireCriminalRecordCheck: true, travelCountsAsHours: false },
+      regulation: data.regulation ?? {
+        minimumAge: 1000,
+        maxWeeklyHours: 0,
+        trainingByActivityKind: {},
+        minorsCourseIds: [],
+        minorsRequireCriminalRecordCheck: true,
+        travelCountsAsHours: false,
+      },
       pacts: data.pactsOf.get(citizenId) ?? [],
       travelMinutes,
       weekCommittedMinutes: data.committedMinutes.get(citizenId) ?? 0,
@@ -44,7 +51,10 @@ export function weekInput(data: WeekData): LoadedWeek {
     contexts.set(citizenId, made);
     return made;
   };
-  return { input: { citizens: data.citizens, occurrences: data.occurrences, contextOf, previousAssignees: data.previousAssignees }, found: data.regulation !== null };
+  return {
+    input: { citizens: data.citizens, occurrences: data.occurrences, contextOf, previousAssignees: data.previousAssignees },
+    found: data.regulation !== null,
+  };
 }
 
 /** What a run adds to its week: the coordinator's decisions and the previous proposal's pairs. */

@@ -9,7 +9,9 @@ function table() {
   let failNext = false;
   type Where = { userId?: string; createdAt?: { gte: Date }; OR?: Where[] };
   const matches = (row: Notification, where: Where): boolean =>
-    where.OR ? where.OR.some((w) => matches(row, w)) : (where.userId === undefined || row.userId === where.userId) && (!where.createdAt || row.createdAt >= where.createdAt.gte);
+    where.OR
+      ? where.OR.some((w) => matches(row, w))
+      : (where.userId === undefined || row.userId === where.userId) && (!where.createdAt || row.createdAt >= where.createdAt.gte);
   const reader = {
     notification: {
       findMany: (async (args: { where: Where; orderBy?: { createdAt: "asc" | "desc" }[]; take?: number }) => {
@@ -19,14 +21,24 @@ function table() {
           throw new Error("database away");
         }
         const sign = args.orderBy?.[0]?.createdAt === "desc" ? -1 : 1;
-        const found = rows.filter((r) => matches(r, args.where)).sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)));
+        const found = rows
+          .filter((r) => matches(r, args.where))
+          .sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)));
         return args.take ? found.slice(0, args.take) : found;
       }) as never,
     },
   };
   let n = 0;
   const add = (userId: string, at: number) => {
-    const row = { id: `n${String(++n).padStart(4, "0")}`, userId, kind: "OFFER_RECEIVED", params: {}, key: `k${n}`, createdAt: new Date(at), readAt: null } as Notification;
+    const row = {
+      id: `n${String(++n).padStart(4, "0")}`,
+      userId,
+      kind: "OFFER_RECEIVED",
+      params: {},
+      key: `k${n}`,
+      createdAt: new Date(at),
+      readAt: null,
+    } as Notification;
     rows.push(row);
     return row.id;
   };

@@ -28,7 +28,10 @@ interface Inbox {
 
 type NotificationReader = { notification: Pick<PrismaClient["notification"], "findMany"> };
 
-export function inboxWatch(prisma: NotificationReader, options: { intervalMs?: number; lifetimeMs?: number; onError?: (error: unknown) => void } = {}): InboxWatch {
+export function inboxWatch(
+  prisma: NotificationReader,
+  options: { intervalMs?: number; lifetimeMs?: number; onError?: (error: unknown) => void } = {},
+): InboxWatch {
   const intervalMs = options.intervalMs ?? 500;
   // A subscription ends after this long (clients reconnect): about as long as the 24,000 polls it used to make.
   const lifetimeMs = options.lifetimeMs ?? 12_000_000;
@@ -46,11 +49,22 @@ export function inboxWatch(prisma: NotificationReader, options: { intervalMs?: n
   };
 
   const open = async (userId: string): Promise<Inbox> => {
-    const recent = await prisma.notification.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true, createdAt: true } });
+    const recent = await prisma.notification.findMany({
+      where: { userId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 1,
+      select: { id: true, createdAt: true },
+    });
     const inbox: Inbox = { since: recent[0]?.createdAt ?? new Date(0), seen: new Map(), followers: new Set() };
     if (recent[0]) {
       // What is already there, as far back as a poll will look, is not news.
-      remember(inbox, await prisma.notification.findMany({ where: { userId, createdAt: { gte: new Date(inbox.since.getTime() - LOOKBACK_MS) } }, select: { id: true, createdAt: true } }));
+      remember(
+        inbox,
+        await prisma.notification.findMany({
+          where: { userId, createdAt: { gte: new Date(inbox.since.getTime() - LOOKBACK_MS) } },
+          select: { id: true, createdAt: true },
+        }),
+      );
     }
     return inbox;
   };

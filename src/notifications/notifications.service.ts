@@ -51,6 +51,9 @@ export async function myNotifications(context: ServiceContext, options: { unread
 /** Marks the viewer's notifications read (others' ids are ignored); returns how many changed. */
 export async function markNotificationsRead(context: ServiceContext, ids: string[]) {
   const viewer = requireViewer(context);
-  const { count } = await context.prisma.notification.updateMany({ where: { id: { in: ids }, userId: viewer.userId, readAt: null }, data: { readAt: context.now() } });
+  const { count } = await context.prisma.notification.updateMany({
+    where: { id: { in: ids }, userId: viewer.userId, readAt: null },
+    data: { readAt: context.now() },
+  });
   return count;
 }

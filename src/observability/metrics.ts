@@ -20,14 +20,57 @@ export interface Metrics {
 export function createMetrics(options: { queueDepth?: () => Promise<Record<string, number>> } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "legami_" });
-  const httpRequests = new Counter({ name: "legami_http_requests_total", help: "HTTP requests by method, route and status.", labelNames: ["method", "route", "status"] as const, registers: [registry] });
-  const httpDuration = new Histogram({ name: "legami_http_request_duration_seconds", help: "HTTP request durations.", labelNames: ["method", "route"] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
-  const graphqlOperations = new Counter({ name: "legami_graphql_operations_total", help: "GraphQL operations by type, name and outcome (ok, error).", labelNames: ["type", "operation", "outcome"] as const, registers: [registry] });
-  const graphqlDuration = new Histogram({ name: "legami_graphql_operation_duration_seconds", help: "GraphQL execution durations.", labelNames: ["type", "operation"] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
-  const jobs = new Counter({ name: "legami_jobs_total", help: "Jobs handled by queue, kind and outcome.", labelNames: ["queue", "kind", "outcome"] as const, registers: [registry] });
-  const jobDuration = new Histogram({ name: "legami_job_duration_seconds", help: "Job durations.", labelNames: ["queue", "kind"] as const, buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120], registers: [registry] });
-  const matchingSolveSeconds = new Histogram({ name: "legami_matching_solve_seconds", help: "Time the optimiser took per matching run.", buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
-  const matchingGap = new Histogram({ name: "legami_matching_gap_ratio", help: "Relative gap of each matching run's solution to its proven bound.", buckets: [0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1], registers: [registry] });
+  const httpRequests = new Counter({
+    name: "legami_http_requests_total",
+    help: "HTTP requests by method, route and status.",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: "legami_http_request_duration_seconds",
+    help: "HTTP request durations.",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const graphqlOperations = new Counter({
+    name: "legami_graphql_operations_total",
+    help: "GraphQL operations by type, name and outcome (ok, error).",
+    labelNames: ["type", "operation", "outcome"] as const,
+    registers: [registry],
+  });
+  const graphqlDuration = new Histogram({
+    name: "legami_graphql_operation_duration_seconds",
+    help: "GraphQL execution durations.",
+    labelNames: ["type", "operation"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const jobs = new Counter({
+    name: "legami_jobs_total",
+    help: "Jobs handled by queue, kind and outcome.",
+    labelNames: ["queue", "kind", "outcome"] as const,
+    registers: [registry],
+  });
+  const jobDuration = new Histogram({
+    name: "legami_job_duration_seconds",
+    help: "Job durations.",
+    labelNames: ["queue", "kind"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const matchingSolveSeconds = new Histogram({
+    name: "legami_matching_solve_seconds",
+    help: "Time the optimiser took per matching run.",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
+  const matchingGap = new Histogram({
+    name: "legami_matching_gap_ratio",
+    help: "Relative gap of each matching run's solution to its proven bound.",
+    buckets: [0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1],
+    registers: [registry],
+  });
   if (options.queueDepth) {
     const depth = options.queueDepth;
     new Gauge({

@@ -30,7 +30,23 @@ const row = {
 describe("citizenOccurrence", () => {
   it("keeps only what a citizen may read before accepting: no title, description, address or project", () => {
     const view = citizenOccurrence(row);
-    expect(Object.keys(view).sort()).toEqual(["activityKind", "endsAt", "headcount", "id", "involvesMinors", "minSkillLevel", "municipality", "municipalityId", "preferredLanguages", "remote", "requiredLanguages", "requiredSkill", "requiredSkillId", "startsAt", "status"]);
+    expect(Object.keys(view).sort()).toEqual([
+      "activityKind",
+      "endsAt",
+      "headcount",
+      "id",
+      "involvesMinors",
+      "minSkillLevel",
+      "municipality",
+      "municipalityId",
+      "preferredLanguages",
+      "remote",
+      "requiredLanguages",
+      "requiredSkill",
+      "requiredSkillId",
+      "startsAt",
+      "status",
+    ]);
     expect(JSON.stringify(view)).not.toMatch(/Haddad|Karim|Via Roma|m1/);
   });
 

@@ -71,6 +71,10 @@ export function citizenOccurrence<Town = never, Skill = never>(row: OccurrenceRo
 export const placeOf = (task: { remote: boolean; municipality?: { name: string } | null }) => (task.remote ? "remote" : (task.municipality?.name ?? "-"));
 
 /** A notification's parameters about an occurrence: the kind of activity (words chosen in the reader's language), when and where. */
-export function occurrenceParams(row: { startsAt: Date; task: { activityKind: string; remote: boolean; municipality?: { name: string } | null } }): { activity: string; when: string; place: string } {
+export function occurrenceParams(row: { startsAt: Date; task: { activityKind: string; remote: boolean; municipality?: { name: string } | null } }): {
+  activity: string;
+  when: string;
+  place: string;
+} {
   return { activity: row.task.activityKind, when: row.startsAt.toISOString(), place: placeOf(row.task) };
 }

@@ -43,7 +43,12 @@ builder.prismaObject("Offer", {
     status: t.expose("status", { ...personal(ofOffer), type: OfferStatusEnum, description: "Status." }),
     source: t.expose("source", { type: OfferSourceEnum, description: "Why it was made." }),
     deadline: t.expose("deadline", { ...personal(ofOffer), type: "DateTime", description: "Answer before." }),
-    respondedAt: t.expose("respondedAt", { ...personal(ofOffer), type: "DateTime", nullable: true, description: "When it was answered (or expired, or was withdrawn)." }),
+    respondedAt: t.expose("respondedAt", {
+      ...personal(ofOffer),
+      type: "DateTime",
+      nullable: true,
+      description: "When it was answered (or expired, or was withdrawn).",
+    }),
     declineReason: t.exposeString("declineReason", { ...personal(ofOffer), nullable: true, description: "The citizen's reason for declining." }),
     commitment: t.relation("commitment", { ...personal(ofOffer), nullable: true, description: "The commitment made by accepting." }),
     occurrence: t.field({
@@ -72,7 +77,9 @@ const NotificationKindEnum = builder.enumType("NotificationKind", {
     PACT_EXPIRING: { description: "A collaboration pact ends within 30 days." },
     DRAFT_RUN_READY: { description: "A draft matching run is ready for review." },
     HOUSE_PLAN_PUBLISHED: { description: "A shared house's plan for a period was published (tutors and residents)." },
-    WORK_RELEASED: { description: "A commitment or an open offer was released because the citizen's standing changed (enrolment, pact, training, check, insurance)." },
+    WORK_RELEASED: {
+      description: "A commitment or an open offer was released because the citizen's standing changed (enrolment, pact, training, check, insurance).",
+    },
   } as const,
 });
 
@@ -106,7 +113,10 @@ async function renderFor(n: { kind: Parameters<typeof notifications.rendered>[0]
     const reasonCounts = JSON.parse(String(params.reasonCounts ?? "{}")) as Record<string, number>;
     // Notifications written before the compiler counted ALREADY_ASKED among the reasons carry it apart.
     const asked = Number(params.alreadyAsked ?? 0);
-    const why = Object.keys(reasonCounts).length > 0 ? gapMessage({ occurrence: "", unfilledSeats: 0, kind: "NO_ELIGIBLE_CITIZEN", reasonCounts, eligible: [] }, context.lang) : "";
+    const why =
+      Object.keys(reasonCounts).length > 0
+        ? gapMessage({ occurrence: "", unfilledSeats: 0, kind: "NO_ELIGIBLE_CITIZEN", reasonCounts, eligible: [] }, context.lang)
+        : "";
     const askedText = asked > 0 ? (context.lang === "it" ? ` Già interpellati: ${asked}.` : ` Already asked: ${asked}.`) : "";
     params.why = `${why}${askedText}`.trim();
   }
@@ -135,14 +145,16 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   acceptOffer: t.prismaField({
     type: ["Offer"],
-    description: "The citizen accepts their own open offer; it becomes a commitment. With wholeSeries, every open offer of the same recurring task is accepted too, all or nothing.",
+    description:
+      "The citizen accepts their own open offer; it becomes a commitment. With wholeSeries, every open offer of the same recurring task is accepted too, all or nothing.",
     authScopes: { citizen: true },
     errors: { types: writeErrors, dataField: { description: "The accepted offers, each with its commitment." } },
     args: {
       offerId: t.arg.id({ required: true, description: "The offer." }),
       wholeSeries: t.arg.boolean({ required: false, description: "Accept all the task's offered dates (default false)." }),
     },
-    resolve: async (query, _root, { offerId, wholeSeries }, context) => rereadMany(query, context, "Offer", await (offers.acceptOffer(context, String(offerId), wholeSeries ?? false))),
+    resolve: async (query, _root, { offerId, wholeSeries }, context) =>
+      rereadMany(query, context, "Offer", await offers.acceptOffer(context, String(offerId), wholeSeries ?? false)),
   }),
   declineOffer: t.prismaField({
     type: "Offer",
@@ -153,7 +165,7 @@ builder.mutationFields((t) => ({
       offerId: t.arg.id({ required: true, description: "The offer." }),
       reason: t.arg.string({ required: false, description: "Why (optional, up to 500 characters)." }),
     },
-    resolve: async (query, _root, { offerId, reason }, context) => reread(query, context, "Offer", await (offers.declineOffer(context, String(offerId), reason))),
+    resolve: async (query, _root, { offerId, reason }, context) => reread(query, context, "Offer", await offers.declineOffer(context, String(offerId), reason)),
   }),
   cancelOccurrence: t.prismaField({
     type: "TaskOccurrence",
@@ -164,7 +176,8 @@ builder.mutationFields((t) => ({
       occurrenceId: t.arg.id({ required: true, description: "The occurrence." }),
       reason: t.arg.string({ required: true, description: "Why (3 to 500 characters), told to the citizens." }),
     },
-    resolve: async (query, _root, { occurrenceId, reason }, context) => reread(query, context, "TaskOccurrence", await (offers.cancelOccurrence(context, String(occurrenceId), reason))),
+    resolve: async (query, _root, { occurrenceId, reason }, context) =>
+      reread(query, context, "TaskOccurrence", await offers.cancelOccurrence(context, String(occurrenceId), reason)),
   }),
   markNotificationsRead: t.int({
     description: "Marks some of your notifications read; returns how many changed.",

@@ -41,20 +41,38 @@ export function offerJobs(offers: readonly { id: string; deadline: Date }[], now
   return offers.flatMap((offer): StagedJob[] => {
     const remindAt = new Date(offer.deadline.getTime() - OFFER_REMINDER_BEFORE_MS);
     const remind = remindAt > now || (late && offer.deadline > now);
-    return [{ event: { kind: "offer-deadline", offerId: offer.id }, dueAt: offer.deadline }, ...(remind ? [{ event: { kind: "offer-reminder" as const, offerId: offer.id }, dueAt: remindAt }] : [])];
+    return [
+      { event: { kind: "offer-deadline", offerId: offer.id }, dueAt: offer.deadline },
+      ...(remind ? [{ event: { kind: "offer-reminder" as const, offerId: offer.id }, dueAt: remindAt }] : []),
+    ];
   });
 }
 
 /** An active commitment's reminder, a day before it starts (at once when that is past; none once it started). */
 export function commitmentJobs(commitments: readonly { id: string; startsAt: Date }[], now: Date): StagedJob[] {
-  return commitments.flatMap((c): StagedJob[] => (c.startsAt > now ? [{ event: { kind: "commitment-reminder", commitmentId: c.id }, dueAt: new Date(c.startsAt.getTime() - COMMITMENT_REMINDER_BEFORE_MS) }] : []));
+  return commitments.flatMap((c): StagedJob[] =>
+    c.startsAt > now
+      ? [{ event: { kind: "commitment-reminder", commitmentId: c.id }, dueAt: new Date(c.startsAt.getTime() - COMMITMENT_REMINDER_BEFORE_MS) }]
+      : [],
+  );
 }
 
 // --- what notifications say about an occurrence ------------------------------------------------
 
 /** What notifications about an occurrence read of it: the citizen's projection (citizen-view.model), and the title for staff. */
-const occurrenceInclude = { task: { select: { title: true, activityKind: true, remote: true, territoryId: true, requiredSkillId: true, minSkillLevel: true, municipality: { select: { name: true } } } } } as const;
-
+const occurrenceInclude = {
+  task: {
+    select: {
+      title: true,
+      activityKind: true,
+      remote: true,
+      territoryId: true,
+      requiredSkillId: true,
+      minSkillLevel: true,
+      municipality: { select: { name: true } },
+    },
+  },
+} as const;
 
 // --- handlers -----------------------------------------------------------------------------------
 
@@ -62,10 +80,14 @@ const occurrenceInclude = { task: { select: { title: true, activityKind: true, r
 export async function offerDeadline(deps: JobDeps, offerId: string) {
   const expired = await deps.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${offerId} FOR UPDATE`;
-    const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
+    const offer = await tx.offer.findUnique({
+      where: { id: offerId },
+      include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } },
+    });
     if (!offer || offer.status !== "OFFERED" || offer.deadline > deps.now()) return null;
     await tx.offer.update({ where: { id: offerId }, data: { status: "EXPIRED", respondedAt: deps.now() } });
-    if (offer.citizen.userId) await notify(tx, [{ userId: offer.citizen.userId, kind: "OFFER_EXPIRED", params: occurrenceParams(offer.occurrence), key: `offer-expired:${offerId}` }]);
+    if (offer.citizen.userId)
+      await notify(tx, [{ userId: offer.citizen.userId, kind: "OFFER_EXPIRED", params: occurrenceParams(offer.occurrence), key: `offer-expired:${offerId}` }]);
     return offer;
   });
   if (!expired) {
@@ -88,25 +110,50 @@ export const OVERDUE_SWEEP_MS = 2_000;
  * how many it found.
  */
 export async function expireOverdue(deps: JobDeps, limit = 100): Promise<number> {
-  const overdue = await deps.prisma.offer.findMany({ where: { status: "OFFERED", deadline: { lte: deps.now() } }, orderBy: { deadline: "asc" }, take: limit, select: { id: true } });
+  const overdue = await deps.prisma.offer.findMany({
+    where: { status: "OFFERED", deadline: { lte: deps.now() } },
+    orderBy: { deadline: "asc" },
+    take: limit,
+    select: { id: true },
+  });
   for (const offer of overdue) await offerDeadline(deps, offer.id);
   return overdue.length;
 }
 
 export async function offerReminder(deps: JobDeps, offerId: string) {
   await deps.prisma.$transaction(async (tx) => {
-    const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
+    const offer = await tx.offer.findUnique({
+      where: { id: offerId },
+      include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } },
+    });
     if (!offer || !offerIsOpen(offer, deps.now()) || !offer.citizen.userId) return;
-    await notify(tx, [{ userId: offer.citizen.userId, kind: "OFFER_EXPIRING", params: { ...occurrenceParams(offer.occurrence), deadline: offer.deadline.toISOString() }, key: `offer-expiring:${offerId}` }]);
+    await notify(tx, [
+      {
+        userId: offer.citizen.userId,
+        kind: "OFFER_EXPIRING",
+        params: { ...occurrenceParams(offer.occurrence), deadline: offer.deadline.toISOString() },
+        key: `offer-expiring:${offerId}`,
+      },
+    ]);
   });
 }
 
 export async function commitmentReminder(deps: JobDeps, commitmentId: string) {
   await deps.prisma.$transaction(async (tx) => {
-    const commitment = await tx.commitment.findUnique({ where: { id: commitmentId }, include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } } });
+    const commitment = await tx.commitment.findUnique({
+      where: { id: commitmentId },
+      include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } },
+    });
     if (!commitment || commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= deps.now() || !commitment.citizen.userId) return;
     // The key names the start, so a commitment moved to another time is reminded again.
-    await notify(tx, [{ userId: commitment.citizen.userId, kind: "COMMITMENT_REMINDER", params: occurrenceParams(commitment.occurrence), key: `commitment-reminder:${commitmentId}:${commitment.occurrence.startsAt.toISOString()}` }]);
+    await notify(tx, [
+      {
+        userId: commitment.citizen.userId,
+        kind: "COMMITMENT_REMINDER",
+        params: occurrenceParams(commitment.occurrence),
+        key: `commitment-reminder:${commitmentId}:${commitment.occurrence.startsAt.toISOString()}`,
+      },
+    ]);
   });
 }
 
@@ -131,49 +178,67 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
   // Of the territory's citizens, only those who could take the task are read and ranked.
   const compiled = await compileFor(candidatesFor(before.task));
 
-  const result = await deps.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
-    const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
-    const now = deps.now();
-    if (!occurrence || occurrenceIsOver(occurrence, now)) return null;
-    // One query at a time on a transaction's connection.
-    const headcount = (await tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } })).headcount;
-    const active = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
-    const open = await tx.offer.count({ where: { occurrenceId, status: "OFFERED" } });
-    const free = headcount - active - open;
-    if (free <= 0) return null;
-    const asked = new Set(
-      [
-        ...(await tx.offer.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
-        ...(await tx.commitment.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
-      ].map((x) => x.citizenId),
-    );
-    const capacity = new Map(compiled.problem.citizens.map((c) => [c.id, c.capacityMinutes]));
-    const ranked = compiled.problem.pairs
-      .filter((p) => p.occurrence === occurrenceId && !asked.has(p.citizen) && p.loadMinutes <= (capacity.get(p.citizen) ?? 0))
-      .sort((a, b) => b.score - a.score || a.citizen.localeCompare(b.citizen));
-    // The week was read before the lock: each candidate's standing is read again under it, after
-    // their rows are held, so nobody who withdrew or was suspended meanwhile is asked.
-    await holdCitizens(tx, ranked.map((p) => p.citizen));
-    const standing = await standingOf(tx, ranked.map((p) => ({ citizenId: p.citizen, occurrenceId })));
-    const candidates = ranked.filter((p) => standing.failing(p.citizen, occurrenceId, null) === null).slice(0, free);
-    const deadline = new Date(Math.min(now.getTime() + REPLACEMENT_RESPONSE_MS, occurrence.startsAt.getTime()));
-    const offers = [];
-    for (const candidate of candidates) {
-      offers.push(await tx.offer.create({ data: { source: "REPLACEMENT", citizenId: candidate.citizen, occurrenceId, deadline, createdAt: now } }));
-    }
-    await stageJobs(tx, offerJobs(offers, now), now);
-    const users = await tx.citizen.findMany({ where: { id: { in: offers.map((o) => o.citizenId) } }, select: { id: true, userId: true } });
-    await notify(
-      tx,
-      offers.flatMap((o) => {
-        const userId = users.find((u) => u.id === o.citizenId)?.userId;
-        return userId ? [{ userId, kind: "OFFER_RECEIVED" as const, params: { ...occurrenceParams(occurrence), deadline: deadline.toISOString() }, key: `offer-received:${o.id}` }] : [];
-      }),
-    );
-    return { made: offers.length, unfilled: offers.length < free ? { occurrence, active, left: free - offers.length } : null };
-    // Several workers may search the same seat at once: they wait for each other's lock.
-  }, { maxWait: 30_000, timeout: 30_000 });
+  const result = await deps.prisma.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
+      const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
+      const now = deps.now();
+      if (!occurrence || occurrenceIsOver(occurrence, now)) return null;
+      // One query at a time on a transaction's connection.
+      const headcount = (await tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } })).headcount;
+      const active = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
+      const open = await tx.offer.count({ where: { occurrenceId, status: "OFFERED" } });
+      const free = headcount - active - open;
+      if (free <= 0) return null;
+      const asked = new Set(
+        [
+          ...(await tx.offer.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
+          ...(await tx.commitment.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
+        ].map((x) => x.citizenId),
+      );
+      const capacity = new Map(compiled.problem.citizens.map((c) => [c.id, c.capacityMinutes]));
+      const ranked = compiled.problem.pairs
+        .filter((p) => p.occurrence === occurrenceId && !asked.has(p.citizen) && p.loadMinutes <= (capacity.get(p.citizen) ?? 0))
+        .sort((a, b) => b.score - a.score || a.citizen.localeCompare(b.citizen));
+      // The week was read before the lock: each candidate's standing is read again under it, after
+      // their rows are held, so nobody who withdrew or was suspended meanwhile is asked.
+      await holdCitizens(
+        tx,
+        ranked.map((p) => p.citizen),
+      );
+      const standing = await standingOf(
+        tx,
+        ranked.map((p) => ({ citizenId: p.citizen, occurrenceId })),
+      );
+      const candidates = ranked.filter((p) => standing.failing(p.citizen, occurrenceId, null) === null).slice(0, free);
+      const deadline = new Date(Math.min(now.getTime() + REPLACEMENT_RESPONSE_MS, occurrence.startsAt.getTime()));
+      const offers = [];
+      for (const candidate of candidates) {
+        offers.push(await tx.offer.create({ data: { source: "REPLACEMENT", citizenId: candidate.citizen, occurrenceId, deadline, createdAt: now } }));
+      }
+      await stageJobs(tx, offerJobs(offers, now), now);
+      const users = await tx.citizen.findMany({ where: { id: { in: offers.map((o) => o.citizenId) } }, select: { id: true, userId: true } });
+      await notify(
+        tx,
+        offers.flatMap((o) => {
+          const userId = users.find((u) => u.id === o.citizenId)?.userId;
+          return userId
+            ? [
+                {
+                  userId,
+                  kind: "OFFER_RECEIVED" as const,
+                  params: { ...occurrenceParams(occurrence), deadline: deadline.toISOString() },
+                  key: `offer-received:${o.id}`,
+                },
+              ]
+            : [];
+        }),
+      );
+      return { made: offers.length, unfilled: offers.length < free ? { occurrence, active, left: free - offers.length } : null };
+      // Several workers may search the same seat at once: they wait for each other's lock.
+    },
+    { maxWait: 30_000, timeout: 30_000 },
+  );
   if (!result) return;
   if (result.unfilled) {
     // The coordinators are told why, about every citizen of the territory: the week is read again
@@ -211,7 +276,10 @@ export async function dailyScan(deps: JobDeps) {
     for (const pact of pacts) {
       const users = [...pact.citizens.flatMap((c) => (c.citizen.userId ? [c.citizen.userId] : [])), ...(await coordinatorsOf(tx, pact.territoryId))];
       const end = fromDbDate(pact.endDate);
-      await notify(tx, users.map((userId) => ({ userId, kind: "PACT_EXPIRING" as const, params: { pactId: pact.id, end }, key: `pact-expiring:${pact.id}:${end}:${userId}` })));
+      await notify(
+        tx,
+        users.map((userId) => ({ userId, kind: "PACT_EXPIRING" as const, params: { pactId: pact.id, end }, key: `pact-expiring:${pact.id}:${end}:${userId}` })),
+      );
     }
   });
   await releaseLapsedWork(deps);
@@ -227,10 +295,12 @@ export async function releaseLapsedWork(deps: JobDeps): Promise<number> {
   const now = deps.now();
   const future = { occurrence: { startsAt: { gt: now } } };
   const citizenIds = [
-    ...new Set([
-      ...(await deps.prisma.commitment.findMany({ where: { ...future, status: "ACTIVE" }, select: { citizenId: true }, distinct: ["citizenId"] })),
-      ...(await deps.prisma.offer.findMany({ where: { ...future, status: "OFFERED" }, select: { citizenId: true }, distinct: ["citizenId"] })),
-    ].map((x) => x.citizenId)),
+    ...new Set(
+      [
+        ...(await deps.prisma.commitment.findMany({ where: { ...future, status: "ACTIVE" }, select: { citizenId: true }, distinct: ["citizenId"] })),
+        ...(await deps.prisma.offer.findMany({ where: { ...future, status: "OFFERED" }, select: { citizenId: true }, distinct: ["citizenId"] })),
+      ].map((x) => x.citizenId),
+    ),
   ].sort();
   let freed = 0;
   for (let i = 0; i < citizenIds.length; i += 25) {
@@ -291,13 +361,27 @@ async function everyPendingJob(deps: JobDeps, now: Date): Promise<StagedJob[]> {
     where: { status: "ACTIVE", occurrence: { startsAt: { gt: now, lte: new Date(now.getTime() + REMINDER_HORIZON_MS) } } },
     select: { id: true, occurrence: { select: { startsAt: true } } },
   });
-  staged.push(...commitmentJobs(upcoming.map((c) => ({ id: c.id, startsAt: c.occurrence.startsAt })), now));
+  staged.push(
+    ...commitmentJobs(
+      upcoming.map((c) => ({ id: c.id, startsAt: c.occurrence.startsAt })),
+      now,
+    ),
+  );
   // Seats freed (a decline, an expiry, a withdrawal) whose refill may have been lost: searched again.
   const freed = await deps.prisma.taskOccurrence.findMany({
-    where: { startsAt: { gt: now }, status: { in: ["OPEN", "PARTIALLY_FILLED"] }, OR: [{ offers: { some: { status: { in: ["DECLINED", "EXPIRED"] } } } }, { commitments: { some: { status: "WITHDRAWN" } } }] },
+    where: {
+      startsAt: { gt: now },
+      status: { in: ["OPEN", "PARTIALLY_FILLED"] },
+      OR: [{ offers: { some: { status: { in: ["DECLINED", "EXPIRED"] } } } }, { commitments: { some: { status: "WITHDRAWN" } } }],
+    },
     select: { id: true },
   });
-  staged.push(...refillJobs(freed.map((o) => o.id), now));
+  staged.push(
+    ...refillJobs(
+      freed.map((o) => o.id),
+      now,
+    ),
+  );
   return staged;
 }
 
@@ -323,7 +407,11 @@ export async function reconcileOnRedis(queue: KeptJobs, deps: JobDeps): Promise<
  * Everything is keyed, so jobs that survived are not duplicated; a failure is logged and the
  * daily scan retries.
  */
-export async function rebuildQueues(queue: KeptJobs & { scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void> }, deps: JobDeps, weeklyDraft: boolean): Promise<void> {
+export async function rebuildQueues(
+  queue: KeptJobs & { scheduleRepeatable(options: { weeklyDraft: boolean }): Promise<void> },
+  deps: JobDeps,
+  weeklyDraft: boolean,
+): Promise<void> {
   try {
     await queue.scheduleRepeatable({ weeklyDraft });
     await reconcileOnRedis(queue, deps);

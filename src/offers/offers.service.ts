@@ -78,7 +78,14 @@ async function answerIfSettled(context: ServiceContext, citizenId: string, offer
       status: true,
       deadline: true,
       occurrenceId: true,
-      occurrence: { select: { status: true, startsAt: true, task: { select: { headcount: true } }, commitments: { where: { status: "ACTIVE" }, select: { citizenId: true } } } },
+      occurrence: {
+        select: {
+          status: true,
+          startsAt: true,
+          task: { select: { headcount: true } },
+          commitments: { where: { status: "ACTIVE" }, select: { citizenId: true } },
+        },
+      },
     },
   });
   if (!offer || offer.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
@@ -92,28 +99,36 @@ async function answerIfSettled(context: ServiceContext, citizenId: string, offer
 
 async function acceptInTransaction(context: ServiceContext, { viewer, citizenId }: ReturnType<typeof requireCitizen>, offerId: string, wholeSeries: boolean) {
   const now = context.now();
-  const result = await context.prisma.$transaction(async (tx) => {
-    const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { select: { taskId: true } } } });
-    if (!offer || offer.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
-    const series = wholeSeries
-      ? await tx.offer.findMany({ where: { citizenId, status: "OFFERED", occurrence: { taskId: offer.occurrence.taskId } }, select: { id: true, occurrenceId: true } })
-      : [{ id: offer.id, occurrenceId: offer.occurrenceId }];
-    if (!series.some((o) => o.id === offer.id)) series.push({ id: offer.id, occurrenceId: offer.occurrenceId });
-    // Occurrences are locked in one order (by id) by every multi-occurrence transaction.
-    series.sort((a, b) => a.occurrenceId.localeCompare(b.occurrenceId));
-    const accepted = [];
-    for (const item of series) {
-      // Lock order everywhere: occurrence, then offer, then citizen.
-      await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${item.occurrenceId} FOR UPDATE`;
-      await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${item.id} FOR UPDATE`;
-      const current = await tx.offer.findUniqueOrThrow({ where: { id: item.id } });
-      if (!offerIsOpen(current, now)) throw new ConflictError("OFFER_CLOSED");
-      const { commitment } = await commitWithinRules(tx, { occurrenceId: item.occurrenceId, citizenId, createdById: viewer.userId, now, territoryId: null });
-      accepted.push(await tx.offer.update({ where: { id: item.id }, data: { status: "ACCEPTED", respondedAt: now, commitmentId: commitment.id }, include: offerInclude }));
-    }
-    return accepted;
-    // Other processes' accepts of the same seats queue on the same rows: they may wait their turn.
-  }, { maxWait: 10_000, timeout: 30_000 });
+  const result = await context.prisma.$transaction(
+    async (tx) => {
+      const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { occurrence: { select: { taskId: true } } } });
+      if (!offer || offer.citizenId !== citizenId) throw new NotFoundError("Offer", offerId);
+      const series = wholeSeries
+        ? await tx.offer.findMany({
+            where: { citizenId, status: "OFFERED", occurrence: { taskId: offer.occurrence.taskId } },
+            select: { id: true, occurrenceId: true },
+          })
+        : [{ id: offer.id, occurrenceId: offer.occurrenceId }];
+      if (!series.some((o) => o.id === offer.id)) series.push({ id: offer.id, occurrenceId: offer.occurrenceId });
+      // Occurrences are locked in one order (by id) by every multi-occurrence transaction.
+      series.sort((a, b) => a.occurrenceId.localeCompare(b.occurrenceId));
+      const accepted = [];
+      for (const item of series) {
+        // Lock order everywhere: occurrence, then offer, then citizen.
+        await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${item.occurrenceId} FOR UPDATE`;
+        await tx.$queryRaw`SELECT "id" FROM "Offer" WHERE "id" = ${item.id} FOR UPDATE`;
+        const current = await tx.offer.findUniqueOrThrow({ where: { id: item.id } });
+        if (!offerIsOpen(current, now)) throw new ConflictError("OFFER_CLOSED");
+        const { commitment } = await commitWithinRules(tx, { occurrenceId: item.occurrenceId, citizenId, createdById: viewer.userId, now, territoryId: null });
+        accepted.push(
+          await tx.offer.update({ where: { id: item.id }, data: { status: "ACCEPTED", respondedAt: now, commitmentId: commitment.id }, include: offerInclude }),
+        );
+      }
+      return accepted;
+      // Other processes' accepts of the same seats queue on the same rows: they may wait their turn.
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
   await context.jobs.handOver();
   return result;
 }
@@ -153,7 +168,10 @@ export async function cancelOccurrence(context: ServiceContext, occurrenceId: st
  */
 export async function cancelOccurrenceIn(tx: Prisma.TransactionClient, scope: { territoryId: string | null }, occurrenceId: string, text: string, now: Date) {
   await tx.$queryRaw`SELECT "id" FROM "TaskOccurrence" WHERE "id" = ${occurrenceId} FOR UPDATE`;
-  const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: { task: { select: { activityKind: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } } });
+  const occurrence = await tx.taskOccurrence.findUnique({
+    where: { id: occurrenceId },
+    include: { task: { select: { activityKind: true, remote: true, territoryId: true, municipality: { select: { name: true } } } } },
+  });
   if (!occurrence || (scope.territoryId !== null && occurrence.task.territoryId !== scope.territoryId)) throw new NotFoundError("TaskOccurrence", occurrenceId);
   if (occurrenceIsOver(occurrence, now)) {
     throw new ConflictError("ILLEGAL_TRANSITION", { from: occurrence.status, to: "CANCELLED" });
@@ -163,6 +181,14 @@ export async function cancelOccurrenceIn(tx: Prisma.TransactionClient, scope: { 
   await tx.commitment.updateMany({ where: { id: { in: affected.map((c) => c.id) } }, data: { status: "CANCELLED", sequence: { increment: 1 } } });
   await tx.offer.updateMany({ where: { id: { in: offered.map((o) => o.id) } }, data: { status: "WITHDRAWN", respondedAt: now } });
   const users = [...affected, ...offered].flatMap((x) => (x.citizen.userId ? [x.citizen.userId] : []));
-  await notify(tx, [...new Set(users)].map((userId) => ({ userId, kind: "COMMITMENT_CANCELLED" as const, params: { ...occurrenceParams(occurrence), reason: text }, key: `occurrence-cancelled:${occurrenceId}:${userId}` })));
+  await notify(
+    tx,
+    [...new Set(users)].map((userId) => ({
+      userId,
+      kind: "COMMITMENT_CANCELLED" as const,
+      params: { ...occurrenceParams(occurrence), reason: text },
+      key: `occurrence-cancelled:${occurrenceId}:${userId}`,
+    })),
+  );
   return tx.taskOccurrence.update({ where: { id: occurrenceId }, data: { status: "CANCELLED" } });
 }

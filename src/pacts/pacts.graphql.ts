@@ -24,7 +24,8 @@ builder.prismaObject("CollaborationPact", {
     municipalities: t.prismaField({
       type: ["Municipality"],
       description: "Municipalities covered.",
-      resolve: (query, p, _a, context) => context.prisma.municipality.findMany({ ...query, where: { id: { in: p.municipalityIds } }, orderBy: { name: "asc" } }),
+      resolve: (query, p, _a, context) =>
+        context.prisma.municipality.findMany({ ...query, where: { id: { in: p.municipalityIds } }, orderBy: { name: "asc" } }),
     }),
     startDate: t.field({ type: "Date", description: "First day.", resolve: (p) => fromDbDate(p.startDate) }),
     endDate: t.field({ type: "Date", description: "Last day.", resolve: (p) => fromDbDate(p.endDate) }),
@@ -121,7 +122,11 @@ builder.queryFields((t) => ({
       const { territoryId } = requireStaff(context);
       return context.prisma.collaborationPact.findMany({
         ...query,
-        where: { territoryId: territoryId ?? undefined, status: status ?? undefined, citizens: citizenId ? { some: { citizenId: String(citizenId) } } : undefined },
+        where: {
+          territoryId: territoryId ?? undefined,
+          status: status ?? undefined,
+          citizens: citizenId ? { some: { citizenId: String(citizenId) } } : undefined,
+        },
         orderBy: [{ startDate: "asc" }, { id: "asc" }],
       });
     },
@@ -131,14 +136,19 @@ builder.queryFields((t) => ({
     description: "One pact: staff of its territory, or one of its citizens.",
     errors: { types: [NotFoundError], directResult: true },
     args: { id: t.arg.id({ required: true, description: "Identifier." }) },
-    resolve: async (query, _root, { id }, context) => context.prisma.collaborationPact.findUniqueOrThrow({ ...query, where: { id: await pacts.assertPactVisible(context, String(id)) } }),
+    resolve: async (query, _root, { id }, context) =>
+      context.prisma.collaborationPact.findUniqueOrThrow({ ...query, where: { id: await pacts.assertPactVisible(context, String(id)) } }),
   }),
   myPacts: t.prismaField({
     type: ["CollaborationPact"],
     description: "The signed-in citizen's pacts.",
     authScopes: { citizen: true },
     resolve: (query, _root, _args, context) =>
-      context.prisma.collaborationPact.findMany({ ...query, where: { citizens: { some: { citizenId: context.viewer?.citizenId ?? "none" } } }, orderBy: { startDate: "asc" } }),
+      context.prisma.collaborationPact.findMany({
+        ...query,
+        where: { citizens: { some: { citizenId: context.viewer?.citizenId ?? "none" } } },
+        orderBy: { startDate: "asc" },
+      }),
   }),
 }));
 
@@ -149,11 +159,18 @@ builder.mutationFields((t) => ({
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: { input: t.arg({ type: PactInput, required: true, description: "The pact." }) },
-    resolve: async (query, _root, { input }, context) => reread(query, context, "CollaborationPact", await (pacts.proposePact(context, { ...input, municipalityIds: input.municipalityIds.map(String), citizenIds: input.citizenIds.map(String) }))),
+    resolve: async (query, _root, { input }, context) =>
+      reread(
+        query,
+        context,
+        "CollaborationPact",
+        await pacts.proposePact(context, { ...input, municipalityIds: input.municipalityIds.map(String), citizenIds: input.citizenIds.map(String) }),
+      ),
   }),
   changePactStatus: t.prismaField({
     type: "CollaborationPact",
-    description: "Staff move a pact: PROPOSED -> UNDER_REVIEW -> ACTIVE (signed) -> SUSPENDED -> ACTIVE | CONCLUDED | EXPIRED | REVOKED. Suspending and revoking need a reason.",
+    description:
+      "Staff move a pact: PROPOSED -> UNDER_REVIEW -> ACTIVE (signed) -> SUSPENDED -> ACTIVE | CONCLUDED | EXPIRED | REVOKED. Suspending and revoking need a reason.",
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: {
@@ -161,7 +178,8 @@ builder.mutationFields((t) => ({
       to: t.arg({ type: PactStatusEnum, required: true, description: "New status." }),
       reason: t.arg.string({ required: false, description: "Why." }),
     },
-    resolve: async (query, _root, { pactId, to, reason }, context) => reread(query, context, "CollaborationPact", await (pacts.changePactStatus(context, String(pactId), to, reason))),
+    resolve: async (query, _root, { pactId, to, reason }, context) =>
+      reread(query, context, "CollaborationPact", await pacts.changePactStatus(context, String(pactId), to, reason)),
   }),
   renewPact: t.prismaField({
     type: "CollaborationPact",
@@ -174,6 +192,7 @@ builder.mutationFields((t) => ({
       endDate: t.arg({ type: "Date", required: true, description: "Last day of the renewal." }),
       hourBudgetHours: t.arg.float({ required: false, description: "New hour budget (default: the old one)." }),
     },
-    resolve: async (query, _root, { pactId, ...input }, context) => reread(query, context, "CollaborationPact", await (pacts.renewPact(context, String(pactId), input))),
+    resolve: async (query, _root, { pactId, ...input }, context) =>
+      reread(query, context, "CollaborationPact", await pacts.renewPact(context, String(pactId), input)),
   }),
 }));

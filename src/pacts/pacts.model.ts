@@ -49,7 +49,15 @@ export interface PactContents {
   citizenIds: string[];
 }
 
-const TEXT_FIELDS = ["title", "objectives", "rolesAndCommitments", "insurancePolicy", "formsOfSupport", "monitoringAndReporting", "suspensionAndTermination"] as const;
+const TEXT_FIELDS = [
+  "title",
+  "objectives",
+  "rolesAndCommitments",
+  "insurancePolicy",
+  "formsOfSupport",
+  "monitoringAndReporting",
+  "suspensionAndTermination",
+] as const;
 
 /** What art. 5 of the model regulation asks a pact to say, checked for presence and sense. */
 export function validatePactContents(contents: PactContents): void {

@@ -7,7 +7,15 @@ import type { ActivityKind } from "../generated/prisma/enums";
 import type { Prisma } from "../generated/prisma/client";
 import { holdCitizens, lockFutureWork, releaseWhatNoLongerStands } from "../ledger/release.service";
 import type { ServiceContext } from "../service-context";
-import { assertPactTransition, datesOverlap, LIVE_PACT_STATUSES, RENEWABLE_PACT_STATUSES, validatePactContents, type PactContents, type PactStatus } from "./pacts.model";
+import {
+  assertPactTransition,
+  datesOverlap,
+  LIVE_PACT_STATUSES,
+  RENEWABLE_PACT_STATUSES,
+  validatePactContents,
+  type PactContents,
+  type PactStatus,
+} from "./pacts.model";
 
 type Tx = Prisma.TransactionClient;
 
@@ -20,20 +28,29 @@ export interface PactInput extends Omit<PactContents, "hourBudgetMinutes"> {
 /** Refuses a pact whose dates overlap another live pact of one of its citizens: one pact at a time per citizen. */
 async function assertNoOverlap(tx: Tx, citizenIds: string[], dates: { startDate: string; endDate: string }, exceptPactId?: string) {
   const others = await tx.collaborationPact.findMany({
-    where: { id: exceptPactId ? { not: exceptPactId } : undefined, status: { in: [...LIVE_PACT_STATUSES] }, citizens: { some: { citizenId: { in: citizenIds } } } },
+    where: {
+      id: exceptPactId ? { not: exceptPactId } : undefined,
+      status: { in: [...LIVE_PACT_STATUSES] },
+      citizens: { some: { citizenId: { in: citizenIds } } },
+    },
     select: { id: true, startDate: true, endDate: true },
   });
   const clash = others.find((p) => datesOverlap(dates, { startDate: fromDbDate(p.startDate), endDate: fromDbDate(p.endDate) }));
   if (clash) throw new ConflictError("PACT_OVERLAP", { pactId: clash.id }, [clash.id]);
 }
 
-async function resolveScope(tx: Tx, territoryId: string | null, input: { municipalityIds: string[]; citizenIds: string[]; requiredCourseCodes?: string[] | null }) {
+async function resolveScope(
+  tx: Tx,
+  territoryId: string | null,
+  input: { municipalityIds: string[]; citizenIds: string[]; requiredCourseCodes?: string[] | null },
+) {
   const municipalities = await tx.municipality.findMany({ where: { id: { in: input.municipalityIds } } });
   const territories = new Set(municipalities.map((m) => m.territoryId));
   input.municipalityIds.forEach((id, i) => {
     if (!municipalities.some((m) => m.id === id)) throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityIds", String(i)], { value: id });
   });
-  if (territories.size !== 1 || (territoryId !== null && !territories.has(territoryId))) throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityIds"], { value: input.municipalityIds.join(",") });
+  if (territories.size !== 1 || (territoryId !== null && !territories.has(territoryId)))
+    throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityIds"], { value: input.municipalityIds.join(",") });
   const pactTerritory = [...territories][0]!;
   const citizens = await tx.citizen.findMany({ where: { id: { in: input.citizenIds } }, include: { homeMunicipality: { select: { territoryId: true } } } });
   input.citizenIds.forEach((id, i) => {
@@ -104,7 +121,9 @@ export async function changePactStatus(context: ServiceContext, pactId: string, 
     const citizenIds = pact.citizens.map((c) => c.citizenId).sort();
     await lockFutureWork(tx, citizenIds, now);
     await holdCitizens(tx, citizenIds);
-    await tx.pactEvent.create({ data: { pactId, fromStatus: pact.status, toStatus: to, byUserId: scope.viewer.userId, reason: reason?.trim() || null, at: now } });
+    await tx.pactEvent.create({
+      data: { pactId, fromStatus: pact.status, toStatus: to, byUserId: scope.viewer.userId, reason: reason?.trim() || null, at: now },
+    });
     const updated = await tx.collaborationPact.update({ where: { id: pactId }, data });
     // A pact suspended, revoked, concluded or expired releases the future work under it (hours
     // already done stay in the ledger); its seats are searched again.
@@ -125,7 +144,15 @@ export async function renewPact(context: ServiceContext, pactId: string, input: 
     if (input.startDate <= fromDbDate(old.startDate)) throw new InputError("INVALID_RANGE", ["startDate"]);
     const hourBudgetMinutes = input.hourBudgetHours != null ? Math.round(input.hourBudgetHours * 60) : old.hourBudgetMinutes;
     const citizenIds = old.citizens.map((c) => c.citizenId);
-    validatePactContents({ ...old, startDate: input.startDate, endDate: input.endDate, insuranceFrom: fromDbDate(old.insuranceFrom), insuranceTo: fromDbDate(old.insuranceTo), hourBudgetMinutes, citizenIds });
+    validatePactContents({
+      ...old,
+      startDate: input.startDate,
+      endDate: input.endDate,
+      insuranceFrom: fromDbDate(old.insuranceFrom),
+      insuranceTo: fromDbDate(old.insuranceTo),
+      hourBudgetMinutes,
+      citizenIds,
+    });
     await assertNoOverlap(tx, citizenIds, input);
     const { id: _id, status: _status, signedById: _s, signedAt: _a, createdAt: _c, updatedAt: _u, citizens: _cit, previousPactId: _p, ...contents } = old;
     return tx.collaborationPact.create({

@@ -34,13 +34,18 @@ export async function exportMyData(context: ServiceContext) {
           insuranceCovers: true,
           enrolmentEvents: true,
           pacts: { include: { pact: true } },
-          commitments: { include: { hours: true, occurrence: { select: { startsAt: true, endsAt: true, task: { select: { title: true, activityKind: true } } } } } },
+          commitments: {
+            include: { hours: true, occurrence: { select: { startsAt: true, endsAt: true, task: { select: { title: true, activityKind: true } } } } },
+          },
           offers: true,
           calendarFeeds: { select: { id: true, createdAt: true, revokedAt: true } },
         },
       })
     : null;
-  const household = await prisma.household.findUnique({ where: { contactUserId: viewer.userId }, include: { house: { select: { name: true } }, attendance: true } });
+  const household = await prisma.household.findUnique({
+    where: { contactUserId: viewer.userId },
+    include: { house: { select: { name: true } }, attendance: true },
+  });
   return { exportedAt: context.now().toISOString(), user, citizen, household };
 }
 
@@ -91,9 +96,15 @@ async function redactFreeText(tx: Tx, phrases: string[], words: string[], own: S
     const delegate = (tx as unknown as Record<string, Delegate>)[model]!;
     const scope = own[model as keyof Scope];
     for (const field of fields) {
-      const search = (names: string[]) => names.map(searchWord).filter((w) => w.length >= 2).map((w) => ({ [field]: { contains: w, mode: "insensitive" } }));
+      const search = (names: string[]) =>
+        names
+          .map(searchWord)
+          .filter((w) => w.length >= 2)
+          .map((w) => ({ [field]: { contains: w, mode: "insensitive" } }));
       const rows = await delegate.findMany({ where: { OR: search([...phrases, ...words]) }, select: { id: true, [field]: true } });
-      const ownIds = scope ? new Set((await delegate.findMany({ where: { AND: [scope, { id: { in: rows.map((r) => r.id) } }] }, select: { id: true } })).map((r) => r.id)) : new Set();
+      const ownIds = scope
+        ? new Set((await delegate.findMany({ where: { AND: [scope, { id: { in: rows.map((r) => r.id) } }] }, select: { id: true } })).map((r) => r.id))
+        : new Set();
       for (const row of rows) {
         const text = row[field];
         if (typeof text !== "string") continue;
@@ -103,10 +114,13 @@ async function redactFreeText(tx: Tx, phrases: string[], words: string[], own: S
     }
   }
   // A cancellation's reason is copied into the notifications of those it concerned.
-  const reasons = await tx.$queryRaw<{ id: string; reason: string }[]>`SELECT "id", "params"->>'reason' AS "reason" FROM "Notification" WHERE "params" ? 'reason'`;
+  const reasons = await tx.$queryRaw<
+    { id: string; reason: string }[]
+  >`SELECT "id", "params"->>'reason' AS "reason" FROM "Notification" WHERE "params" ? 'reason'`;
   for (const n of reasons) {
     const redacted = redactNames(n.reason, everywhere);
-    if (redacted !== n.reason) await tx.$executeRaw`UPDATE "Notification" SET "params" = jsonb_set("params", '{reason}', to_jsonb(${redacted}::text)) WHERE "id" = ${n.id}`;
+    if (redacted !== n.reason)
+      await tx.$executeRaw`UPDATE "Notification" SET "params" = jsonb_set("params", '{reason}', to_jsonb(${redacted}::text)) WHERE "id" = ${n.id}`;
   }
 }
 
@@ -116,7 +130,15 @@ async function eraseUser(tx: Tx, userId: string, now: Date) {
   await tx.calendarFeed.deleteMany({ where: { userId } });
   const user = await tx.user.update({
     where: { id: userId },
-    data: { email: `erased-${userId}@invalid`, passwordHash: null, displayName: ERASED_MARK, oidcSubject: null, emailVerifiedAt: null, erasedAt: now, tokenVersion: { increment: 1 } },
+    data: {
+      email: `erased-${userId}@invalid`,
+      passwordHash: null,
+      displayName: ERASED_MARK,
+      oidcSubject: null,
+      emailVerifiedAt: null,
+      erasedAt: now,
+      tokenVersion: { increment: 1 },
+    },
   });
   return user;
 }
@@ -169,7 +191,16 @@ export async function eraseCitizen(context: ServiceContext, citizenId: string, r
     await forgetAddresses(tx, [citizen.email, ...(citizen.user ? [citizen.user.email] : [])]);
     const erased = await tx.citizen.update({
       where: { id: citizenId },
-      data: { firstName: ERASED_MARK, lastName: ERASED_MARK, email: `erased-${citizenId}@invalid`, phone: null, birthDate: new Date(Date.UTC(year, 0, 1)), preferredActivityKinds: [], userId: null, erasedAt: now },
+      data: {
+        firstName: ERASED_MARK,
+        lastName: ERASED_MARK,
+        email: `erased-${citizenId}@invalid`,
+        phone: null,
+        birthDate: new Date(Date.UTC(year, 0, 1)),
+        preferredActivityKinds: [],
+        userId: null,
+        erasedAt: now,
+      },
     });
     if (citizen.userId) await eraseUser(tx, citizen.userId, now);
     return { erased, freed: await releaseWhatNoLongerStands(tx, [citizenId], now) };
@@ -190,7 +221,10 @@ export async function eraseFamily(context: ServiceContext, familyId: string, rea
   if (reason.trim().length < 3 || reason.length > 500) throw new InputError("INVALID_RANGE", ["reason"], { min: 3, max: 500 });
   return context.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "Family" WHERE "id" = ${familyId} FOR UPDATE`;
-    const family = await tx.family.findUnique({ where: { id: familyId }, include: { households: { include: { contactUser: { select: { email: true } } } }, members: true } });
+    const family = await tx.family.findUnique({
+      where: { id: familyId },
+      include: { households: { include: { contactUser: { select: { email: true } } } }, members: true },
+    });
     if (!family) throw new NotFoundError("Family", familyId);
     if (family.erasedAt) throw new ConflictError("ALREADY_ERASED", {});
     const now = context.now();

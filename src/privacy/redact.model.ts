@@ -10,7 +10,9 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** One pattern for all the names, longest first (so "Maria Rossi" goes before "Maria"); null when none is searchable. */
 export function namesPattern(names: readonly string[]): RegExp | null {
-  const words = [...new Set(names.map((n) => n.trim().replace(/\s+/g, " ")).filter((n) => n.length >= MIN_NAME_LENGTH && n !== ERASED_MARK))].sort((a, b) => b.length - a.length);
+  const words = [...new Set(names.map((n) => n.trim().replace(/\s+/g, " ")).filter((n) => n.length >= MIN_NAME_LENGTH && n !== ERASED_MARK))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (words.length === 0) return null;
   const alternatives = words.map((n) => n.split(" ").map(escape).join("\\s+"));
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, "giu");
@@ -23,7 +25,12 @@ export function redactNames(text: string, pattern: RegExp | null): string {
 
 /** The word of a name most worth searching a database for (its longest), to find candidate rows cheaply. */
 export function searchWord(name: string): string {
-  return name.trim().split(/\s+/).sort((a, b) => b.length - a.length)[0] ?? "";
+  return (
+    name
+      .trim()
+      .split(/\s+/)
+      .sort((a, b) => b.length - a.length)[0] ?? ""
+  );
 }
 
 /** The ways a citizen's name is written in somebody else's text. */

@@ -14,7 +14,9 @@ builder.prismaObject("Regulation", {
     effectiveFrom: t.field({ type: "Date", description: "First day in force.", resolve: (r) => fromDbDate(r.effectiveFrom) }),
     minimumAge: t.exposeInt("minimumAge", { description: "Minimum age of an active citizen on the day of an activity." }),
     maxWeeklyHours: t.exposeInt("maxWeeklyHours", { description: "Most hours a week any citizen may be committed." }),
-    minorsRequireCriminalRecordCheck: t.exposeBoolean("minorsRequireCriminalRecordCheck", { description: "Whether activities with minors need a valid criminal-record check." }),
+    minorsRequireCriminalRecordCheck: t.exposeBoolean("minorsRequireCriminalRecordCheck", {
+      description: "Whether activities with minors need a valid criminal-record check.",
+    }),
     travelCountsAsHours: t.exposeBoolean("travelCountsAsHours", { description: "Whether travel there and back counts towards hours." }),
     trainingRequirements: t.relation("trainingRequirements", { description: "Courses required per activity kind or for minors." }),
   }),
@@ -25,7 +27,11 @@ builder.prismaObject("RegulationTraining", {
   fields: (t) => ({
     activityKind: t.expose("activityKind", { type: ActivityKindEnum, nullable: true, description: "For this kind of activity (null: see forMinors)." }),
     forMinors: t.exposeBoolean("forMinors", { description: "Required for any activity with minors." }),
-    course: t.prismaField({ type: "TrainingCourse", description: "The course.", resolve: (query, r, _a, context) => context.prisma.trainingCourse.findUniqueOrThrow({ ...query, where: { id: r.courseId } }) }),
+    course: t.prismaField({
+      type: "TrainingCourse",
+      description: "The course.",
+      resolve: (query, r, _a, context) => context.prisma.trainingCourse.findUniqueOrThrow({ ...query, where: { id: r.courseId } }),
+    }),
   }),
 });
 
@@ -66,6 +72,6 @@ builder.mutationFields((t) => ({
       travelCountsAsHours: t.arg.boolean({ required: true, description: "Whether travel counts towards hours." }),
       trainingRequirements: t.arg({ type: [RegulationTrainingInput], required: true, description: "Required courses." }),
     },
-    resolve: async (query, _root, args, context) => reread(query, context, "Regulation", await (regulations.publishRegulation(context, args))),
+    resolve: async (query, _root, args, context) => reread(query, context, "Regulation", await regulations.publishRegulation(context, args)),
   }),
 }));

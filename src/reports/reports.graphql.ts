@@ -68,12 +68,16 @@ const HouseRowRef = builder.objectRef<Report["houses"][number]>("ReportHouse").i
 });
 
 const ReportRef = builder.objectRef<Report>("ProgrammeReport").implement({
-  description: "The programme's indicators for a territory and a period [from, to), by the local date of the occurrences. Hours come from the ledger, so they add up with hoursLedger.",
+  description:
+    "The programme's indicators for a territory and a period [from, to), by the local date of the occurrences. Hours come from the ledger, so they add up with hoursLedger.",
   fields: (t) => ({
     territoryId: t.exposeID("territoryId", { description: "The territory." }),
     from: t.field({ type: "Date", description: "First day.", resolve: (r) => r.from }),
     to: t.field({ type: "Date", description: "Day after the last.", resolve: (r) => r.to }),
-    citizensRegistered: t.int({ description: "Citizens in the register by the end of the period (living in the territory).", resolve: (r) => r.citizens.registered }),
+    citizensRegistered: t.int({
+      description: "Citizens in the register by the end of the period (living in the territory).",
+      resolve: (r) => r.citizens.registered,
+    }),
     citizensEnrolled: t.int({ description: "Of which enrolled at the end of the period.", resolve: (r) => r.citizens.enrolled }),
     citizensActive: t.int({ description: "Citizens with an active commitment in the period.", resolve: (r) => r.citizens.active }),
     pactsByStatus: t.field({ type: [CountRef], description: "Pacts overlapping the period, by status.", resolve: (r) => r.pactsByStatus }),
@@ -87,13 +91,20 @@ const ReportRef = builder.objectRef<Report>("ProgrammeReport").implement({
     seats: t.int({ description: "Seats (headcount) of the occurrences in the period.", resolve: (r) => r.seats.seats }),
     seatsFilled: t.int({ description: "Seats with an active commitment.", resolve: (r) => r.seats.filled }),
     fillRate: t.float({ nullable: true, description: "Filled seats over seats.", resolve: (r) => r.seats.fillRate }),
-    medianHoursToFill: t.float({ nullable: true, description: "Median hours from a seat's first offer to its commitment.", resolve: (r) => r.seats.medianHoursToFill }),
+    medianHoursToFill: t.float({
+      nullable: true,
+      description: "Median hours from a seat's first offer to its commitment.",
+      resolve: (r) => r.seats.medianHoursToFill,
+    }),
     offersMade: t.int({ description: "Offers made.", resolve: (r) => r.offers.made }),
     offersAccepted: t.int({ description: "Accepted.", resolve: (r) => r.offers.accepted }),
     offersDeclined: t.int({ description: "Declined.", resolve: (r) => r.offers.declined }),
     offersExpired: t.int({ description: "Expired unanswered.", resolve: (r) => r.offers.expired }),
     declineRate: t.float({ nullable: true, description: "Declined over answered (accepted or declined).", resolve: (r) => r.offers.declineRate }),
-    replacements: t.int({ description: "Replacement offers made (a seat freed by a decline, an expiry or a withdrawal).", resolve: (r) => r.offers.replacements }),
+    replacements: t.int({
+      description: "Replacement offers made (a seat freed by a decline, an expiry or a withdrawal).",
+      resolve: (r) => r.offers.replacements,
+    }),
     replacementsAccepted: t.int({ description: "Of which accepted.", resolve: (r) => r.offers.replacementsAccepted }),
     decidedCommitments: t.int({ description: "Active commitments whose hours a coordinator decided.", resolve: (r) => r.attendance.decided }),
     noShows: t.int({ description: "Of which with no minutes done.", resolve: (r) => r.attendance.noShows }),
@@ -117,7 +128,8 @@ const StatementRef = builder.objectRef<reports.HoursStatementLine>("HoursStateme
 builder.queryFields((t) => ({
   programmeReport: t.field({
     type: ReportRef,
-    description: "The programme's indicators for a territory and a period (coordinators: their territory; administrators: any). CSV: GET /reports/programme.csv?territoryId=&from=&to= with the same bearer token.",
+    description:
+      "The programme's indicators for a territory and a period (coordinators: their territory; administrators: any). CSV: GET /reports/programme.csv?territoryId=&from=&to= with the same bearer token.",
     authScopes: { staff: true },
     errors: { types: writeErrors, directResult: true },
     args: {

@@ -56,7 +56,8 @@ export function checkSolution(problem: MatchingProblem, solution: MatchingSoluti
   if (Number.isFinite(solution.bound) && Math.abs(gap - solution.gap) > 1e-9) fail(`gap is ${gap}, the solution says ${solution.gap}`);
   // OPTIMAL when every component's bound meets its objective within the tolerance.
   const proven = solution.bound - solution.objective < solution.tolerance * Math.max(1, solution.components.length);
-  if (solution.status === "OPTIMAL" && !proven) fail(`status OPTIMAL with bound - objective = ${solution.bound - solution.objective}, not below the tolerance ${solution.tolerance}`);
+  if (solution.status === "OPTIMAL" && !proven)
+    fail(`status OPTIMAL with bound - objective = ${solution.bound - solution.objective}, not below the tolerance ${solution.tolerance}`);
   if ((solution.status === "OPTIMAL") !== (solution.stoppedBy === "OPTIMAL")) fail(`status ${solution.status} but stopped by ${solution.stoppedBy}`);
   return failures;
 }

@@ -126,7 +126,8 @@ export function improveByMoves(component: Component, start: boolean[], maxPasses
             visits += 1;
             const r = component.pairs[k]!;
             if (chosen[k] || r.citizen === c || !fitsCapacity(loads[r.citizen]! + r.load, component.capacity[r.citizen]!) || !groupsFree(k, -1)) continue;
-            const gain = p.score - q.score + r.score - (penalty(loadAfter) - penalty(loads[c]!)) - (penalty(loads[r.citizen]! + r.load) - penalty(loads[r.citizen]!));
+            const gain =
+              p.score - q.score + r.score - (penalty(loadAfter) - penalty(loads[c]!)) - (penalty(loads[r.citizen]! + r.load) - penalty(loads[r.citizen]!));
             if (gain > 1e-9 && (!best || gain > best.gain)) best = { gain, insert: i, out: j, into: k };
           }
         }

@@ -214,7 +214,14 @@ export class HighsMatchingModel {
       this.model.addRows({
         lower: Float64Array.from(rowLower),
         upper: Float64Array.from(rowUpper),
-        matrix: { format: "csr", numRows: rowUpper.length, numCols: this.columnPair.length, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) },
+        matrix: {
+          format: "csr",
+          numRows: rowUpper.length,
+          numCols: this.columnPair.length,
+          starts: Int32Array.from(starts),
+          indices: Int32Array.from(indices),
+          values: Float64Array.from(values),
+        },
       });
     }
     // New columns: the new citizens' fairness segments, then the pairs.
@@ -251,7 +258,14 @@ export class HighsMatchingModel {
       cost: Float64Array.from(cost),
       lower: new Float64Array(cost.length),
       upper: Float64Array.from(upper),
-      matrix: { format: "csc", numRows: this.rows, numCols: cost.length, starts: Int32Array.from(colStarts), indices: Int32Array.from(colIndices), values: Float64Array.from(colValues) },
+      matrix: {
+        format: "csc",
+        numRows: this.rows,
+        numCols: cost.length,
+        starts: Int32Array.from(colStarts),
+        indices: Int32Array.from(colIndices),
+        values: Float64Array.from(colValues),
+      },
     });
   }
 

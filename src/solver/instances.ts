@@ -26,7 +26,7 @@ export function generateInstance(size: SizeName, seed = 1): MatchingProblem {
   const random = seededRandom(seed * 7919 + size.length);
   const { citizens: nc, occurrences: no } = SIZES[size];
   const towns = Array.from({ length: 20 }, () => ({ x: random.next() * 60, y: random.next() * 50 }));
-  const travel = (a: number, b: number) => (a === b ? 0 : Math.round((Math.hypot(towns[a]!.x - towns[b]!.x, towns[a]!.y - towns[b]!.y) * 1.4) / 55 * 60) + 5);
+  const travel = (a: number, b: number) => (a === b ? 0 : Math.round(((Math.hypot(towns[a]!.x - towns[b]!.x, towns[a]!.y - towns[b]!.y) * 1.4) / 55) * 60) + 5);
   const citizens = Array.from({ length: nc }, (_, i) => ({
     id: `c${String(i).padStart(5, "0")}`,
     town: random.int(0, 19),

@@ -21,7 +21,14 @@ export interface LpSolverResult {
 }
 
 export function solveWithLpSolver(component: Component, options: { timeLimitSeconds: number }): LpSolverResult {
-  const model: LpModel = { optimize: "value", opType: "max", constraints: {}, variables: {}, ints: {}, options: { timeout: Math.max(1, Math.floor(options.timeLimitSeconds * 1000)) } };
+  const model: LpModel = {
+    optimize: "value",
+    opType: "max",
+    constraints: {},
+    variables: {},
+    ints: {},
+    options: { timeout: Math.max(1, Math.floor(options.timeLimitSeconds * 1000)) },
+  };
   // A row is only written when some pair has a non-zero coefficient in it: the library reports
   // "infeasible" for a row whose only coefficients are 0 (a citizen whose pairs take no minutes).
   const loaded = new Set(component.pairs.filter((p) => p.load !== 0).map((p) => p.citizen));

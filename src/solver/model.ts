@@ -207,11 +207,14 @@ export function violations(component: Component, chosen: boolean[]): string[] {
     if (n > component.headcount[o]!) problems.push(`occurrence ${component.occurrenceIds[o]} over headcount (${n} > ${component.headcount[o]})`);
   });
   for (const group of component.conflictGroups) {
-    if (group.filter((i) => chosen[i]).length > 1) problems.push(`overlapping occurrences for citizen ${component.citizenIds[component.pairs[group[0]!]!.citizen]}`);
+    if (group.filter((i) => chosen[i]).length > 1)
+      problems.push(`overlapping occurrences for citizen ${component.citizenIds[component.pairs[group[0]!]!.citizen]}`);
   }
   return problems;
 }
 
 export function assignmentsOf(component: Component, chosen: boolean[]): ProblemPairRef[] {
-  return component.pairs.filter((_, i) => chosen[i]).map((p) => ({ citizen: component.citizenIds[p.citizen]!, occurrence: component.occurrenceIds[p.occurrence]! }));
+  return component.pairs
+    .filter((_, i) => chosen[i])
+    .map((p) => ({ citizen: component.citizenIds[p.citizen]!, occurrence: component.occurrenceIds[p.occurrence]! }));
 }

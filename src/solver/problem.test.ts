@@ -4,8 +4,14 @@ import { describe, expect, it } from "vitest";
 import { parseOptions, parseProblem, ProblemError, type ProblemIssue } from "./problem";
 
 const valid = () => ({
-  citizens: [{ id: "a", capacityMinutes: 120 }, { id: "b", capacityMinutes: 60 }],
-  occurrences: [{ id: "o", headcount: 1 }, { id: "p", headcount: 1 }],
+  citizens: [
+    { id: "a", capacityMinutes: 120 },
+    { id: "b", capacityMinutes: 60 },
+  ],
+  occurrences: [
+    { id: "o", headcount: 1 },
+    { id: "p", headcount: 1 },
+  ],
   pairs: [
     { citizen: "a", occurrence: "o", score: 100, loadMinutes: 60 },
     { citizen: "a", occurrence: "p", score: 90, loadMinutes: 60 },
@@ -33,7 +39,12 @@ describe("parseProblem", () => {
     ["an empty object", {}, "citizens", /expected a list, got nothing/],
     ["a list", [], "", /expected an object, got a list/],
     ["a number as text", { ...valid(), citizens: [{ id: "a", capacityMinutes: "60" }] }, "citizens[0].capacityMinutes", /finite number, got the text "60"/],
-    ["an infinite number (1e999 in JSON)", { ...valid(), pairs: [{ citizen: "a", occurrence: "o", score: Number.POSITIVE_INFINITY, loadMinutes: 1 }] }, "pairs[0].score", /finite number/],
+    [
+      "an infinite number (1e999 in JSON)",
+      { ...valid(), pairs: [{ citizen: "a", occurrence: "o", score: Number.POSITIVE_INFINITY, loadMinutes: 1 }] },
+      "pairs[0].score",
+      /finite number/,
+    ],
     ["NaN", { ...valid(), pairs: [{ citizen: "a", occurrence: "o", score: 1, loadMinutes: Number.NaN }] }, "pairs[0].loadMinutes", /finite number/],
     ["a negative load", { ...valid(), pairs: [{ citizen: "a", occurrence: "o", score: 1, loadMinutes: -1 }] }, "pairs[0].loadMinutes", /must be >=0/],
     ["a fractional headcount", { ...valid(), occurrences: [{ id: "o", headcount: 1.5 }] }, "occurrences[0].headcount", /whole number/],
@@ -53,7 +64,11 @@ describe("parseProblem", () => {
     const issues = issuesOf({
       ...valid(),
       citizens: [...valid().citizens, { id: "a", capacityMinutes: 1 }],
-      pairs: [...valid().pairs, { citizen: "a", occurrence: "o", score: 1, loadMinutes: 1 }, { citizen: "zed", occurrence: "nowhere", score: 1, loadMinutes: 1 }],
+      pairs: [
+        ...valid().pairs,
+        { citizen: "a", occurrence: "o", score: 1, loadMinutes: 1 },
+        { citizen: "zed", occurrence: "nowhere", score: 1, loadMinutes: 1 },
+      ],
       conflicts: [{ citizen: "a", occurrences: ["o", "gone"] }],
       fixed: [{ citizen: "b", occurrence: "p" }],
     });
@@ -63,15 +78,50 @@ describe("parseProblem", () => {
 
   it("refuses a pair both fixed and forbidden", () => {
     const issues = issuesOf({ ...valid(), fixed: [{ citizen: "a", occurrence: "o" }], forbidden: [{ citizen: "a", occurrence: "o" }] });
-    expect(issues).toEqual([{ code: "FIXED_AND_FORBIDDEN", path: "fixed[0]", message: "a/o is both fixed and forbidden", pairs: [{ citizen: "a", occurrence: "o" }] }]);
+    expect(issues).toEqual([
+      { code: "FIXED_AND_FORBIDDEN", path: "fixed[0]", message: "a/o is both fixed and forbidden", pairs: [{ citizen: "a", occurrence: "o" }] },
+    ]);
   });
 
   it("names the constraint and the pairs when pinned pairs cannot all be kept", () => {
-    const overHeadcount = issuesOf({ ...valid(), fixed: [{ citizen: "a", occurrence: "o" }, { citizen: "b", occurrence: "o" }] });
-    expect(overHeadcount).toEqual([expect.objectContaining({ code: "FIXED_OVER_HEADCOUNT", pairs: [{ citizen: "a", occurrence: "o" }, { citizen: "b", occurrence: "o" }] })]);
-    const overCapacity = issuesOf({ ...valid(), citizens: [{ id: "a", capacityMinutes: 100 }, { id: "b", capacityMinutes: 60 }], fixed: [{ citizen: "a", occurrence: "o" }, { citizen: "a", occurrence: "p" }] });
-    expect(overCapacity).toEqual([expect.objectContaining({ code: "FIXED_OVER_CAPACITY", message: "the pairs fixed for citizen a take 120 minutes, more than their 100" })]);
-    const conflict = issuesOf({ ...valid(), conflicts: [{ citizen: "a", occurrences: ["o", "p"] }], fixed: [{ citizen: "a", occurrence: "o" }, { citizen: "a", occurrence: "p" }] });
+    const overHeadcount = issuesOf({
+      ...valid(),
+      fixed: [
+        { citizen: "a", occurrence: "o" },
+        { citizen: "b", occurrence: "o" },
+      ],
+    });
+    expect(overHeadcount).toEqual([
+      expect.objectContaining({
+        code: "FIXED_OVER_HEADCOUNT",
+        pairs: [
+          { citizen: "a", occurrence: "o" },
+          { citizen: "b", occurrence: "o" },
+        ],
+      }),
+    ]);
+    const overCapacity = issuesOf({
+      ...valid(),
+      citizens: [
+        { id: "a", capacityMinutes: 100 },
+        { id: "b", capacityMinutes: 60 },
+      ],
+      fixed: [
+        { citizen: "a", occurrence: "o" },
+        { citizen: "a", occurrence: "p" },
+      ],
+    });
+    expect(overCapacity).toEqual([
+      expect.objectContaining({ code: "FIXED_OVER_CAPACITY", message: "the pairs fixed for citizen a take 120 minutes, more than their 100" }),
+    ]);
+    const conflict = issuesOf({
+      ...valid(),
+      conflicts: [{ citizen: "a", occurrences: ["o", "p"] }],
+      fixed: [
+        { citizen: "a", occurrence: "o" },
+        { citizen: "a", occurrence: "p" },
+      ],
+    });
     expect(conflict).toEqual([expect.objectContaining({ code: "FIXED_CONFLICT", path: "conflicts[0]" })]);
   });
 

@@ -160,12 +160,17 @@ const optionsSchema = z.strictObject({
 
 const problemSchema = z.strictObject({
   citizens: z.array(z.strictObject({ id, capacityMinutes: minutes })),
-  occurrences: z.array(z.strictObject({ id, headcount: z.number().int().min(0).max(MAX_HEADCOUNT), start: z.string().max(64).optional(), end: z.string().max(64).optional() })),
+  occurrences: z.array(
+    z.strictObject({ id, headcount: z.number().int().min(0).max(MAX_HEADCOUNT), start: z.string().max(64).optional(), end: z.string().max(64).optional() }),
+  ),
   pairs: z.array(z.strictObject({ citizen: id, occurrence: id, score: z.number().min(-MAX_SCORE).max(MAX_SCORE), loadMinutes: minutes })).max(MAX_PAIRS),
   conflicts: z.array(z.strictObject({ citizen: id, occurrences: z.array(id) })).optional(),
   fixed: z.array(pairRef).optional(),
   forbidden: z.array(pairRef).optional(),
-  fairness: z.array(z.strictObject({ aboveMinutes: minutes, weightPerMinute: z.number().min(0).max(MAX_WEIGHT) })).max(100).optional(),
+  fairness: z
+    .array(z.strictObject({ aboveMinutes: minutes, weightPerMinute: z.number().min(0).max(MAX_WEIGHT) }))
+    .max(100)
+    .optional(),
   options: optionsSchema.optional(),
 });
 
@@ -175,7 +180,11 @@ export const parseOptions = (options: unknown): SolveOptions => {
   return parsed.data;
 };
 
-const pathOf = (path: PropertyKey[]) => path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+const pathOf = (path: PropertyKey[]) =>
+  path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "");
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
   let value = input;
@@ -186,7 +195,8 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 const describeValue = (value: unknown) => {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "number") return Number.isNaN(value) ? "something that is not a number" : Number.isFinite(value) ? String(value) : "a number too large to be finite";
+  if (typeof value === "number")
+    return Number.isNaN(value) ? "something that is not a number" : Number.isFinite(value) ? String(value) : "a number too large to be finite";
   if (typeof value === "string") return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   return Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : typeof value;
 };
@@ -195,9 +205,12 @@ function schemaIssue(issue: z.core.$ZodIssue, input: unknown, prefix = ""): Prob
   const path = [prefix, pathOf(issue.path)].filter(Boolean).join(prefix && typeof issue.path[0] !== "number" ? "." : "");
   let message = issue.message;
   if (issue.code === "unrecognized_keys") message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
-  else if (issue.code === "invalid_type") message = `expected ${({ number: "a finite number", int: "a whole number", string: "a text", array: "a list", object: "an object", boolean: "true or false" } as Record<string, string>)[issue.expected] ?? issue.expected}, got ${describeValue(valueAt(input, issue.path))}`;
-  else if (issue.code === "too_big" || issue.code === "too_small") message = `${issue.message.replace(/^Too (big|small): expected \w+ to (be |have )?/, issue.origin === "array" ? "must have " : "must be ")} (got ${issue.origin === "array" ? `${(valueAt(input, issue.path) as unknown[]).length} items` : describeValue(valueAt(input, issue.path))})`;
-  else if (issue.code === "invalid_value") message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${describeValue(valueAt(input, issue.path))})`;
+  else if (issue.code === "invalid_type")
+    message = `expected ${({ number: "a finite number", int: "a whole number", string: "a text", array: "a list", object: "an object", boolean: "true or false" } as Record<string, string>)[issue.expected] ?? issue.expected}, got ${describeValue(valueAt(input, issue.path))}`;
+  else if (issue.code === "too_big" || issue.code === "too_small")
+    message = `${issue.message.replace(/^Too (big|small): expected \w+ to (be |have )?/, issue.origin === "array" ? "must have " : "must be ")} (got ${issue.origin === "array" ? `${(valueAt(input, issue.path) as unknown[]).length} items` : describeValue(valueAt(input, issue.path))})`;
+  else if (issue.code === "invalid_value")
+    message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${describeValue(valueAt(input, issue.path))})`;
   return { code: "INVALID", path, message };
 }
 
@@ -246,11 +259,16 @@ export function parseProblem(input: unknown): MatchingProblem {
     });
   });
   const forbidden = new Set<string>();
-  for (const [list, name] of [[problem.forbidden ?? [], "forbidden"], [problem.fixed ?? [], "fixed"]] as const) {
+  for (const [list, name] of [
+    [problem.forbidden ?? [], "forbidden"],
+    [problem.fixed ?? [], "fixed"],
+  ] as const) {
     list.forEach((ref, i) => {
-      if (!loads.has(pairKey(ref.citizen, ref.occurrence))) add({ code: "UNKNOWN_ID", path: `${name}[${i}]`, message: `${ref.citizen}/${ref.occurrence} is not an eligible pair` });
+      if (!loads.has(pairKey(ref.citizen, ref.occurrence)))
+        add({ code: "UNKNOWN_ID", path: `${name}[${i}]`, message: `${ref.citizen}/${ref.occurrence} is not an eligible pair` });
       if (name === "forbidden") forbidden.add(pairKey(ref.citizen, ref.occurrence));
-      else if (forbidden.has(pairKey(ref.citizen, ref.occurrence))) add({ code: "FIXED_AND_FORBIDDEN", path: `${name}[${i}]`, message: `${ref.citizen}/${ref.occurrence} is both fixed and forbidden`, pairs: [ref] });
+      else if (forbidden.has(pairKey(ref.citizen, ref.occurrence)))
+        add({ code: "FIXED_AND_FORBIDDEN", path: `${name}[${i}]`, message: `${ref.citizen}/${ref.occurrence} is both fixed and forbidden`, pairs: [ref] });
     });
   }
   if (issues.length > 0) throw new ProblemError(issues);
@@ -277,17 +295,35 @@ function brokenPins(problem: MatchingProblem, fixed: ProblemPairRef[], loads: Ma
   const headcount = new Map(problem.occurrences.map((o) => [o.id, o.headcount]));
   for (const [occurrence, refs] of byOccurrence) {
     const seats = headcount.get(occurrence)!;
-    if (refs.length > seats) issues.push({ code: "FIXED_OVER_HEADCOUNT", path: "fixed", message: `${refs.length} pairs are fixed on occurrence ${occurrence}, which has ${seats} seat${seats === 1 ? "" : "s"}`, pairs: refs });
+    if (refs.length > seats)
+      issues.push({
+        code: "FIXED_OVER_HEADCOUNT",
+        path: "fixed",
+        message: `${refs.length} pairs are fixed on occurrence ${occurrence}, which has ${seats} seat${seats === 1 ? "" : "s"}`,
+        pairs: refs,
+      });
   }
   const capacity = new Map(problem.citizens.map((c) => [c.id, c.capacityMinutes]));
   for (const [citizen, refs] of byCitizen) {
     const load = refs.reduce((sum, r) => sum + loads.get(pairKey(r.citizen, r.occurrence))!, 0);
-    if (!fitsCapacity(load, capacity.get(citizen)!)) issues.push({ code: "FIXED_OVER_CAPACITY", path: "fixed", message: `the pairs fixed for citizen ${citizen} take ${load} minutes, more than their ${capacity.get(citizen)}`, pairs: refs });
+    if (!fitsCapacity(load, capacity.get(citizen)!))
+      issues.push({
+        code: "FIXED_OVER_CAPACITY",
+        path: "fixed",
+        message: `the pairs fixed for citizen ${citizen} take ${load} minutes, more than their ${capacity.get(citizen)}`,
+        pairs: refs,
+      });
   }
   (problem.conflicts ?? []).forEach((group, g) => {
     const members = new Set(group.occurrences);
     const refs = (byCitizen.get(group.citizen) ?? []).filter((r) => members.has(r.occurrence));
-    if (refs.length > 1) issues.push({ code: "FIXED_CONFLICT", path: `conflicts[${g}]`, message: `citizen ${group.citizen} is fixed on ${refs.length} occurrences of one conflict group (${refs.map((r) => r.occurrence).join(", ")})`, pairs: refs });
+    if (refs.length > 1)
+      issues.push({
+        code: "FIXED_CONFLICT",
+        path: `conflicts[${g}]`,
+        message: `citizen ${group.citizen} is fixed on ${refs.length} occurrences of one conflict group (${refs.map((r) => r.occurrence).join(", ")})`,
+        pairs: refs,
+      });
   });
   return issues;
 }

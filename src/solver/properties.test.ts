@@ -19,10 +19,9 @@ const MAX_PAIRS = 11;
 
 /** A random small problem (at most MAX_PAIRS pairs). */
 const problems = (options: { pins?: boolean } = {}) =>
-  fc
-    .record({ citizens: fc.integer({ min: 1, max: 4 }), occurrences: fc.integer({ min: 1, max: 4 }) })
-    .chain(({ citizens, occurrences }) =>
-      fc.record({
+  fc.record({ citizens: fc.integer({ min: 1, max: 4 }), occurrences: fc.integer({ min: 1, max: 4 }) }).chain(({ citizens, occurrences }) =>
+    fc
+      .record({
         capacity: fc.array(fc.constantFrom(0, 30, 60, 90, 120, 150, 240, 45.5), { minLength: citizens, maxLength: citizens }),
         headcount: fc.array(fc.constantFrom(0, 1, 1, 1, 2, 3), { minLength: occurrences, maxLength: occurrences }),
         cells: fc.array(
@@ -36,9 +35,18 @@ const problems = (options: { pins?: boolean } = {}) =>
           ),
           { minLength: citizens * occurrences, maxLength: citizens * occurrences },
         ),
-        conflicts: fc.array(fc.record({ citizen: fc.integer({ min: 0, max: citizens - 1 }), members: fc.uniqueArray(fc.integer({ min: 0, max: occurrences - 1 }), { minLength: Math.min(2, occurrences), maxLength: occurrences }) }), { maxLength: 3 }),
-        fairness: fc.array(fc.record({ aboveMinutes: fc.constantFrom(0, 30, 60, 120, 300), weightPerMinute: fc.constantFrom(0, 0.05, 0.3, 1, 2.5, 20) }), { maxLength: 2 }),
-      }).map(({ capacity, headcount, cells, conflicts, fairness }) => {
+        conflicts: fc.array(
+          fc.record({
+            citizen: fc.integer({ min: 0, max: citizens - 1 }),
+            members: fc.uniqueArray(fc.integer({ min: 0, max: occurrences - 1 }), { minLength: Math.min(2, occurrences), maxLength: occurrences }),
+          }),
+          { maxLength: 3 },
+        ),
+        fairness: fc.array(fc.record({ aboveMinutes: fc.constantFrom(0, 30, 60, 120, 300), weightPerMinute: fc.constantFrom(0, 0.05, 0.3, 1, 2.5, 20) }), {
+          maxLength: 2,
+        }),
+      })
+      .map(({ capacity, headcount, cells, conflicts, fairness }) => {
         const problem: MatchingProblem = {
           citizens: capacity.map((capacityMinutes, c) => ({ id: `c${c}`, capacityMinutes })),
           occurrences: headcount.map((h, o) => ({ id: `o${o}`, headcount: h })),
@@ -57,7 +65,7 @@ const problems = (options: { pins?: boolean } = {}) =>
         });
         return problem;
       }),
-    );
+  );
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
@@ -145,36 +153,41 @@ describe("the optimiser against brute force", () => {
 describe("the bounds against brute force", () => {
   it("each citizen's own problem is solved exactly, with pairs forced in or out", () => {
     fc.assert(
-      fc.property(problems({ pins: true }), fc.array(fc.constantFrom(0, 0, 3.5, 40, 500, 1010), { minLength: 4, maxLength: 4 }), fc.nat(), (problem, prices, pick) => {
-        fc.pre(bruteForce(problem).optimum > Number.NEGATIVE_INFINITY);
-        for (const component of decompose(problem)) {
-          const search = new CitizenSearch(component);
-          const at = (i: number) => component.pairs[i]!.score - prices[component.pairs[i]!.occurrence]!;
-          for (let c = 0; c < component.citizenIds.length; c++) {
-            const own = search.pairsOf[c]!;
-            const forced = own.length > 0 ? own[pick % own.length]! : -1;
-            for (const force of [{}, { in: forced }, { out: forced }]) {
-              const got = search.best(c, Float64Array.from(prices), force);
-              // Brute force over this citizen's pairs alone: capacity, groups, pins, fairness.
-              let best = Number.NEGATIVE_INFINITY;
-              for (let mask = 0; mask < 1 << own.length; mask++) {
-                const chosen = own.filter((_, k) => (mask >> k) & 1);
-                const has = (i: number) => chosen.includes(i);
-                if (own.some((i) => (component.pairs[i]!.fixed || i === force.in) && !has(i)) || (force.out !== undefined && has(force.out))) continue;
-                const all = new Array<boolean>(component.pairs.length).fill(false);
-                chosen.forEach((i) => (all[i] = true));
-                const load = chosen.reduce((s, i) => s + component.pairs[i]!.load, 0);
-                if (load > component.capacity[c]! + 1e-6 || component.conflictGroups.some((g) => g.filter(has).length > 1)) continue;
-                const penalty = component.fairness.reduce((s, st) => s + st.weightPerMinute * Math.max(0, load - st.aboveMinutes), 0);
-                best = Math.max(best, chosen.reduce((s, i) => s + at(i), 0) - penalty);
+      fc.property(
+        problems({ pins: true }),
+        fc.array(fc.constantFrom(0, 0, 3.5, 40, 500, 1010), { minLength: 4, maxLength: 4 }),
+        fc.nat(),
+        (problem, prices, pick) => {
+          fc.pre(bruteForce(problem).optimum > Number.NEGATIVE_INFINITY);
+          for (const component of decompose(problem)) {
+            const search = new CitizenSearch(component);
+            const at = (i: number) => component.pairs[i]!.score - prices[component.pairs[i]!.occurrence]!;
+            for (let c = 0; c < component.citizenIds.length; c++) {
+              const own = search.pairsOf[c]!;
+              const forced = own.length > 0 ? own[pick % own.length]! : -1;
+              for (const force of [{}, { in: forced }, { out: forced }]) {
+                const got = search.best(c, Float64Array.from(prices), force);
+                // Brute force over this citizen's pairs alone: capacity, groups, pins, fairness.
+                let best = Number.NEGATIVE_INFINITY;
+                for (let mask = 0; mask < 1 << own.length; mask++) {
+                  const chosen = own.filter((_, k) => (mask >> k) & 1);
+                  const has = (i: number) => chosen.includes(i);
+                  if (own.some((i) => (component.pairs[i]!.fixed || i === force.in) && !has(i)) || (force.out !== undefined && has(force.out))) continue;
+                  const all = new Array<boolean>(component.pairs.length).fill(false);
+                  chosen.forEach((i) => (all[i] = true));
+                  const load = chosen.reduce((s, i) => s + component.pairs[i]!.load, 0);
+                  if (load > component.capacity[c]! + 1e-6 || component.conflictGroups.some((g) => g.filter(has).length > 1)) continue;
+                  const penalty = component.fairness.reduce((s, st) => s + st.weightPerMinute * Math.max(0, load - st.aboveMinutes), 0);
+                  best = Math.max(best, chosen.reduce((s, i) => s + at(i), 0) - penalty);
+                }
+                expect(got.exact).toBe(true);
+                if (best === Number.NEGATIVE_INFINITY) expect(got.value).toBe(Number.NEGATIVE_INFINITY);
+                else expect(close(got.value, best), `citizen ${c} ${JSON.stringify(force)}: ${got.value} against ${best}`).toBe(true);
               }
-              expect(got.exact).toBe(true);
-              if (best === Number.NEGATIVE_INFINITY) expect(got.value).toBe(Number.NEGATIVE_INFINITY);
-              else expect(close(got.value, best), `citizen ${c} ${JSON.stringify(force)}: ${got.value} against ${best}`).toBe(true);
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 3000, seed: 19 },
     );
   });
@@ -237,7 +250,8 @@ describe("the bounds against brute force", () => {
         const resolution = objectiveResolution(problem);
         const { feasible } = bruteForce(problem, true);
         // Every feasible value is a multiple of the step, so none lies strictly between two.
-        if (resolution.step !== null) for (const { value } of feasible) expect(Math.abs(value / resolution.step - Math.round(value / resolution.step))).toBeLessThan(1e-6);
+        if (resolution.step !== null)
+          for (const { value } of feasible) expect(Math.abs(value / resolution.step - Math.round(value / resolution.step))).toBeLessThan(1e-6);
         expect(isProvenOptimal(10 + resolution.tolerance, 10, resolution)).toBe(false);
       }),
       { numRuns: 1000, seed: 21 },

@@ -19,7 +19,9 @@ export interface SmallSearchResult {
  */
 export function searchSmallComponent(component: Component, maxNodes: number): SmallSearchResult | null {
   const n = component.pairs.length;
-  const order = Array.from(component.pairs.keys()).sort((a, b) => Number(component.pairs[b]!.fixed) - Number(component.pairs[a]!.fixed) || component.pairs[b]!.score - component.pairs[a]!.score || a - b);
+  const order = Array.from(component.pairs.keys()).sort(
+    (a, b) => Number(component.pairs[b]!.fixed) - Number(component.pairs[a]!.fixed) || component.pairs[b]!.score - component.pairs[a]!.score || a - b,
+  );
   const { offsets, groups } = pairGroups(component);
   const seats = new Int32Array(component.occurrenceIds.length);
   const loads = new Float64Array(component.citizenIds.length);

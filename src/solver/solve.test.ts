@@ -21,7 +21,11 @@ async function solveChecked(problem: MatchingProblem) {
 describe("hard constraints", () => {
   it("never exceeds an occurrence's headcount", async () => {
     const solution = await solveChecked({
-      citizens: [{ id: "a", capacityMinutes: 600 }, { id: "b", capacityMinutes: 600 }, { id: "c", capacityMinutes: 600 }],
+      citizens: [
+        { id: "a", capacityMinutes: 600 },
+        { id: "b", capacityMinutes: 600 },
+        { id: "c", capacityMinutes: 600 },
+      ],
       occurrences: [{ id: "o", headcount: 2 }],
       pairs: ["a", "b", "c"].map((citizen) => ({ citizen, occurrence: "o", score: 100, loadMinutes: 60 })),
     });
@@ -32,7 +36,11 @@ describe("hard constraints", () => {
     for (const backend of BACKENDS) {
       const solution = await solveChecked({
         citizens: [{ id: "a", capacityMinutes: 150 }],
-        occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }, { id: "o3", headcount: 1 }],
+        occurrences: [
+          { id: "o1", headcount: 1 },
+          { id: "o2", headcount: 1 },
+          { id: "o3", headcount: 1 },
+        ],
         pairs: ["o1", "o2", "o3"].map((occurrence) => ({ citizen: "a", occurrence, score: 100, loadMinutes: 60 })),
         options: { backend },
       });
@@ -43,8 +51,14 @@ describe("hard constraints", () => {
   it("never gives a citizen two occurrences of a conflict group", async () => {
     for (const backend of BACKENDS) {
       const solution = await solveChecked({
-        citizens: [{ id: "a", capacityMinutes: 600 }, { id: "b", capacityMinutes: 600 }],
-        occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }],
+        citizens: [
+          { id: "a", capacityMinutes: 600 },
+          { id: "b", capacityMinutes: 600 },
+        ],
+        occurrences: [
+          { id: "o1", headcount: 1 },
+          { id: "o2", headcount: 1 },
+        ],
         pairs: [
           { citizen: "a", occurrence: "o1", score: 100, loadMinutes: 60 },
           { citizen: "a", occurrence: "o2", score: 120, loadMinutes: 60 },
@@ -53,14 +67,23 @@ describe("hard constraints", () => {
         conflicts: [{ citizen: "a", occurrences: ["o1", "o2"] }],
         options: { backend },
       });
-      expect(solution.assignments, backend).toEqual([{ citizen: "b", occurrence: "o1" }, { citizen: "a", occurrence: "o2" }]);
+      expect(solution.assignments, backend).toEqual([
+        { citizen: "b", occurrence: "o1" },
+        { citizen: "a", occurrence: "o2" },
+      ]);
     }
   });
 
   it("keeps pinned pairs even when another choice scores more, and never uses forbidden ones", async () => {
     const problem: MatchingProblem = {
-      citizens: [{ id: "a", capacityMinutes: 600 }, { id: "b", capacityMinutes: 600 }],
-      occurrences: [{ id: "o", headcount: 1 }, { id: "p", headcount: 1 }],
+      citizens: [
+        { id: "a", capacityMinutes: 600 },
+        { id: "b", capacityMinutes: 600 },
+      ],
+      occurrences: [
+        { id: "o", headcount: 1 },
+        { id: "p", headcount: 1 },
+      ],
       pairs: [
         { citizen: "a", occurrence: "o", score: 200, loadMinutes: 60 },
         { citizen: "b", occurrence: "o", score: 100, loadMinutes: 60 },
@@ -77,8 +100,14 @@ describe("hard constraints", () => {
 
   it("spreads hours when the fairness penalty is convex", async () => {
     const problem: MatchingProblem = {
-      citizens: [{ id: "busy", capacityMinutes: 600 }, { id: "free", capacityMinutes: 600 }],
-      occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }],
+      citizens: [
+        { id: "busy", capacityMinutes: 600 },
+        { id: "free", capacityMinutes: 600 },
+      ],
+      occurrences: [
+        { id: "o1", headcount: 1 },
+        { id: "o2", headcount: 1 },
+      ],
       pairs: [
         { citizen: "busy", occurrence: "o1", score: 110, loadMinutes: 120 },
         { citizen: "busy", occurrence: "o2", score: 110, loadMinutes: 120 },
@@ -97,8 +126,15 @@ describe("cases from the outside review", () => {
   it("counts a pair that takes no minutes once the capacity is used (101, not 100), with every backend", async () => {
     for (const capacity of [60, 0]) {
       const problem: MatchingProblem = {
-        citizens: [{ id: "a", capacityMinutes: capacity }, { id: "b", capacityMinutes: 60 }],
-        occurrences: [{ id: "long", headcount: 1 }, { id: "quick", headcount: 1 }, { id: "other", headcount: 1 }],
+        citizens: [
+          { id: "a", capacityMinutes: capacity },
+          { id: "b", capacityMinutes: 60 },
+        ],
+        occurrences: [
+          { id: "long", headcount: 1 },
+          { id: "quick", headcount: 1 },
+          { id: "other", headcount: 1 },
+        ],
         pairs: [
           { citizen: "a", occurrence: "long", score: 100, loadMinutes: 60 },
           { citizen: "a", occurrence: "quick", score: 1, loadMinutes: 0 },
@@ -117,8 +153,14 @@ describe("cases from the outside review", () => {
 
   it("javascript-lp-solver solves a citizen whose pairs all take no minutes (200, not the greedy 102)", async () => {
     const problem: MatchingProblem = {
-      citizens: [{ id: "a", capacityMinutes: 0 }, { id: "b", capacityMinutes: 60 }],
-      occurrences: [{ id: "o1", headcount: 1 }, { id: "o2", headcount: 1 }],
+      citizens: [
+        { id: "a", capacityMinutes: 0 },
+        { id: "b", capacityMinutes: 60 },
+      ],
+      occurrences: [
+        { id: "o1", headcount: 1 },
+        { id: "o2", headcount: 1 },
+      ],
       pairs: [
         { citizen: "a", occurrence: "o1", score: 100, loadMinutes: 0 },
         { citizen: "a", occurrence: "o2", score: 100, loadMinutes: 0 },
@@ -169,7 +211,9 @@ describe("cases from the outside review", () => {
     const solution = await solveChecked({
       citizens,
       occurrences,
-      pairs: citizens.flatMap((c, ci) => occurrences.map((o, oi) => ({ citizen: c.id, occurrence: o.id, score: 1000 + ((ci * 7 + oi * 13) % 50), loadMinutes: 60 }))),
+      pairs: citizens.flatMap((c, ci) =>
+        occurrences.map((o, oi) => ({ citizen: c.id, occurrence: o.id, score: 1000 + ((ci * 7 + oi * 13) % 50), loadMinutes: 60 })),
+      ),
       conflicts: citizens.map((c) => ({ citizen: c.id, occurrences: occurrences.map((o) => o.id) })),
     });
     // Each citizen takes one occurrence of their group; nothing else can be better than 20 seats.
@@ -182,8 +226,14 @@ describe("improving by moves", () => {
   it("fills an empty seat by handing one of the citizen's assignments to someone else", () => {
     // a holds o (the greedy's first choice) and has no minutes for p; b can take o instead.
     const problem: MatchingProblem = {
-      citizens: [{ id: "a", capacityMinutes: 60 }, { id: "b", capacityMinutes: 60 }],
-      occurrences: [{ id: "o", headcount: 1 }, { id: "p", headcount: 1 }],
+      citizens: [
+        { id: "a", capacityMinutes: 60 },
+        { id: "b", capacityMinutes: 60 },
+      ],
+      occurrences: [
+        { id: "o", headcount: 1 },
+        { id: "p", headcount: 1 },
+      ],
       pairs: [
         { citizen: "a", occurrence: "o", score: 110, loadMinutes: 60 },
         { citizen: "a", occurrence: "p", score: 100, loadMinutes: 60 },

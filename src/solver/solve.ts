@@ -10,7 +10,16 @@ import { CitizenSearch, fixByLagrangian, lagrangianBound } from "./lagrangian";
 import { solveWithLpSolver } from "./lp-solver-backend";
 import { searchSmallComponent } from "./small-search";
 import { assignmentsOf, decompose, objectiveOf, violations, type Component } from "./model";
-import { parseProblem, type Backend, type ComponentMethod, type ComponentStats, type MatchingProblem, type MatchingSolution, type SolveStatus, type StopReason } from "./problem";
+import {
+  parseProblem,
+  type Backend,
+  type ComponentMethod,
+  type ComponentStats,
+  type MatchingProblem,
+  type MatchingSolution,
+  type SolveStatus,
+  type StopReason,
+} from "./problem";
 import { isProvenOptimal, objectiveResolution, reportedBound, type Resolution } from "./tolerance";
 
 /**
@@ -89,7 +98,14 @@ class ComponentSearch {
   }
 
   report(phase: string, detail?: PhaseReport["detail"]) {
-    this.onPhase?.({ phase, objective: this.value, bound: this.bound(), work: Math.round(this.share.spent), seconds: this.share.budget.elapsedSeconds(), detail });
+    this.onPhase?.({
+      phase,
+      objective: this.value,
+      bound: this.bound(),
+      work: Math.round(this.share.spent),
+      seconds: this.share.budget.elapsedSeconds(),
+      detail,
+    });
   }
 
   /** The lowest bound that is one: a bound below the objective (beyond float slack) is dropped. */
@@ -189,11 +205,17 @@ async function solveLarge(search: ComponentSearch) {
     search.stop = mapStop(lp.stoppedBy) ?? "WORK_LIMIT";
     if (!share.timeUp()) improve(search);
     // No LP: a bound from the Lagrangian at zero prices, as far as the clock allows.
-    if (!share.timeUp()) search.addBound(lagrangianBound(component, { incumbent: search.value, maxSteps: FIRST_STEPS, onStep: () => share.timeUp() }, citizens).bound);
+    if (!share.timeUp())
+      search.addBound(lagrangianBound(component, { incumbent: search.value, maxSteps: FIRST_STEPS, onStep: () => share.timeUp() }, citizens).bound);
     return;
   }
   search.addBound(lp.bound);
-  search.offer(greedy(component, Array.from(lp.values, (x) => x >= 0.999)));
+  search.offer(
+    greedy(
+      component,
+      Array.from(lp.values, (x) => x >= 0.999),
+    ),
+  );
   improve(search);
   search.report("rounding");
   let prices: Float64Array = lp.seatPrices;
@@ -295,7 +317,14 @@ function neighbourhoodOf(component: Component, visited: Uint16Array, lpValues: F
   return pairs;
 }
 
-async function solveComponent(component: Component, backend: ComponentMethod, share: Share, resolution: Resolution, relativeGap: number, onPhase?: SolveHooks["onPhase"]): Promise<{ chosen: boolean[]; stats: ComponentStats }> {
+async function solveComponent(
+  component: Component,
+  backend: ComponentMethod,
+  share: Share,
+  resolution: Resolution,
+  relativeGap: number,
+  onPhase?: SolveHooks["onPhase"],
+): Promise<{ chosen: boolean[]; stats: ComponentStats }> {
   const search = new ComponentSearch(component, share, resolution, relativeGap, onPhase);
   let method: ComponentMethod = backend;
   const done = () => ({ chosen: search.best, stats: search.stats(method) });

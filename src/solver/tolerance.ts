@@ -78,4 +78,5 @@ export function reportedBound(raw: number, objective: number, resolution: Resolu
  * reported bound is the objective or at least a step above it, so half a step tells the two apart
  * whatever the floating-point rounding of their difference.
  */
-export const isProvenOptimal = (bound: number, objective: number, resolution: Resolution) => bound - objective < (resolution.step !== null ? resolution.step / 2 : resolution.tolerance);
+export const isProvenOptimal = (bound: number, objective: number, resolution: Resolution) =>
+  bound - objective < (resolution.step !== null ? resolution.step / 2 : resolution.tolerance);

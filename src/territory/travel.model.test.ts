@@ -27,9 +27,11 @@ describe("travel times", () => {
   });
 
   it("respect the triangle inequality up to the fixed trip time", () => {
-    for (const a of places) for (const b of places) for (const c of places) {
-      if (a === b || b === c || a === c) continue;
-      expect(estimateTravelMinutes(a, c)).toBeLessThanOrEqual(estimateTravelMinutes(a, b) + estimateTravelMinutes(b, c) + 1);
-    }
+    for (const a of places)
+      for (const b of places)
+        for (const c of places) {
+          if (a === b || b === c || a === c) continue;
+          expect(estimateTravelMinutes(a, c)).toBeLessThanOrEqual(estimateTravelMinutes(a, b) + estimateTravelMinutes(b, c) + 1);
+        }
   });
 });

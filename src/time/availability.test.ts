@@ -94,7 +94,10 @@ describe("dated exceptions", () => {
   });
 
   it("adds extra availability on a date", () => {
-    const extra: Availability = { ...weekly, exceptions: [{ kind: "AVAILABLE", fromDate: "2026-11-25", toDate: "2026-11-25", startMinute: 9 * 60, endMinute: 12 * 60 }] };
+    const extra: Availability = {
+      ...weekly,
+      exceptions: [{ kind: "AVAILABLE", fromDate: "2026-11-25", toDate: "2026-11-25", startMinute: 9 * 60, endMinute: 12 * 60 }],
+    };
     expect(isAvailable(extra, rome("2026-11-25T09:00"), rome("2026-11-25T12:00"))).toBe(true);
     expect(isAvailable(extra, rome("2026-12-02T09:00"), rome("2026-12-02T12:00"))).toBe(false);
   });
@@ -141,13 +144,13 @@ describe("validation", () => {
   it("rejects inverted dates, extra availability without times, and times in the spring-forward gap", () => {
     expect(code(() => validateExceptions([{ kind: "UNAVAILABLE", fromDate: "2026-08-17", toDate: "2026-08-03" }]))).toBe("INVERTED_DATES");
     expect(code(() => validateExceptions([{ kind: "AVAILABLE", fromDate: "2026-08-17", toDate: "2026-08-17" }]))).toBe("TIMES_REQUIRED");
-    expect(
-      code(() => validateExceptions([{ kind: "AVAILABLE", fromDate: "2026-03-29", toDate: "2026-03-29", startMinute: 150, endMinute: 300 }])),
-    ).toBe("NONEXISTENT_LOCAL_TIME");
+    expect(code(() => validateExceptions([{ kind: "AVAILABLE", fromDate: "2026-03-29", toDate: "2026-03-29", startMinute: 150, endMinute: 300 }]))).toBe(
+      "NONEXISTENT_LOCAL_TIME",
+    );
     // The same times on the fall-back Sunday exist (twice) and are accepted.
-    expect(
-      code(() => validateExceptions([{ kind: "AVAILABLE", fromDate: "2026-10-25", toDate: "2026-10-25", startMinute: 150, endMinute: 300 }])),
-    ).toBe("none");
+    expect(code(() => validateExceptions([{ kind: "AVAILABLE", fromDate: "2026-10-25", toDate: "2026-10-25", startMinute: 150, endMinute: 300 }]))).toBe(
+      "none",
+    );
     expect(code(() => validateExceptions([{ kind: "UNAVAILABLE", fromDate: "2026-01-01", toDate: "2027-06-01" }]))).toBe("INVALID_RANGE");
   });
 

@@ -39,7 +39,11 @@ describe("formatting instants in local time", () => {
   it("writes what luxon writes, every 7 minutes across both daylight-saving changes of 2026 and in other zones", () => {
     const zones = ["Europe/Rome", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe", "Europe/London", "UTC"];
     for (const zone of zones) {
-      for (const [from, to] of [["2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z"], ["2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z"], ["2026-04-04T00:00:00Z", "2026-04-06T00:00:00Z"]] as const) {
+      for (const [from, to] of [
+        ["2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z"],
+        ["2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z"],
+        ["2026-04-04T00:00:00Z", "2026-04-06T00:00:00Z"],
+      ] as const) {
         for (let t = Date.parse(from); t < Date.parse(to); t += 7 * 60_000 + 1_234) {
           expect(formatInstant(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(DateTime.fromMillis(t, { zone }).toISO());
         }

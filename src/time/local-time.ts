@@ -104,7 +104,8 @@ export function localMinuteOf(instant: number, zone = ZONE): number {
 export function untilNextLocalHour(now: Date, hour: number, weekday?: number, zone = ZONE): number {
   const local = DateTime.fromJSDate(now, { zone });
   let next = local.set({ hour, minute: 0, second: 0, millisecond: 0 });
-  while (next <= local || (weekday !== undefined && next.weekday !== weekday)) next = next.plus({ days: 1 }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  while (next <= local || (weekday !== undefined && next.weekday !== weekday))
+    next = next.plus({ days: 1 }).set({ hour, minute: 0, second: 0, millisecond: 0 });
   return next.toMillis() - now.getTime();
 }
 

@@ -54,7 +54,9 @@ describe("schedules", () => {
   });
 
   it("expands a one-off task to one occurrence", () => {
-    expect(expandSchedule({ kind: "ONE_OFF", date: "2026-12-03", startMinute: 10 * 60, durationMinutes: 60 }).map((o) => rome(o.start))).toEqual(["2026-12-03T10:00:00.000+01:00"]);
+    expect(expandSchedule({ kind: "ONE_OFF", date: "2026-12-03", startMinute: 10 * 60, durationMinutes: 60 }).map((o) => rome(o.start))).toEqual([
+      "2026-12-03T10:00:00.000+01:00",
+    ]);
   });
 
   it("refuses schedules that yield nothing or make no sense", () => {

@@ -61,14 +61,17 @@ function weeksBetween(fromDate: string, toDate: string): number {
 }
 
 export function validateSchedule(schedule: Schedule): void {
-  if (!Number.isInteger(schedule.startMinute) || schedule.startMinute < 0 || schedule.startMinute >= 24 * 60) throw new InputError("INVALID_TIME", ["schedule", "startTime"]);
+  if (!Number.isInteger(schedule.startMinute) || schedule.startMinute < 0 || schedule.startMinute >= 24 * 60)
+    throw new InputError("INVALID_TIME", ["schedule", "startTime"]);
   if (!Number.isInteger(schedule.durationMinutes) || schedule.durationMinutes < 15 || schedule.durationMinutes > MAX_DURATION_MINUTES) {
     throw new InputError("INVALID_RANGE", ["schedule", "durationMinutes"], { min: 15, max: MAX_DURATION_MINUTES });
   }
   if (schedule.kind === "ONE_OFF") return;
-  if (schedule.weekdays.length === 0 || schedule.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new InputError("INVALID_INPUT", ["schedule", "weekdays"]);
+  if (schedule.weekdays.length === 0 || schedule.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7))
+    throw new InputError("INVALID_INPUT", ["schedule", "weekdays"]);
   if (new Set(schedule.weekdays).size !== schedule.weekdays.length) throw new InputError("DUPLICATE_ENTRY", ["schedule", "weekdays"], { field: "weekday" });
-  if (!Number.isInteger(schedule.intervalWeeks) || schedule.intervalWeeks < 1 || schedule.intervalWeeks > 52) throw new InputError("INVALID_RANGE", ["schedule", "intervalWeeks"], { min: 1, max: 52 });
+  if (!Number.isInteger(schedule.intervalWeeks) || schedule.intervalWeeks < 1 || schedule.intervalWeeks > 52)
+    throw new InputError("INVALID_RANGE", ["schedule", "intervalWeeks"], { min: 1, max: 52 });
   const hasUntil = Boolean(schedule.untilDate);
   const hasCount = schedule.count !== null && schedule.count !== undefined;
   if (hasUntil === hasCount) throw new InputError("INVALID_INPUT", ["schedule", hasUntil ? "count" : "untilDate"]);

@@ -35,6 +35,8 @@ export async function openTestDatabase(): Promise<Database & { url?: string }> {
 
 /** The base tables of the test database's schema, by name. */
 export async function tableNames(prisma: PrismaClient): Promise<string[]> {
-  const rows = await prisma.$queryRaw<{ name: string }[]>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`;
+  const rows = await prisma.$queryRaw<
+    { name: string }[]
+  >`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`;
   return rows.map((r) => r.name);
 }

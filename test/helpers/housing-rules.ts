@@ -14,9 +14,22 @@ export interface CheckedOccurrence {
 
 /** An instant's local date, minute and ISO weekday in Europe/Rome (Intl, not luxon). */
 export const local = (instant: number) => {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Rome", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date(instant));
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Rome",
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(instant));
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return { date: `${get("year")}-${get("month")}-${get("day")}`, minute: Number(get("hour")) * 60 + Number(get("minute")), weekday: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1 };
+  return {
+    date: `${get("year")}-${get("month")}-${get("day")}`,
+    minute: Number(get("hour")) * 60 + Number(get("minute")),
+    weekday: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1,
+  };
 };
 
 /** Every hard rule, checked on the plan without the planner's code. */
@@ -38,7 +51,10 @@ export function checkHardRules(input: PlannerInput, plan: { occurrences: Checked
     expect(o.end - o.start).toBe(activity.durationMinutes * 60_000);
     if (activity.spaceId) {
       const space = input.spaces.find((s) => s.id === activity.spaceId)!;
-      expect(space.opening.some((w) => w.weekday === weekday && w.startMinute <= minute && endMinute <= w.endMinute), `${o.activityId} at ${date} ${minute} in opening hours`).toBe(true);
+      expect(
+        space.opening.some((w) => w.weekday === weekday && w.startMinute <= minute && endMinute <= w.endMinute),
+        `${o.activityId} at ${date} ${minute} in opening hours`,
+      ).toBe(true);
     }
     const { startMinute: qs, endMinute: qe } = input.quietHours;
     const quietFree = qs > qe ? minute >= qe && endMinute <= qs : endMinute <= qs || minute >= qe;
@@ -58,8 +74,10 @@ export function checkHardRules(input: PlannerInput, plan: { occurrences: Checked
     }
   }
   for (const activity of input.activities) {
-    const starts = plan.occurrences.filter((o) => o.activityId === activity.id).map((o) => o.start).sort((x, y) => x - y);
+    const starts = plan.occurrences
+      .filter((o) => o.activityId === activity.id)
+      .map((o) => o.start)
+      .sort((x, y) => x - y);
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual((activity.minSpacingHours ?? 0) * 3_600_000);
   }
 }
-

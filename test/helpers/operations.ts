@@ -1,7 +1,20 @@
 // Builds a minimal operation for any root field of the schema, with plausible argument values:
 // ids come from a caller's map (real ids of other people's objects, for IDOR checks), other
 // values are type-correct placeholders. Used by the role matrix.
-import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType, type GraphQLField, type GraphQLInputType, type GraphQLObjectType } from "graphql";
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+} from "graphql";
 import { schema } from "../../src/graphql/schema";
 
 const STRINGS: Record<string, string> = {
@@ -19,8 +32,34 @@ const STRINGS: Record<string, string> = {
   code: "TEST_SKILL",
   courseCode: "FIRST_AID",
 };
-const INTS: Record<string, number> = { minimumAge: 18, year: 2026, minutes: 60, responseHours: 24, first: 5, durationMinutes: 60, headcount: 1, priority: 3, minSkillLevel: 1, level: 1, birthYear: 1980, weeklyHourLimit: 5, maxTravelMinutes: 30, capacity: 5, hourBudgetMinutes: 600 };
-const DATES: Record<string, string> = { birthDate: "1985-05-05", completedOn: "2026-10-01", checkedOn: "2026-10-01", to: "2026-12-15", moveOut: "2027-06-01", weekStart: "2026-11-23", endDate: "2027-06-30", validTo: "2027-12-31", expiresOn: "2027-12-31" };
+const INTS: Record<string, number> = {
+  minimumAge: 18,
+  year: 2026,
+  minutes: 60,
+  responseHours: 24,
+  first: 5,
+  durationMinutes: 60,
+  headcount: 1,
+  priority: 3,
+  minSkillLevel: 1,
+  level: 1,
+  birthYear: 1980,
+  weeklyHourLimit: 5,
+  maxTravelMinutes: 30,
+  capacity: 5,
+  hourBudgetMinutes: 600,
+};
+const DATES: Record<string, string> = {
+  birthDate: "1985-05-05",
+  completedOn: "2026-10-01",
+  checkedOn: "2026-10-01",
+  to: "2026-12-15",
+  moveOut: "2027-06-01",
+  weekStart: "2026-11-23",
+  endDate: "2027-06-30",
+  validTo: "2027-12-31",
+  expiresOn: "2027-12-31",
+};
 
 /** Booleans and enum values that must be consistent with the other placeholders. */
 const BOOLEANS: Record<string, boolean> = { isMinor: false, remote: false };
@@ -35,7 +74,11 @@ export function value(type: GraphQLInputType, name: string, ids: (name: string) 
   if (isInputObjectType(named)) {
     const fields = named.getFields();
     // Required fields, and the optional ones other placeholders depend on (a task's town).
-    return Object.fromEntries(Object.values(fields).filter((f) => isNonNullType(f.type) || FILLED.has(`${named.name}.${f.name}`)).map((f) => [f.name, value(f.type, f.name, ids, depth + 1)]));
+    return Object.fromEntries(
+      Object.values(fields)
+        .filter((f) => isNonNullType(f.type) || FILLED.has(`${named.name}.${f.name}`))
+        .map((f) => [f.name, value(f.type, f.name, ids, depth + 1)]),
+    );
   }
   if (isScalarType(named)) {
     switch (named.name) {
@@ -62,13 +105,18 @@ export function value(type: GraphQLInputType, name: string, ids: (name: string) 
 
 function selection(field: GraphQLField<unknown, unknown>): string {
   const named = getNamedType(field.type);
-  if (isUnionType(named)) return `{ __typename ... on Error { code }${named.getTypes().some((t) => t.name === "InputError") ? " ... on InputError { field }" : ""} }`;
+  if (isUnionType(named))
+    return `{ __typename ... on Error { code }${named.getTypes().some((t) => t.name === "InputError") ? " ... on InputError { field }" : ""} }`;
   if (isObjectType(named)) return "{ __typename }";
   return "";
 }
 
 /** The operation and variables calling `fieldName` with its required arguments. */
-export function operationFor(kind: "query" | "mutation", fieldName: string, ids: (argName: string) => string): { query: string; variables: Record<string, unknown> } {
+export function operationFor(
+  kind: "query" | "mutation",
+  fieldName: string,
+  ids: (argName: string) => string,
+): { query: string; variables: Record<string, unknown> } {
   const root = kind === "query" ? schema.getQueryType()! : schema.getMutationType()!;
   const field = root.getFields()[fieldName]!;
   const args = field.args.filter((a) => isNonNullType(a.type));
@@ -90,7 +138,10 @@ export function literal(type: GraphQLInputType, v: unknown): string {
   if (isListType(type)) return `[${(v as unknown[]).map((x) => literal(type.ofType as GraphQLInputType, x)).join(", ")}]`;
   const named = getNamedType(type);
   if (isEnumType(named)) return String(v);
-  if (isInputObjectType(named)) return `{ ${Object.entries(v as object).map(([k, x]) => `${k}: ${literal(named.getFields()[k]!.type, x)}`).join(", ")} }`;
+  if (isInputObjectType(named))
+    return `{ ${Object.entries(v as object)
+      .map(([k, x]) => `${k}: ${literal(named.getFields()[k]!.type, x)}`)
+      .join(", ")} }`;
   if (isScalarType(named) && (named.name === "Int" || named.name === "Float" || named.name === "Boolean")) return String(v);
   return JSON.stringify(v);
 }
@@ -109,26 +160,43 @@ export function fullSelection(type: GraphQLObjectType, ids: (arg: string) => str
     }
     if (depth >= maxDepth) continue;
     const members = isUnionType(named) ? named.getTypes() : isObjectType(named) ? [named] : [];
-    const inner = members.filter((m) => !path.has(m.name)).map((m) => (isUnionType(named) ? `... on ${m.name} { ${fullSelection(m, ids, depth + 1, new Set([...path, m.name]), "", maxDepth)} }` : fullSelection(m, ids, depth + 1, new Set([...path, m.name]), "", maxDepth)));
+    const inner = members
+      .filter((m) => !path.has(m.name))
+      .map((m) =>
+        isUnionType(named)
+          ? `... on ${m.name} { ${fullSelection(m, ids, depth + 1, new Set([...path, m.name]), "", maxDepth)} }`
+          : fullSelection(m, ids, depth + 1, new Set([...path, m.name]), "", maxDepth),
+      );
     parts.push(`${field.name}${call} { __typename ${inner.join(" ")} }`);
   }
   return parts.join(" ");
 }
 
 /** The document calling `field` with variables for its required arguments, selecting all of its payload. */
-export function documentFor(field: GraphQLField<unknown, unknown>, ids: (arg: string) => string, only: "all" | "typename" = "all", kind: "query" | "mutation" = "mutation", maxDepth = 4): string {
+export function documentFor(
+  field: GraphQLField<unknown, unknown>,
+  ids: (arg: string) => string,
+  only: "all" | "typename" = "all",
+  kind: "query" | "mutation" = "mutation",
+  maxDepth = 4,
+): string {
   const required = field.args.filter((a) => isNonNullType(a.type));
   const defs = required.map((a) => `$${a.name}: ${a.type.toString()}`).join(", ");
   const call = required.map((a) => `${a.name}: $${a.name}`).join(", ");
   const named = getNamedType(field.type);
   const members = isUnionType(named) ? named.getTypes() : isObjectType(named) ? [named] : [];
-  const selection = members.length === 0 ? "" : only === "typename" ? "{ __typename }" : `{ __typename ${members.map((m) => (isUnionType(named) ? `... on ${m.name} { ${fullSelection(m, ids, 1, new Set([m.name]), m.name.endsWith("Error") ? m.name : "", maxDepth)} }` : fullSelection(m, ids, 1, new Set([m.name]), "", maxDepth))).join(" ")} }`;
+  const selection =
+    members.length === 0
+      ? ""
+      : only === "typename"
+        ? "{ __typename }"
+        : `{ __typename ${members.map((m) => (isUnionType(named) ? `... on ${m.name} { ${fullSelection(m, ids, 1, new Set([m.name]), m.name.endsWith("Error") ? m.name : "", maxDepth)} }` : fullSelection(m, ids, 1, new Set([m.name]), "", maxDepth))).join(" ")} }`;
   return `${kind}${defs ? `(${defs})` : ""} { ${field.name}${call ? `(${call})` : ""} ${selection} }`;
 }
 
 /** Values an attacker tries, by scalar type: control characters, a NUL, lone surrogates, very long text, extreme numbers, dates out of range, ids that are not ids. */
 export const HOSTILE: Record<string, unknown[]> = {
-  String: ["\u0000", "before\u0000after", "\u0007bell", "\uD800", "x".repeat(30_000), "", " ", "‮ltr-override", "Robert'); DROP TABLE \"Citizen\";--"],
+  String: ["\u0000", "before\u0000after", "\u0007bell", "\uD800", "x".repeat(30_000), "", " ", "‮ltr-override", 'Robert\'); DROP TABLE "Citizen";--'],
   ID: ["", "not-an-id", "' OR 1=1 --", "\u0000", "x".repeat(5_000)],
   Int: [2_147_483_647, -2_147_483_648, 2 ** 40, 0, -1],
   Float: [1e308, -1e308, 0, -1, 1e-300],
@@ -151,7 +219,13 @@ export function positions(field: GraphQLField<unknown, unknown>): { path: string
 }
 
 /** The variables with `hostile` placed at `path` (inside a list, in its first item). */
-export function withValue(variables: Record<string, unknown>, field: GraphQLField<unknown, unknown>, path: string[], hostile: unknown, ids: (arg: string) => string): Record<string, unknown> {
+export function withValue(
+  variables: Record<string, unknown>,
+  field: GraphQLField<unknown, unknown>,
+  path: string[],
+  hostile: unknown,
+  ids: (arg: string) => string,
+): Record<string, unknown> {
   const copy = structuredClone(variables);
   const arg = field.args.find((a) => a.name === path[0])!;
   if (path.length === 1) {

@@ -16,7 +16,13 @@ export async function prepareMatrix(server: TestServer) {
   const territory = await prisma.territory.findUniqueOrThrow({ where: { code: "WE-ITA" } });
   const coordinator = await server.login("coordinatrice.grosseto@legami.demo");
   const tutor = await server.login("tutor.abitare@legami.demo");
-  const run = (await server.gql(`mutation($t: ID!) { startMatchingRun(territoryId: $t, weekStart: "2026-11-23") { ... on MatchingRun { id } } }`, { t: territory.id }, { token: coordinator })).data.startMatchingRun;
+  const run = (
+    await server.gql(
+      `mutation($t: ID!) { startMatchingRun(territoryId: $t, weekStart: "2026-11-23") { ... on MatchingRun { id } } }`,
+      { t: territory.id },
+      { token: coordinator },
+    )
+  ).data.startMatchingRun;
   await server.jobsIdle();
   await server.gql(`mutation($id: ID!) { publishMatchingRun(runId: $id, responseHours: 48) { __typename } }`, { id: run.id }, { token: coordinator });
   const offers = await prisma.offer.findMany({ where: { runId: run.id }, orderBy: { id: "asc" }, include: { citizen: { include: { user: true } } } });
@@ -25,11 +31,26 @@ export async function prepareMatrix(server: TestServer) {
   const bOffer = offers.find((o) => o.citizenId !== a.id)!;
   const b = bOffer.citizen;
   const bToken = await server.login(b.user!.email, DEMO_PASSWORD);
-  const accepted = (await server.gql(`mutation($id: ID!) { acceptOffer(offerId: $id) { ... on AcceptOfferSuccess { data { commitment { id } } } } }`, { id: bOffer.id }, { token: bToken })).data.acceptOffer;
+  const accepted = (
+    await server.gql(
+      `mutation($id: ID!) { acceptOffer(offerId: $id) { ... on AcceptOfferSuccess { data { commitment { id } } } } }`,
+      { id: bOffer.id },
+      { token: bToken },
+    )
+  ).data.acceptOffer;
   const bOpenOffer = await prisma.offer.findFirst({ where: { citizenId: b.id, status: "OFFERED" } });
   const follonica = await prisma.house.findFirstOrThrow({ where: { name: "Casa Condivisa Follonica" }, include: { households: true, activities: true } });
-  const plan = (await server.gql(`mutation($h: ID!) { planHousePeriod(houseId: $h, from: "2026-12-01", to: "2026-12-08") { ... on HousePlan { id occurrences { id } } } }`, { h: follonica.id }, { token: tutor })).data.planHousePeriod;
-  const family = await prisma.family.findFirstOrThrow({ where: { referenceName: "Popescu" }, include: { plans: { include: { microProjects: { include: { tasks: { include: { occurrences: true } } } } } } } });
+  const plan = (
+    await server.gql(
+      `mutation($h: ID!) { planHousePeriod(houseId: $h, from: "2026-12-01", to: "2026-12-08") { ... on HousePlan { id occurrences { id } } } }`,
+      { h: follonica.id },
+      { token: tutor },
+    )
+  ).data.planHousePeriod;
+  const family = await prisma.family.findFirstOrThrow({
+    where: { referenceName: "Popescu" },
+    include: { plans: { include: { microProjects: { include: { tasks: { include: { occurrences: true } } } } } } },
+  });
   const project = family.plans[0]!.microProjects[0]!;
   const task = project.tasks[0]!;
   const pact = await prisma.pactCitizen.findFirstOrThrow({ where: { citizenId: b.id } });

@@ -39,7 +39,11 @@ export interface TestServer {
   database: Database;
   tokens: TokenService;
   close(): Promise<void>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; lang?: string; requestId?: string }): Promise<GraphQLResponse<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; lang?: string; requestId?: string },
+  ): Promise<GraphQLResponse<T>>;
   login(email: string, password?: string): Promise<string>;
   /** Resolves when every job handed over so far has finished. */
   jobsIdle(): Promise<void>;
@@ -73,16 +77,42 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { oidc?: OidcConfig; demo?: boolean; redisWorkers?: boolean; limits?: Partial<RequestLimits>; loginThrottle?: LoginThrottle; logger?: Logger; metricsToken?: string; trustProxy?: boolean | number | string | string[]; corsOrigins?: string[]; metricsOpenWithoutToken?: boolean; planner?: ServiceContext["planner"] } = {},
+  options: {
+    oidc?: OidcConfig;
+    demo?: boolean;
+    redisWorkers?: boolean;
+    limits?: Partial<RequestLimits>;
+    loginThrottle?: LoginThrottle;
+    logger?: Logger;
+    metricsToken?: string;
+    trustProxy?: boolean | number | string | string[];
+    corsOrigins?: string[];
+    metricsOpenWithoutToken?: boolean;
+    planner?: ServiceContext["planner"];
+  } = {},
 ): Promise<TestServer> {
   const database = await openTestDatabase();
   if (options.demo !== false) await loadDemo(database.prisma, { now: TEST_NOW });
   const otherTerritory = await database.prisma.territory.create({ data: { code: "OTHER", name: "Another district" } });
   const otherMunicipality = await database.prisma.municipality.create({
-    data: { istatCode: "052001", name: "Abbadia San Salvatore", province: "SI", area: "Amiata Senese", latitude: 42.88, longitude: 11.67, territoryId: otherTerritory.id },
+    data: {
+      istatCode: "052001",
+      name: "Abbadia San Salvatore",
+      province: "SI",
+      area: "Amiata Senese",
+      latitude: 42.88,
+      longitude: 11.67,
+      territoryId: otherTerritory.id,
+    },
   });
   await database.prisma.user.create({
-    data: { email: "coordinator@other.demo", role: "COORDINATOR", displayName: "Other coordinator", territoryId: otherTerritory.id, passwordHash: await hashPassword(DEMO_PASSWORD) },
+    data: {
+      email: "coordinator@other.demo",
+      role: "COORDINATOR",
+      displayName: "Other coordinator",
+      territoryId: otherTerritory.id,
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    },
   });
 
   const tokens = createTokenService({ secret: TEST_SECRET, ttlSeconds: 3600, oidc: options.oidc });
@@ -128,7 +158,25 @@ export async function startTestServer(
   let events = redisUrl && workersHere ? startEventsWorker(redisUrl, onEvent, { prefix }) : undefined;
   // Every test signs in from 127.0.0.1: the per-address rate is lifted unless a test sets its own.
   const throttle = options.loginThrottle ?? loginThrottle({ perAddressPerMinute: 1_000_000, registrationsPerAddressPerHour: 1_000_000 });
-  const { express } = createApp({ database, tokens, graphiql: true, defaultLang: "en", now: clock, jobs, limits: options.limits, loginThrottle: throttle, logger: options.logger, metrics, metricsToken: options.metricsToken, queues: queue?.queues, redis: queue, trustProxy: options.trustProxy, corsOrigins: options.corsOrigins, metricsOpenWithoutToken: options.metricsOpenWithoutToken, planner: options.planner ?? solver.planHouse });
+  const { express } = createApp({
+    database,
+    tokens,
+    graphiql: true,
+    defaultLang: "en",
+    now: clock,
+    jobs,
+    limits: options.limits,
+    loginThrottle: throttle,
+    logger: options.logger,
+    metrics,
+    metricsToken: options.metricsToken,
+    queues: queue?.queues,
+    redis: queue,
+    trustProxy: options.trustProxy,
+    corsOrigins: options.corsOrigins,
+    metricsOpenWithoutToken: options.metricsOpenWithoutToken,
+    planner: options.planner ?? solver.planHouse,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = express.listen(0, "127.0.0.1", () => resolve(s));
     // Idle connections outlive the client's keep-alive, so a reused socket is never closed under it.
@@ -153,7 +201,10 @@ export async function startTestServer(
   };
 
   const login = async (email: string, password = DEMO_PASSWORD) => {
-    const result = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on Session { token } ... on Error { code } } }`, { e: email, p: password });
+    const result = await gql(
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on Session { token } ... on Error { code } } }`,
+      { e: email, p: password },
+    );
     if (result.data?.login?.__typename !== "Session") throw new Error(`login failed for ${email}: ${JSON.stringify(result)}`);
     return result.data.login.token as string;
   };

@@ -47,10 +47,24 @@ export const occurrence = (id: string, startOffsetHours: number, overrides: Part
 
 export function sampleWeek(overrides: Partial<WeekData> = {}): WeekData {
   const citizens = [citizen("anna", { preferredActivityKinds: ["HOMEWORK_HELP"] }), citizen("bruno"), citizen("carla", { homeMunicipalityId: "follonica" })];
-  const pact = (id: string) => ({ id, status: "ACTIVE", activityKinds: ["HOMEWORK_HELP"], municipalityIds: ["grosseto", "follonica"], startDate: "2026-01-01", endDate: "2027-12-31", budgetMinutes: 6000, usedMinutes: 0, requiredCourseIds: [] });
+  const pact = (id: string) => ({
+    id,
+    status: "ACTIVE",
+    activityKinds: ["HOMEWORK_HELP"],
+    municipalityIds: ["grosseto", "follonica"],
+    startDate: "2026-01-01",
+    endDate: "2027-12-31",
+    budgetMinutes: 6000,
+    usedMinutes: 0,
+    requiredCourseIds: [],
+  });
   return {
     citizens,
-    occurrences: [occurrence("early", 0, { continuity: true }), occurrence("late", 1, { headcount: 2 }), occurrence("follonica", 4, { municipalityId: "follonica" })],
+    occurrences: [
+      occurrence("early", 0, { continuity: true }),
+      occurrence("late", 1, { headcount: 2 }),
+      occurrence("follonica", 4, { municipalityId: "follonica" }),
+    ],
     previousAssignees: new Map([["task-early", new Set(["bruno"])]]),
     travel: new Map([
       ["grosseto", new Map([["follonica", 40]])],
@@ -58,7 +72,14 @@ export function sampleWeek(overrides: Partial<WeekData> = {}): WeekData {
     ]),
     committedMinutes: new Map([["anna", 60]]),
     pactsOf: new Map(citizens.map((c) => [c.id, [pact(`pact-${c.id}`)]])),
-    regulation: { minimumAge: 18, maxWeeklyHours: 10, trainingByActivityKind: {}, minorsCourseIds: ["safeguarding"], minorsRequireCriminalRecordCheck: true, travelCountsAsHours: true },
+    regulation: {
+      minimumAge: 18,
+      maxWeeklyHours: 10,
+      trainingByActivityKind: {},
+      minorsCourseIds: ["safeguarding"],
+      minorsRequireCriminalRecordCheck: true,
+      travelCountsAsHours: true,
+    },
     ...overrides,
   };
 }
