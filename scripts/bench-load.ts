@@ -37,7 +37,7 @@ import { reconcile } from "../src/offers/offers.jobs";
 import pg from "pg";
 import { PrismaClient } from "../src/generated/prisma/client";
 import { ZONE } from "../src/time/local-time";
-import { postGraphQL, seatsOverHeadcount, startProcess as start, stopProcesses } from "./lib/harness";
+import { postGraphQL, seatsOverHeadcount, startProcess as start, stopChild, stopProcesses } from "./lib/harness";
 import { pacedLoad, quantile } from "./lib/paced";
 import { pacedLoadElsewhere } from "./lib/paced-elsewhere";
 import { REGION_PASSWORD, seedRegion } from "./lib/region";
@@ -302,11 +302,7 @@ let serviceEnv: Record<string, string> = {};
 const workers: ChildProcess[] = [];
 
 async function stopWorkers() {
-  await Promise.all(
-    workers
-      .splice(0)
-      .map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))),
-  );
+  await Promise.all(workers.splice(0).map(stopChild));
 }
 
 /**
@@ -428,7 +424,7 @@ async function main() {
   let api = start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false" });
   /** Starts the API again with `extra` in its environment (the hot seat's comparison without admission). */
   const restartApi = async (extra: Record<string, string> = {}) => {
-    await new Promise((resolve) => (api.exitCode !== null ? resolve(null) : (api.once("exit", resolve), api.kill("SIGTERM"))));
+    await stopChild(api);
     api = start("api", "src/main.ts", { ...env, PORT: String(API_PORT), RUN_WORKER: "false", ...extra });
     await until("the API to be ready again", async () => (await fetch(`${API}/ready`)).ok);
   };
@@ -735,8 +731,8 @@ async function main() {
     `Whole benchmark: ${((Date.now() - startedAll) / 1000).toFixed(0)} s.`,
   ].join("\n");
   mkdirSync("bench-results", { recursive: true });
-  writeFileSync("bench-results/load.md", header + "\n");
-  console.log("\n" + header);
+  writeFileSync("bench-results/load.md", `${header}\n`);
+  console.log(`\n${header}`);
   await prisma.$disconnect();
 }
 

@@ -422,8 +422,8 @@ async function runDrill(dbUrl: string, redis: PrivateService, postgres: PrivateS
     ...checks.map(([what, ok, figures]) => `| ${what} | ${ok ? "yes" : "**NO**"} | ${figures} |`),
   ].join("\n");
   mkdirSync("bench-results", { recursive: true });
-  writeFileSync("bench-results/resilience.md", report + "\n");
-  console.log("\n" + report);
+  writeFileSync("bench-results/resilience.md", `${report}\n`);
+  console.log(`\n${report}`);
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
 }
 

@@ -99,7 +99,7 @@ describe("weekly matching", () => {
   it("shows a run from its summary: no statement reads the compiled input, and the figures are the input's", async () => {
     const statements: string[] = [];
     recordStatements((query) => statements.push(query.sql));
-    let again;
+    let again: any;
     try {
       again = (await server.gql(RUN, { id: first.id }, { token: coordinator, lang: "it" })).data.matchingRun;
     } finally {

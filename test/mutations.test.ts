@@ -6,20 +6,7 @@
 // ids that are not ids). An answer may be a typed error or a GraphQL error with a code; it may
 // never be INTERNAL_SERVER_ERROR, and when it is an error the audit log (every write to a domain
 // table, with the request's id) holds nothing of that request.
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  isUnionType,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLObjectType,
-} from "graphql";
+import { getNamedType, isNonNullType, isObjectType, isUnionType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../src/graphql/context";
 import { reread, rereadMany } from "../src/graphql/payload";

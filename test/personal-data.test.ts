@@ -7,19 +7,7 @@
 // are named). Refused means null with FORBIDDEN at that path; allowed means no such error. A
 // new personal field is covered without a change here; a new type with personal fields fails
 // until its subject is said below.
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  isUnionType,
-  type GraphQLInputType,
-  type GraphQLObjectType,
-} from "graphql";
+import { getNamedType, isLeafType, isNonNullType, isObjectType, isUnionType, type GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERSONAL_EXTENSION } from "../src/graphql/personal";
 import { schema } from "../src/graphql/schema";
@@ -254,7 +242,10 @@ function walk(
     if (v === null || isLeafType(named)) continue;
     const next = (item: Record<string, any>, at: (string | number)[]) =>
       walk(isObjectType(named) ? named : (schema.getType(item.__typename) as GraphQLObjectType), item, at, here, check);
-    if (Array.isArray(v)) v.forEach((item, k) => item && next(item, [...path, name, k]));
+    if (Array.isArray(v))
+      v.forEach((item, k) => {
+        if (item) next(item, [...path, name, k]);
+      });
     else next(v, [...path, name]);
   }
 }
@@ -355,17 +346,16 @@ describe("personal data on every path", { timeout: 600_000 }, () => {
           if (!may && (!refused || object[name] !== null)) wrong.push(`${role} read ${key} at ${path}: ${JSON.stringify(object[name]).slice(0, 80)}`);
         };
         const items = Array.isArray(root) ? root : [root];
-        items.forEach(
-          (item: any, k: number) =>
-            item &&
+        items.forEach((item: any, k: number) => {
+          if (item)
             walk(
               isObjectType(named) ? named : (schema.getType(item.__typename) as GraphQLObjectType),
               item,
               Array.isArray(root) ? [field.name, k] : [field.name],
               [],
               check,
-            ),
-        );
+            );
+        });
       }
     }
     expect(wrong.slice(0, 30)).toEqual([]);

@@ -67,7 +67,7 @@ function newCitizenInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export const PASSWORD = "quiet river stone 42";
+const PASSWORD = "quiet river stone 42";
 
 /** Registers, then signs in as the new citizen (registration itself signs nobody in). */
 async function register(overrides: Record<string, unknown> = {}) {

@@ -22,6 +22,15 @@ export function startProcess(name: string, script: string, env: Record<string, s
   return child;
 }
 
+/** Stops a child with SIGTERM and resolves once it has exited (at once when it already has). */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
 export function stopProcesses(): void {
   for (const child of children) child.kill("SIGTERM");
 }

@@ -165,7 +165,9 @@ export async function seedRegion(prisma: PrismaClient, size: RegionSize, weekSta
       const kinds = new Set<ActivityKind>();
       for (const skillCode of mine) {
         const skill = skills.find((s) => s.code === skillCode)!;
-        skill.activityKinds.forEach((k) => kinds.add(k));
+        skill.activityKinds.forEach((k) => {
+          kinds.add(k);
+        });
         citizenSkills.push({ citizenId, skillId: skill.id, level: random.int(1, 3), verified: true });
       }
       for (const [weekday, start, end] of random.pick(PATTERNS)) windows.push({ id: randomUUID(), citizenId, weekday, startMinute: start, endMinute: end });

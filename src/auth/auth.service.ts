@@ -60,7 +60,7 @@ export async function login(context: ServiceContext, email: string, password: st
   const user = await context.prisma.user.findUnique({ where: { email: key } });
   // Compare against a dummy hash when there is no user, so the answer takes as long either way.
   const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !user.passwordHash || user.erasedAt || !valid) {
+  if (!user?.passwordHash || user.erasedAt || !valid) {
     if (throttle) await recordFailure(context, key, throttle, now);
     throw new AuthenticationError();
   }

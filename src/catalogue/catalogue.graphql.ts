@@ -2,7 +2,7 @@ import { builder } from "../graphql/builder";
 import { ActivityKindEnum } from "../graphql/enums";
 import { writeErrors } from "../graphql/errors";
 import * as catalogue from "./catalogue.service";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 
 builder.mutationFields((t) => ({
   createSkill: t.prismaField({

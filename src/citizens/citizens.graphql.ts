@@ -5,7 +5,7 @@ import { displayNameOf, type Subject } from "../auth/personal";
 import { erasedName } from "../privacy/erased.model";
 import { citizenSubject, personal } from "../graphql/personal";
 import type { Context } from "../graphql/context";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 
 const ofCitizen = (c: { id: string }, context: Context) => citizenSubject(context, c.id);
 const ofUser = (u: { id: string; territoryId: string | null }): Subject => ({ kind: "user", userId: u.id, territoryId: u.territoryId });

@@ -119,7 +119,9 @@ function normaliseLanguages(languages: LanguageInput[], path = "languages"): Lan
 }
 
 async function resolveSkills(tx: Tx, skills: SkillInput[], path = "skills") {
-  skills.forEach((s, i) => checkIntRange(s.level, 1, 3, [path, String(i), "level"]));
+  skills.forEach((s, i) => {
+    checkIntRange(s.level, 1, 3, [path, String(i), "level"]);
+  });
   checkNoDuplicates(
     skills.map((s) => s.skillCode),
     path,
@@ -130,7 +132,7 @@ async function resolveSkills(tx: Tx, skills: SkillInput[], path = "skills") {
   );
   return skills.map((s, i) => {
     const skill = known.find((k) => k.code === s.skillCode);
-    if (!skill || !skill.active) throw new InputError("UNKNOWN_SKILL", [path, String(i), "skillCode"], { value: s.skillCode });
+    if (!skill?.active) throw new InputError("UNKNOWN_SKILL", [path, String(i), "skillCode"], { value: s.skillCode });
     return { skillId: skill.id, level: s.level };
   });
 }

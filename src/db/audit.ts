@@ -104,23 +104,23 @@ function audited(adapter: SqlDriverAdapter): SqlDriverAdapter {
         };
       }
       if (property === "queryRaw")
-        return (query: SqlQuery) => (
-          sent(query),
-          alone(
+        return (query: SqlQuery) => {
+          sent(query);
+          return alone(
             query,
             (tx) => tx.queryRaw(query),
             () => target.queryRaw(query),
-          )
-        );
+          );
+        };
       if (property === "executeRaw")
-        return (query: SqlQuery) => (
-          sent(query),
-          alone(
+        return (query: SqlQuery) => {
+          sent(query);
+          return alone(
             query,
             (tx) => tx.executeRaw(query),
             () => target.executeRaw(query),
-          )
-        );
+          );
+        };
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -1,7 +1,7 @@
 // The second half of the demo territory: the regulation, 14 families with autonomy plans,
 // micro-projects from the co-design labs and a realistic month of tasks, and a signed pact for
 // every enrolled citizen, so the matching has real work to do.
-import { DateTime } from "luxon";
+import type { DateTime } from "luxon";
 import { toDbDate } from "../db/dates";
 import type { Prisma } from "../generated/prisma/client";
 import type { ActivityKind, PlanArea } from "../generated/prisma/enums";

@@ -2,7 +2,7 @@
 // their common spaces, quiet hours, the households' work and school hours, a resident account per
 // household, the housing tutor, the activities a tutor plans, and a cultural mediator enrolled in
 // the register for the mediation sessions. No randomness: the rest of the demo is unchanged.
-import { DateTime } from "luxon";
+import type { DateTime } from "luxon";
 import { toDbDate } from "../db/dates";
 import type { Prisma } from "../generated/prisma/client";
 import type { HousingActivityKind, HousingAttendance } from "../generated/prisma/enums";

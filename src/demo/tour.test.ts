@@ -12,7 +12,7 @@ describe("graphiqlTour", () => {
       { role: "CITIZEN", email: "giulia.rossi@example.org" },
       { role: "CITIZEN", email: "marco.bianchi@example.org" },
     ]);
-    expect(document).toMatch(/#   ADMIN\s+admin@legami\.demo/);
+    expect(document).toMatch(/# {3}ADMIN\s+admin@legami\.demo/);
     expect(document).toContain('login(email: "giulia.rossi@example.org", password: "legami-demo-2026")');
     expect(validate(schema, parse(document))).toEqual([]);
   });

@@ -33,7 +33,7 @@ export async function demoAccountsIn(prisma: PrismaClient): Promise<DemoAccount[
 export function graphiqlTour(accounts: DemoAccount[]): string {
   const citizen = accounts.find((a) => a.role === "CITIZEN")?.email ?? "you@example.org";
   const lines = accounts.length
-    ? ["# Demo accounts (the password of every one: " + DEMO_PASSWORD + "):", ...accounts.map((a) => `#   ${a.role.padEnd(11)} ${a.email}`)]
+    ? [`# Demo accounts (the password of every one: ${DEMO_PASSWORD}):`, ...accounts.map((a) => `#   ${a.role.padEnd(11)} ${a.email}`)]
     : ["# Sign in with an account of yours (there is no demo in this database)."];
   return [
     "# Welcome to Legami's GraphQL API.",

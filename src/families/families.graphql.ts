@@ -13,7 +13,7 @@ import { formatLocalTime } from "../time/local-time";
 import * as families from "./families.service";
 import type { Context } from "../graphql/context";
 import { familyHouses, familySubject, personal, staffSubject } from "../graphql/personal";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 import { citizenOccurrence, type CitizenOccurrence } from "../offers/citizen-view.model";
 import { familyName } from "../privacy/erased.model";
 

@@ -58,7 +58,7 @@ export async function createFamily(context: ServiceContext, input: FamilyInput) 
     }
     const coordinatorId = input.coordinatorId ?? scope.viewer.userId;
     const coordinator = await tx.user.findUnique({ where: { id: coordinatorId } });
-    if (!coordinator || coordinator.role !== "COORDINATOR" || coordinator.territoryId !== municipality.territoryId) {
+    if (coordinator?.role !== "COORDINATOR" || coordinator.territoryId !== municipality.territoryId) {
       if (!(coordinator?.role === "ADMIN" && coordinatorId === scope.viewer.userId)) throw new InputError("INVALID_INPUT", ["coordinatorId"]);
     }
     return tx.family.create({
@@ -192,7 +192,7 @@ export async function createTaskIn(tx: Tx, scope: { territoryId: string | null; 
   const family = project?.plan.family ?? null;
   assertInTerritory(scope, "MicroProject", input.microProjectId, family);
   const skill = await tx.skill.findUnique({ where: { code: input.requiredSkillCode } });
-  if (!skill || !skill.active) throw new InputError("UNKNOWN_SKILL", ["requiredSkillCode"], { value: input.requiredSkillCode });
+  if (!skill?.active) throw new InputError("UNKNOWN_SKILL", ["requiredSkillCode"], { value: input.requiredSkillCode });
   if (input.municipalityId) {
     const municipality = await tx.municipality.findUnique({ where: { id: input.municipalityId } });
     if (!municipality || municipality.territoryId !== family!.territoryId)

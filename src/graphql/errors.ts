@@ -1,5 +1,5 @@
 // The typed errors of src/errors.ts as GraphQL types, with words in the caller's language.
-import { AppError, AuthenticationError, ConflictError, ForbiddenError, InputError, NotFoundError, RateLimitError } from "../errors";
+import { type AppError, AuthenticationError, ConflictError, ForbiddenError, InputError, NotFoundError, RateLimitError } from "../errors";
 import { errorMessage, knownErrorCodes } from "../i18n";
 import { builder } from "./builder";
 

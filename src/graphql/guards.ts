@@ -49,6 +49,7 @@ export const LIST_INPUT_MAX: Record<string, number> = {
 export const DEFAULT_LIST_INPUT_MAX = 100;
 
 /** Characters no text may hold: control characters but tab and line breaks (PostgreSQL refuses NUL outright), and lone surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const FORBIDDEN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** The longest text any argument may be (fields have smaller limits of their own). */
 export const MAX_TEXT = 20_000;

@@ -22,7 +22,7 @@ import * as housing from "./housing.service";
 import type { PlacementReason, Plan, RotaBalance, Unplaced } from "./planner.model";
 import type { Subject } from "../auth/personal";
 import { householdSubject, houseTerritory, personal, staffSubject } from "../graphql/personal";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 
 const HousingActivityKindEnum = builder.enumType("HousingActivityKind", {
   description: "What a tutor plans in a shared house.",

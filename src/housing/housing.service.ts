@@ -147,7 +147,7 @@ export async function addHousehold(context: ServiceContext, houseId: string, inp
     if (overlapping > 0) throw new ConflictError("ALREADY_IN_A_HOUSE");
     if (input.contactUserId) {
       const contact = await tx.user.findUnique({ where: { id: input.contactUserId }, include: { household: true } });
-      if (!contact || contact.role !== "RESIDENT" || contact.household) throw new InputError("UNKNOWN_USER", ["contactUserId"], { value: input.contactUserId });
+      if (contact?.role !== "RESIDENT" || contact.household) throw new InputError("UNKNOWN_USER", ["contactUserId"], { value: input.contactUserId });
     }
     const household = await tx.household.create({
       data: {
@@ -218,7 +218,9 @@ export async function createHousingActivity(context: ServiceContext, houseId: st
   const everyWeeks = input.frequency === "WEEKLY" ? checkIntRange(input.everyWeeks ?? 1, 1, 12, ["everyWeeks"]) : 1;
   const times = input.frequency === "TIMES" ? checkIntRange(input.times ?? 0, 1, 62, ["times"]) : 0;
   const weekdays = [...new Set(input.preferredWeekdays ?? [])];
-  weekdays.forEach((d, i) => checkIntRange(d, 1, 7, ["preferredWeekdays", String(i)]));
+  weekdays.forEach((d, i) => {
+    checkIntRange(d, 1, 7, ["preferredWeekdays", String(i)]);
+  });
   const hasWindow = input.preferredStartMinute != null || input.preferredEndMinute != null;
   if (hasWindow) {
     if (input.preferredStartMinute == null || input.preferredEndMinute == null) throw new InputError("TIMES_REQUIRED", ["preferredWindow"]);

@@ -527,7 +527,9 @@ async function assignRotas(input: PlannerInput, occurrences: PlannedOccurrence[]
     const share = input.households.map((h) => history[h.id]?.share ?? 0);
     for (const o of own) {
       const shares = dutyShares(input.households, dateOf(o.start), perTurn);
-      input.households.forEach((h, i) => (share[i]! += shares.get(h.id) ?? 0));
+      input.households.forEach((h, i) => {
+        share[i]! += shares.get(h.id) ?? 0;
+      });
     }
     const before = input.households.map((h) => history[h.id]?.duties ?? 0);
 

@@ -11,7 +11,12 @@ describe("admission", () => {
     const gate = admission({ width: 2, patienceMs: 5_000 });
     const order: number[] = [];
     const [a, b] = await Promise.all([gate.enter("acceptOffer"), gate.enter("acceptOffer")]);
-    const later = [3, 4].map((n) => gate.enter("acceptOffer").then((release) => (order.push(n), release)));
+    const later = [3, 4].map((n) =>
+      gate.enter("acceptOffer").then((release) => {
+        order.push(n);
+        return release;
+      }),
+    );
     await tick();
     expect(order).toEqual([]);
     const other = await gate.enter("declineOffer");

@@ -95,7 +95,7 @@ export function mutationKind(body: unknown): string | null {
 function kindOf(document: DocumentNode, operationName: string): string | null {
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!operation || operation.operation !== "mutation") return null;
+  if (operation?.operation !== "mutation") return null;
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
   const fields = new Set<string>();
   const seen = new Set<string>();

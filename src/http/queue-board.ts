@@ -66,7 +66,7 @@ export function queueBoardRoutes(app: Express, options: QueueBoardOptions): void
         path: QUEUE_BOARD_PATH,
         maxAge: options.cookieSeconds * 1000,
       });
-      response.redirect(303, QUEUE_BOARD_PATH + "/");
+      response.redirect(303, `${QUEUE_BOARD_PATH}/`);
       return;
     }
     next();

@@ -6,6 +6,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse, RequestHan
 import type { YogaServerInstance } from "graphql-yoga";
 import type { Logger } from "../observability/log";
 
+// biome-ignore lint/suspicious/noExplicitAny: any Yoga server, whatever the context it builds
 export function yogaHandler(yoga: YogaServerInstance<Record<string, unknown>, any>, logger: Logger): RequestHandler {
   const { Request, Headers } = yoga.fetchAPI;
   return (request: ExpressRequest, response: ExpressResponse) => {

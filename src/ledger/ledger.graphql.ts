@@ -7,7 +7,7 @@ import type { CommitmentHours } from "./ledger.model";
 import * as ledger from "./ledger.service";
 import type { Context } from "../graphql/context";
 import { citizenSubject, personal } from "../graphql/personal";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 import { citizenOccurrence } from "../offers/citizen-view.model";
 import { familyName } from "../privacy/erased.model";
 

@@ -16,7 +16,7 @@ import { pairKey, type ScoreTerm } from "./compile.model";
 import type { AssignmentExplanation, GapExplanation } from "./explain.model";
 import * as matching from "./matching.service";
 import type { RunSummary } from "./run-summary.model";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 import { citizenFullName } from "../privacy/erased.model";
 
 const MatchingRunStatusEnum = builder.enumType("MatchingRunStatus", {

@@ -13,7 +13,7 @@ import { stageJobs } from "../jobs/outbox";
 import { offerJobs } from "../offers/offers.jobs";
 import { occurrenceParams } from "../offers/citizen-view.model";
 import { addDays, localDateOf, mondayOf, weekdayOf } from "../time/local-time";
-import { compileWeek, pairKey, seatsLeft, withoutStability, type CompiledWeek } from "./compile.model";
+import { compileWeek, pairKey, seatsLeft, type CompiledWeek } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { planPublication } from "./publish.model";
 import { holdCitizens, refillJobs, standingOf } from "../ledger/release.service";

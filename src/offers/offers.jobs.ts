@@ -84,7 +84,7 @@ export async function offerDeadline(deps: JobDeps, offerId: string) {
       where: { id: offerId },
       include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } },
     });
-    if (!offer || offer.status !== "OFFERED" || offer.deadline > deps.now()) return null;
+    if (offer?.status !== "OFFERED" || offer.deadline > deps.now()) return null;
     await tx.offer.update({ where: { id: offerId }, data: { status: "EXPIRED", respondedAt: deps.now() } });
     if (offer.citizen.userId)
       await notify(tx, [{ userId: offer.citizen.userId, kind: "OFFER_EXPIRED", params: occurrenceParams(offer.occurrence), key: `offer-expired:${offerId}` }]);
@@ -144,7 +144,7 @@ export async function commitmentReminder(deps: JobDeps, commitmentId: string) {
       where: { id: commitmentId },
       include: { occurrence: { include: occurrenceInclude }, citizen: { select: { userId: true } } },
     });
-    if (!commitment || commitment.status !== "ACTIVE" || commitment.occurrence.startsAt <= deps.now() || !commitment.citizen.userId) return;
+    if (commitment?.status !== "ACTIVE" || commitment.occurrence.startsAt <= deps.now() || !commitment.citizen.userId) return;
     // The key names the start, so a commitment moved to another time is reminded again.
     await notify(tx, [
       {

@@ -12,7 +12,7 @@ import { loaderFor } from "../graphql/loaders";
 import * as pacts from "./pacts.service";
 import type { Context } from "../graphql/context";
 import { citizenSubject, personal } from "../graphql/personal";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 
 builder.prismaObject("CollaborationPact", {
   description: "A collaboration pact between the administration and one or more citizens (model regulation, art. 5).",

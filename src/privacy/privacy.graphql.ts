@@ -2,7 +2,7 @@
 import { builder } from "../graphql/builder";
 import { writeErrors } from "../graphql/errors";
 import * as privacy from "./privacy.service";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 
 builder.queryFields((t) => ({
   exportMyData: t.string({

@@ -6,7 +6,7 @@ import { ERASED_MARK } from "./erased.model";
 /** Shorter names are not searched for: one letter would match initials everywhere. */
 const MIN_NAME_LENGTH = 2;
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** One pattern for all the names, longest first (so "Maria Rossi" goes before "Maria"); null when none is searchable. */
 export function namesPattern(names: readonly string[]): RegExp | null {
@@ -14,7 +14,7 @@ export function namesPattern(names: readonly string[]): RegExp | null {
     (a, b) => b.length - a.length,
   );
   if (words.length === 0) return null;
-  const alternatives = words.map((n) => n.split(" ").map(escape).join("\\s+"));
+  const alternatives = words.map((n) => n.split(" ").map(escapeRegExp).join("\\s+"));
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, "giu");
 }
 

@@ -3,7 +3,7 @@ import { builder } from "../graphql/builder";
 import { ActivityKindEnum } from "../graphql/enums";
 import { writeErrors } from "../graphql/errors";
 import * as regulations from "./regulation.service";
-import { reread, rereadMany } from "../graphql/payload";
+import { reread } from "../graphql/payload";
 
 builder.prismaObject("Regulation", {
   description: "A version of the shared-commons regulation: the parameters the rules read.",

@@ -42,5 +42,5 @@ export function csvField(value: string | number | null): string {
 
 /** Rows of [section, indicator, key, value] as CSV with a header line. */
 export function csv(rows: [string, string, string, string | number | null][]): string {
-  return ["section,indicator,key,value", ...rows.map((row) => row.map(csvField).join(","))].join("\r\n") + "\r\n";
+  return `${["section,indicator,key,value", ...rows.map((row) => row.map(csvField).join(","))].join("\r\n")}\r\n`;
 }

@@ -309,12 +309,12 @@ export class HighsMatchingModel {
       upper[j] = fix?.[i] === 0 && !p.fixed ? 0 : 1;
       integrality[j] = integral ? 1 : 0;
     });
-    this.segments.forEach((list, c) =>
+    this.segments.forEach((list, c) => {
       list.forEach((segment, k) => {
         const column = this.segmentColumn[c]![k];
         if (column !== undefined) upper[column] = segment.width;
-      }),
-    );
+      });
+    });
     this.model.changeColsBounds({ kind: "range", from: 0, to: n - 1 }, lower, upper);
     this.model.changeColsIntegrality({ kind: "range", from: 0, to: n - 1 }, integrality);
   }

@@ -84,7 +84,9 @@ export class CitizenSearch {
     for (const p of component.pairs) counts[p.citizen]! += 1;
     this.pairsOf = Array.from(counts, (n) => new Int32Array(n));
     const fill = new Int32Array(component.citizenIds.length);
-    component.pairs.forEach((p, i) => (this.pairsOf[p.citizen]![fill[p.citizen]!++] = i));
+    component.pairs.forEach((p, i) => {
+      this.pairsOf[p.citizen]![fill[p.citizen]!++] = i;
+    });
     ({ offsets: this.offsets, groups: this.groups } = pairGroups(component));
     this.taken = new Int32Array(component.conflictGroups.length);
     this.score = Float64Array.from(component.pairs, (p) => p.score);
@@ -107,11 +109,6 @@ export class CitizenSearch {
 
   private mark(pair: number, delta: 1 | -1) {
     for (let k = this.offsets[pair]!; k < this.offsets[pair + 1]!; k++) this.taken[this.groups[k]!]! += delta;
-  }
-
-  /** A pair's value at the prices (its score when there are none). */
-  private valueOf(pair: number, prices: Float64Array | null): number {
-    return prices ? this.score[pair]! - prices[this.occurrence[pair]!]! : this.score[pair]!;
   }
 
   /**

@@ -32,17 +32,25 @@ export function solveWithLpSolver(component: Component, options: { timeLimitSeco
   // A row is only written when some pair has a non-zero coefficient in it: the library reports
   // "infeasible" for a row whose only coefficients are 0 (a citizen whose pairs take no minutes).
   const loaded = new Set(component.pairs.filter((p) => p.load !== 0).map((p) => p.citizen));
-  component.occurrenceIds.forEach((_, o) => (model.constraints[`o${o}`] = { max: component.headcount[o]! }));
+  component.occurrenceIds.forEach((_, o) => {
+    model.constraints[`o${o}`] = { max: component.headcount[o]! };
+  });
   for (const c of loaded) model.constraints[`c${c}`] = { max: component.capacity[c]! };
-  component.conflictGroups.forEach((_, g) => (model.constraints[`g${g}`] = { max: 1 }));
+  component.conflictGroups.forEach((_, g) => {
+    model.constraints[`g${g}`] = { max: 1 };
+  });
   const groupsOf = new Map<number, number[]>();
-  component.conflictGroups.forEach((group, g) => group.forEach((i) => groupsOf.set(i, [...(groupsOf.get(i) ?? []), g])));
+  component.conflictGroups.forEach((group, g) => {
+    for (const i of group) groupsOf.set(i, [...(groupsOf.get(i) ?? []), g]);
+  });
   const steps = component.fairness.filter((step) => step.weightPerMinute > 0);
   component.pairs.forEach((p, i) => {
     const column: Record<string, number> = { value: p.score, [`o${p.occurrence}`]: 1, [`x${i}`]: 1 };
     if (p.load !== 0) {
       column[`c${p.citizen}`] = p.load;
-      steps.forEach((_, k) => (column[`f${p.citizen}_${k}`] = p.load));
+      steps.forEach((_, k) => {
+        column[`f${p.citizen}_${k}`] = p.load;
+      });
     }
     for (const g of groupsOf.get(i) ?? []) column[`g${g}`] = 1;
     model.variables[`x${i}`] = column;

@@ -91,7 +91,9 @@ export function decompose(problem: MatchingProblem): Component[] {
     const localOccurrence = new Map<number, number>();
     for (const i of list) if (!localCitizen.has(pairCitizen[i]!)) localCitizen.set(pairCitizen[i]!, localCitizen.size);
     const occurrencesHere = [...new Set(list.map((i) => pairOccurrence[i]!))].sort((a, b) => a - b);
-    occurrencesHere.forEach((o, k) => localOccurrence.set(o, k));
+    occurrencesHere.forEach((o, k) => {
+      localOccurrence.set(o, k);
+    });
     const componentCitizens = [...localCitizen.keys()].map((c) => citizenIds[c]!);
     const componentOccurrences = occurrencesHere.map((o) => occurrenceIds[o]!);
     const indexed = list.map((i) => ({
@@ -105,7 +107,9 @@ export function decompose(problem: MatchingProblem): Component[] {
     // binary search, without a map per citizen.
     const occurrenceLocal = new Map(componentOccurrences.map((id, k) => [id, k]));
     const citizenStart = new Int32Array(componentCitizens.length + 1);
-    indexed.forEach((p) => (citizenStart[p.citizen + 1]! += 1));
+    indexed.forEach((p) => {
+      citizenStart[p.citizen + 1]! += 1;
+    });
     for (let c = 0; c < componentCitizens.length; c++) citizenStart[c + 1]! += citizenStart[c]!;
     const pairOf = (c: number, occurrence: number) => {
       let lo = citizenStart[c]!;

@@ -11,7 +11,7 @@ import { greedy, improveByMoves, simpleBound } from "./greedy";
 import { HighsMatchingModel } from "./highs-backend";
 import { CitizenSearch, evaluatePrices, fixByLagrangian } from "./lagrangian";
 import { decompose, objectiveOf, violations } from "./model";
-import { parseProblem, ProblemError, type MatchingProblem } from "./problem";
+import { parseProblem, type ProblemError, type MatchingProblem } from "./problem";
 import { solveMatching } from "./solve";
 import { isProvenOptimal, objectiveResolution } from "./tolerance";
 
@@ -174,7 +174,9 @@ describe("the bounds against brute force", () => {
                   const has = (i: number) => chosen.includes(i);
                   if (own.some((i) => (component.pairs[i]!.fixed || i === force.in) && !has(i)) || (force.out !== undefined && has(force.out))) continue;
                   const all = new Array<boolean>(component.pairs.length).fill(false);
-                  chosen.forEach((i) => (all[i] = true));
+                  chosen.forEach((i) => {
+                    all[i] = true;
+                  });
                   const load = chosen.reduce((s, i) => s + component.pairs[i]!.load, 0);
                   if (load > component.capacity[c]! + 1e-6 || component.conflictGroups.some((g) => g.filter(has).length > 1)) continue;
                   const penalty = component.fairness.reduce((s, st) => s + st.weightPerMinute * Math.max(0, load - st.aboveMinutes), 0);

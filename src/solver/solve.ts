@@ -288,13 +288,17 @@ async function subMip(search: ComponentSearch, pairs: number[], run: Omit<MipRun
 /** The first columns of the sifted LP: each occurrence's best-scored pairs and the incumbent's. */
 function promisingPairs(component: Component, best: boolean[]): number[] {
   const byOccurrence: number[][] = component.occurrenceIds.map(() => []);
-  component.pairs.forEach((p, i) => byOccurrence[p.occurrence]!.push(i));
+  component.pairs.forEach((p, i) => {
+    byOccurrence[p.occurrence]!.push(i);
+  });
   const chosen = new Set<number>();
   byOccurrence.forEach((list, o) => {
     list.sort((a, b) => component.pairs[b]!.score - component.pairs[a]!.score || a - b);
     for (const i of list.slice(0, 3 * component.headcount[o]! + 2)) chosen.add(i);
   });
-  best.forEach((on, i) => on && chosen.add(i));
+  best.forEach((on, i) => {
+    if (on) chosen.add(i);
+  });
   return [...chosen].sort((a, b) => a - b);
 }
 
@@ -313,7 +317,9 @@ function neighbourhoodOf(component: Component, visited: Uint16Array, lpValues: F
   others.sort((a, b) => visited[b]! - visited[a]! || a - b);
   for (const i of others.slice(0, NEIGHBOURHOOD_CHOSEN)) inside[i] = 1;
   const pairs: number[] = [];
-  inside.forEach((on, i) => on && pairs.push(i));
+  inside.forEach((on, i) => {
+    if (on) pairs.push(i);
+  });
   return pairs;
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../errors";
+import type { InputError } from "../errors";
 import { availableIntervals, freeIntervalsInWeek, isAvailable, validateExceptions, validateWindows, type Availability } from "./availability";
 import { instantsOfLocalRange, localTimeExists, parseLocalTime } from "./local-time";
 

@@ -21,7 +21,7 @@ export function formatLocalTime(minutes: number): string {
 /** Validates an ISO calendar date (YYYY-MM-DD) and returns it. */
 export function parseIsoDate(text: string, field: string[] = []): string {
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone: "UTC" }) : null;
-  if (!parsed || !parsed.isValid) throw new InputError("INVALID_DATE", field, { value: text });
+  if (!parsed?.isValid) throw new InputError("INVALID_DATE", field, { value: text });
   return text;
 }
 

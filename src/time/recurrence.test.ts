@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../errors";
+import type { InputError } from "../errors";
 import { expandSchedule, localStart, type Schedule } from "./recurrence";
 
 const rome = (ms: number) => DateTime.fromMillis(ms, { zone: "Europe/Rome" }).toISO();
