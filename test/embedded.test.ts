@@ -5,7 +5,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DateTime } from "luxon";
 import { afterAll, describe, expect, it } from "vitest";
+import { ZONE } from "../src/time/local-time";
 
 const root = join(import.meta.dirname, "..");
 const dataDir = mkdtempSync(join(tmpdir(), "legami-embedded-"));
@@ -22,10 +24,8 @@ function startService(env: Record<string, string> = {}): Promise<{ child: ChildP
     JWT_SECRET: "",
     ...env,
   };
-  // As `npm start` runs it: node with tsx's loader. (The tsx command relays signals and kills its
-  // child outright when the child has not acknowledged one within 30 ms, which a busy machine
-  // misses: the graceful shutdown would then never run.)
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "main.ts")], { cwd: root, env: childEnv as NodeJS.ProcessEnv });
+  // As `npm start` runs it: the compiled service (dist/, built by the tests' global setup).
+  const child = spawn(process.execPath, ["--max-semi-space-size=32", join(root, "dist", "main.js")], { cwd: root, env: childEnv as NodeJS.ProcessEnv });
   running.push(child);
   let output = "";
   return new Promise((resolve, reject) => {
@@ -54,6 +54,32 @@ async function login(url: string): Promise<string> {
     body: JSON.stringify({ query: `mutation { login(email: "admin@legami.demo", password: "legami-demo-2026") { ... on Session { token } } }` }),
   });
   return ((await response.json()) as { data: { login: { token: string } } }).data.login.token;
+}
+
+/** Matches next week's demo tasks and waits for the run to end: its status. */
+async function matchNextWeek(url: string, token: string): Promise<string> {
+  const post = async (query: string, variables: object = {}) =>
+    (
+      (await (
+        await fetch(`${url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json()) as { data: Record<string, any> }
+    ).data;
+  const [territory] = (await post("{ territories { id } }")).territories as { id: string }[];
+  const weekStart = DateTime.now().setZone(ZONE).plus({ weeks: 1 }).startOf("week").toISODate();
+  const started = await post(
+    "mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { ... on MatchingRun { id } ... on Error { code } } }",
+    { t: territory!.id, w: weekStart },
+  );
+  const id = started.startMatchingRun.id as string;
+  for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    const { status } = (await post("query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { status } } }", { id })).matchingRun;
+    if (status === "DONE" || status === "FAILED") return status;
+  }
+  return "still running after 60 s";
 }
 
 async function registerSize(url: string, token: string): Promise<number> {
@@ -86,6 +112,8 @@ describe("the embedded default", () => {
     expect(page).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
     // 60 citizens drawn at random and the cultural mediator of the shared houses.
     expect(await registerSize(first.url, token)).toBe(61);
+    // The compiled solver thread, with HiGHS compiled ahead of time as in production.
+    expect(await matchNextWeek(first.url, token)).toBe("DONE");
 
     const second = await startService().then(
       () => null,

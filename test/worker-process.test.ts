@@ -17,9 +17,8 @@ let server: TestServer;
 const children: ChildProcess[] = [];
 
 function startWorker(): Promise<ChildProcess> {
-  // Node itself with tsx's loader (the tsx command would put a process of its own in between,
-  // and SIGKILL would not reach the worker).
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "src", "worker.ts")], {
+  // As `npm run worker` runs it: the compiled worker (dist/, built by the tests' global setup).
+  const child = spawn(process.execPath, [join(import.meta.dirname, "..", "dist", "worker.js")], {
     cwd: join(import.meta.dirname, ".."),
     env: {
       ...process.env,

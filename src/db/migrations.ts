@@ -7,7 +7,10 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import type { MigrationList } from "@prisma/schema-engine-wasm";
 import { openSchemaEngine } from "./schema-engine";
 
-export const prismaDir = join(import.meta.dirname, "..", "..", "prisma");
+/** prisma/ of the project: two levels up from src/db, one from dist/ (the compiled service). */
+export const prismaDir = [join(import.meta.dirname, "..", "..", "prisma"), join(import.meta.dirname, "..", "prisma")].find((dir) =>
+  existsSync(join(dir, "schema.prisma")),
+)!;
 export const migrationsDir = join(prismaDir, "migrations");
 const lockfileName = "migration_lock.toml";
 const noFilters = { externalTables: [], externalEnums: [] };

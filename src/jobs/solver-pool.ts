@@ -37,11 +37,18 @@ export class SolverThreadStoppedError extends Error {
   }
 }
 
-// The thread runs TypeScript like the rest of the service: a small script registers tsx's loader
-// in the thread, then imports the entry point. (Node 20 does not apply `--import tsx` given in a
-// worker's execArgv to the worker's own entry point.)
-const THREAD_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
-  .then(({ register }) => { register(); return import(${JSON.stringify(new URL("./solver-thread.ts", import.meta.url).href)}); });`;
+// Compiled (dist/, npm run build), the thread's entry point is dist/solver-thread.js, beside this
+// code. From source (tests, scripts), the thread runs TypeScript like the rest: a small script
+// registers tsx's loader in the thread, then imports the entry point (Node does not apply
+// `--import tsx` given in a worker's execArgv to the worker's own entry point).
+const COMPILED = import.meta.url.endsWith(".js");
+const THREAD_ENTRY = COMPILED
+  ? { code: new URL("./solver-thread.js", import.meta.url), eval: false }
+  : {
+      code: `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
+  .then(({ register }) => { register(); return import(${JSON.stringify(new URL("./solver-thread.ts", import.meta.url).href)}); });`,
+      eval: true,
+    };
 
 export interface SolverPoolOptions {
   /** Threads, that is solves at the same time (default 1). */
@@ -83,8 +90,8 @@ export function solverPool(options: SolverPoolOptions = {}): SolverPool {
   >();
 
   function start(): Slot {
-    const worker = new Worker(THREAD_BOOTSTRAP, {
-      eval: true,
+    const worker = new Worker(THREAD_ENTRY.code, {
+      eval: THREAD_ENTRY.eval,
       workerData: { optimise: options.optimise ?? true },
       ...(options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } } : {}),
     });
