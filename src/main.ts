@@ -100,7 +100,9 @@ async function main() {
   }
   // In process, the timers died with the last process: everything is rebuilt; on Redis, only what it lost.
   if (!queue || events)
-    void (queue ? reconcileOnRedis(queue, deps) : reconcile(deps, { atStart: true })).catch((error: unknown) => console.error("reconciliation failed:", error));
+    void (queue ? reconcileOnRedis(queue, deps) : reconcile(deps, { atStart: true })).catch((error: unknown) =>
+      logger.error({ err: error }, "reconciliation failed (the daily scan retries)"),
+    );
   // Offers past their deadline expire within seconds whatever happened to their jobs.
   const sweeper =
     !queue || events

@@ -12,6 +12,7 @@ import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
 import { createMetrics, observedSolve, type Metrics } from "./observability/metrics";
 import express from "express";
+import { createLogger } from "./observability/log";
 import { healthRoutes } from "./http/health";
 import type { Database } from "./db/database";
 
@@ -27,6 +28,7 @@ async function main() {
   if (!config.redisUrl) throw new ConfigError(["REDIS_URL: required for a worker process"]);
   if (config.database.kind === "embedded")
     throw new ConfigError(["DATABASE_URL: a worker process needs PostgreSQL (an embedded data directory belongs to one process)"]);
+  const logger = createLogger({ level: config.logLevel });
   const database = await openDatabase(config.database);
   // Solves run on solver threads (one per concurrent job): this thread stays free to renew the
   // jobs' locks on Redis while HiGHS works.
@@ -41,7 +43,7 @@ async function main() {
     { concurrency: config.workerConcurrency, prefix: config.queuePrefix },
   );
   // Jobs its handlers stage are relayed from here too; so are rows left by a process that died.
-  const jobs = outboxRelay(database.prisma, queue);
+  const jobs = outboxRelay(database.prisma, queue, { onError: (error) => logger.warn({ err: error }, "outbox relay failed, the next pass retries") });
   jobs.start();
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
   const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), {
@@ -54,18 +56,18 @@ async function main() {
       : undefined;
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
-  await reconcileOnRedis(queue, deps).catch((error: unknown) => console.error("reconciliation failed (the daily scan retries):", error));
+  await reconcileOnRedis(queue, deps).catch((error: unknown) => logger.error({ err: error }, "reconciliation failed (the daily scan retries)"));
   // Offers past their deadline expire within seconds whatever happened to their jobs.
   const sweeper = sweepEvery(
     OVERDUE_SWEEP_MS,
     () => expireOverdue(deps),
-    (error) => console.error("overdue offers: sweep failed, the next one retries:", error),
+    (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries"),
   );
   // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.
   const watchdog = sweepEvery(
     RUN_WATCH_MS,
     () => watchRuns(deps),
-    (error) => console.error("matching runs: watch failed, the next one retries:", error),
+    (error) => logger.warn({ err: error }, "matching runs: watch failed, the next one retries"),
   );
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));

@@ -54,14 +54,6 @@ export async function emailInUse(db: Db | Tx, email: string, exceptCitizenId?: s
   return Boolean(user && user.citizen?.id !== exceptCitizenId);
 }
 
-export async function loadAvailability(db: Db | Tx, citizenId: string): Promise<Availability> {
-  const citizen = await db.citizen.findUniqueOrThrow({
-    where: { id: citizenId },
-    select: { availabilityWindows: true, availabilityExceptions: true },
-  });
-  return availabilityFromRows(citizen);
-}
-
 export function availabilityFromRows(rows: {
   availabilityWindows: { weekday: number; startMinute: number; endMinute: number }[];
   availabilityExceptions: { kind: "UNAVAILABLE" | "AVAILABLE"; fromDate: Date; toDate: Date; startMinute: number | null; endMinute: number | null }[];

@@ -1,5 +1,6 @@
 // Use cases of the citizen register. Each write runs in one transaction: it validates
 // everything first and either commits all of it or nothing.
+import { requireViewer } from "../auth/access";
 import { hashPassword } from "../auth/passwords";
 import type { Viewer } from "../auth/viewer";
 import { fromDbDate, localToday, toDbDate } from "../db/dates";
@@ -57,11 +58,6 @@ export const WEEKLY_HOUR_LIMIT_RANGE = [1, 60] as const;
 export const MAX_TRAVEL_MINUTES_RANGE = [0, 600] as const;
 
 // --- access ---------------------------------------------------------------------------------
-
-function requireViewer(context: ServiceContext): Viewer {
-  if (!context.viewer) throw new ForbiddenError("authentication required");
-  return context.viewer;
-}
 
 /** A viewer sees a citizen when it is themselves, or the citizen lives in the coordinator's territory, or they are an administrator. */
 function canSee(viewer: Viewer, scope: repository.CitizenScope): boolean {

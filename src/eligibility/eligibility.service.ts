@@ -8,7 +8,7 @@ import { reasonMessage } from "../i18n/reasons";
 import { commitmentHours, ledgerLine } from "../ledger/ledger.model";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
 import type { ServiceContext } from "../service-context";
-import { addDays, instantsOfLocalRange, mondayOf } from "../time/local-time";
+import { localWeekBounds } from "../time/local-time";
 import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "./eligibility.mapping";
 import { checkEligibility, type Eligibility, type EligibilityContext, type Reason } from "./eligibility.model";
 
@@ -23,14 +23,6 @@ export async function pactUsedMinutes(db: Db, pactIds: string[]): Promise<Map<st
     used.set(c.pactId, (used.get(c.pactId) ?? 0) + hours.usedMinutes);
   }
   return used;
-}
-
-/** The ISO week (Monday to Sunday, local) around a date, as instants. */
-export function localWeekBounds(localDate: string): { start: Date; end: Date } {
-  const monday = mondayOf(localDate);
-  const start = instantsOfLocalRange(monday, 0, 24 * 60)[0]!.start;
-  const nextMonday = instantsOfLocalRange(addDays(monday, 7), 0, 24 * 60)[0]!.start;
-  return { start: new Date(start), end: new Date(nextMonday) };
 }
 
 export async function loadEligibilityInputs(db: Db, citizenId: string, occurrenceId: string) {

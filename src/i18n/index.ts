@@ -4,7 +4,6 @@ import type { AppError, ErrorCode, ErrorParams } from "../errors";
 import { housingReasonList } from "./housing";
 
 export type Lang = "it" | "en";
-export const LANGS: readonly Lang[] = ["it", "en"];
 
 type Template = Record<Lang, string>;
 

@@ -3,15 +3,11 @@ import { pactUsedMinutes } from "../eligibility/eligibility.service";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { eligibilityRegulation, regulationInForce } from "../regulation/regulation.service";
 import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "../eligibility/eligibility.mapping";
-import { addDays, instantsOfLocalRange } from "../time/local-time";
+import { localWeekBounds } from "../time/local-time";
 import { seatsLeft, type MatchingCitizen, type MatchingOccurrence } from "./compile.model";
 import { weekInput, type LoadedWeek, type WeekData } from "./week.model";
 
 type Db = PrismaClient | Prisma.TransactionClient;
-
-export function weekBounds(weekStart: string): { from: Date; to: Date } {
-  return { from: new Date(instantsOfLocalRange(weekStart, 0, 1440)[0]!.start), to: new Date(instantsOfLocalRange(addDays(weekStart, 7), 0, 1440)[0]!.start) };
-}
 
 /** A territory's week for the compiler, ready to use (week.model weekInput). */
 export async function loadWeek(db: Db, territoryId: string, weekStart: string, only?: WeekOnly): Promise<LoadedWeek> {
@@ -39,7 +35,7 @@ export function candidatesFor(task: { requiredSkillId: string; minSkillLevel: nu
 
 /** A territory's week as data only (it crosses to a solver thread to be compiled there). */
 export async function loadWeekData(db: Db, territoryId: string, weekStart: string, only?: WeekOnly): Promise<WeekData> {
-  const { from, to } = weekBounds(weekStart);
+  const { start: from, end: to } = localWeekBounds(weekStart);
   const regulation = await regulationInForce(db, weekStart);
   const [occurrenceRows, citizenRows, travelRows] = await Promise.all([
     db.taskOccurrence.findMany({

@@ -17,11 +17,6 @@ export interface NotificationDraft {
   key: string;
 }
 
-/** Where notifications go besides the inbox. Implementations must not throw for a user without an address. */
-export interface NotificationDelivery {
-  deliver(notification: { userId: string; email: string; lang: Lang; title: string; body: string }): Promise<void>;
-}
-
 /** Writes notifications, skipping keys already written; returns how many are new. */
 export async function notify(tx: Tx, drafts: NotificationDraft[]): Promise<number> {
   if (drafts.length === 0) return 0;

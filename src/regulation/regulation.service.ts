@@ -2,7 +2,7 @@
 // applied on a past date stay known.
 import { requireStaff } from "../auth/access";
 import { localToday, toDbDate } from "../db/dates";
-import { ForbiddenError, InputError, NotFoundError } from "../errors";
+import { ForbiddenError, InputError } from "../errors";
 import type { ActivityKind } from "../generated/prisma/enums";
 import type { Prisma } from "../generated/prisma/client";
 import type { EligibilityRegulation } from "../eligibility/eligibility.model";
@@ -28,12 +28,6 @@ export async function regulationInForce(db: Db, isoDate: string) {
     orderBy: [{ effectiveFrom: "desc" }, { version: "desc" }],
     include: { trainingRequirements: true },
   });
-}
-
-export async function requireRegulationInForce(db: Db, isoDate: string) {
-  const regulation = await regulationInForce(db, isoDate);
-  if (!regulation) throw new NotFoundError("Regulation", isoDate);
-  return regulation;
 }
 
 /** The parameters eligibility reads. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
-import { addDays, formatInstant, instantsOfLocalRange, mondayOf, weekdayOf } from "./local-time";
+import { addDays, formatInstant, instantsOfLocalRange, localWeekBounds, mondayOf, weekdayOf } from "./local-time";
 
 describe("calendar arithmetic on dates", () => {
   it("adds days across month, year, leap-day and daylight-saving boundaries", () => {
@@ -17,6 +17,16 @@ describe("calendar arithmetic on dates", () => {
     expect(weekdayOf("2026-12-06")).toBe(7);
     expect(mondayOf("2026-12-06")).toBe("2026-11-30");
     expect(mondayOf("2027-01-01")).toBe("2026-12-28");
+  });
+
+  it("bounds a local week from Monday's midnight to the next, 167 or 169 hours across a clock change", () => {
+    const hours = (w: { start: Date; end: Date }) => (w.end.getTime() - w.start.getTime()) / 3_600_000;
+    const plain = localWeekBounds("2026-12-03");
+    expect(plain.start.toISOString()).toBe("2026-11-29T23:00:00.000Z");
+    expect(hours(plain)).toBe(168);
+    expect(hours(localWeekBounds("2027-03-28"))).toBe(167);
+    expect(hours(localWeekBounds("2027-10-31"))).toBe(169);
+    expect(localWeekBounds("2026-11-30")).toEqual(localWeekBounds("2026-12-06"));
   });
 
   it("refuses what is not an ISO date rather than computing with it", () => {

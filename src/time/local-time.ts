@@ -59,6 +59,14 @@ export function mondayOf(isoDate: string): string {
   return addDays(isoDate, 1 - weekdayOf(isoDate));
 }
 
+/** Rule: a week runs from its Monday's local midnight to the next Monday's (167, 168 or 169 hours across a clock change). */
+export function localWeekBounds(localDate: string, zone = ZONE): { start: Date; end: Date } {
+  const monday = mondayOf(localDate);
+  const start = instantsOfLocalRange(monday, 0, 24 * 60, zone)[0]!.start;
+  const end = instantsOfLocalRange(addDays(monday, 7), 0, 24 * 60, zone)[0]!.start;
+  return { start: new Date(start), end: new Date(end) };
+}
+
 /** Offsets per zone and quarter hour of UTC, bounded (zone offsets only change on quarter hours). */
 const offsetCache = new Map<string, number>();
 const QUARTER_HOUR = 15 * MINUTE;
