@@ -7,7 +7,8 @@ import { mondayOf } from "../time/local-time";
 import { fromDbDate } from "../db/dates";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { stageJobs, type Jobs, type StagedJob } from "../jobs/outbox";
-import { compileWeek } from "../matching/compile.model";
+import { compileWeek, seatsLeft } from "../matching/compile.model";
+import { rankReplacements } from "../matching/replacement.model";
 import { candidatesFor, loadWeek } from "../matching/matching.repository";
 import { runJob } from "../matching/run-watch.service";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
@@ -184,37 +185,32 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
       const occurrence = await tx.taskOccurrence.findUnique({ where: { id: occurrenceId }, include: occurrenceInclude });
       const now = deps.now();
       if (!occurrence || occurrenceIsOver(occurrence, now)) return null;
-      // One query at a time on a transaction's connection.
-      const headcount = (await tx.task.findUniqueOrThrow({ where: { id: occurrence.taskId }, select: { headcount: true } })).headcount;
-      const active = await tx.commitment.count({ where: { occurrenceId, status: "ACTIVE" } });
-      const open = await tx.offer.count({ where: { occurrenceId, status: "OFFERED" } });
-      const free = headcount - active - open;
+      // Everyone offered or committed here, in one read: the seats left (seatsLeft) and who was asked.
+      const seats = await tx.taskOccurrence.findUniqueOrThrow({
+        where: { id: occurrenceId },
+        select: {
+          task: { select: { headcount: true } },
+          commitments: { select: { citizenId: true, status: true } },
+          offers: { select: { citizenId: true, status: true } },
+        },
+      });
+      const free = seatsLeft(seats.task.headcount, seats.commitments, seats.offers);
       if (free <= 0) return null;
-      const asked = new Set(
-        [
-          ...(await tx.offer.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
-          ...(await tx.commitment.findMany({ where: { occurrenceId }, select: { citizenId: true } })),
-        ].map((x) => x.citizenId),
-      );
-      const capacity = new Map(compiled.problem.citizens.map((c) => [c.id, c.capacityMinutes]));
-      const ranked = compiled.problem.pairs
-        .filter((p) => p.occurrence === occurrenceId && !asked.has(p.citizen) && p.loadMinutes <= (capacity.get(p.citizen) ?? 0))
-        .sort((a, b) => b.score - a.score || a.citizen.localeCompare(b.citizen));
+      const active = seats.commitments.filter((c) => c.status === "ACTIVE").length;
+      const asked = new Set([...seats.offers, ...seats.commitments].map((x) => x.citizenId));
+      const ranked = rankReplacements(compiled.problem, occurrenceId, asked);
       // The week was read before the lock: each candidate's standing is read again under it, after
       // their rows are held, so nobody who withdrew or was suspended meanwhile is asked.
-      await holdCitizens(
-        tx,
-        ranked.map((p) => p.citizen),
-      );
+      await holdCitizens(tx, ranked);
       const standing = await standingOf(
         tx,
-        ranked.map((p) => ({ citizenId: p.citizen, occurrenceId })),
+        ranked.map((citizenId) => ({ citizenId, occurrenceId })),
       );
-      const candidates = ranked.filter((p) => standing.failing(p.citizen, occurrenceId, null) === null).slice(0, free);
+      const candidates = ranked.filter((citizen) => standing.failing(citizen, occurrenceId, null) === null).slice(0, free);
       const deadline = new Date(Math.min(now.getTime() + REPLACEMENT_RESPONSE_MS, occurrence.startsAt.getTime()));
       const offers = [];
       for (const candidate of candidates) {
-        offers.push(await tx.offer.create({ data: { source: "REPLACEMENT", citizenId: candidate.citizen, occurrenceId, deadline, createdAt: now } }));
+        offers.push(await tx.offer.create({ data: { source: "REPLACEMENT", citizenId: candidate, occurrenceId, deadline, createdAt: now } }));
       }
       await stageJobs(tx, offerJobs(offers, now), now);
       const users = await tx.citizen.findMany({ where: { id: { in: offers.map((o) => o.citizenId) } }, select: { id: true, userId: true } });
