@@ -4,7 +4,22 @@
 // re-plan, and the fairness bound held over three consecutive months.
 import { describe, expect, it } from "vitest";
 import { checkHardRules, local } from "../../test/helpers/housing-rules";
-import { explainMove, planHouse, type Activity, type Household, type Plan, type PlannerInput } from "./planner.model";
+import {
+  attendeeAbsent,
+  attendeeBusy,
+  candidateReasons,
+  duringQuietHours,
+  explainMove,
+  outsideOpeningHours,
+  outsidePeriod,
+  planHouse,
+  START_RULES,
+  tooFewFreeForRota,
+  type Activity,
+  type Household,
+  type Plan,
+  type PlannerInput,
+} from "./planner.model";
 
 const every = (weekdays: number[], startMinute: number, endMinute: number) => weekdays.map((weekday) => ({ weekday, startMinute, endMinute }));
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -70,6 +85,59 @@ function house(from: string, to: string, extra: Partial<PlannerInput> = {}): Pla
     ...extra,
   };
 }
+
+describe("the hard rules of a single start, each on its own", () => {
+  const input = house("2027-03-15", "2027-04-12");
+  const [meeting, meal, cleaning, italian] = activities as [Activity, Activity, Activity, Activity];
+  const at = (date: string, hour: number, activity: Activity) => ({ date, minute: hour * 60, end: hour * 60 + activity.durationMinutes });
+  const MONDAY = "2027-03-15";
+
+  it("outsidePeriod: inside the period, on one day", () => {
+    expect(outsidePeriod(input, meeting, at("2027-03-14", 18, meeting))).toBe(true);
+    expect(outsidePeriod(input, meeting, at("2027-04-12", 18, meeting))).toBe(true);
+    expect(outsidePeriod(input, meeting, at(MONDAY, 23, meeting))).toBe(true); // ends past midnight
+    expect(outsidePeriod(input, meeting, at(MONDAY, 18, meeting))).toBe(false);
+  });
+
+  it("outsideOpeningHours: inside the space's opening window that weekday; no space, no window", () => {
+    expect(outsideOpeningHours(input, meeting, at(MONDAY, 8, meeting))).toBe(true); // the living room opens at 9
+    expect(outsideOpeningHours(input, meeting, at(MONDAY, 21, meeting))).toBe(true); // 21:00-22:30, it closes at 22
+    expect(outsideOpeningHours(input, meeting, at(MONDAY, 18, meeting))).toBe(false);
+    expect(outsideOpeningHours(input, cleaning, at(MONDAY, 6, cleaning))).toBe(false);
+  });
+
+  it("duringQuietHours: outside the quiet hours, which run past midnight", () => {
+    expect(duringQuietHours(input, cleaning, at(MONDAY, 22, cleaning))).toBe(true);
+    expect(duringQuietHours(input, cleaning, at(MONDAY, 6, cleaning))).toBe(true);
+    expect(duringQuietHours(input, cleaning, at(MONDAY, 21, cleaning))).toBe(false); // ends at 22:00 sharp
+  });
+
+  it("attendeeAbsent: every named household lives in the house that day", () => {
+    const movedOut = house("2027-03-15", "2027-04-12", { households: households.map((h) => (h.id === "h1" ? { ...h, moveOut: "2027-03-17" } : h)) });
+    expect(attendeeAbsent(movedOut, italian, at("2027-03-18", 18, italian))).toBe(true);
+    expect(attendeeAbsent(movedOut, italian, at("2027-03-16", 18, italian))).toBe(false);
+    expect(attendeeAbsent(movedOut, meeting, at("2027-03-18", 18, meeting))).toBe(false); // ALL: those who live there
+  });
+
+  it("attendeeBusy: every household that must attend is free", () => {
+    expect(attendeeBusy(input, italian, at(MONDAY, 10, italian))).toBe(true); // h1 at the office
+    expect(attendeeBusy(input, italian, at(MONDAY, 18, italian))).toBe(false);
+    expect(attendeeBusy(input, meal, at(MONDAY, 10, meal))).toBe(false); // a rota names nobody in advance
+  });
+
+  it("tooFewFreeForRota: as many free households as a turn takes", () => {
+    expect(tooFewFreeForRota(input, meal, at(MONDAY, 10, meal))).toBe(true); // all three at work or school, h4 not yet in
+    expect(tooFewFreeForRota(input, meal, at(MONDAY, 19, meal))).toBe(false);
+    expect(tooFewFreeForRota(input, italian, at(MONDAY, 10, italian))).toBe(false); // not a rota
+  });
+
+  it("lists every reason once, and a start reports the rules it breaks in that order", () => {
+    expect(new Set(START_RULES.map((r) => r.reason)).size).toBe(START_RULES.length);
+    expect(candidateReasons(input, meal, MONDAY, 6 * 60)).toEqual(["OUTSIDE_OPENING_HOURS", "QUIET_HOURS"]);
+    expect(candidateReasons(input, meal, MONDAY, 7 * 60)).toEqual(["TOO_FEW_FREE_FOR_ROTA"]); // h1 from 8, h2 from 8, h3 from 6
+    expect(candidateReasons(input, meal, MONDAY, 19 * 60)).toEqual([]);
+  });
+});
 
 describe("shared-housing planner", () => {
   const input = house("2027-03-15", "2027-04-12");

@@ -206,27 +206,70 @@ function requiredOn(activity: Activity, households: Household[], date: string): 
   return households.filter((h) => (ids ? ids.has(h.id) : present(h, date)));
 }
 
-/**
- * Every hard rule for one start (a local date and minute), named: inside the period, inside the
- * space's opening hours, outside quiet hours, every required household present and free, and for
- * a rota enough households free to take the duty. Returns the rules broken (empty: it fits).
- */
-export function candidateReasons(input: PlannerInput, activity: Activity, date: string, minute: number): PlacementReason[] {
-  const reasons: PlacementReason[] = [];
-  const end = minute + activity.durationMinutes;
-  if (date < input.from || date >= input.to || end > DAY_MINUTES) reasons.push("OUTSIDE_PERIOD");
+/** One start of an activity being checked: a local date and minute, and the minute it ends. */
+export interface StartAt {
+  date: string;
+  minute: number;
+  end: number;
+}
+
+/** A hard rule of a single start: the reason given when it is broken, the rule in one line, and the check. */
+export interface StartRule {
+  reason: PlacementReason;
+  rule: string;
+  broken(input: PlannerInput, activity: Activity, at: StartAt): boolean;
+}
+
+/** Rule: an occurrence starts and ends inside the period, on one day. */
+export function outsidePeriod(input: PlannerInput, _activity: Activity, at: StartAt): boolean {
+  return at.date < input.from || at.date >= input.to || at.end > DAY_MINUTES;
+}
+
+/** Rule: an occurrence in a space fits inside one of its opening windows that weekday. */
+export function outsideOpeningHours(input: PlannerInput, activity: Activity, at: StartAt): boolean {
   const space = input.spaces.find((s) => s.id === activity.spaceId);
-  if (space && !space.opening.some((w) => w.weekday === weekdayOf(date) && w.startMinute <= minute && end <= w.endMinute))
-    reasons.push("OUTSIDE_OPENING_HOURS");
-  if (inQuietHours(input.quietHours, minute, end)) reasons.push("QUIET_HOURS");
-  const required = requiredOn(activity, input.households, date);
-  if (Array.isArray(activity.attendance) && required.some((h) => !present(h, date))) reasons.push("ATTENDEE_ABSENT");
-  if (required.some((h) => present(h, date) && busyAt(h, date, minute, end))) reasons.push("ATTENDEE_BUSY");
-  if (activity.attendance === "ROTA") {
-    const free = freeHouseholds(input, date, minute, activity.durationMinutes);
-    if (free < (activity.householdsPerTurn ?? 1)) reasons.push("TOO_FEW_FREE_FOR_ROTA");
-  }
-  return reasons;
+  return Boolean(space && !space.opening.some((w) => w.weekday === weekdayOf(at.date) && w.startMinute <= at.minute && at.end <= w.endMinute));
+}
+
+/** Rule: nothing overlaps the house's quiet hours (which may run past midnight). */
+export function duringQuietHours(input: PlannerInput, _activity: Activity, at: StartAt): boolean {
+  return inQuietHours(input.quietHours, at.minute, at.end);
+}
+
+/** Rule: every household an activity names lives in the house that day. */
+export function attendeeAbsent(input: PlannerInput, activity: Activity, at: StartAt): boolean {
+  return Array.isArray(activity.attendance) && requiredOn(activity, input.households, at.date).some((h) => !present(h, at.date));
+}
+
+/** Rule: every household that must attend is free then (its weekly busy times and exceptions). */
+export function attendeeBusy(input: PlannerInput, activity: Activity, at: StartAt): boolean {
+  return requiredOn(activity, input.households, at.date).some((h) => present(h, at.date) && busyAt(h, at.date, at.minute, at.end));
+}
+
+/** Rule: a rota's turn has at least as many free households as it takes. */
+export function tooFewFreeForRota(input: PlannerInput, activity: Activity, at: StartAt): boolean {
+  return activity.attendance === "ROTA" && freeHouseholds(input, at.date, at.minute, activity.durationMinutes) < (activity.householdsPerTurn ?? 1);
+}
+
+/**
+ * Every hard rule of a single start, in the order their reasons are reported. The planner keeps
+ * only starts that break none, and a tutor's move and pin are checked against the same list.
+ * (Rules between occurrences, such as a space or a household in two places, are explainMove's
+ * and the planner's resource rows.)
+ */
+export const START_RULES: readonly StartRule[] = [
+  { reason: "OUTSIDE_PERIOD", rule: "inside the period, on one day", broken: outsidePeriod },
+  { reason: "OUTSIDE_OPENING_HOURS", rule: "inside the space's opening hours", broken: outsideOpeningHours },
+  { reason: "QUIET_HOURS", rule: "outside the house's quiet hours", broken: duringQuietHours },
+  { reason: "ATTENDEE_ABSENT", rule: "every named household lives in the house that day", broken: attendeeAbsent },
+  { reason: "ATTENDEE_BUSY", rule: "every household that must attend is free", broken: attendeeBusy },
+  { reason: "TOO_FEW_FREE_FOR_ROTA", rule: "enough free households for a rota's turn", broken: tooFewFreeForRota },
+];
+
+/** The rules of START_RULES one start (a local date and minute) breaks; empty: it fits. */
+export function candidateReasons(input: PlannerInput, activity: Activity, date: string, minute: number): PlacementReason[] {
+  const at = { date, minute, end: minute + activity.durationMinutes };
+  return START_RULES.filter((r) => r.broken(input, activity, at)).map((r) => r.reason);
 }
 
 function freeHouseholds(input: PlannerInput, date: string, minute: number, duration: number): number {
