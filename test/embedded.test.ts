@@ -82,6 +82,32 @@ async function matchNextWeek(url: string, token: string): Promise<string> {
   return "still running after 60 s";
 }
 
+/** Signs in as the demo's housing tutor and plans next month of a demo house: how many occurrences. */
+async function planAHouse(url: string): Promise<number | string> {
+  const post = async (query: string, variables: object = {}, token?: string) =>
+    (
+      (await (
+        await fetch(`${url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json()) as { data: Record<string, any> }
+    ).data;
+  const token = (await post(`mutation { login(email: "tutor.abitare@legami.demo", password: "legami-demo-2026") { ... on Session { token } } }`)).login
+    .token as string;
+  const [house] = (await post("{ houses { id } }", {}, token)).houses as { id: string }[];
+  const from = DateTime.now().setZone(ZONE).plus({ months: 1 }).startOf("month");
+  const plan = (
+    await post(
+      "mutation($h: ID!, $f: Date!, $t: Date!) { planHousePeriod(houseId: $h, from: $f, to: $t) { __typename ... on HousePlan { occurrences { id } } ... on Error { code } } }",
+      { h: house!.id, f: from.toISODate(), t: from.plus({ weeks: 2 }).toISODate() },
+      token,
+    )
+  ).planHousePeriod;
+  return plan.__typename === "HousePlan" ? plan.occurrences.length : plan.code;
+}
+
 async function registerSize(url: string, token: string): Promise<number> {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
@@ -114,6 +140,7 @@ describe("the embedded default", () => {
     expect(await registerSize(first.url, token)).toBe(61);
     // The compiled solver thread, with HiGHS compiled ahead of time as in production.
     expect(await matchNextWeek(first.url, token)).toBe("DONE");
+    expect(await planAHouse(first.url)).toBeGreaterThan(0);
 
     const second = await startService().then(
       () => null,
