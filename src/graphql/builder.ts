@@ -5,6 +5,7 @@ import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
+import { accessMessage } from "../i18n";
 import type PrismaTypes from "../generated/pothos-prisma-types";
 import { getDatamodel } from "../generated/pothos-prisma-types";
 import type { Context } from "./context";
@@ -57,10 +58,10 @@ export const builder = new SchemaBuilder<{
     },
     unauthorizedError: (_parent, context) =>
       context.viewer
-        ? new GraphQLError(context.lang === "it" ? "Non hai il permesso di farlo." : "You are not allowed to do this.", {
+        ? new GraphQLError(accessMessage(true, context.lang), {
             extensions: { code: "FORBIDDEN" },
           })
-        : new GraphQLError(context.lang === "it" ? "Accesso richiesto." : "Authentication required.", {
+        : new GraphQLError(accessMessage(false, context.lang), {
             extensions: { code: "UNAUTHENTICATED" },
           }),
   },

@@ -19,6 +19,7 @@ import { localStart } from "../time/recurrence";
 import { houseFor, plannerInputFor, rotaBalanceOf, standingWhere, type RotaBalanceRow } from "./housing.repository";
 export type { RotaBalanceRow };
 import { SolverThreadStoppedError } from "../jobs/solver-pool";
+import { MEDIATION_RECORD } from "../i18n/housing";
 import { explainMove, MAX_SPACING_HOURS, planHouse, type Plan, type PlannerInput } from "./planner.model";
 
 type Tx = Prisma.TransactionClient;
@@ -512,13 +513,13 @@ async function createMediationTask(
   const date = localDateOf(start);
   let plan = await tx.autonomyPlan.findFirst({ where: { familyId: household.familyId, status: { in: ["ACTIVE", "DRAFT"] } }, orderBy: { createdAt: "desc" } });
   plan ??= await tx.autonomyPlan.create({ data: { familyId: household.familyId, status: "ACTIVE" } });
-  const title = `Mediazione abitativa - ${house.houseName}`;
+  const title = MEDIATION_RECORD.projectTitle.it.replace("{house}", house.houseName);
   let project = await tx.microProject.findFirst({ where: { planId: plan.id, title } });
   project ??= await tx.microProject.create({
     data: {
       planId: plan.id,
       title,
-      goal: "Mediazione culturale per la convivenza nella casa condivisa",
+      goal: MEDIATION_RECORD.projectGoal.it,
       startDate: toDbDate(date),
       endDate: toDbDate(addDays(date, 365)),
     },
@@ -550,14 +551,7 @@ async function createMediationTask(
 /** The session moved or was called off: its task's future occurrences are cancelled (citizens told). */
 async function cancelMediationTask(tx: Tx, territoryId: string, taskId: string, now: Date) {
   const open = await tx.taskOccurrence.findMany({ where: { taskId, status: { notIn: ["CANCELLED", "DONE"] }, startsAt: { gt: now } }, select: { id: true } });
-  for (const o of open)
-    await cancelOccurrenceIn(
-      tx,
-      { territoryId },
-      o.id,
-      "Mediazione spostata o annullata dal tutor abitativo / session moved or called off by the housing tutor",
-      now,
-    );
+  for (const o of open) await cancelOccurrenceIn(tx, { territoryId }, o.id, `${MEDIATION_RECORD.cancelled.it} / ${MEDIATION_RECORD.cancelled.en}`, now);
   await tx.task.updateMany({ where: { id: taskId, status: { notIn: ["DONE", "CANCELLED"] } }, data: { status: "CANCELLED" } });
 }
 

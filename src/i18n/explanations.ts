@@ -37,15 +37,15 @@ const COUNTED: Record<ReasonCode, Record<Lang, string>> = {
   INSURANCE_NOT_VALID: { en: "{n} are not insured on the date", it: "{n} senza copertura assicurativa nella data" },
   NOT_AVAILABLE: { en: "{n} are not available then", it: "{n} non disponibili in quell'orario" },
   TOO_FAR: { en: "{n} live too far", it: "{n} abitano troppo lontano" },
-  BUSY_WITH_COMMITMENT: { en: "{n} are already committed then", it: "{n} già impegnati in quell'orario" },
+  BUSY_WITH_COMMITMENT: { en: "{n} are already committed then", it: "{n} hanno già un impegno in quell'orario" },
   BUSY_WITH_OFFER: { en: "{n} hold an offer then, awaiting an answer", it: "{n} con una proposta in attesa in quell'orario" },
-  ALREADY_ASKED: { en: "{n} were already asked", it: "{n} già interpellati" },
+  ALREADY_ASKED: { en: "{n} were already asked", it: "{n} hanno già ricevuto la proposta" },
 };
 
 const BUSY: Record<BusyReason, Record<Lang, string>> = {
-  OVERLAPS_ASSIGNMENT: { en: "busy at the same time with {where}", it: "impegnato nello stesso orario con {where}" },
+  OVERLAPS_ASSIGNMENT: { en: "busy at the same time with {where}", it: "ha un altro impegno nello stesso orario ({where})" },
   NO_HOURS_LEFT: { en: "no hours left this week after {where}", it: "nessuna ora disponibile questa settimana dopo {where}" },
-  EXCLUDED_BY_COORDINATOR: { en: "excluded by the coordinator", it: "escluso dal coordinatore" },
+  EXCLUDED_BY_COORDINATOR: { en: "excluded by the coordinator", it: "esclusione decisa dal coordinatore" },
   BETTER_USED_ELSEWHERE: { en: "more useful elsewhere ({where})", it: "più utile altrove ({where})" },
 };
 

@@ -40,3 +40,14 @@ export function housingReasonList(codes: string, lang: Lang): string {
     .map((c) => templates[c][lang])
     .join("; ");
 }
+
+/**
+ * What a mediation session writes into the families' records (its micro-project, and the reason
+ * its occurrences are cancelled). Records are kept in the programme's language, Italian, so the
+ * session's micro-project is found again by its title; the English is for reference.
+ */
+export const MEDIATION_RECORD = {
+  projectTitle: { it: "Mediazione abitativa - {house}", en: "Housing mediation - {house}" },
+  projectGoal: { it: "Mediazione culturale per la convivenza nella casa condivisa", en: "Cultural mediation for living together in the shared house" },
+  cancelled: { it: "Mediazione spostata o annullata dal tutor abitativo", en: "Session moved or called off by the housing tutor" },
+} as const satisfies Record<string, Record<Lang, string>>;

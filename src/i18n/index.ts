@@ -93,7 +93,7 @@ const errorTemplates: Record<ErrorCode, Template> = {
     en: "The citizen is already committed at that time (travel included).",
     it: "Il cittadino ha già un impegno in quell'orario (spostamenti compresi).",
   },
-  ALREADY_COMMITTED: { en: "The citizen is already committed to this occurrence.", it: "Il cittadino è già impegnato in questa attività." },
+  ALREADY_COMMITTED: { en: "The citizen is already committed to this occurrence.", it: "Questa persona ha già un impegno in questa attività." },
   OCCURRENCE_NOT_ENDED: { en: "Hours can be logged only after the activity has ended.", it: "Le ore si registrano solo dopo la fine dell'attività." },
   NOTHING_TO_CONFIRM: { en: "There are no logged hours waiting for confirmation.", it: "Non ci sono ore registrate da confermare." },
   OFFER_CLOSED: {
@@ -131,6 +131,13 @@ const troubleTemplates: Record<"busy" | "unavailable", Template> = {
 };
 
 /** What a client reads when the database could not serve its request (src/db/availability.ts). */
+/** The answer to a field a viewer may not reach: signed in without the right, or not signed in. */
+export function accessMessage(signedIn: boolean, lang: Lang): string {
+  return (signedIn ? errorTemplates.FORBIDDEN : AUTHENTICATION_REQUIRED)[lang];
+}
+
+const AUTHENTICATION_REQUIRED: Template = { en: "Authentication required.", it: "Accesso richiesto." };
+
 export function troubleMessage(trouble: "busy" | "unavailable", seconds: number, lang: Lang): string {
   return fill(troubleTemplates[trouble][lang], { seconds });
 }

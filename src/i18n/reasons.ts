@@ -3,7 +3,7 @@ import type { ReasonCode } from "../eligibility/eligibility.model";
 import type { Lang } from "./index";
 
 const templates: Record<ReasonCode, Record<Lang, string>> = {
-  NOT_ENROLLED: { en: "not enrolled in the register (status {status})", it: "non iscritto all'albo (stato {status})" },
+  NOT_ENROLLED: { en: "not enrolled in the register (status {status})", it: "iscrizione all'albo mancante (stato {status})" },
   UNDER_MINIMUM_AGE: { en: "under the minimum age of {minimumAge}", it: "sotto l'età minima di {minimumAge} anni" },
   MISSING_SKILL: { en: "lacks the skill {skill}", it: "non ha la competenza {skill}" },
   SKILL_LEVEL_TOO_LOW: { en: "skill level {level}, {minLevel} needed", it: "livello di competenza {level}, serve {minLevel}" },
@@ -24,12 +24,12 @@ const templates: Record<ReasonCode, Record<Lang, string>> = {
   CRIMINAL_RECORD_CHECK_EXPIRED: { en: "criminal-record check expired", it: "certificato del casellario scaduto" },
   INSURANCE_NOT_VALID: { en: "no insurance cover on {date}", it: "nessuna copertura assicurativa il {date}" },
   NOT_AVAILABLE: { en: "not available at that time", it: "non disponibile in quell'orario" },
-  BUSY_WITH_COMMITMENT: { en: "already committed at that time", it: "già impegnato in quell'orario" },
+  BUSY_WITH_COMMITMENT: { en: "already committed at that time", it: "ha già un impegno in quell'orario" },
   BUSY_WITH_OFFER: { en: "already offered something else at that time, awaiting an answer", it: "ha già una proposta in attesa di risposta in quell'orario" },
-  ALREADY_ASKED: { en: "already asked for this occurrence", it: "già interpellato per questo appuntamento" },
+  ALREADY_ASKED: { en: "already asked for this occurrence", it: "ha già ricevuto una proposta per questo appuntamento" },
   TOO_FAR: {
     en: "too far: {travelMinutes} minutes of travel, at most {maxTravelMinutes}",
-    it: "troppo lontano: {travelMinutes} minuti di viaggio, al massimo {maxTravelMinutes}",
+    it: "distanza eccessiva: {travelMinutes} minuti di viaggio, al massimo {maxTravelMinutes}",
   },
 };
 
