@@ -14,9 +14,8 @@ import { AppError, ForbiddenError, NotFoundError } from "./errors";
 import { programmeReport, reportCsv } from "./reports/reports.service";
 import { inProcessRunner, type JobHandlers } from "./jobs/runner";
 import { outboxRelay, type OutboxRelay } from "./jobs/outbox";
-import { executeMatchingRun } from "./matching/matching.service";
+import { eventHandler, matchingRunHandler } from "./wiring";
 import { calendarFor } from "./calendar/calendar.service";
-import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
 import type { Solve } from "./solver/solve";
 import type { CompileRun } from "./matching/week.model";
@@ -109,14 +108,13 @@ export function createApp(options: AppOptions): App {
   const jobs: OutboxRelay =
     options.jobs ??
     startedRelay(options.database.prisma, now, {
-      matchingRun: (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(options.database.prisma, runId, solve, options.compile)),
-      event: (job) =>
-        metrics.timeJob("events", job.kind, async () => {
-          await handleEventJob({ prisma: options.database.prisma, jobs, now }, job);
-          // In process, the daily scan schedules its next run itself (BullMQ repeats it on Redis).
-          if (job.kind === "daily-scan") await jobs.schedule(job, untilNextLocalHour(now(), 7));
-          if (job.kind === "weekly-draft") await jobs.schedule(job, untilNextLocalHour(now(), 8, 1));
-        }),
+      matchingRun: matchingRunHandler(options.database.prisma, metrics, solve, options.compile),
+      event: async (job) => {
+        await eventHandler({ prisma: options.database.prisma, jobs, now }, metrics)(job);
+        // In process, the daily scan schedules its next run itself (BullMQ repeats it on Redis).
+        if (job.kind === "daily-scan") await jobs.schedule(job, untilNextLocalHour(now(), 7));
+        if (job.kind === "weekly-draft") await jobs.schedule(job, untilNextLocalHour(now(), 8, 1));
+      },
     });
   const inbox = inboxWatch(options.database.prisma, { onError: (error) => logger.warn({ err: error }, "inbox poll failed") });
   const yoga = createYoga<Record<string, unknown>, Context>({

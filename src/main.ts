@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
 import { loginThrottle } from "./auth/throttle";
 import { createLogger } from "./observability/log";
+import { eventHandler, matchingRunHandler, startSweeps } from "./wiring";
 import { createMetrics, observedSolve } from "./observability/metrics";
 import { loadOrCreateSecret } from "./auth/secret";
 import { createTokenService } from "./auth/tokens";
@@ -14,14 +15,10 @@ import { openDatabase } from "./db/database";
 import { DEMO_PASSWORD, loadDemoIfEmpty } from "./demo/seed";
 import { demoAccountsIn, graphiqlTour } from "./demo/tour";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
-import { handleEventJob } from "./jobs/handlers";
 import { untilNextLocalHour } from "./time/local-time";
-import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcile, reconcileOnRedis } from "./offers/offers.jobs";
-import { sweepEvery } from "./jobs/sweeper";
-import { RUN_WATCH_MS, watchRuns } from "./matching/run-watch.service";
+import { rebuildQueues, reconcile, reconcileOnRedis } from "./offers/offers.jobs";
 import { outboxRelay } from "./jobs/outbox";
 import { solverPool } from "./jobs/solver-pool";
-import { executeMatchingRun } from "./matching/matching.service";
 
 async function main() {
   const config = loadConfig();
@@ -54,11 +51,10 @@ async function main() {
   const solve = observedSolve(metrics, solver.solve);
   const worker =
     config.redisUrl && config.runWorker
-      ? startMatchingWorker(
-          config.redisUrl,
-          (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)),
-          { concurrency: config.workerConcurrency, prefix: config.queuePrefix },
-        )
+      ? startMatchingWorker(config.redisUrl, matchingRunHandler(database.prisma, metrics, solve, solver.compileRun), {
+          concurrency: config.workerConcurrency,
+          prefix: config.queuePrefix,
+        })
       : undefined;
   const { express, jobs } = createApp({
     database,
@@ -89,9 +85,7 @@ async function main() {
   });
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
   const events =
-    config.redisUrl && config.runWorker
-      ? startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), { prefix: config.queuePrefix })
-      : undefined;
+    config.redisUrl && config.runWorker ? startEventsWorker(config.redisUrl, eventHandler(deps, metrics), { prefix: config.queuePrefix }) : undefined;
   // The database is the source of truth: whoever runs the jobs rebuilds them from it on start.
   if (queue) await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   else {
@@ -103,24 +97,8 @@ async function main() {
     void (queue ? reconcileOnRedis(queue, deps) : reconcile(deps, { atStart: true })).catch((error: unknown) =>
       logger.error({ err: error }, "reconciliation failed (the daily scan retries)"),
     );
-  // Offers past their deadline expire within seconds whatever happened to their jobs.
-  const sweeper =
-    !queue || events
-      ? sweepEvery(
-          OVERDUE_SWEEP_MS,
-          () => expireOverdue(deps),
-          (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries"),
-        )
-      : undefined;
-  // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.
-  const watchdog =
-    !queue || events
-      ? sweepEvery(
-          RUN_WATCH_MS,
-          () => watchRuns(deps),
-          (error) => logger.warn({ err: error }, "matching runs: watch failed, the next one retries"),
-        )
-      : undefined;
+  // Overdue offers expire within seconds, and every run ends, whatever happened to their jobs.
+  const sweeps = !queue || events ? startSweeps(deps, logger) : undefined;
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   if (queue && events) queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   const server = express.listen(config.port, config.host ?? "0.0.0.0", (error?: Error) => {
@@ -141,7 +119,7 @@ async function main() {
     console.log(`${signal}: shutting down`);
     server.close(() => {
       // What is staged is handed over before the queue closes (jobs.stop drains the outbox).
-      Promise.all([sweeper?.stop(), watchdog?.stop(), worker?.close(), events?.close()])
+      Promise.all([sweeps?.stop(), worker?.close(), events?.close()])
         .then(() => jobs.stop())
         .then(() => queue?.close())
         .then(() => solver.close())

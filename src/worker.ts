@@ -3,15 +3,12 @@
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { bullmqRunner, startEventsWorker, startMatchingWorker } from "./jobs/bullmq";
-import { handleEventJob } from "./jobs/handlers";
-import { expireOverdue, OVERDUE_SWEEP_MS, rebuildQueues, reconcileOnRedis } from "./offers/offers.jobs";
-import { sweepEvery } from "./jobs/sweeper";
-import { RUN_WATCH_MS, watchRuns } from "./matching/run-watch.service";
+import { rebuildQueues, reconcileOnRedis } from "./offers/offers.jobs";
 import { outboxRelay } from "./jobs/outbox";
-import { executeMatchingRun } from "./matching/matching.service";
 import { solverPool } from "./jobs/solver-pool";
 import { createMetrics, observedSolve, type Metrics } from "./observability/metrics";
 import express from "express";
+import { eventHandler, matchingRunHandler, startSweeps } from "./wiring";
 import { createLogger } from "./observability/log";
 import { healthRoutes } from "./http/health";
 import type { Database } from "./db/database";
@@ -37,18 +34,15 @@ async function main() {
   const queue = bullmqRunner(config.redisUrl, config.queuePrefix);
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   const solve = observedSolve(metrics, solver.solve);
-  const worker = startMatchingWorker(
-    config.redisUrl,
-    (runId) => metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, solve, solver.compileRun)),
-    { concurrency: config.workerConcurrency, prefix: config.queuePrefix },
-  );
+  const worker = startMatchingWorker(config.redisUrl, matchingRunHandler(database.prisma, metrics, solve, solver.compileRun), {
+    concurrency: config.workerConcurrency,
+    prefix: config.queuePrefix,
+  });
   // Jobs its handlers stage are relayed from here too; so are rows left by a process that died.
   const jobs = outboxRelay(database.prisma, queue, { onError: (error) => logger.warn({ err: error }, "outbox relay failed, the next pass retries") });
   jobs.start();
   const deps = { prisma: database.prisma, jobs, now: () => new Date() };
-  const events = startEventsWorker(config.redisUrl, (job) => metrics.timeJob("events", job.kind, () => handleEventJob(deps, job)), {
-    prefix: config.queuePrefix,
-  });
+  const events = startEventsWorker(config.redisUrl, eventHandler(deps, metrics), { prefix: config.queuePrefix });
   // With WORKER_PORT, the worker answers /health, /ready and /metrics for orchestrators and Prometheus.
   const http =
     config.workerPort !== undefined
@@ -57,24 +51,14 @@ async function main() {
   await queue.scheduleRepeatable({ weeklyDraft: config.weeklyDraft });
   // The database is the source of truth: overdue offers are processed and missing jobs re-created.
   await reconcileOnRedis(queue, deps).catch((error: unknown) => logger.error({ err: error }, "reconciliation failed (the daily scan retries)"));
-  // Offers past their deadline expire within seconds whatever happened to their jobs.
-  const sweeper = sweepEvery(
-    OVERDUE_SWEEP_MS,
-    () => expireOverdue(deps),
-    (error) => logger.warn({ err: error }, "overdue offers: sweep failed, the next one retries"),
-  );
-  // Every run ends: one whose job or worker was lost is queued again, or fails with its reason.
-  const watchdog = sweepEvery(
-    RUN_WATCH_MS,
-    () => watchRuns(deps),
-    (error) => logger.warn({ err: error }, "matching runs: watch failed, the next one retries"),
-  );
+  // Overdue offers expire within seconds, and every run ends, whatever happened to their jobs.
+  const sweeps = startSweeps(deps, logger);
   // Redis came back (perhaps empty): repeatable jobs and pending jobs are rebuilt from the database.
   queue.onReconnect(() => void rebuildQueues(queue, deps, config.weeklyDraft));
   console.log(`Legami worker started (concurrency ${config.workerConcurrency})`);
   const stop = async () => {
     http?.close();
-    await Promise.all([sweeper.stop(), watchdog.stop()]);
+    await sweeps.stop();
     await worker.close();
     await events.close();
     await jobs.stop();

@@ -16,7 +16,7 @@ import { handleEventJob } from "../../src/jobs/handlers";
 import { reconcile, type JobDeps } from "../../src/offers/offers.jobs";
 import { solverPool } from "../../src/jobs/solver-pool";
 import { loadConfig } from "../../src/config";
-import { executeMatchingRun } from "../../src/matching/matching.service";
+import { matchingRunHandler } from "../../src/wiring";
 import { createTokenService, type TokenService } from "../../src/auth/tokens";
 import type { OidcConfig } from "../../src/config";
 import type { Database } from "../../src/db/database";
@@ -132,7 +132,7 @@ export async function startTestServer(
       solveCount += 1;
       return solver.solve(problem, options);
     };
-    return metrics.timeJob("matching", "run", () => executeMatchingRun(database.prisma, runId, observedSolve(metrics, counted)));
+    return matchingRunHandler(database.prisma, metrics, observedSolve(metrics, counted))(runId);
   };
   let solveCount = 0;
   // Solves on a solver thread, as the service does (without compiling HiGHS ahead of time).
