@@ -6,7 +6,7 @@ import {
   mustBeOfAgeOn,
   mustStillStand,
   type EligibilityCitizen,
-  type EligibilityContext,
+  type RegulatedContext,
   type EligibilityOccurrence,
   type ReasonCode,
 } from "./eligibility.model";
@@ -69,7 +69,7 @@ const pact = {
   requiredCourseIds: [] as string[],
 };
 
-function context(overrides: Partial<EligibilityContext> = {}): EligibilityContext {
+function context(overrides: Partial<RegulatedContext> = {}): RegulatedContext {
   return {
     regulation: {
       minimumAge: 18,
@@ -262,5 +262,13 @@ describe("mustBeOfAgeOn: the regulation's minimum age on a date", () => {
     expect(mustBeOfAgeOn("2008-12-02", "2026-12-01", 18).map((r) => r.code)).toEqual(["UNDER_MINIMUM_AGE"]);
     expect(mustBeOfAgeOn("2008-12-01", "2026-12-01", 18)).toEqual([]);
     expect(mustBeOfAgeOn("2016-01-01", "2026-12-01", 18)[0]!.params).toEqual({ age: 10, minimumAge: 18 });
+  });
+});
+
+describe("mustActUnderRegulation", () => {
+  it("without a regulation in force nobody is eligible, and that is the one reason given", () => {
+    const result = checkEligibility(citizen(), occurrence(), { ...context(), regulation: null });
+    expect(result).toEqual({ eligible: false, reasons: [{ code: "NO_REGULATION_IN_FORCE", params: {} }] });
+    expect(checkEligibility(citizen(), occurrence(), context()).eligible).toBe(true);
   });
 });

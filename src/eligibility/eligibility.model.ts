@@ -67,7 +67,8 @@ export interface EligibilityRegulation {
 }
 
 export interface EligibilityContext {
-  regulation: EligibilityRegulation;
+  /** The regulation in force on the occurrence's date; null when none is. */
+  regulation: EligibilityRegulation | null;
   /** The citizen's pacts (any status). */
   pacts: EligibilityPact[];
   /** Travel minutes between municipalities, undefined when unknown. */
@@ -77,6 +78,7 @@ export interface EligibilityContext {
 }
 
 export type ReasonCode =
+  | "NO_REGULATION_IN_FORCE"
   | "NOT_ENROLLED"
   | "UNDER_MINIMUM_AGE"
   | "MISSING_SKILL"
@@ -107,17 +109,25 @@ export interface Reason {
 
 export type Eligibility = { eligible: true; pactId: string; loadMinutes: number; travelMinutes: number } | { eligible: false; reasons: Reason[] };
 
+/** A context with a regulation in force: what every rule but mustActUnderRegulation reads. */
+export type RegulatedContext = EligibilityContext & { regulation: EligibilityRegulation };
+
+/** Rule: nobody acts for the programme without a regulation in force on the date (the other rules read it). */
+export function mustActUnderRegulation(context: EligibilityContext): context is RegulatedContext {
+  return context.regulation !== null;
+}
+
 const reason = (code: ReasonCode, params: Record<string, string | number> = {}): Reason => ({ code, params });
 const levelRank = (level: LanguageLevel) => LANGUAGE_LEVELS.indexOf(level);
 
 /** One-way travel from the citizen's home to the task (0 for remote tasks or the same town). */
-export function travelMinutesFor(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): number | undefined {
+export function travelMinutesFor(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: RegulatedContext): number | undefined {
   if (occurrence.municipalityId === null) return 0;
   return context.travelMinutes(citizen.homeMunicipalityId, occurrence.municipalityId);
 }
 
 /** The hours the occurrence costs this citizen: its duration, plus the trip both ways where the regulation counts it. */
-export function loadMinutesFor(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): number {
+export function loadMinutesFor(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: RegulatedContext): number {
   const duration = Math.round((occurrence.end - occurrence.start) / 60_000);
   const travel = context.regulation.travelCountsAsHours ? 2 * (travelMinutesFor(citizen, occurrence, context) ?? 0) : 0;
   return duration + travel;
@@ -143,7 +153,7 @@ export function mustBeOfAgeOn(birthDate: string, date: string, minimumAge: numbe
 }
 
 /** The minimum age holds on the date of the activity (mustBeOfAgeOn). */
-export function mustBeOfAge(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+export function mustBeOfAge(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: RegulatedContext): Reason[] {
   return mustBeOfAgeOn(citizen.birthDate, occurrence.localDate, context.regulation.minimumAge);
 }
 
@@ -170,7 +180,7 @@ export function mustSpeakRequiredLanguages(citizen: EligibilityCitizen, occurren
 export function mustHaveCoveringPact(
   citizen: EligibilityCitizen,
   occurrence: EligibilityOccurrence,
-  context: EligibilityContext,
+  context: RegulatedContext,
   loadMinutes: number,
 ): { pactId: string; reasons: [] } | { pactId: null; reasons: Reason[] } {
   const active = context.pacts.filter((p) => p.status === "ACTIVE");
@@ -206,7 +216,7 @@ export function mustHaveCoveringPact(
 }
 
 /** The citizen's own weekly limit binds: volunteers give what they said, not more. */
-export function mustRespectOwnWeeklyLimit(citizen: EligibilityCitizen, context: EligibilityContext, loadMinutes: number): Reason[] {
+export function mustRespectOwnWeeklyLimit(citizen: EligibilityCitizen, context: RegulatedContext, loadMinutes: number): Reason[] {
   const limit = citizen.weeklyHourLimit * 60;
   return context.weekCommittedMinutes + loadMinutes <= limit
     ? []
@@ -214,7 +224,7 @@ export function mustRespectOwnWeeklyLimit(citizen: EligibilityCitizen, context: 
 }
 
 /** The regulation's weekly maximum binds too, whatever the citizen offers: it protects them from burning out. */
-export function mustRespectRegulationWeeklyLimit(context: EligibilityContext, loadMinutes: number): Reason[] {
+export function mustRespectRegulationWeeklyLimit(context: RegulatedContext, loadMinutes: number): Reason[] {
   const limit = context.regulation.maxWeeklyHours * 60;
   return context.weekCommittedMinutes + loadMinutes <= limit
     ? []
@@ -222,7 +232,7 @@ export function mustRespectRegulationWeeklyLimit(context: EligibilityContext, lo
 }
 
 /** Training required by the regulation for the kind, by the task, by the pacts, and for minors, valid on the date. */
-export function mustHaveValidTraining(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+export function mustHaveValidTraining(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: RegulatedContext): Reason[] {
   const byKind = context.regulation.trainingByActivityKind[occurrence.activityKind];
   if (!byKind?.length && occurrence.requiredCourseIds.length === 0 && !(occurrence.involvesMinors && context.regulation.minorsCourseIds.length > 0)) return [];
   const required = new Set([
@@ -240,7 +250,7 @@ export function mustHaveValidTraining(citizen: EligibilityCitizen, occurrence: E
 }
 
 /** Regular contact with minors needs a valid criminal-record check (Italian law), when the regulation says so. */
-export function mustHaveCriminalRecordCheckForMinors(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+export function mustHaveCriminalRecordCheckForMinors(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: RegulatedContext): Reason[] {
   if (!occurrence.involvesMinors || !context.regulation.minorsRequireCriminalRecordCheck) return [];
   const checks = citizen.criminalRecordChecks.filter((c) => c.checkedOn <= occurrence.localDate);
   if (checks.length === 0) return [reason("CRIMINAL_RECORD_CHECK_MISSING")];
@@ -260,7 +270,7 @@ export function mustBeAvailable(citizen: EligibilityCitizen, occurrence: Eligibi
 }
 
 /** The trip from home must be within the longest the citizen accepts (unknown routes count as too far). */
-export function mustBeWithinTravelLimit(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Reason[] {
+export function mustBeWithinTravelLimit(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: RegulatedContext): Reason[] {
   const minutes = travelMinutesFor(citizen, occurrence, context);
   if (minutes === undefined) return [reason("TOO_FAR", { travelMinutes: -1, maxTravelMinutes: citizen.maxTravelMinutes })];
   return minutes <= citizen.maxTravelMinutes ? [] : [reason("TOO_FAR", { travelMinutes: minutes, maxTravelMinutes: citizen.maxTravelMinutes })];
@@ -272,7 +282,7 @@ export function mustBeWithinTravelLimit(citizen: EligibilityCitizen, occurrence:
  * training, check and insurance it needs. Hours, availability and distance were checked when it
  * was agreed and do not undo it; the pact's budget neither (the work is counted in it).
  */
-export function mustStillStand(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext, pactId: string | null): Reason[] {
+export function mustStillStand(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: RegulatedContext, pactId: string | null): Reason[] {
   const pacts = context.pacts.filter((p) => pactId === null || p.id === pactId).map((p) => ({ ...p, usedMinutes: 0 }));
   const reasons: Reason[] = [];
   appendAll(reasons, mustBeEnrolled(citizen));
@@ -290,6 +300,7 @@ function appendAll(into: Reason[], found: Reason[]): void {
 
 /** Every rule, in the order reasons are listed. */
 export function checkEligibility(citizen: EligibilityCitizen, occurrence: EligibilityOccurrence, context: EligibilityContext): Eligibility {
+  if (!mustActUnderRegulation(context)) return { eligible: false, reasons: [reason("NO_REGULATION_IN_FORCE")] };
   const loadMinutes = loadMinutesFor(citizen, occurrence, context);
   const pact = mustHaveCoveringPact(citizen, occurrence, context, loadMinutes);
   // The matching asks this for every citizen and occurrence of a territory's week (hundreds of

@@ -18,6 +18,7 @@ export const TERM_NAMES: Record<ScoreTerm, Record<Lang, string>> = {
 
 /** "9 lack the skill": how many citizens an occurrence lost to each reason. */
 const COUNTED: Record<ReasonCode, Record<Lang, string>> = {
+  NO_REGULATION_IN_FORCE: { en: "{n} cannot act: no regulation is in force on the date", it: "{n} non possono agire: nessun regolamento in vigore nella data" },
   NOT_ENROLLED: { en: "{n} not enrolled", it: "{n} non iscritti all'albo" },
   UNDER_MINIMUM_AGE: { en: "{n} under the minimum age", it: "{n} sotto l'età minima" },
   MISSING_SKILL: { en: "{n} lack the skill", it: "{n} senza la competenza" },

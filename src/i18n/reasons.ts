@@ -3,6 +3,7 @@ import type { ReasonCode } from "../eligibility/eligibility.model";
 import type { Lang } from "./index";
 
 const templates: Record<ReasonCode, Record<Lang, string>> = {
+  NO_REGULATION_IN_FORCE: { en: "no regulation in force on the date", it: "nessun regolamento in vigore nella data" },
   NOT_ENROLLED: { en: "not enrolled in the register (status {status})", it: "iscrizione all'albo mancante (stato {status})" },
   UNDER_MINIMUM_AGE: { en: "under the minimum age of {minimumAge}", it: "sotto l'età minima di {minimumAge} anni" },
   MISSING_SKILL: { en: "lacks the skill {skill}", it: "non ha la competenza {skill}" },

@@ -5,7 +5,7 @@
 // decline. Callers run it inside their transaction and schedule the searches after the commit.
 import { fromDbDate } from "../db/dates";
 import { eligibilityCitizenInclude, toEligibilityCitizen, toEligibilityOccurrence, toEligibilityPact } from "../eligibility/eligibility.mapping";
-import { mustStillStand, type EligibilityContext } from "../eligibility/eligibility.model";
+import { mustStillStand, type EligibilityRegulation, type RegulatedContext } from "../eligibility/eligibility.model";
 import { refreshStatuses } from "../families/families.service";
 import type { Prisma } from "../generated/prisma/client";
 import { stageJobs, type StagedJob } from "../jobs/outbox";
@@ -114,7 +114,7 @@ export async function standingOf(tx: Tx, work: { citizenId: string; occurrenceId
   const occurrences = new Map(occurrenceRows.map((o) => [o.id, o]));
   const citizenRows = await tx.citizen.findMany({ where: { id: { in: [...new Set(work.map((x) => x.citizenId))] } }, include: eligibilityCitizenInclude });
   const citizens = new Map(citizenRows.map((c) => [c.id, { row: c, citizen: toEligibilityCitizen(c) }]));
-  const regulations = new Map<string, EligibilityContext["regulation"] | null>();
+  const regulations = new Map<string, EligibilityRegulation | null>();
   for (const date of new Set(occurrenceRows.map((o) => fromDbDate(o.localDate)))) {
     const regulation = await regulationInForce(tx, date);
     regulations.set(date, regulation ? eligibilityRegulation(regulation) : null);
@@ -127,7 +127,7 @@ export async function standingOf(tx: Tx, work: { citizenId: string; occurrenceId
     if (entry.row.erasedAt) return "NOT_ENROLLED";
     const regulation = regulations.get(fromDbDate(occurrence.localDate));
     if (!regulation) return null;
-    const context: EligibilityContext = {
+    const context: RegulatedContext = {
       regulation,
       pacts: entry.row.pacts.map((p) => toEligibilityPact(p.pact, 0)),
       travelMinutes: () => 0,

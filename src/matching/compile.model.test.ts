@@ -1,14 +1,14 @@
 // The compiler and the explanations on a small week: who is eligible, how pairs score by term,
 // which occurrences conflict, and why seats stay empty.
 import { describe, expect, it } from "vitest";
-import type { EligibilityContext } from "../eligibility/eligibility.model";
+import type { RegulatedContext } from "../eligibility/eligibility.model";
 import { solveMatching } from "../solver/solve";
 import { compileWeek, pairKey, withoutStability, type CompileInput } from "./compile.model";
 import { explainWeek } from "./explain.model";
 import { citizen, H, occurrence, TUESDAY } from "../../test/helpers/week";
 
 const travel = (from: string, to: string) => (from === to ? 0 : 40);
-const context = (): EligibilityContext => ({
+const context = (): RegulatedContext => ({
   regulation: {
     minimumAge: 18,
     maxWeeklyHours: 10,
@@ -128,7 +128,7 @@ describe("compiler", () => {
   });
 
   it("gives each citizen the hours left under the tightest of their limit, the regulation's and the pact's budget", () => {
-    const limited = (over: Partial<EligibilityContext>) =>
+    const limited = (over: Partial<RegulatedContext>) =>
       compileWeek(input({ citizens: [citizen("anna")], contextOf: () => ({ ...context(), ...over }) })).problem.citizens[0]!.capacityMinutes;
     expect(limited({})).toBe(240);
     expect(limited({ weekCommittedMinutes: 60 })).toBe(180);

@@ -250,12 +250,13 @@ export function compileWeek(input: CompileInput): CompiledWeek {
         continue;
       }
       const key = pairKey(citizen.id, occurrence.id);
-      // Weekly hours left: the tighter of the citizen's own and the regulation's limit, and the pact's budget.
+      // Weekly hours left: the tighter of the citizen's own and the regulation's limit, and the pact's
+      // budget (an eligible pair means a regulation in force: mustActUnderRegulation).
       const pact = context.pacts.find((p) => p.id === result.pactId)!;
       capacity = Math.min(
         capacity,
         citizen.weeklyHourLimit * 60 - context.weekCommittedMinutes,
-        context.regulation.maxWeeklyHours * 60 - context.weekCommittedMinutes,
+        context.regulation!.maxWeeklyHours * 60 - context.weekCommittedMinutes,
         pact.budgetMinutes - pact.usedMinutes,
       );
       const terms = scoreTerms(citizen, occurrence, result.travelMinutes, input, weights);

@@ -35,15 +35,8 @@ export function weekInput(data: WeekData): LoadedWeek {
     const known = contexts.get(citizenId);
     if (known) return known;
     const made: EligibilityContext = {
-      // Without a regulation in force nobody is eligible: an impossible minimum age says so.
-      regulation: data.regulation ?? {
-        minimumAge: 1000,
-        maxWeeklyHours: 0,
-        trainingByActivityKind: {},
-        minorsCourseIds: [],
-        minorsRequireCriminalRecordCheck: true,
-        travelCountsAsHours: false,
-      },
+      // Without a regulation in force nobody is eligible, and the reason says so (mustActUnderRegulation).
+      regulation: data.regulation,
       pacts: data.pactsOf.get(citizenId) ?? [],
       travelMinutes,
       weekCommittedMinutes: data.committedMinutes.get(citizenId) ?? 0,
