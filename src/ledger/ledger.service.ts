@@ -1,5 +1,6 @@
 // Commitments (planned hours) and the hours ledger: citizens log hours after an occurrence,
 // coordinators confirm or correct them. Lines are only ever appended.
+import { overlapsWithTravel } from "../time/trips";
 import { requireStaff, requireViewer } from "../auth/access";
 import { fromDbDate } from "../db/dates";
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
@@ -16,7 +17,6 @@ import { commitmentHours, ledgerLine, mustHaveSeatLeft, sumHours, type Commitmen
 import { occurrenceIsOver } from "../offers/offers.model";
 
 type Tx = Prisma.TransactionClient;
-const HOUR = 3_600_000;
 
 async function lockRow(tx: Tx, table: "Citizen" | "TaskOccurrence" | "Commitment", id: string) {
   // Table names come from the fixed union above, never from input.
@@ -24,33 +24,47 @@ async function lockRow(tx: Tx, table: "Citizen" | "TaskOccurrence" | "Commitment
 }
 
 /**
- * Whether the citizen already has an active commitment that overlaps [start, end), counting the
- * travel between the two places in both directions.
+ * Whether the citizen already has an active commitment that overlaps the occurrence, the trip
+ * between the two places counted both ways (overlapsWithTravel, the matcher's own rule). Only
+ * commitments within the longest trip of the travel table can clash: those are read, with the
+ * trips between their places and this one, in two queries.
  */
 async function overlapsExistingCommitment(tx: Tx, citizenId: string, occurrence: { id: string; startsAt: Date; endsAt: Date; municipalityId: string | null }) {
+  const longest = (await tx.travelTime.aggregate({ _max: { minutes: true } }))._max.minutes ?? 0;
+  const reach = longest * 60_000;
   const nearby = await tx.commitment.findMany({
     where: {
       citizenId,
       status: "ACTIVE",
       occurrenceId: { not: occurrence.id },
-      occurrence: { startsAt: { lt: new Date(occurrence.endsAt.getTime() + 12 * HOUR) }, endsAt: { gt: new Date(occurrence.startsAt.getTime() - 12 * HOUR) } },
+      occurrence: { startsAt: { lt: new Date(occurrence.endsAt.getTime() + reach) }, endsAt: { gt: new Date(occurrence.startsAt.getTime() - reach) } },
     },
     include: { occurrence: { include: { task: { select: { municipalityId: true } } } } },
   });
-  for (const other of nearby) {
-    const otherPlace = other.occurrence.task.municipalityId;
-    const travel = async (from: string | null, to: string | null) => {
-      if (!from || !to || from === to) return 0;
-      return (await tx.travelTime.findUnique({ where: { fromId_toId: { fromId: from, toId: to } } }))?.minutes ?? 0;
-    };
-    const toThis = await travel(otherPlace, occurrence.municipalityId);
-    const toOther = await travel(occurrence.municipalityId, otherPlace);
-    const clash =
-      occurrence.startsAt.getTime() < other.occurrence.endsAt.getTime() + toThis * 60_000 &&
-      other.occurrence.startsAt.getTime() < occurrence.endsAt.getTime() + toOther * 60_000;
-    if (clash) return true;
-  }
-  return false;
+  if (nearby.length === 0) return false;
+  const here = occurrence.municipalityId;
+  const places = [...new Set(nearby.map((c) => c.occurrence.task.municipalityId).filter((m): m is string => m !== null && m !== here))];
+  const trips =
+    here && places.length > 0
+      ? await tx.travelTime.findMany({
+          where: {
+            OR: [
+              { fromId: here, toId: { in: places } },
+              { fromId: { in: places }, toId: here },
+            ],
+          },
+        })
+      : [];
+  const minutes = new Map(trips.map((t) => [`${t.fromId}|${t.toId}`, t.minutes]));
+  const travelMinutes = (from: string, to: string) => minutes.get(`${from}|${to}`);
+  const placed = { start: occurrence.startsAt.getTime(), end: occurrence.endsAt.getTime(), municipalityId: here };
+  return nearby.some((other) =>
+    overlapsWithTravel(
+      placed,
+      { start: other.occurrence.startsAt.getTime(), end: other.occurrence.endsAt.getTime(), municipalityId: other.occurrence.task.municipalityId },
+      travelMinutes,
+    ),
+  );
 }
 
 /**

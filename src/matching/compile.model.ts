@@ -4,6 +4,7 @@
 //
 // No protected attribute (nationality, religion, ethnicity, health) is an input: the types below
 // carry none, so none can enter a score.
+import { overlapsWithTravel } from "../time/trips";
 import {
   checkEligibility,
   type EligibilityCitizen,
@@ -124,19 +125,6 @@ export function scoreTerms(
   };
 }
 
-/** Whether two occurrences overlap for one person, counting the trip between them. */
-export function overlapsWithTravel(a: MatchingOccurrence, b: MatchingOccurrence, travelMinutes: (from: string, to: string) => number | undefined): boolean {
-  return (
-    a.start < b.end + tripMinutes(b.municipalityId, a.municipalityId, travelMinutes) * 60_000 &&
-    b.start < a.end + tripMinutes(a.municipalityId, b.municipalityId, travelMinutes) * 60_000
-  );
-}
-
-/** Minutes from one place to another, 0 for remote tasks, the same town or an unknown route. */
-function tripMinutes(from: string | null, to: string | null, travelMinutes: (from: string, to: string) => number | undefined): number {
-  return from === null || to === null || from === to ? 0 : (travelMinutes(from, to) ?? 0);
-}
-
 /** Maximal groups of pairwise-overlapping occurrences (a greedy sweep; every overlapping pair lands in a group). */
 export function conflictGroups(occurrences: MatchingOccurrence[], travelMinutes: (from: string, to: string) => number | undefined): string[][] {
   const sorted = [...occurrences].sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
@@ -166,7 +154,7 @@ export function seatsLeft(headcount: number, commitments: { status: string }[], 
 }
 
 function overlapsHeld(occurrence: MatchingOccurrence, held: HeldTime, travelMinutes: (from: string, to: string) => number | undefined): boolean {
-  return overlapsWithTravel(occurrence, { ...occurrence, id: "held", start: held.start, end: held.end, municipalityId: held.municipalityId }, travelMinutes);
+  return overlapsWithTravel(occurrence, { start: held.start, end: held.end, municipalityId: held.municipalityId }, travelMinutes);
 }
 
 /** Accepted commitments stay where they are: an occurrence overlapping one (travel included) is out. */
