@@ -23,7 +23,7 @@ import { compileRunWeek, type CompileRun } from "./week.model";
 import { RUN_HEARTBEAT_MS, RUN_MAX_ATTEMPTS } from "./run-watch.model";
 import { databaseTrouble } from "../db/availability";
 import { regulationInForce } from "../regulation/regulation.service";
-import { occurrenceIsOver } from "../offers/offers.model";
+import { occurrenceIsOver, responseDeadline } from "../offers/offers.model";
 
 /**
  * A run's compiled input, left out of reads that only show or publish the run: it weighs
@@ -366,7 +366,7 @@ export async function publishMatchingRun(context: ServiceContext, runId: string,
     const plan = planPublication(proposal, freeSeats, asked, holds);
     const data = plan.offers.map((a) => {
       const occurrence = occurrences.find((o) => o.id === a.occurrence)!;
-      const deadline = new Date(Math.min(now.getTime() + responseHours * 3_600_000, occurrence.startsAt.getTime()));
+      const deadline = responseDeadline(now, occurrence.startsAt, responseHours * 3_600_000);
       return { runId, citizenId: a.citizen, occurrenceId: a.occurrence, deadline, createdAt: now };
     });
     const offers = await tx.offer.createManyAndReturn({

@@ -13,7 +13,7 @@ import { candidatesFor, loadWeek } from "../matching/matching.repository";
 import { runJob } from "../matching/run-watch.service";
 import { coordinatorsOf, notify } from "../notifications/notifications.service";
 import { holdCitizens, lockFutureWork, refillJobs, releaseWhatNoLongerStands, standingOf } from "../ledger/release.service";
-import { occurrenceIsOver, offerIsOpen } from "./offers.model";
+import { occurrenceIsOver, offerIsOpen, responseDeadline } from "./offers.model";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -207,7 +207,7 @@ export async function fillSeats(deps: JobDeps, occurrenceId: string) {
         ranked.map((citizenId) => ({ citizenId, occurrenceId })),
       );
       const candidates = ranked.filter((citizen) => standing.failing(citizen, occurrenceId, null) === null).slice(0, free);
-      const deadline = new Date(Math.min(now.getTime() + REPLACEMENT_RESPONSE_MS, occurrence.startsAt.getTime()));
+      const deadline = responseDeadline(now, occurrence.startsAt, REPLACEMENT_RESPONSE_MS);
       const offers = [];
       for (const candidate of candidates) {
         offers.push(await tx.offer.create({ data: { source: "REPLACEMENT", citizenId: candidate, occurrenceId, deadline, createdAt: now } }));

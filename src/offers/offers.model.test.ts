@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { occurrenceIsOver, offerIsOpen } from "./offers.model";
+import { occurrenceIsOver, offerIsOpen, responseDeadline } from "./offers.model";
 
 const now = new Date("2027-01-04T10:00:00Z");
 const later = new Date("2027-01-04T11:00:00Z");
@@ -20,5 +20,13 @@ describe("offerIsOpen", () => {
     expect(offerIsOpen({ status: "OFFERED", deadline: now }, now)).toBe(false);
     expect(offerIsOpen({ status: "ACCEPTED", deadline: later }, now)).toBe(false);
     expect(offerIsOpen({ status: "WITHDRAWN", deadline: later }, now)).toBe(false);
+  });
+});
+
+describe("responseDeadline", () => {
+  it("gives the response time, cut short by the occurrence's start", () => {
+    const now = new Date("2026-12-01T09:00:00Z");
+    expect(responseDeadline(now, new Date("2026-12-10T09:00:00Z"), 48 * 3_600_000).toISOString()).toBe("2026-12-03T09:00:00.000Z");
+    expect(responseDeadline(now, new Date("2026-12-02T08:00:00Z"), 48 * 3_600_000).toISOString()).toBe("2026-12-02T08:00:00.000Z");
   });
 });

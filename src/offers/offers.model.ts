@@ -10,3 +10,8 @@ export function occurrenceIsOver(occurrence: { status: string; startsAt: Date },
 export function offerIsOpen(offer: { status: string; deadline: Date }, now: Date): boolean {
   return offer.status === "OFFERED" && offer.deadline > now;
 }
+
+/** Rule: an offer is answered within its response time, and never after its occurrence begins. */
+export function responseDeadline(now: Date, startsAt: Date, responseMs: number): Date {
+  return new Date(Math.min(now.getTime() + responseMs, startsAt.getTime()));
+}

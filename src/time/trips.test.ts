@@ -4,7 +4,8 @@ import { overlapsWithTravel, tripMinutes } from "./trips";
 const H = 3_600_000;
 const at = (startHour: number, endHour: number, municipalityId: string | null) => ({ start: startHour * H, end: endHour * H, municipalityId });
 // Grosseto to Follonica 45 minutes, Follonica to Grosseto 50 (routes need not be symmetric).
-const travel = (from: string, to: string) => ({ "gr|fo": 45, "fo|gr": 50 })[`${from}|${to}`];
+const ROUTES: Record<string, number> = { "gr|fo": 45, "fo|gr": 50 };
+const travel = (from: string, to: string) => ROUTES[`${from}|${to}`];
 
 describe("overlapsWithTravel", () => {
   it("counts the trip from the first place to the second, in the direction travelled", () => {
