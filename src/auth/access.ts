@@ -25,6 +25,11 @@ export function requireStaff(context: Pick<ServiceContext, "viewer">): { viewer:
 }
 
 /** Throws NotFound unless the object exists and lies in the staff member's territory. */
+/** Rule: a coordinator acts in their own territory, and only there. */
+export function coordinatesTerritory(viewer: Pick<Viewer, "role" | "territoryId">, territoryId: string | null): boolean {
+  return viewer.role === "COORDINATOR" && viewer.territoryId !== null && viewer.territoryId === territoryId;
+}
+
 export function assertInTerritory<T extends { territoryId: string }>(scope: { territoryId: string | null }, entity: string, id: string, row: T | null): T {
   if (!row || (scope.territoryId !== null && row.territoryId !== scope.territoryId)) throw new NotFoundError(entity, id);
   return row;

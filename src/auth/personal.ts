@@ -4,6 +4,7 @@
 // A person's data is for the person; for administrators; for the coordinators of the person's
 // territory; and, for a household of a shared house, for the tutors assigned to that house.
 // Anyone else reaches at most a display name (the fields left public on each type).
+import { coordinatesTerritory } from "./access";
 import type { Viewer } from "./viewer";
 
 /** Whom a piece of data is about. */
@@ -30,7 +31,7 @@ export interface ViewerReach {
 export function maySeePersonalData(viewer: Viewer | null, subject: Subject, reach: ViewerReach): boolean {
   if (!viewer) return false;
   if (viewer.role === "ADMIN") return true;
-  if (viewer.role === "COORDINATOR") return viewer.territoryId !== null && viewer.territoryId === subject.territoryId;
+  if (viewer.role === "COORDINATOR") return coordinatesTerritory(viewer, subject.territoryId);
   switch (subject.kind) {
     case "citizen":
       return viewer.role === "CITIZEN" && viewer.citizenId !== null && subject.citizenIds.includes(viewer.citizenId);

@@ -1,6 +1,6 @@
 // Use cases of the citizen register. Each write runs in one transaction: it validates
 // everything first and either commits all of it or nothing.
-import { requireViewer } from "../auth/access";
+import { coordinatesTerritory, requireViewer } from "../auth/access";
 import { hashPassword } from "../auth/passwords";
 import type { Viewer } from "../auth/viewer";
 import { fromDbDate, localToday, toDbDate } from "../db/dates";
@@ -62,7 +62,7 @@ export const MAX_TRAVEL_MINUTES_RANGE = [0, 600] as const;
 /** A viewer sees a citizen when it is themselves, or the citizen lives in the coordinator's territory, or they are an administrator. */
 function canSee(viewer: Viewer, scope: repository.CitizenScope): boolean {
   if (viewer.role === "ADMIN") return true;
-  if (viewer.role === "COORDINATOR") return viewer.territoryId !== null && viewer.territoryId === scope.territoryId;
+  if (viewer.role === "COORDINATOR") return coordinatesTerritory(viewer, scope.territoryId);
   if (viewer.role === "CITIZEN") return viewer.citizenId === scope.id;
   return false;
 }
@@ -99,7 +99,7 @@ export function registerTerritory(context: ServiceContext): string | null {
 async function checkMunicipality(tx: Tx, viewer: Viewer | null, municipalityId: string) {
   const municipality = await repository.findMunicipality(tx, municipalityId);
   if (!municipality) throw new InputError("UNKNOWN_MUNICIPALITY", ["homeMunicipalityId"], { value: municipalityId });
-  if (viewer?.role === "COORDINATOR" && municipality.territoryId !== viewer.territoryId) {
+  if (viewer?.role === "COORDINATOR" && !coordinatesTerritory(viewer, municipality.territoryId)) {
     throw new InputError("UNKNOWN_MUNICIPALITY", ["homeMunicipalityId"], { value: municipalityId });
   }
   return municipality;

@@ -1,5 +1,6 @@
 // Reads the shared-housing services share: who may see a house, and a house's rules and history
 // as the planner's input.
+import { coordinatesTerritory } from "../auth/access";
 import { fromDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
@@ -24,7 +25,7 @@ export async function houseFor(tx: Tx, viewer: Viewer, houseId: string, access: 
   const allowed =
     house !== null &&
     (viewer.role === "ADMIN" ||
-      (viewer.role === "COORDINATOR" && viewer.territoryId === house.territoryId) ||
+      coordinatesTerritory(viewer, house.territoryId) ||
       (viewer.role === "TUTOR" && access !== "manage" && (await tx.houseTutor.count({ where: { houseId, userId: viewer.userId } })) > 0) ||
       (viewer.role === "RESIDENT" && access === "read" && (await tx.household.count({ where: { houseId, contactUserId: viewer.userId } })) > 0));
   if (!allowed) throw new NotFoundError("House", houseId);

@@ -2,7 +2,7 @@
 // and plans (tutors propose, pin, move, re-plan and publish); what happened (tutors record it);
 // rota balance over time. Each write is one transaction; the planner runs before it, off the
 // event loop when the service has a solver pool (ServiceContext.planner).
-import { requireViewer } from "../auth/access";
+import { coordinatesTerritory, requireViewer } from "../auth/access";
 import type { Viewer } from "../auth/viewer";
 import { checkIntRange, normaliseLanguageCode } from "../citizens/citizens.model";
 import { fromDbDate, localToday, toDbDate } from "../db/dates";
@@ -85,7 +85,7 @@ export async function createHouse(context: ServiceContext, input: HouseInput) {
   if (new Set(spaces.map((s) => s.name.toLowerCase())).size !== spaces.length) throw new InputError("DUPLICATE_ENTRY", ["spaces"]);
   return context.prisma.$transaction(async (tx) => {
     const municipality = await tx.municipality.findUnique({ where: { id: input.municipalityId } });
-    if (!municipality || (viewer.role === "COORDINATOR" && municipality.territoryId !== viewer.territoryId)) {
+    if (!municipality || (viewer.role === "COORDINATOR" && !coordinatesTerritory(viewer, municipality.territoryId))) {
       throw new InputError("UNKNOWN_MUNICIPALITY", ["municipalityId"], { value: input.municipalityId });
     }
     const tutors = await tx.user.findMany({ where: { id: { in: input.tutorIds }, role: "TUTOR", territoryId: municipality.territoryId } });

@@ -1,7 +1,7 @@
 // Commitments (planned hours) and the hours ledger: citizens log hours after an occurrence,
 // coordinators confirm or correct them. Lines are only ever appended.
 import { overlapsWithTravel } from "../time/trips";
-import { requireStaff, requireViewer } from "../auth/access";
+import { coordinatesTerritory, requireStaff, requireViewer } from "../auth/access";
 import { fromDbDate } from "../db/dates";
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
@@ -140,7 +140,7 @@ async function commitmentForViewer(tx: Tx, context: ServiceContext, commitmentId
   const visible =
     commitment &&
     (viewer.role === "ADMIN" ||
-      (viewer.role === "COORDINATOR" && viewer.territoryId === commitment.occurrence.task.territoryId) ||
+      coordinatesTerritory(viewer, commitment.occurrence.task.territoryId) ||
       (viewer.role === "CITIZEN" && viewer.citizenId === commitment.citizenId));
   if (!visible) throw new NotFoundError("Commitment", commitmentId);
   return { viewer, commitment };

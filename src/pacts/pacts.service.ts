@@ -1,6 +1,6 @@
 // Collaboration pacts: proposal, review, signature, suspension, end, renewal. Every transition
 // is recorded with who, when and why.
-import { assertInTerritory, requireStaff, requireViewer } from "../auth/access";
+import { assertInTerritory, coordinatesTerritory, requireStaff, requireViewer } from "../auth/access";
 import { fromDbDate, localToday, toDbDate } from "../db/dates";
 import { ConflictError, InputError, NotFoundError } from "../errors";
 import type { ActivityKind } from "../generated/prisma/enums";
@@ -177,7 +177,7 @@ export async function assertPactVisible(context: ServiceContext, pactId: string)
   const visible =
     pact &&
     (viewer.role === "ADMIN" ||
-      (viewer.role === "COORDINATOR" && viewer.territoryId === pact.territoryId) ||
+      coordinatesTerritory(viewer, pact.territoryId) ||
       (viewer.role === "CITIZEN" && pact.citizens.some((c) => c.citizenId === viewer.citizenId)));
   if (!visible) throw new NotFoundError("CollaborationPact", pactId);
   return pact.id;

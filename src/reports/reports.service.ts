@@ -1,7 +1,7 @@
 // The programme's indicators for a territory and a period [from, to) (by the local date of the
 // occurrences), for coordinators (their territory) and administrators (any); and a citizen's own
 // hours statement per pact for a year. Reads only.
-import { requireCitizen, requireViewer } from "../auth/access";
+import { coordinatesTerritory, requireCitizen, requireViewer } from "../auth/access";
 import { familyName } from "../privacy/erased.model";
 import { fromDbDate, toDbDate } from "../db/dates";
 import { ForbiddenError, InputError, NotFoundError } from "../errors";
@@ -45,7 +45,7 @@ export interface ProgrammeReport {
 function checkTerritory(context: ServiceContext, territoryId: string) {
   const viewer = requireViewer(context);
   if (viewer.role === "ADMIN") return;
-  if (viewer.role === "COORDINATOR" && viewer.territoryId === territoryId) return;
+  if (coordinatesTerritory(viewer, territoryId)) return;
   if (viewer.role === "COORDINATOR") throw new NotFoundError("Territory", territoryId);
   throw new ForbiddenError();
 }
