@@ -8,7 +8,7 @@ import type { Viewer } from "../auth/viewer";
 import type { Availability, WeeklyWindow } from "../time/availability";
 import { localDateOf } from "../time/local-time";
 import { localStart } from "../time/recurrence";
-import { dutyShares, type Activity, type Household, type PlannerInput } from "./planner.model";
+import { dutyShares, livesInHouseDuring, type Activity, type Household, type PlannerInput } from "./planner.model";
 
 type Tx = Prisma.TransactionClient;
 
@@ -90,7 +90,7 @@ export async function plannerInputFor(tx: Tx, houseId: string, from: string, to:
   const periodStart = new Date(localStart(from, 0));
   const periodEnd = new Date(localStart(to, 0));
   const everyone = house.households.map(householdOf);
-  const households = everyone.filter((h) => h.moveIn! < to && (!h.moveOut || h.moveOut > from));
+  const households = everyone.filter((h) => livesInHouseDuring(h, from, to));
   const previous = await tx.housingOccurrence.findMany({
     where: { ...standingWhere(houseId), startsAt: { gte: periodStart, lt: periodEnd } },
     select: { activityId: true, startsAt: true },

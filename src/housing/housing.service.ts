@@ -20,7 +20,7 @@ import { houseFor, plannerInputFor, rotaBalanceOf, standingWhere, type RotaBalan
 export type { RotaBalanceRow };
 import { SolverThreadStoppedError } from "../jobs/solver-pool";
 import { MEDIATION_RECORD } from "../i18n/housing";
-import { explainMove, MAX_SPACING_HOURS, planHouse, type Plan, type PlannerInput } from "./planner.model";
+import { livesInHouseDuring, livesInHouseOn, explainMove, MAX_SPACING_HOURS, planHouse, type Plan, type PlannerInput } from "./planner.model";
 
 type Tx = Prisma.TransactionClient;
 
@@ -474,7 +474,9 @@ export async function publishHousePlan(context: ServiceContext, planId: string) 
       const published = await tx.housePlan.update({ where: { id: planId }, data: { status: "PUBLISHED", publishedAt: now, publishedById: viewer.userId } });
       const period = { house: house.name, from, to: addDays(to, -1), count: occurrences.length };
       const turns = (householdId: string) => occurrences.filter((o) => o.duty.includes(householdId)).length;
-      const living = house.households.filter((h) => fromDbDate(h.moveIn) < to && (!h.moveOut || fromDbDate(h.moveOut) > from));
+      const living = house.households.filter((h) =>
+        livesInHouseDuring({ moveIn: fromDbDate(h.moveIn), moveOut: h.moveOut && fromDbDate(h.moveOut) }, from, to),
+      );
       await notify(tx, [
         ...house.tutors.map((t) => ({
           userId: t.userId,
@@ -589,7 +591,7 @@ export async function recordHousingOccurrence(
     if (input.status === "HELD") {
       const everyone = await tx.household.findMany({ where: { houseId: house.id } });
       const date = localDateOf(occurrence.startsAt.getTime());
-      const living = everyone.filter((h) => fromDbDate(h.moveIn) <= date && (!h.moveOut || date < fromDbDate(h.moveOut)));
+      const living = everyone.filter((h) => livesInHouseOn({ moveIn: fromDbDate(h.moveIn), moveOut: h.moveOut && fromDbDate(h.moveOut) }, date));
       await tx.housingAttendanceRecord.createMany({ data: living.map((h) => ({ occurrenceId, householdId: h.id, present: present.includes(h.id) })) });
     }
     return tx.housingOccurrence.update({

@@ -10,6 +10,8 @@ import {
   candidateReasons,
   duringQuietHours,
   explainMove,
+  livesInHouseDuring,
+  livesInHouseOn,
   outsideOpeningHours,
   outsidePeriod,
   planHouse,
@@ -85,6 +87,25 @@ function house(from: string, to: string, extra: Partial<PlannerInput> = {}): Pla
     ...extra,
   };
 }
+
+describe("who lives in the house", () => {
+  const h = { moveIn: "2027-03-10", moveOut: "2027-03-20" };
+  it("livesInHouseOn: from the move-in day up to, not including, the move-out day", () => {
+    expect([livesInHouseOn(h, "2027-03-09"), livesInHouseOn(h, "2027-03-10"), livesInHouseOn(h, "2027-03-19"), livesInHouseOn(h, "2027-03-20")]).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(livesInHouseOn({}, "2027-01-01")).toBe(true);
+  });
+  it("livesInHouseDuring: some day of [from, to)", () => {
+    expect(livesInHouseDuring(h, "2027-03-01", "2027-03-10")).toBe(false); // to is excluded
+    expect(livesInHouseDuring(h, "2027-03-01", "2027-03-11")).toBe(true);
+    expect(livesInHouseDuring(h, "2027-03-19", "2027-04-01")).toBe(true);
+    expect(livesInHouseDuring(h, "2027-03-20", "2027-04-01")).toBe(false);
+  });
+});
 
 describe("the hard rules of a single start, each on its own", () => {
   const input = house("2027-03-15", "2027-04-12");

@@ -168,9 +168,17 @@ export function instancesOf(activity: Activity, from: string, to: string): Insta
   return instances;
 }
 
-function present(household: Pick<Household, "moveIn" | "moveOut">, date: string): boolean {
+/** Rule: a household lives in the house from its move-in day up to, not including, its move-out day. */
+export function livesInHouseOn(household: { moveIn?: string | null; moveOut?: string | null }, date: string): boolean {
   return (!household.moveIn || household.moveIn <= date) && (!household.moveOut || date < household.moveOut);
 }
+
+/** Rule: a household lives in the house some day of [from, to), by livesInHouseOn. */
+export function livesInHouseDuring(household: { moveIn?: string | null; moveOut?: string | null }, from: string, to: string): boolean {
+  return (!household.moveIn || household.moveIn < to) && (!household.moveOut || household.moveOut > from);
+}
+
+const present = livesInHouseOn;
 
 const busyCache = new WeakMap<Household, Map<string, [number, number][]>>();
 
