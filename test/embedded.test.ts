@@ -47,36 +47,34 @@ function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   });
 }
 
-async function login(url: string): Promise<string> {
+/** POSTs an operation to the service; the answer's data. */
+async function post(url: string, query: string, variables: object = {}, token?: string): Promise<Record<string, any>> {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: `mutation { login(email: "admin@legami.demo", password: "legami-demo-2026") { ... on Session { token } } }` }),
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
   });
-  return ((await response.json()) as { data: { login: { token: string } } }).data.login.token;
+  return ((await response.json()) as { data: Record<string, any> }).data;
+}
+
+async function login(url: string, email = "admin@legami.demo"): Promise<string> {
+  return (await post(url, `mutation($e: String!) { login(email: $e, password: "legami-demo-2026") { ... on Session { token } } }`, { e: email })).login
+    .token as string;
 }
 
 /** Matches next week's demo tasks and waits for the run to end: its status. */
 async function matchNextWeek(url: string, token: string): Promise<string> {
-  const post = async (query: string, variables: object = {}) =>
-    (
-      (await (
-        await fetch(`${url}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
-        })
-      ).json()) as { data: Record<string, any> }
-    ).data;
-  const [territory] = (await post("{ territories { id } }")).territories as { id: string }[];
+  const [territory] = (await post(url, "{ territories { id } }", {}, token)).territories as { id: string }[];
   const weekStart = DateTime.now().setZone(ZONE).plus({ weeks: 1 }).startOf("week").toISODate();
   const started = await post(
+    url,
     "mutation($t: ID!, $w: Date!) { startMatchingRun(territoryId: $t, weekStart: $w) { ... on MatchingRun { id } ... on Error { code } } }",
     { t: territory!.id, w: weekStart },
+    token,
   );
   const id = started.startMatchingRun.id as string;
   for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 250))) {
-    const { status } = (await post("query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { status } } }", { id })).matchingRun;
+    const { status } = (await post(url, "query($id: ID!) { matchingRun(id: $id) { ... on MatchingRun { status } } }", { id }, token)).matchingRun;
     if (status === "DONE" || status === "FAILED") return status;
   }
   return "still running after 60 s";
@@ -84,22 +82,12 @@ async function matchNextWeek(url: string, token: string): Promise<string> {
 
 /** Signs in as the demo's housing tutor and plans next month of a demo house: how many occurrences. */
 async function planAHouse(url: string): Promise<number | string> {
-  const post = async (query: string, variables: object = {}, token?: string) =>
-    (
-      (await (
-        await fetch(`${url}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify({ query, variables }),
-        })
-      ).json()) as { data: Record<string, any> }
-    ).data;
-  const token = (await post(`mutation { login(email: "tutor.abitare@legami.demo", password: "legami-demo-2026") { ... on Session { token } } }`)).login
-    .token as string;
-  const [house] = (await post("{ houses { id } }", {}, token)).houses as { id: string }[];
+  const token = await login(url, "tutor.abitare@legami.demo");
+  const [house] = (await post(url, "{ houses { id } }", {}, token)).houses as { id: string }[];
   const from = DateTime.now().setZone(ZONE).plus({ months: 1 }).startOf("month");
   const plan = (
     await post(
+      url,
       "mutation($h: ID!, $f: Date!, $t: Date!) { planHousePeriod(houseId: $h, from: $f, to: $t) { __typename ... on HousePlan { occurrences { id } } ... on Error { code } } }",
       { h: house!.id, f: from.toISODate(), t: from.plus({ weeks: 2 }).toISODate() },
       token,
@@ -109,14 +97,12 @@ async function planAHouse(url: string): Promise<number | string> {
 }
 
 async function registerSize(url: string, token: string): Promise<number> {
-  const response = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: "{ citizens(first: 1) { totalCount } municipalities { name } }" }),
-  });
-  const body = (await response.json()) as { data: { citizens: { totalCount: number }; municipalities: unknown[] } };
-  expect(body.data.municipalities).toHaveLength(20);
-  return body.data.citizens.totalCount;
+  const data = (await post(url, "{ citizens(first: 1) { totalCount } municipalities { name } }", {}, token)) as {
+    citizens: { totalCount: number };
+    municipalities: unknown[];
+  };
+  expect(data.municipalities).toHaveLength(20);
+  return data.citizens.totalCount;
 }
 
 afterAll(() => {

@@ -2,10 +2,10 @@
 // time, one live feed per owner (a new one revokes the old). A feed shows a citizen's
 // commitments, a shared house's published plan, or one household's part of it.
 import { livesInHouseOn } from "../housing/planner.model";
+import { stayOf } from "../housing/housing.repository";
 import { createHash, randomBytes } from "node:crypto";
 import { familyName } from "../privacy/erased.model";
 import { requireCitizen, requireViewer } from "../auth/access";
-import { fromDbDate } from "../db/dates";
 import { NotFoundError } from "../errors";
 import { activityName } from "../i18n/activities";
 import type { Lang } from "../i18n";
@@ -150,7 +150,7 @@ async function houseCalendarFeed(prisma: PrismaClient, houseId: string, househol
   const concerns = (o: (typeof occurrences)[number]) => {
     if (!household) return true;
     const date = localDateOf(o.startsAt.getTime());
-    if (!livesInHouseOn({ moveIn: fromDbDate(household.moveIn), moveOut: household.moveOut && fromDbDate(household.moveOut) }, date)) return false;
+    if (!livesInHouseOn(stayOf(household), date)) return false;
     if (o.activity.attendance === "ROTA") return o.duty.includes(household.id);
     if (o.activity.attendance === "LISTED") return o.activity.householdIds.length === 0 || o.activity.householdIds.includes(household.id);
     return true;

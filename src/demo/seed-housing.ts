@@ -211,15 +211,11 @@ const slug = (text: string) =>
     .normalize("NFD")
     .replace(/[^a-z]/g, "");
 
-/** Creates the houses; returns the resident and mediator logins worth listing. */
-export async function seedHousing(
-  tx: Tx,
-  options: { territoryId: string; today: DateTime; adminId: string; passwordHash: string },
-): Promise<{ role: "RESIDENT" | "CITIZEN"; email: string }[]> {
+/** Creates the houses, their households with a resident account each, and a cultural mediator. */
+export async function seedHousing(tx: Tx, options: { territoryId: string; today: DateTime; adminId: string; passwordHash: string }): Promise<void> {
   const { territoryId, today, adminId, passwordHash } = options;
   const tutor = await tx.user.findFirstOrThrow({ where: { role: "TUTOR", territoryId } });
   const date = (offset: number) => toDbDate(today.plus({ days: offset }).toISODate()!);
-  const logins: { role: "RESIDENT" | "CITIZEN"; email: string }[] = [];
 
   for (const spec of HOUSES) {
     const municipality = await tx.municipality.findUniqueOrThrow({ where: { istatCode: spec.town } });
@@ -241,7 +237,6 @@ export async function seedHousing(
       const family = await tx.family.findFirstOrThrow({ where: { territoryId, referenceName: h.family } });
       const email = `residente.${slug(h.family)}@legami.demo`;
       const contact = await tx.user.create({ data: { email, passwordHash, role: "RESIDENT", locale: "IT", displayName: `Nucleo ${h.family}` } });
-      if (logins.length === 0) logins.push({ role: "RESIDENT", email });
       const household = await tx.household.create({
         data: {
           houseId: house.id,
@@ -279,12 +274,11 @@ export async function seedHousing(
     }
   }
 
-  logins.push({ role: "CITIZEN", email: await seedMediator(tx, { territoryId, today, adminId, passwordHash }) });
-  return logins;
+  await seedMediator(tx, { territoryId, today, adminId, passwordHash });
 }
 
 /** A cultural mediator in the register, with a signed pact for mediation in the two houses' towns. */
-async function seedMediator(tx: Tx, options: { territoryId: string; today: DateTime; adminId: string; passwordHash: string }): Promise<string> {
+async function seedMediator(tx: Tx, options: { territoryId: string; today: DateTime; adminId: string; passwordHash: string }): Promise<void> {
   const { territoryId, today, adminId, passwordHash } = options;
   const email = "leila.haddad@example.org";
   const grosseto = await tx.municipality.findUniqueOrThrow({ where: { istatCode: "053011" } });
@@ -360,5 +354,4 @@ async function seedMediator(tx: Tx, options: { territoryId: string; today: DateT
       events: { create: [{ fromStatus: null, toStatus: "ACTIVE", byUserId: coordinator.id, at: today.minus({ months: 5 }).toJSDate() }] },
     },
   });
-  return email;
 }

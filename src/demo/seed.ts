@@ -21,11 +21,6 @@ export const DEMO_CITIZEN_COUNT = 60;
 /** Skills the demo families' tasks need: citizens declare them more often, as in the field. */
 const COMMON_NEEDS = ["HOMEWORK_PRIMARY", "CONVERSATION", "PUBLIC_OFFICES", "CV_WRITING", "CHILDCARE", "DRIVING", "DIGITAL_SKILLS"];
 
-export interface DemoSummary {
-  password: string;
-  accounts: { role: Role; email: string }[];
-}
-
 type Random = ReturnType<typeof seededRandom>;
 export { seededRandom };
 
@@ -98,18 +93,18 @@ export async function isDatabaseEmpty(prisma: PrismaClient): Promise<boolean> {
   return territories === 0 && users === 0;
 }
 
-/** Loads the demo when the database holds no territory and no user; returns the logins, or null. */
-export async function loadDemoIfEmpty(prisma: PrismaClient, options: { seed?: number; now?: Date } = {}): Promise<DemoSummary | null> {
-  if (!(await isDatabaseEmpty(prisma))) return null;
-  return loadDemo(prisma, options);
+/** Loads the demo when the database holds no territory and no user; whether it did (its accounts: demo/tour.ts). */
+export async function loadDemoIfEmpty(prisma: PrismaClient, options: { seed?: number; now?: Date } = {}): Promise<boolean> {
+  if (!(await isDatabaseEmpty(prisma))) return false;
+  await loadDemo(prisma, options);
+  return true;
 }
 
-export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Date() }: { seed?: number; now?: Date } = {}): Promise<DemoSummary> {
+export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Date() }: { seed?: number; now?: Date } = {}): Promise<void> {
   const random = seededRandom(seed);
   const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf("day");
   // One hash for every demo account: they share the demo password by design.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const accounts: DemoSummary["accounts"] = [];
 
   await prisma.$transaction(
     async (tx) => {
@@ -145,7 +140,6 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
       ];
       for (const person of staff) {
         await tx.user.create({ data: { ...person, passwordHash, locale: "IT" } });
-        accounts.push({ role: person.role, email: person.email });
       }
       const admin = await tx.user.findUniqueOrThrow({ where: { email: "admin@legami.demo" } });
 
@@ -178,7 +172,6 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
         const user = await tx.user.create({
           data: { email, passwordHash, role: "CITIZEN", locale: random.chance(0.15) ? "EN" : "IT", displayName: `${firstName} ${lastName}` },
         });
-        if (i < 3) accounts.push({ role: "CITIZEN", email });
         await tx.citizen.create({
           data: {
             userId: user.id,
@@ -296,12 +289,11 @@ export async function loadDemo(prisma: PrismaClient, { seed = 2026, now = new Da
         (u) => u.id,
       );
       await seedFamiliesAndPacts(tx, random, { territoryId: territory.id, today, adminId: admin.id, coordinatorIds });
-      accounts.push(...(await seedHousing(tx, { territoryId: territory.id, today, adminId: admin.id, passwordHash })));
+      await seedHousing(tx, { territoryId: territory.id, today, adminId: admin.id, passwordHash });
       // The demo's made-up addresses count as proved, so that signing in through OpenID Connect
       // can be shown linking to them (a real account proves its address by mail).
       await tx.user.updateMany({ data: { emailVerifiedAt: now } });
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
-  return { password: DEMO_PASSWORD, accounts };
 }

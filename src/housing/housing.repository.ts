@@ -70,8 +70,13 @@ export function activityOf(row: {
   };
 }
 
+/** A household row's stay as local dates (planner.model livesInHouseOn and livesInHouseDuring read it). */
+export function stayOf(row: { moveIn: Date; moveOut: Date | null }): { moveIn: string; moveOut: string | null } {
+  return { moveIn: fromDbDate(row.moveIn), moveOut: row.moveOut ? fromDbDate(row.moveOut) : null };
+}
+
 export function householdOf(row: { id: string; moveIn: Date; moveOut: Date | null; busy: unknown }): Household {
-  return { id: row.id, moveIn: fromDbDate(row.moveIn), moveOut: row.moveOut ? fromDbDate(row.moveOut) : null, busy: busyOf(row.busy) };
+  return { id: row.id, ...stayOf(row), busy: busyOf(row.busy) };
 }
 
 /** Occurrences of published plans that still stand (planned or held), in a house. */

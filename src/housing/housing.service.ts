@@ -16,7 +16,7 @@ import type { ServiceContext } from "../service-context";
 import { validateExceptions, validateWindows, type Availability, type WeeklyWindow } from "../time/availability";
 import { addDays, checkDateRange, formatLocalTime, localDateOf, localMinuteOf, parseIsoDate } from "../time/local-time";
 import { localStart } from "../time/recurrence";
-import { houseFor, plannerInputFor, rotaBalanceOf, standingWhere, type RotaBalanceRow } from "./housing.repository";
+import { houseFor, plannerInputFor, rotaBalanceOf, standingWhere, stayOf, type RotaBalanceRow } from "./housing.repository";
 export type { RotaBalanceRow };
 import { SolverThreadStoppedError } from "../jobs/solver-pool";
 import { MEDIATION_RECORD } from "../i18n/housing";
@@ -474,9 +474,7 @@ export async function publishHousePlan(context: ServiceContext, planId: string) 
       const published = await tx.housePlan.update({ where: { id: planId }, data: { status: "PUBLISHED", publishedAt: now, publishedById: viewer.userId } });
       const period = { house: house.name, from, to: addDays(to, -1), count: occurrences.length };
       const turns = (householdId: string) => occurrences.filter((o) => o.duty.includes(householdId)).length;
-      const living = house.households.filter((h) =>
-        livesInHouseDuring({ moveIn: fromDbDate(h.moveIn), moveOut: h.moveOut && fromDbDate(h.moveOut) }, from, to),
-      );
+      const living = house.households.filter((h) => livesInHouseDuring(stayOf(h), from, to));
       await notify(tx, [
         ...house.tutors.map((t) => ({
           userId: t.userId,
@@ -591,7 +589,7 @@ export async function recordHousingOccurrence(
     if (input.status === "HELD") {
       const everyone = await tx.household.findMany({ where: { houseId: house.id } });
       const date = localDateOf(occurrence.startsAt.getTime());
-      const living = everyone.filter((h) => livesInHouseOn({ moveIn: fromDbDate(h.moveIn), moveOut: h.moveOut && fromDbDate(h.moveOut) }, date));
+      const living = everyone.filter((h) => livesInHouseOn(stayOf(h), date));
       await tx.housingAttendanceRecord.createMany({ data: living.map((h) => ({ occurrenceId, householdId: h.id, present: present.includes(h.id) })) });
     }
     return tx.housingOccurrence.update({

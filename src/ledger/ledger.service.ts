@@ -25,13 +25,14 @@ async function lockRow(tx: Tx, table: "Citizen" | "TaskOccurrence" | "Commitment
 
 /**
  * Whether the citizen already has an active commitment that overlaps the occurrence, the trip
- * between the two places counted both ways (overlapsWithTravel, the matcher's own rule). Only
- * commitments within the longest trip of the travel table can clash: those are read, with the
- * trips between their places and this one, in two queries.
+ * between the two places counted both ways (overlapsWithTravel, the matcher's own rule). The
+ * trips to and from this place are read first: only commitments within the longest of them can
+ * clash, and those are read next.
  */
 async function overlapsExistingCommitment(tx: Tx, citizenId: string, occurrence: { id: string; startsAt: Date; endsAt: Date; municipalityId: string | null }) {
-  const longest = (await tx.travelTime.aggregate({ _max: { minutes: true } }))._max.minutes ?? 0;
-  const reach = longest * 60_000;
+  const here = occurrence.municipalityId;
+  const trips = here ? await tx.travelTime.findMany({ where: { OR: [{ fromId: here }, { toId: here }] } }) : [];
+  const reach = Math.max(0, ...trips.map((t) => t.minutes)) * 60_000;
   const nearby = await tx.commitment.findMany({
     where: {
       citizenId,
@@ -42,19 +43,6 @@ async function overlapsExistingCommitment(tx: Tx, citizenId: string, occurrence:
     include: { occurrence: { include: { task: { select: { municipalityId: true } } } } },
   });
   if (nearby.length === 0) return false;
-  const here = occurrence.municipalityId;
-  const places = [...new Set(nearby.map((c) => c.occurrence.task.municipalityId).filter((m): m is string => m !== null && m !== here))];
-  const trips =
-    here && places.length > 0
-      ? await tx.travelTime.findMany({
-          where: {
-            OR: [
-              { fromId: here, toId: { in: places } },
-              { fromId: { in: places }, toId: here },
-            ],
-          },
-        })
-      : [];
   const minutes = new Map(trips.map((t) => [`${t.fromId}|${t.toId}`, t.minutes]));
   const travelMinutes = (from: string, to: string) => minutes.get(`${from}|${to}`);
   const placed = { start: occurrence.startsAt.getTime(), end: occurrence.endsAt.getTime(), municipalityId: here };
